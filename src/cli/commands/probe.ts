@@ -1,0 +1,5 @@
+import { LbcheckError } from '../errors.js';
+
+export async function run(..._args: unknown[]): Promise<number> {
+  throw new LbcheckError('probe: not implemented yet');
+}

@@ -1,0 +1,185 @@
+/**
+ * The `lbcheck` command line. Parsing only: each command's work lives in
+ * src/cli/commands/<name>.ts and is imported when the command runs, so
+ * `lbcheck --version` and `--help` never load the AWS SDK.
+ *
+ * Exit codes (as eslint): 0 nothing at or above --fail-on, 1 findings at or above it,
+ * 2 usage error, bad input, or nothing could be checked.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { VERSION } from '../version.js';
+import { LbcheckError, errorLine } from './errors.js';
+
+export interface GlobalOptions {
+  debug?: boolean;
+  quiet?: boolean;
+}
+
+export interface ScopeOptions {
+  region?: string[];
+  allRegions?: boolean;
+  profile?: string[];
+  endpointUrl?: string;
+  concurrency: number;
+}
+
+export interface ProbeFlags {
+  dnsServer?: string;
+  timeout: number;
+  attempts: number;
+}
+
+export const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_PROBE_TIMEOUT_MS = 3000;
+export const DEFAULT_PROBE_ATTEMPTS = 3;
+
+function positiveInteger(name: string, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < 1 || parsed > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}.`);
+    }
+    return parsed;
+  };
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+function port(value: string, previous: number[] | undefined): number[] {
+  return [...(previous ?? []), positiveInteger('--port', 65535)(value)];
+}
+
+function addScopeOptions(command: Command): Command {
+  return command
+    .option('--region <region>', 'AWS region to scan (repeatable; default: the profile/env region)', collect)
+    .option('--all-regions', 'scan every region enabled for the account (DescribeRegions)')
+    .option('--profile <profile>', 'AWS shared-config profile (repeatable: one scan per profile)', collect)
+    .option('--endpoint-url <url>', 'send every AWS call to this endpoint (an emulator); AWS_ENDPOINT_URL is honoured too')
+    .option('--concurrency <n>', 'AWS calls in flight at once', positiveInteger('--concurrency', 64), DEFAULT_CONCURRENCY);
+}
+
+function addProbeOptions(command: Command): Command {
+  return command
+    .option('--dns-server <ip[:port]>', 'resolve with this DNS server instead of the system resolver')
+    .option('--timeout <ms>', 'hard timeout of each connect/TLS/HTTP attempt', positiveInteger('--timeout', 600_000), DEFAULT_PROBE_TIMEOUT_MS)
+    .option('--attempts <n>', 'attempts per address (an intermittent address shows)', positiveInteger('--attempts', 100), DEFAULT_PROBE_ATTEMPTS);
+}
+
+const formatOption = (choices: string[], description: string) => new Option('--format <format>', description).choices(choices);
+
+export function buildProgram(): Command {
+  const program = new Command('lbcheck')
+    .description(
+      'Lint live AWS load balancers and the network around them: collect ALBs, NLBs and Classic LBs ' +
+        'with their listeners, target groups, subnets, route tables, security groups and network ACLs ' +
+        '(read-only calls), run rules over them, and probe every address an LB name resolves to.',
+    )
+    .version(VERSION, '-V, --version')
+    .option('--debug', 'show stack traces and AWS call details on stderr')
+    .option('-q, --quiet', 'no progress on stderr')
+    .configureOutput({
+      // One line per usage error, prefixed like every other lbcheck error.
+      outputError: (text, write) => write(`lbcheck: ${text.trim()} (see lbcheck --help)\n`),
+    })
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  lbcheck audit --region us-east-1                 audit one region with the default credentials\n' +
+        '  lbcheck audit --all-regions --format json        every enabled region, JSON on stdout\n' +
+        '  lbcheck audit --snapshot inv.json                audit a snapshot offline\n' +
+        '  lbcheck audit --region eu-west-1 --probe         also probe every resolved LB address\n' +
+        '  lbcheck snapshot --region us-east-1 --output inv.json\n' +
+        '  lbcheck probe my-alb-123.us-east-1.elb.amazonaws.com --port 443\n' +
+        '  lbcheck explain internet-facing-subnet-without-igw-route\n\n' +
+        'Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or nothing checked.',
+    );
+
+  const audit = program
+    .command('audit')
+    .description('collect (or read --snapshot), run every rule, report findings')
+    .option('--snapshot <file>', 'audit this snapshot offline instead of calling AWS')
+    .option('--probe', 'also probe every resolved address of every LB DNS name')
+    .option('--no-probe', 'do not probe (default)')
+    .option('--measure-keepalive', 'with --probe: measure how long reachable targets keep idle connections')
+    .addOption(formatOption(['text', 'json', 'sarif', 'markdown'], 'report format (default: text on a TTY, json otherwise)'))
+    .option('--output <file>', 'write the report here instead of stdout')
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info', 'none']).default('error'),
+    )
+    .option('--config <file>', 'config file (default: .lbcheck.yml found from the working directory up)')
+    .option('--baseline <file>', 'a previous JSON report: findings already in it are not new');
+  addScopeOptions(audit);
+  addProbeOptions(audit);
+  audit.action(async (options, command: Command) => {
+    const { run } = await import('./commands/audit.js');
+    process.exitCode = await run({ ...program.opts<GlobalOptions>(), ...options }, command);
+  });
+
+  const snapshot = program
+    .command('snapshot')
+    .description('collect the inventory only (no rules) and write it as versioned JSON')
+    .requiredOption('--output <file>', 'where to write the snapshot (written atomically)');
+  addScopeOptions(snapshot);
+  snapshot.action(async (options) => {
+    const { run } = await import('./commands/snapshot.js');
+    process.exitCode = await run({ ...program.opts<GlobalOptions>(), ...options });
+  });
+
+  const probe = program
+    .command('probe')
+    .description('resolve each HOST and time DNS, TCP connect, TLS and first byte for every address')
+    .argument('<host...>', 'host names (or addresses) to probe')
+    .option('--port <n>', 'port to probe (repeatable; default 443)', port)
+    .addOption(formatOption(['text', 'json'], 'output format (default: text on a TTY, json otherwise)'))
+    .option('--output <file>', 'write the result here instead of stdout');
+  addProbeOptions(probe);
+  probe.action(async (hosts: string[], options) => {
+    const { run } = await import('./commands/probe.js');
+    process.exitCode = await run(hosts, { ...program.opts<GlobalOptions>(), ...options });
+  });
+
+  program
+    .command('rules')
+    .description('list every rule with its metadata')
+    .addOption(formatOption(['text', 'json'], 'output format').default('text'))
+    .action(async (options) => {
+      const { run } = await import('./commands/rules.js');
+      process.exitCode = await run({ ...program.opts<GlobalOptions>(), ...options });
+    });
+
+  program
+    .command('explain')
+    .description("a rule's rationale, remediation and references")
+    .argument('<rule-id>', 'the rule id (see lbcheck rules)')
+    .action(async (ruleId: string) => {
+      const { run } = await import('./commands/explain.js');
+      process.exitCode = await run(ruleId, program.opts<GlobalOptions>());
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  for (const command of program.commands) command.exitOverride();
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and --version exit 0; every parse error has already been printed by commander.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof LbcheckError) {
+      process.stderr.write(`lbcheck: error: ${errorLine(error)}\n`);
+    } else {
+      process.stderr.write(`lbcheck: internal error: ${errorLine(error)}${debug ? '' : ' (run with --debug for details)'}\n`);
+    }
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,26 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { LbcheckError, errorLine } from './errors.js';
+
+/** Write a file atomically: a temporary file beside it, then rename, so readers never see half a file. */
+export async function writeFileAtomic(path: string, content: string): Promise<void> {
+  const target = resolve(path);
+  const temporary = `${target}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(temporary, content, { mode: 0o644 });
+    await rename(temporary, target);
+  } catch (error) {
+    throw new LbcheckError(`cannot write ${path}: ${errorLine(error)}`, { cause: error });
+  }
+}
+
+/** Machine output: to --output FILE when given, else stdout. */
+export async function emit(content: string, outputPath?: string): Promise<void> {
+  const text = content.endsWith('\n') ? content : `${content}\n`;
+  if (outputPath && outputPath !== '-') {
+    await writeFileAtomic(outputPath, text);
+    return;
+  }
+  await new Promise<void>((resolveWrite, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolveWrite())));
+}

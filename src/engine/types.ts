@@ -1,0 +1,109 @@
+/**
+ * The rule contract. A rule is one file under rules/, named by its id, exporting
+ * `defineRule({ meta, check })`. `check` is pure and synchronous: it reads the
+ * inventory through its indexes (and the probe result, for probe rules) and returns
+ * findings with the evidence it used. It never calls the SDK.
+ */
+import type { InventoryIndex } from '../inventory/indexes.js';
+import type { LoadBalancerKind, Scope } from '../inventory/model.js';
+import type { ProbeReport } from '../probe/types.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+
+export interface RuleReference {
+  title: string;
+  url: string;
+}
+
+export interface RuleMeta {
+  /** Stable kebab-case id; also the file name under rules/. */
+  id: string;
+  title: string;
+  defaultSeverity: Severity;
+  /** 'config' rules read the inventory; 'probe' rules also need a probe result. */
+  source: 'config' | 'probe';
+  /** Load balancer kinds the rule can fire on. */
+  appliesTo: readonly LoadBalancerKind[];
+  /** One paragraph: what the rule checks. */
+  description: string;
+  /** Why it matters: the failure users see. */
+  rationale: string;
+  /** The fix, in words, with a CLI snippet (and IaC where useful). */
+  remediation: { text: string; cli?: string; iac?: string };
+  /** AWS documentation the rule's semantics come from. */
+  references: readonly RuleReference[];
+}
+
+/** Where a finding points. */
+export interface ResourceRef {
+  arn: string;
+  /** application | network | gateway | classic | target-group | security-group | subnet | network-acl | address */
+  type: string;
+  name: string;
+  region: string;
+  account?: string;
+}
+
+/** What a rule returns: the engine adds ruleId, severity and fingerprint. */
+export interface RuleFinding {
+  resource: ResourceRef;
+  message: string;
+  evidence: Record<string, unknown>;
+  /**
+   * What makes this finding distinct from the rule's other findings on the same resource
+   * (a subnet id, a port, an IP). Part of the fingerprint, so keep it stable across runs:
+   * no timings, no counts.
+   */
+  discriminator?: string;
+  /** A rule may lower or raise its own default (e.g. info when an AZ has no targets at all). */
+  severity?: Severity;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  resource: ResourceRef;
+  message: string;
+  evidence: Record<string, unknown>;
+  fingerprint: string;
+}
+
+/** A keep-alive timeout and where it came from: the rule names the source in its evidence. */
+export interface KeepAliveDeclaration {
+  seconds: number;
+  source: 'tag' | 'config' | 'measured';
+  /** e.g. 'tag lbcheck:keepalive=nodejs on target group web', '.lbcheck.yml keepalive[0]' */
+  detail: string;
+  /** When the value came from a server name ('nodejs'), the name. */
+  server?: string;
+}
+
+/** Settings rules read from the config file, already validated and merged with defaults. */
+export interface RuleSettings {
+  /** Keep-alive declarations by target group or LB name pattern (from .lbcheck.yml). */
+  keepalive: { match: string; seconds: number; server?: string; detail: string }[];
+  /** Client CIDRs for internal LBs: who must reach their listeners. */
+  clientCidrs: string[];
+  /** Keep-alive timeouts measured by the probe, by target group ARN or target "ip:port". */
+  measuredKeepalive: Record<string, KeepAliveDeclaration>;
+}
+
+export interface RuleContext {
+  scope: Scope;
+  index: InventoryIndex;
+  settings: RuleSettings;
+  /** Present when probing ran (probe rules only fire with it). */
+  probe?: ProbeReport;
+  /** Findings of config rules in the same scope, so probe rules can link to them. */
+  configFindings: readonly Finding[];
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(ctx: RuleContext): RuleFinding[];
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}

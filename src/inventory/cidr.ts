@@ -1,0 +1,66 @@
+/**
+ * IPv4/IPv6 CIDR arithmetic on BigInt: containment of an address or of a whole block.
+ */
+import { isIPv4, isIPv6 } from 'node:net';
+
+export interface ParsedCidr {
+  family: 4 | 6;
+  base: bigint; // network address, host bits cleared
+  prefix: number;
+}
+
+function ipv4ToBigInt(ip: string): bigint {
+  return ip.split('.').reduce((acc, part) => (acc << 8n) | BigInt(Number(part)), 0n);
+}
+
+function ipv6ToBigInt(ip: string): bigint {
+  let text = ip;
+  // An embedded IPv4 tail (::ffff:1.2.3.4) becomes two hextets.
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4?.[1]) {
+    const n = ipv4ToBigInt(v4[1]);
+    text = `${text.slice(0, -v4[1].length)}${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const headParts = head ? head.split(':') : [];
+  const tailParts = tail ? tail.split(':') : [];
+  const missing = 8 - headParts.length - tailParts.length;
+  const parts = tail === undefined ? headParts : [...headParts, ...Array<string>(missing).fill('0'), ...tailParts];
+  return parts.reduce((acc, part) => (acc << 16n) | BigInt(parseInt(part || '0', 16)), 0n);
+}
+
+/** The family of an address, or undefined when it is not an IP address. */
+export function ipFamily(ip: string): 4 | 6 | undefined {
+  if (isIPv4(ip)) return 4;
+  if (isIPv6(ip)) return 6;
+  return undefined;
+}
+
+export function parseCidr(cidr: string): ParsedCidr | undefined {
+  const [ip = '', prefixText] = cidr.split('/');
+  const family = ipFamily(ip);
+  if (!family) return undefined;
+  const bits = family === 4 ? 32 : 128;
+  const prefix = prefixText === undefined ? bits : Number(prefixText);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > bits) return undefined;
+  const value = family === 4 ? ipv4ToBigInt(ip) : ipv6ToBigInt(ip);
+  const hostBits = BigInt(bits - prefix);
+  return { family, base: (value >> hostBits) << hostBits, prefix };
+}
+
+/** True when `inner` (an address or a CIDR) lies wholly within `outer`. */
+export function cidrContains(outer: string, inner: string): boolean {
+  const a = parseCidr(outer);
+  const b = parseCidr(inner);
+  if (!a || !b || a.family !== b.family || b.prefix < a.prefix) return false;
+  const hostBits = BigInt((a.family === 4 ? 32 : 128) - a.prefix);
+  return b.base >> hostBits === a.base >> hostBits;
+}
+
+/** True when two CIDRs share at least one address. */
+export function cidrOverlaps(a: string, b: string): boolean {
+  return cidrContains(a, b) || cidrContains(b, a);
+}
+
+export const ANY_IPV4 = '0.0.0.0/0';
+export const ANY_IPV6 = '::/0';

@@ -1,0 +1,149 @@
+/**
+ * Lookups the rules need, built once per scope so no rule scans the inventory itself.
+ */
+import type {
+  Instance,
+  InternetGateway,
+  LoadBalancer,
+  NetworkAcl,
+  NetworkInterface,
+  PrefixList,
+  RouteTable,
+  Scope,
+  SecurityGroup,
+  Subnet,
+  TargetGroup,
+  Vpc,
+} from './model.js';
+import { cidrContains } from './cidr.js';
+
+export interface EffectiveRouteTable {
+  routeTable: RouteTable;
+  /** 'explicit' when the subnet is associated with it, 'main' when it falls back to the VPC's main table. */
+  via: 'explicit' | 'main';
+}
+
+function byKey<T>(items: readonly T[], key: (item: T) => string): Map<string, T> {
+  return new Map(items.map((item) => [key(item), item]));
+}
+
+export class InventoryIndex {
+  readonly scope: Scope;
+  private readonly subnets: Map<string, Subnet>;
+  private readonly vpcs: Map<string, Vpc>;
+  private readonly securityGroups: Map<string, SecurityGroup>;
+  private readonly targetGroups: Map<string, TargetGroup>;
+  private readonly instances: Map<string, Instance>;
+  private readonly internetGateways: Map<string, InternetGateway>;
+  private readonly prefixLists: Map<string, PrefixList>;
+  private readonly explicitRouteTable = new Map<string, RouteTable>();
+  private readonly mainRouteTable = new Map<string, RouteTable>();
+  private readonly explicitNetworkAcl = new Map<string, NetworkAcl>();
+  private readonly defaultNetworkAcl = new Map<string, NetworkAcl>();
+  private readonly enisByIp = new Map<string, NetworkInterface>();
+  private readonly enisByLoadBalancer = new Map<string, NetworkInterface[]>();
+
+  constructor(scope: Scope) {
+    this.scope = scope;
+    this.subnets = byKey(scope.subnets, (s) => s.id);
+    this.vpcs = byKey(scope.vpcs, (v) => v.id);
+    this.securityGroups = byKey(scope.securityGroups, (g) => g.id);
+    this.targetGroups = byKey(scope.targetGroups, (t) => t.arn);
+    this.instances = byKey(scope.instances, (i) => i.id);
+    this.internetGateways = byKey(scope.internetGateways, (g) => g.id);
+    this.prefixLists = byKey(scope.prefixLists, (p) => p.id);
+    for (const table of scope.routeTables) {
+      if (table.isMain) this.mainRouteTable.set(table.vpcId, table);
+      for (const subnetId of table.subnetIds) this.explicitRouteTable.set(subnetId, table);
+    }
+    for (const acl of scope.networkAcls) {
+      if (acl.isDefault) this.defaultNetworkAcl.set(acl.vpcId, acl);
+      for (const subnetId of acl.subnetIds) this.explicitNetworkAcl.set(subnetId, acl);
+    }
+    for (const eni of scope.networkInterfaces) {
+      for (const ip of [...eni.privateIpAddresses, ...eni.publicIps, ...eni.ipv6Addresses]) this.enisByIp.set(ip, eni);
+      if (eni.loadBalancerArn) {
+        const list = this.enisByLoadBalancer.get(eni.loadBalancerArn) ?? [];
+        list.push(eni);
+        this.enisByLoadBalancer.set(eni.loadBalancerArn, list);
+      }
+    }
+  }
+
+  subnet(id: string): Subnet | undefined {
+    return this.subnets.get(id);
+  }
+
+  vpc(id: string): Vpc | undefined {
+    return this.vpcs.get(id);
+  }
+
+  securityGroup(id: string): SecurityGroup | undefined {
+    return this.securityGroups.get(id);
+  }
+
+  targetGroup(arn: string): TargetGroup | undefined {
+    return this.targetGroups.get(arn);
+  }
+
+  instance(id: string): Instance | undefined {
+    return this.instances.get(id);
+  }
+
+  internetGateway(id: string): InternetGateway | undefined {
+    return this.internetGateways.get(id);
+  }
+
+  prefixList(id: string): PrefixList | undefined {
+    return this.prefixLists.get(id);
+  }
+
+  /** The route table that governs a subnet: its explicit association, else its VPC's main table. */
+  effectiveRouteTable(subnetId: string): EffectiveRouteTable | undefined {
+    const explicit = this.explicitRouteTable.get(subnetId);
+    if (explicit) return { routeTable: explicit, via: 'explicit' };
+    const subnet = this.subnets.get(subnetId);
+    const main = subnet && this.mainRouteTable.get(subnet.vpcId);
+    return main ? { routeTable: main, via: 'main' } : undefined;
+  }
+
+  /** The network ACL of a subnet: its association, else its VPC's default ACL. */
+  networkAclOf(subnetId: string): NetworkAcl | undefined {
+    const explicit = this.explicitNetworkAcl.get(subnetId);
+    if (explicit) return explicit;
+    const subnet = this.subnets.get(subnetId);
+    return subnet && this.defaultNetworkAcl.get(subnet.vpcId);
+  }
+
+  /** The load-balancer network interface that holds an address (private, public or IPv6). */
+  networkInterfaceByIp(ip: string): NetworkInterface | undefined {
+    return this.enisByIp.get(ip);
+  }
+
+  networkInterfacesOf(loadBalancer: LoadBalancer): NetworkInterface[] {
+    return this.enisByLoadBalancer.get(loadBalancer.arn) ?? [];
+  }
+
+  /** The target groups a load balancer forwards to, through default actions and listener rules. */
+  targetGroupsOf(loadBalancer: LoadBalancer): TargetGroup[] {
+    const arns = new Set<string>();
+    for (const listener of loadBalancer.listeners) {
+      for (const arn of listener.defaultTargetGroupArns) arns.add(arn);
+      for (const rule of listener.rules) for (const arn of rule.targetGroupArns) arns.add(arn);
+    }
+    for (const group of this.scope.targetGroups) if (group.loadBalancerArns.includes(loadBalancer.arn)) arns.add(group.arn);
+    return [...arns].flatMap((arn) => this.targetGroups.get(arn) ?? []);
+  }
+
+  /** The subnet of a VPC whose IPv4 or IPv6 CIDR holds an address (how AWS places IP targets in AZs). */
+  subnetContainingIp(vpcId: string, ip: string): Subnet | undefined {
+    return this.scope.subnets.find(
+      (s) => s.vpcId === vpcId && [s.cidrBlock, ...s.ipv6CidrBlocks].some((cidr) => cidr !== undefined && cidrContains(cidr, ip)),
+    );
+  }
+
+  /** The AZ of a subnet, by id. */
+  zoneOfSubnet(subnetId: string): string | undefined {
+    return this.subnets.get(subnetId)?.availabilityZone;
+  }
+}

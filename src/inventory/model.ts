@@ -1,0 +1,335 @@
+/**
+ * The typed, normalised inventory every rule reads.
+ *
+ * Collectors fill it once (src/aws/), snapshots persist it (src/inventory/snapshot.ts),
+ * rules only read it (through src/inventory/indexes.ts). Values are normalised here:
+ * booleans and numbers, not AWS's attribute strings, and AWS's documented defaults are
+ * applied by the collector (with the doc that states them), never by a rule.
+ */
+
+export const SNAPSHOT_SCHEMA_VERSION = 1 as const;
+
+export type LoadBalancerKind = 'application' | 'network' | 'gateway' | 'classic';
+export type Scheme = 'internet-facing' | 'internal';
+export type IpAddressType = 'ipv4' | 'dualstack' | 'dualstack-without-public-ipv4';
+
+/** Something that could not be collected or checked, and why. Never a silent gap. */
+export interface NotChecked {
+  what: string;
+  why: string;
+  region?: string;
+  account?: string;
+}
+
+export interface Inventory {
+  schemaVersion: typeof SNAPSHOT_SCHEMA_VERSION;
+  tool: { name: 'lbcheck'; version: string };
+  collectedAt: string; // ISO 8601
+  scopes: Scope[];
+  notChecked: NotChecked[];
+  stats: { apiCalls: Record<string, number>; durationMs: number };
+}
+
+/** One (account, region) pair and everything collected in it. */
+export interface Scope {
+  account: string; // 12 digits, or 'unknown' when STS could not say
+  region: string;
+  profile?: string;
+  loadBalancers: LoadBalancer[];
+  targetGroups: TargetGroup[];
+  vpcs: Vpc[];
+  subnets: Subnet[];
+  routeTables: RouteTable[];
+  internetGateways: InternetGateway[];
+  egressOnlyInternetGateways: EgressOnlyInternetGateway[];
+  natGateways: NatGateway[];
+  securityGroups: SecurityGroup[];
+  networkAcls: NetworkAcl[];
+  /** The network interfaces that belong to load balancers (one per AZ node). */
+  networkInterfaces: NetworkInterface[];
+  /** Instances registered as targets (of elbv2 target groups or Classic LBs). */
+  instances: Instance[];
+  /** Managed prefix lists referenced by security groups or routes, resolved to CIDRs. */
+  prefixLists: PrefixList[];
+}
+
+// ---------------------------------------------------------------- load balancers
+
+export interface LoadBalancer {
+  /** elbv2 ARN; for Classic LBs the ARN AWS uses for them: arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/NAME */
+  arn: string;
+  name: string;
+  kind: LoadBalancerKind;
+  scheme: Scheme;
+  dnsName: string;
+  ipAddressType: IpAddressType;
+  vpcId?: string;
+  state?: string; // elbv2 State.Code: active | provisioning | active_impaired | failed
+  createdTime?: string;
+  /** One entry per enabled AZ. Classic LBs: one per subnet (AZ looked up from the subnet). */
+  availabilityZones: LoadBalancerZone[];
+  securityGroupIds: string[];
+  attributes: LoadBalancerAttributes;
+  listeners: Listener[];
+  tags: Record<string, string>;
+  /** Classic only: its health check and the health of its registered instances. */
+  classic?: ClassicDetails;
+}
+
+export interface LoadBalancerZone {
+  zoneName: string;
+  subnetId?: string;
+  /** Addresses AWS reports for the zone (NLB Elastic IPs / private IPs). */
+  addresses?: { ipAddress?: string; privateIPv4Address?: string; allocationId?: string; ipv6Address?: string }[];
+}
+
+export interface LoadBalancerAttributes {
+  /** ALB idle_timeout.timeout_seconds (AWS default 60) / Classic ConnectionSettings.IdleTimeout (default 60). Absent for NLB and GWLB. */
+  idleTimeoutSeconds?: number;
+  /**
+   * Whether cross-zone load balancing is on at the LB level.
+   * ALB: always true (AWS: "always turned on" for ALBs; target groups may turn it off).
+   * NLB/GWLB: load_balancing.cross_zone.enabled, default false. Classic: CrossZoneLoadBalancing.Enabled.
+   */
+  crossZoneEnabled: boolean;
+  deletionProtection?: boolean;
+  /** Classic only: ConnectionDraining. */
+  connectionDraining?: { enabled: boolean; timeoutSeconds?: number };
+  /** Every attribute as AWS returned it (key -> value), for evidence and for rules we have not thought of yet. */
+  raw: Record<string, string>;
+}
+
+export type ListenerProtocol = 'HTTP' | 'HTTPS' | 'TCP' | 'TLS' | 'UDP' | 'TCP_UDP' | 'GENEVE' | 'SSL';
+
+export interface Listener {
+  arn?: string; // absent for Classic
+  port: number;
+  protocol: ListenerProtocol;
+  /** Classic only: the port and protocol it forwards to on the instances. */
+  instancePort?: number;
+  instanceProtocol?: ListenerProtocol;
+  sslPolicy?: string;
+  certificateArns: string[];
+  /** Target groups its default action forwards to (forward and weighted forward). */
+  defaultTargetGroupArns: string[];
+  /** Non-default listener rules (ALB). */
+  rules: ListenerRule[];
+  /** NLB TCP listener tcp.idle_timeout.seconds (AWS default 350). */
+  idleTimeoutSeconds?: number;
+}
+
+export interface ListenerRule {
+  arn: string;
+  priority: string; // a number as AWS returns it, or 'default'
+  conditions: unknown[]; // as AWS returned them; rules do not interpret them yet
+  targetGroupArns: string[];
+}
+
+export interface ClassicDetails {
+  healthCheck?: { target: string; intervalSeconds: number; timeoutSeconds: number; healthyThreshold: number; unhealthyThreshold: number };
+  instances: { instanceId: string; state: TargetHealthState; reasonCode?: string; description?: string }[];
+  sourceSecurityGroup?: { ownerAlias?: string; groupName?: string };
+}
+
+// ---------------------------------------------------------------- target groups
+
+export type TargetType = 'instance' | 'ip' | 'lambda' | 'alb';
+export type TargetHealthState =
+  | 'initial'
+  | 'healthy'
+  | 'unhealthy'
+  | 'unhealthy.draining'
+  | 'unused'
+  | 'draining'
+  | 'unavailable'
+  | 'unknown'; // Classic's "Unknown"
+
+export interface TargetGroup {
+  arn: string;
+  name: string;
+  targetType: TargetType;
+  protocol?: ListenerProtocol;
+  port?: number;
+  vpcId?: string;
+  ipAddressType?: 'ipv4' | 'ipv6';
+  loadBalancerArns: string[];
+  healthCheck: HealthCheck;
+  attributes: TargetGroupAttributes;
+  targets: Target[];
+  tags: Record<string, string>;
+}
+
+export interface HealthCheck {
+  enabled: boolean;
+  protocol?: ListenerProtocol;
+  /** 'traffic-port' or a port number. */
+  port: 'traffic-port' | number;
+  path?: string;
+  intervalSeconds?: number;
+  timeoutSeconds?: number;
+  healthyThreshold?: number;
+  unhealthyThreshold?: number;
+  matcher?: string;
+}
+
+export interface TargetGroupAttributes {
+  /** load_balancing.cross_zone.enabled: true/false, or undefined for use_load_balancer_configuration (inherit). */
+  crossZoneEnabled?: boolean;
+  /** preserve_client_ip.enabled (NLB): AWS default true for instance and ip targets with TCP/TLS... (see collector). */
+  preserveClientIp?: boolean;
+  deregistrationDelaySeconds?: number;
+  raw: Record<string, string>;
+}
+
+export interface Target {
+  id: string; // instance id, IP address, Lambda ARN or ALB ARN
+  port?: number;
+  /** AZ AWS reports for the target ('all' for IP targets outside the VPC). */
+  availabilityZone?: string;
+  health: { state: TargetHealthState; reason?: string; description?: string };
+}
+
+// ---------------------------------------------------------------- network
+
+export interface Vpc {
+  id: string;
+  cidrBlocks: string[];
+  ipv6CidrBlocks: string[];
+  isDefault: boolean;
+}
+
+export interface Subnet {
+  id: string;
+  vpcId: string;
+  availabilityZone: string;
+  availabilityZoneId?: string;
+  cidrBlock?: string;
+  ipv6CidrBlocks: string[];
+  mapPublicIpOnLaunch: boolean;
+}
+
+export interface RouteTable {
+  id: string;
+  vpcId: string;
+  /** True when this is the VPC's main route table (the fallback for subnets without an explicit association). */
+  isMain: boolean;
+  /** Explicitly associated subnets. */
+  subnetIds: string[];
+  routes: Route[];
+}
+
+export type RouteTargetKind =
+  | 'local'
+  | 'internet-gateway'
+  | 'egress-only-internet-gateway'
+  | 'nat-gateway'
+  | 'transit-gateway'
+  | 'vpc-peering'
+  | 'vpc-endpoint'
+  | 'virtual-private-gateway'
+  | 'network-interface'
+  | 'instance'
+  | 'carrier-gateway'
+  | 'local-gateway'
+  | 'core-network'
+  | 'unknown';
+
+export interface Route {
+  destinationCidrBlock?: string;
+  destinationIpv6CidrBlock?: string;
+  destinationPrefixListId?: string;
+  target: { kind: RouteTargetKind; id: string };
+  state: 'active' | 'blackhole';
+  origin?: string;
+}
+
+export interface InternetGateway {
+  id: string;
+  attachments: { vpcId: string; state: string }[]; // state: available | attaching | attached | detaching | detached
+}
+
+export interface EgressOnlyInternetGateway {
+  id: string;
+  attachments: { vpcId: string; state: string }[];
+}
+
+export interface NatGateway {
+  id: string;
+  vpcId: string;
+  subnetId: string;
+  state: string;
+  connectivityType: 'public' | 'private';
+}
+
+export interface SecurityGroup {
+  id: string;
+  name: string;
+  vpcId?: string;
+  ingress: SecurityGroupRule[];
+  egress: SecurityGroupRule[];
+}
+
+/** One IpPermission, normalised: protocol 'all' for -1, full port range when AWS gives none. */
+export interface SecurityGroupRule {
+  protocol: 'all' | 'tcp' | 'udp' | 'icmp' | 'icmpv6' | string; // other protocol numbers as strings
+  fromPort: number;
+  toPort: number;
+  sources: SecurityGroupSource[];
+}
+
+export type SecurityGroupSource =
+  | { kind: 'cidr-ipv4'; cidr: string; description?: string }
+  | { kind: 'cidr-ipv6'; cidr: string; description?: string }
+  | { kind: 'prefix-list'; prefixListId: string; description?: string }
+  | { kind: 'security-group'; groupId: string; userId?: string; description?: string };
+
+export interface NetworkAcl {
+  id: string;
+  vpcId: string;
+  isDefault: boolean;
+  subnetIds: string[];
+  entries: NetworkAclEntry[];
+}
+
+export interface NetworkAclEntry {
+  ruleNumber: number; // 32767 is the default '*' deny
+  egress: boolean;
+  protocol: 'all' | 'tcp' | 'udp' | 'icmp' | 'icmpv6' | string;
+  action: 'allow' | 'deny';
+  cidrBlock?: string;
+  ipv6CidrBlock?: string;
+  portRange?: { from: number; to: number };
+}
+
+export interface NetworkInterface {
+  id: string;
+  subnetId: string;
+  vpcId: string;
+  availabilityZone: string;
+  description: string;
+  interfaceType?: string;
+  privateIpAddresses: string[];
+  publicIps: string[];
+  ipv6Addresses: string[];
+  securityGroupIds: string[];
+  /** ARN of the load balancer this ENI belongs to, matched from its description ("ELB app/NAME/ID", "ELB net/...", "ELB NAME"). */
+  loadBalancerArn?: string;
+}
+
+export interface Instance {
+  id: string;
+  state: string;
+  vpcId?: string;
+  subnetId?: string;
+  availabilityZone?: string;
+  privateIpAddress?: string;
+  publicIpAddress?: string;
+  securityGroupIds: string[];
+}
+
+export interface PrefixList {
+  id: string;
+  name?: string;
+  addressFamily?: string;
+  cidrs: string[];
+}

@@ -1,0 +1,50 @@
+/** The probe result shape fixed by the contract (`probe --format json`, and `probe` in an audit report). */
+
+export type AttemptOutcome = 'ok' | 'timeout' | 'refused' | 'reset' | 'unreachable' | 'tls-error' | 'http-error';
+
+export interface ProbeAttempt {
+  outcome: AttemptOutcome;
+  connectMs?: number;
+  tlsMs?: number;
+  firstByteMs?: number;
+  status?: number;
+  /** Human detail: the error code or TLS verification error. */
+  error?: string;
+  /** TLS: the certificate did not match the host name (reported, not fatal). */
+  certificateError?: string;
+}
+
+export interface ProbeAddress {
+  ip: string;
+  family: 4 | 6;
+  az?: string;
+  subnetId?: string;
+  networkInterfaceId?: string;
+  attempts: ProbeAttempt[];
+}
+
+export interface ProbeDns {
+  server: string; // 'system' or IP[:PORT]
+  ms: number;
+  addresses: string[];
+  ttl?: Record<string, number>;
+  cnames?: string[];
+  error?: string;
+}
+
+export interface ProbeTarget {
+  host: string;
+  port: number;
+  protocol?: 'tcp' | 'tls' | 'http' | 'https';
+  /** The LB this target was probed for, in an audit. */
+  loadBalancerArn?: string;
+  /** Set when lbcheck cannot reach this LB from where it runs (internal LB): not a fault. */
+  skipped?: string;
+  dns: ProbeDns;
+  addresses: ProbeAddress[];
+}
+
+export interface ProbeReport {
+  targets: ProbeTarget[];
+  durationMs?: number;
+}
