@@ -82,7 +82,14 @@ export interface KeepAliveDeclaration {
 /** Settings rules read from the config file, already validated and merged with defaults. */
 export interface RuleSettings {
   /** Keep-alive declarations by target group or LB name pattern (from .lbcheck.yml). */
-  keepalive: { match: string; seconds: number; server?: string; detail: string }[];
+  keepalive: {
+    match: string;
+    seconds: number;
+    server?: string;
+    detail: string;
+    /** What `match` is matched against (name or ARN glob): the config's targetGroup or loadBalancer key. */
+    appliesTo?: 'target-group' | 'load-balancer';
+  }[];
   /** Client CIDRs for internal LBs: who must reach their listeners. */
   clientCidrs: string[];
   /** Keep-alive timeouts measured by the probe, by target group ARN or target "ip:port". */

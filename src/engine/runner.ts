@@ -1,0 +1,153 @@
+/**
+ * Runs the rules over an inventory: per scope, every enabled config rule, then (when a
+ * probe result is present) every probe rule with the config findings of that scope.
+ * Each rule runs in its own try/catch: one that throws becomes a `notChecked` entry
+ * (`rule <id> failed: <message>`), never a crashed audit or a silent pass.
+ * Then: config severity, fingerprints, ignores, baseline, and a deterministic order.
+ */
+import { InventoryIndex } from '../inventory/indexes.js';
+import type { Inventory, NotChecked, Scope } from '../inventory/model.js';
+import type { ProbeReport } from '../probe/types.js';
+import { errorLine } from '../cli/errors.js';
+import { EMPTY_CONFIG, type LbcheckConfig } from './config.js';
+import { fingerprint } from './fingerprint.js';
+import { applyIgnores, type ExpiredIgnore, type SuppressedFinding } from './ignores.js';
+import { compareSeverity } from './severity.js';
+import type { Finding, KeepAliveDeclaration, Rule, RuleContext, RuleFinding, RuleSettings, Severity } from './types.js';
+
+/** A finding as reported: the engine's finding plus where it belongs and whether a baseline knew it. */
+export interface ReportFinding extends Finding {
+  /** The load balancer the finding is about (itself, or the one in front of its target group), for grouping. */
+  loadBalancer?: { arn: string; name: string };
+  /** With --baseline: false when the baseline already had this fingerprint. */
+  new?: boolean;
+}
+
+export interface EngineInput {
+  inventory: Inventory;
+  rules: readonly Rule[];
+  config?: LbcheckConfig;
+  probe?: ProbeReport;
+  /** Keep-alive timeouts measured by the probe (--measure-keepalive). */
+  measuredKeepalive?: Record<string, KeepAliveDeclaration>;
+  /** Fingerprints of a previous report (--baseline). */
+  baseline?: ReadonlySet<string>;
+  /** For ignore expiry; tests pin it. */
+  now?: Date;
+}
+
+export interface EngineResult {
+  findings: ReportFinding[];
+  notChecked: NotChecked[];
+  ignores: { suppressed: SuppressedFinding[]; expired: ExpiredIgnore[] };
+  /** Ids of the rules that ran (enabled, and for probe rules, a probe result present). */
+  rulesRun: string[];
+  /** Rule invocations (rule × scope) that completed; 0 with scopes present means nothing could be checked. */
+  checksCompleted: number;
+}
+
+function severityFor(rule: Rule, raw: RuleFinding, config: LbcheckConfig): Severity {
+  const setting = config.rules[rule.meta.id]?.severity;
+  if (setting !== undefined && setting !== 'off') return setting;
+  return raw.severity ?? rule.meta.defaultSeverity;
+}
+
+function isEnabled(rule: Rule, config: LbcheckConfig): boolean {
+  return config.rules[rule.meta.id]?.severity !== 'off';
+}
+
+const LOAD_BALANCER_KINDS = new Set(['application', 'network', 'gateway', 'classic']);
+
+/** The LB a finding is about: its resource when that is an LB, else the evidence's loadBalancerArn, else the LB in front of its target group. */
+function owningLoadBalancer(finding: Finding, scope: Scope, index: InventoryIndex): ReportFinding['loadBalancer'] {
+  const byArn = (arn: string) => scope.loadBalancers.find((lb) => lb.arn === arn);
+  if (LOAD_BALANCER_KINDS.has(finding.resource.type)) return { arn: finding.resource.arn, name: finding.resource.name };
+  const fromEvidence = finding.evidence.loadBalancerArn;
+  const candidates = [
+    ...(typeof fromEvidence === 'string' ? [fromEvidence] : []),
+    ...(index.targetGroup(finding.resource.arn)?.loadBalancerArns ?? []),
+  ];
+  for (const arn of candidates) {
+    const lb = byArn(arn);
+    if (lb) return { arn: lb.arn, name: lb.name };
+  }
+  return undefined;
+}
+
+function runOne(rule: Rule, ctx: RuleContext, config: LbcheckConfig, notChecked: NotChecked[]): Finding[] | undefined {
+  let raw: RuleFinding[];
+  try {
+    raw = rule.check(ctx);
+  } catch (error) {
+    notChecked.push({
+      what: `rule ${rule.meta.id} in ${ctx.scope.account}/${ctx.scope.region}`,
+      why: `rule ${rule.meta.id} failed: ${errorLine(error)}`,
+      region: ctx.scope.region,
+      account: ctx.scope.account,
+    });
+    return undefined;
+  }
+  return raw.map((finding) => ({
+    ruleId: rule.meta.id,
+    severity: severityFor(rule, finding, config),
+    resource: { ...finding.resource, account: finding.resource.account ?? ctx.scope.account },
+    message: finding.message,
+    evidence: finding.evidence,
+    fingerprint: fingerprint(rule.meta.id, finding.resource.arn, finding.discriminator),
+  }));
+}
+
+/** Deterministic order: severity, then rule, then resource, then fingerprint. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    compareSeverity(a.severity, b.severity) ||
+    a.ruleId.localeCompare(b.ruleId, 'en') ||
+    a.resource.arn.localeCompare(b.resource.arn, 'en') ||
+    a.fingerprint.localeCompare(b.fingerprint, 'en')
+  );
+}
+
+export function runEngine(input: EngineInput): EngineResult {
+  const config = input.config ?? EMPTY_CONFIG;
+  const enabled = input.rules.filter((rule) => isEnabled(rule, config));
+  const configRules = enabled.filter((rule) => rule.meta.source === 'config');
+  const probeRules = input.probe ? enabled.filter((rule) => rule.meta.source === 'probe') : [];
+  const settings: RuleSettings = { ...config.settings, measuredKeepalive: input.measuredKeepalive ?? {} };
+  const notChecked: NotChecked[] = [...input.inventory.notChecked];
+  const all: ReportFinding[] = [];
+  const seen = new Set<string>();
+  let checksCompleted = 0;
+
+  for (const scope of input.inventory.scopes) {
+    const index = new InventoryIndex(scope);
+    const scopeFindings: Finding[] = [];
+    const runAll = (rules: readonly Rule[], ctx: RuleContext) => {
+      for (const rule of rules) {
+        const findings = runOne(rule, ctx, config, notChecked);
+        if (findings === undefined) continue;
+        checksCompleted++;
+        scopeFindings.push(...findings);
+      }
+    };
+    runAll(configRules, { scope, index, settings, ...(input.probe && { probe: input.probe }), configFindings: [] });
+    runAll(probeRules, { scope, index, settings, ...(input.probe && { probe: input.probe }), configFindings: [...scopeFindings] });
+    for (const finding of scopeFindings) {
+      // A rule that reports the same thing twice (same fingerprint) is reported once.
+      if (seen.has(finding.fingerprint)) continue;
+      seen.add(finding.fingerprint);
+      const loadBalancer = owningLoadBalancer(finding, scope, index);
+      all.push({ ...finding, ...(loadBalancer && { loadBalancer }) });
+    }
+  }
+
+  const { kept, suppressed, expired } = applyIgnores(all, config.ignore, input.now ?? new Date());
+  const baseline = input.baseline;
+  const findings = (baseline ? kept.map((finding) => ({ ...finding, new: !baseline.has(finding.fingerprint) })) : kept).sort(compareFindings);
+  return {
+    findings,
+    notChecked,
+    ignores: { suppressed: suppressed.sort((a, b) => a.fingerprint.localeCompare(b.fingerprint, 'en')), expired },
+    rulesRun: [...configRules, ...probeRules].map((rule) => rule.meta.id),
+    checksCompleted,
+  };
+}

@@ -1,0 +1,14 @@
+/** Severity order, shared by sorting, --fail-on and reporters. */
+import type { Severity } from './types.js';
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** Negative when `a` is more severe than `b`. */
+export function compareSeverity(a: Severity, b: Severity): number {
+  return RANK[a] - RANK[b];
+}
+
+/** True when `severity` is `threshold` or more severe; `none` is never reached. */
+export function atOrAbove(severity: Severity, threshold: Severity | 'none'): boolean {
+  return threshold !== 'none' && RANK[severity] <= RANK[threshold];
+}

@@ -1,0 +1,25 @@
+/** Evidence as a short human line: `key=value` pairs, nested values as compact JSON, cut at a width. */
+function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number')) return value.join(',');
+  return JSON.stringify(value);
+}
+
+export function evidenceLine(evidence: Record<string, unknown>, maxLength: number): string {
+  const text = Object.entries(evidence)
+    .map(([key, value]) => `${key}=${formatValue(value)}`)
+    .join(' ');
+  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
+}
+
+/** Severity counts as a phrase: `2 errors, 1 warning, 0 info`. */
+export function countsPhrase(summary: { errors: number; warnings: number; infos: number }): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${summary.infos} info`;
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,56 @@
+/** Markdown for a GitHub job summary: a summary table, then the findings grouped by load balancer. */
+import { ruleDocsUrl } from '../engine/registry.js';
+import type { ReportFinding } from '../engine/runner.js';
+import { countsPhrase, evidenceLine, plural } from './evidence.js';
+import { groupByLoadBalancer, type AuditReport, type RenderContext } from './report.js';
+
+const SEVERITY_ICON = { error: '🔴 error', warning: '🟠 warning', info: '🔵 info' } as const;
+
+/** Text safe inside a table cell: no pipes, no newlines, no HTML. */
+export function cell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, ' ');
+}
+
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``;
+}
+
+function findingRow(finding: ReportFinding): string {
+  const rule = `[${code(finding.ruleId)}](${ruleDocsUrl(finding.ruleId)})`;
+  const resource = `${finding.resource.type} ${code(finding.resource.name)}`;
+  const evidence = evidenceLine(finding.evidence, 300);
+  const message = `${finding.message}${finding.new === true ? ' **(new)**' : ''}`;
+  return `| ${SEVERITY_ICON[finding.severity]} | ${rule} | ${cell(resource)} | ${cell(message)}${evidence ? `<br><sub>${cell(evidence)}</sub>` : ''} |`;
+}
+
+export function renderMarkdown(report: AuditReport, _context: RenderContext): string {
+  const { summary } = report;
+  const out: string[] = [`## lbcheck: ${report.findings.length === 0 ? 'no findings' : countsPhrase(summary)}`, ''];
+  out.push('| | |', '| --- | --- |');
+  out.push(`| Errors | ${summary.errors} |`, `| Warnings | ${summary.warnings} |`, `| Info | ${summary.infos} |`);
+  if (report.baseline) out.push(`| New since baseline | ${summary.newFindings} |`);
+  out.push(`| Checked | ${plural(summary.loadBalancers, 'load balancer')} in ${cell(report.scope.regions.join(', ') || 'no region')} |`);
+  out.push(`| Rules run | ${report.rules.length} |`);
+  if (report.ignores.suppressed.length > 0) out.push(`| Ignored by config | ${report.ignores.suppressed.length} |`);
+  out.push(`| Not checked | ${report.notChecked.length} |`, '');
+
+  for (const group of groupByLoadBalancer(report.findings)) {
+    out.push(group.loadBalancer ? `### ${cell(group.loadBalancer.name)} <sub>${code(group.loadBalancer.arn)}</sub>` : '### Other resources', '');
+    out.push('| Severity | Rule | Resource | Finding |', '| --- | --- | --- | --- |');
+    for (const finding of group.findings) out.push(findingRow(finding));
+    out.push('');
+  }
+  if (report.ignores.expired.length > 0) {
+    out.push('### Expired ignores', '');
+    for (const expired of report.ignores.expired) {
+      out.push(`- ${code(expired.rule)} on ${code(expired.resource)} expired ${expired.expires} (${code(expired.ignore)}): ${cell(expired.reason)}`);
+    }
+    out.push('');
+  }
+  if (report.notChecked.length > 0) {
+    out.push('### Not checked', '');
+    for (const entry of report.notChecked) out.push(`- ${cell(entry.what)}: ${cell(entry.why)}`);
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,94 @@
+/**
+ * The audit report every format renders: the contract's JSON shape (schemaVersion,
+ * tool, scope, findings, notChecked, probe, stats) plus a summary, the ignores that
+ * applied or expired, and the rules that ran.
+ */
+import type { Inventory, NotChecked } from '../inventory/model.js';
+import type { ProbeReport } from '../probe/types.js';
+import type { EngineResult, ReportFinding } from '../engine/runner.js';
+import type { ExpiredIgnore, SuppressedFinding } from '../engine/ignores.js';
+import type { RuleMeta } from '../engine/types.js';
+import { TOOL_NAME, VERSION } from '../version.js';
+
+export const REPORT_SCHEMA_VERSION = 1 as const;
+
+export interface ReportSummary {
+  errors: number;
+  warnings: number;
+  infos: number;
+  /** Findings not in the --baseline; without a baseline, every finding. */
+  newFindings: number;
+  loadBalancers: number;
+  regions: number;
+  accounts: number;
+}
+
+export interface AuditReport {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  tool: { name: typeof TOOL_NAME; version: string };
+  scope: { regions: string[]; accounts: string[] };
+  findings: ReportFinding[];
+  notChecked: NotChecked[];
+  probe?: ProbeReport;
+  stats: { apiCalls: Record<string, number>; durationMs: number };
+  summary: ReportSummary;
+  ignores: { suppressed: SuppressedFinding[]; expired: ExpiredIgnore[] };
+  /** Ids of the rules that ran; the reporters look their metadata up in `ruleMeta`. */
+  rules: string[];
+  baseline?: { file: string };
+}
+
+/** What reporters need besides the report: rule metadata (SARIF's rule list, Markdown links). */
+export interface RenderContext {
+  rules: readonly RuleMeta[];
+  color?: boolean;
+}
+
+const unique = (values: readonly string[]) => [...new Set(values)].sort();
+
+export function buildReport(options: {
+  inventory: Inventory;
+  result: EngineResult;
+  probe?: ProbeReport;
+  durationMs: number;
+  baselineFile?: string;
+}): AuditReport {
+  const { inventory, result } = options;
+  const count = (severity: string) => result.findings.filter((finding) => finding.severity === severity).length;
+  const regions = unique(inventory.scopes.map((scope) => scope.region));
+  const accounts = unique(inventory.scopes.map((scope) => scope.account));
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: TOOL_NAME, version: VERSION },
+    scope: { regions, accounts },
+    findings: result.findings,
+    notChecked: result.notChecked,
+    ...(options.probe && { probe: options.probe }),
+    stats: { apiCalls: inventory.stats.apiCalls, durationMs: Math.round(options.durationMs) },
+    summary: {
+      errors: count('error'),
+      warnings: count('warning'),
+      infos: count('info'),
+      newFindings: result.findings.filter((finding) => finding.new !== false).length,
+      loadBalancers: inventory.scopes.reduce((sum, scope) => sum + scope.loadBalancers.length, 0),
+      regions: regions.length,
+      accounts: accounts.length,
+    },
+    ignores: result.ignores,
+    rules: result.rulesRun,
+    ...(options.baselineFile !== undefined && { baseline: { file: options.baselineFile } }),
+  };
+}
+
+/** Findings grouped by the load balancer they are about, in report order; findings on no LB last, under `undefined`. */
+export function groupByLoadBalancer(findings: readonly ReportFinding[]): { loadBalancer?: { arn: string; name: string }; findings: ReportFinding[] }[] {
+  const groups = new Map<string, { loadBalancer?: { arn: string; name: string }; findings: ReportFinding[] }>();
+  for (const finding of findings) {
+    const key = finding.loadBalancer?.arn ?? '';
+    const group = groups.get(key) ?? { ...(finding.loadBalancer && { loadBalancer: finding.loadBalancer }), findings: [] };
+    group.findings.push(finding);
+    groups.set(key, group);
+  }
+  // Named LBs first (most severe first, as the findings are sorted), unattached findings last.
+  return [...groups.entries()].sort(([a], [b]) => Number(a === '') - Number(b === '')).map(([, group]) => group);
+}

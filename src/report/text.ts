@@ -1,0 +1,73 @@
+/**
+ * The terminal report: findings grouped by load balancer, severity-coloured (only when
+ * the caller says colour is on: colorEnabled honours NO_COLOR), evidence in a line or
+ * two, then a summary of what was checked and what could not be.
+ */
+import type { Severity } from '../engine/types.js';
+import type { ReportFinding } from '../engine/runner.js';
+import { countsPhrase, evidenceLine, plural } from './evidence.js';
+import { groupByLoadBalancer, type AuditReport, type RenderContext } from './report.js';
+
+const EVIDENCE_WIDTH = 220;
+
+interface Paint {
+  severity(severity: Severity, text: string): string;
+  bold(text: string): string;
+  dim(text: string): string;
+}
+
+const SEVERITY_COLOR: Record<Severity, number> = { error: 31, warning: 33, info: 36 };
+
+function paint(color: boolean): Paint {
+  const sgr = (code: number, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  return {
+    severity: (severity, text) => sgr(SEVERITY_COLOR[severity], text),
+    bold: (text) => sgr(1, text),
+    dim: (text) => sgr(2, text),
+  };
+}
+
+function findingLines(finding: ReportFinding, p: Paint, onLoadBalancer: boolean): string[] {
+  const label = p.severity(finding.severity, finding.severity.padEnd(7));
+  const isNew = finding.new === true ? ` ${p.bold('(new)')}` : '';
+  const about = onLoadBalancer && finding.loadBalancer?.arn === finding.resource.arn ? '' : ` [${finding.resource.type} ${finding.resource.name}]`;
+  const lines = [`  ${label} ${finding.ruleId}${about}${isNew}`, `          ${finding.message}`];
+  const evidence = evidenceLine(finding.evidence, EVIDENCE_WIDTH);
+  if (evidence) lines.push(p.dim(`          ${evidence}`));
+  return lines;
+}
+
+export function renderText(report: AuditReport, context: RenderContext): string {
+  const p = paint(context.color ?? false);
+  const out: string[] = [];
+  for (const group of groupByLoadBalancer(report.findings)) {
+    const first = group.findings[0];
+    if (group.loadBalancer && first) {
+      const lb = group.loadBalancer;
+      const kind = first.loadBalancer?.arn === first.resource.arn ? `${first.resource.type}, ` : '';
+      out.push(`${p.bold(lb.name)} ${p.dim(`(${kind}${first.resource.region})  ${lb.arn}`)}`);
+    } else {
+      out.push(p.bold('Other resources'));
+    }
+    for (const finding of group.findings) out.push(...findingLines(finding, p, group.loadBalancer !== undefined));
+    out.push('');
+  }
+  const { summary } = report;
+  const counts = countsPhrase(summary);
+  const newPart = report.baseline ? ` (${summary.newFindings} new since ${report.baseline.file})` : '';
+  out.push(`${report.findings.length === 0 ? 'No findings' : counts}${report.findings.length === 0 ? '' : newPart}`);
+  const where = `${plural(summary.loadBalancers, 'load balancer')} in ${plural(summary.regions, 'region')}`;
+  const accounts = summary.accounts > 1 ? ` across ${plural(summary.accounts, 'account')}` : '';
+  out.push(`${where}${accounts} checked; ${plural(report.rules.length, 'rule')} ran`);
+  if (report.ignores.suppressed.length > 0) out.push(`${plural(report.ignores.suppressed.length, 'finding')} ignored by the config`);
+  for (const expired of report.ignores.expired) {
+    out.push(
+      p.severity('warning', `expired ignore (${expired.ignore}, expired ${expired.expires}): ${expired.rule} on ${expired.resource}: no longer suppresses`),
+    );
+  }
+  if (report.notChecked.length > 0) {
+    out.push(p.severity('warning', `Not checked (${report.notChecked.length}):`));
+    for (const entry of report.notChecked) out.push(`  - ${entry.what}: ${entry.why}`);
+  }
+  return `${out.join('\n')}\n`;
+}
