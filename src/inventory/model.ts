@@ -156,6 +156,11 @@ export interface TargetGroup {
   healthCheck: HealthCheck;
   attributes: TargetGroupAttributes;
   targets: Target[];
+  /**
+   * True when the targets could not be listed (DescribeTargetHealth failed; a notChecked entry says why):
+   * an empty `targets` then means "unknown", not "none". Absent when the targets were collected.
+   */
+  targetsUnknown?: boolean;
   tags: Record<string, string>;
 }
 
