@@ -97,11 +97,13 @@ function runOne(rule: Rule, ctx: RuleContext, config: LbcheckConfig, notChecked:
   }));
 }
 
-/** Deterministic order: severity, then rule, then resource, then fingerprint. */
+/** Deterministic order: severity, then rule, then resource (region, name, ARN), then fingerprint. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     compareSeverity(a.severity, b.severity) ||
     a.ruleId.localeCompare(b.ruleId, 'en') ||
+    a.resource.region.localeCompare(b.resource.region, 'en') ||
+    a.resource.name.localeCompare(b.resource.name, 'en') ||
     a.resource.arn.localeCompare(b.resource.arn, 'en') ||
     a.fingerprint.localeCompare(b.fingerprint, 'en')
   );

@@ -1,5 +1,27 @@
-import { LbcheckError } from '../errors.js';
+/** `lbcheck explain RULE_ID`: what a rule checks, why, how to fix it, and the AWS docs behind it. */
+import { findRule, ruleDocsUrl } from '../../engine/registry.js';
+import { emit } from '../output.js';
+import type { GlobalOptions } from '../main.js';
 
-export async function run(..._args: unknown[]): Promise<number> {
-  throw new LbcheckError('explain: not implemented yet');
+export async function run(ruleId: string, _options: GlobalOptions): Promise<number> {
+  const { meta } = findRule(ruleId.trim());
+  const lines = [
+    `${meta.id}: ${meta.title}`,
+    `default severity: ${meta.defaultSeverity}; source: ${meta.source}; applies to: ${meta.appliesTo.join(', ')}`,
+    '',
+    'What it checks:',
+    `  ${meta.description.trim()}`,
+    '',
+    'Why it matters:',
+    `  ${meta.rationale.trim()}`,
+    '',
+    'How to fix it:',
+    `  ${meta.remediation.text.trim()}`,
+  ];
+  const indent = (text: string) => text.trimEnd().split('\n').map((line) => `    ${line}`);
+  if (meta.remediation.cli) lines.push('', '  AWS CLI:', ...indent(meta.remediation.cli));
+  if (meta.remediation.iac) lines.push('', '  Infrastructure as code:', ...indent(meta.remediation.iac));
+  lines.push('', 'References:', ...meta.references.map((ref) => `  - ${ref.title}: ${ref.url}`), `  - lbcheck docs: ${ruleDocsUrl(meta.id)}`);
+  await emit(lines.join('\n'));
+  return 0;
 }

@@ -1,0 +1,48 @@
+/**
+ * A rule's documentation page, rendered from its metadata alone. scripts/gen-docs.ts
+ * writes docs/rules/<id>.md with it; test/unit/docs.test.ts fails when a page differs.
+ */
+import type { RuleMeta } from './types.js';
+
+export const GENERATED_NOTE = '<!-- Generated from the rule metadata by `npm run docs` (scripts/gen-docs.ts). Do not edit by hand. -->';
+
+function fenced(language: string, text: string): string {
+  return ['```' + language, text.trimEnd(), '```'].join('\n');
+}
+
+export function renderRuleDoc(meta: RuleMeta): string {
+  const lines = [
+    GENERATED_NOTE,
+    '',
+    `# ${meta.id}`,
+    '',
+    `**${meta.title}**`,
+    '',
+    '| | |',
+    '| --- | --- |',
+    `| Default severity | ${meta.defaultSeverity} |`,
+    `| Source | ${meta.source === 'probe' ? 'probe (runs with `lbcheck audit --probe`)' : 'configuration'} |`,
+    `| Applies to | ${meta.appliesTo.join(', ')} |`,
+    '',
+    '## What it checks',
+    '',
+    meta.description.trim(),
+    '',
+    '## Why it matters',
+    '',
+    meta.rationale.trim(),
+    '',
+    '## How to fix it',
+    '',
+    meta.remediation.text.trim(),
+  ];
+  if (meta.remediation.cli) lines.push('', fenced('sh', meta.remediation.cli));
+  if (meta.remediation.iac) lines.push('', fenced('', meta.remediation.iac));
+  lines.push('', '## Configuration', '', 'Turn the rule off or change its severity in `.lbcheck.yml` ([format](../config.md)):', '');
+  lines.push(fenced('yaml', `rules:\n  ${meta.id}: warning   # error | warning | info | off`));
+  if (meta.references.length > 0) {
+    lines.push('', '## References', '');
+    for (const reference of meta.references) lines.push(`- [${reference.title}](${reference.url})`);
+  }
+  return `${lines.join('\n')}\n`;
+}
