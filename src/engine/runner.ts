@@ -6,7 +6,7 @@
  * Then: config severity, fingerprints, ignores, baseline, and a deterministic order.
  */
 import { InventoryIndex } from '../inventory/indexes.js';
-import type { Inventory, NotChecked, Scope } from '../inventory/model.js';
+import type { Inventory, LoadBalancer, LoadBalancerKind, NotChecked, Scope } from '../inventory/model.js';
 import type { ProbeReport } from '../probe/types.js';
 import { errorLine } from '../cli/errors.js';
 import { EMPTY_CONFIG, type LbcheckConfig } from './config.js';
@@ -15,10 +15,16 @@ import { applyIgnores, type ExpiredIgnore, type SuppressedFinding } from './igno
 import { compareSeverity } from './severity.js';
 import type { Finding, KeepAliveDeclaration, Rule, RuleContext, RuleFinding, RuleSettings, Severity } from './types.js';
 
+export interface LoadBalancerRef {
+  arn: string;
+  name: string;
+  kind: LoadBalancerKind;
+}
+
 /** A finding as reported: the engine's finding plus where it belongs and whether a baseline knew it. */
 export interface ReportFinding extends Finding {
   /** The load balancer the finding is about (itself, or the one in front of its target group), for grouping. */
-  loadBalancer?: { arn: string; name: string };
+  loadBalancer?: LoadBalancerRef;
   /** With --baseline: false when the baseline already had this fingerprint. */
   new?: boolean;
 }
@@ -56,20 +62,19 @@ function isEnabled(rule: Rule, config: LbcheckConfig): boolean {
   return config.rules[rule.meta.id]?.severity !== 'off';
 }
 
-const LOAD_BALANCER_KINDS = new Set(['application', 'network', 'gateway', 'classic']);
-
 /** The LB a finding is about: its resource when that is an LB, else the evidence's loadBalancerArn, else the LB in front of its target group. */
-function owningLoadBalancer(finding: Finding, scope: Scope, index: InventoryIndex): ReportFinding['loadBalancer'] {
+function owningLoadBalancer(finding: Finding, scope: Scope, index: InventoryIndex): LoadBalancerRef | undefined {
+  const ref = (lb: LoadBalancer): LoadBalancerRef => ({ arn: lb.arn, name: lb.name, kind: lb.kind });
   const byArn = (arn: string) => scope.loadBalancers.find((lb) => lb.arn === arn);
-  if (LOAD_BALANCER_KINDS.has(finding.resource.type)) return { arn: finding.resource.arn, name: finding.resource.name };
   const fromEvidence = finding.evidence.loadBalancerArn;
   const candidates = [
+    finding.resource.arn,
     ...(typeof fromEvidence === 'string' ? [fromEvidence] : []),
     ...(index.targetGroup(finding.resource.arn)?.loadBalancerArns ?? []),
   ];
   for (const arn of candidates) {
     const lb = byArn(arn);
-    if (lb) return { arn: lb.arn, name: lb.name };
+    if (lb) return ref(lb);
   }
   return undefined;
 }

@@ -5,7 +5,7 @@
  */
 import type { Inventory, NotChecked } from '../inventory/model.js';
 import type { ProbeReport } from '../probe/types.js';
-import type { EngineResult, ReportFinding } from '../engine/runner.js';
+import type { EngineResult, LoadBalancerRef, ReportFinding } from '../engine/runner.js';
 import type { ExpiredIgnore, SuppressedFinding } from '../engine/ignores.js';
 import type { RuleMeta } from '../engine/types.js';
 import { TOOL_NAME, VERSION } from '../version.js';
@@ -81,8 +81,8 @@ export function buildReport(options: {
 }
 
 /** Findings grouped by the load balancer they are about, in report order; findings on no LB last, under `undefined`. */
-export function groupByLoadBalancer(findings: readonly ReportFinding[]): { loadBalancer?: { arn: string; name: string }; findings: ReportFinding[] }[] {
-  const groups = new Map<string, { loadBalancer?: { arn: string; name: string }; findings: ReportFinding[] }>();
+export function groupByLoadBalancer(findings: readonly ReportFinding[]): { loadBalancer?: LoadBalancerRef; findings: ReportFinding[] }[] {
+  const groups = new Map<string, { loadBalancer?: LoadBalancerRef; findings: ReportFinding[] }>();
   for (const finding of findings) {
     const key = finding.loadBalancer?.arn ?? '';
     const group = groups.get(key) ?? { ...(finding.loadBalancer && { loadBalancer: finding.loadBalancer }), findings: [] };

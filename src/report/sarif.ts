@@ -33,9 +33,11 @@ export function resourceUri(finding: ReportFinding): string {
 
 function ruleDescriptor(meta: RuleMeta) {
   const remediation = [meta.remediation.text, meta.remediation.cli && `\n\`\`\`sh\n${meta.remediation.cli}\n\`\`\``].filter(Boolean).join('\n');
+  const name = pascalCase(meta.id);
   return {
     id: meta.id,
-    name: pascalCase(meta.id),
+    // SARIF1001: a name that only restates the id (a one-word id) is left out.
+    ...(name.toLowerCase() !== meta.id.toLowerCase() && { name }),
     shortDescription: { text: sentence(meta.title) },
     fullDescription: { text: sentence(meta.description) },
     helpUri: ruleDocsUrl(meta.id),

@@ -44,8 +44,7 @@ export function renderText(report: AuditReport, context: RenderContext): string 
     const first = group.findings[0];
     if (group.loadBalancer && first) {
       const lb = group.loadBalancer;
-      const kind = first.loadBalancer?.arn === first.resource.arn ? `${first.resource.type}, ` : '';
-      out.push(`${p.bold(lb.name)} ${p.dim(`(${kind}${first.resource.region})  ${lb.arn}`)}`);
+      out.push(`${p.bold(lb.name)} ${p.dim(`(${lb.kind}, ${first.resource.region})  ${lb.arn}`)}`);
     } else {
       out.push(p.bold('Other resources'));
     }

@@ -25,7 +25,7 @@ describe('runEngine', () => {
         message: 'Target group web-tg listens on 8080.',
         evidence: { port: 8080 },
         fingerprint: fingerprint('target-group-port', TG_ARN, '8080'),
-        loadBalancer: { arn: WEB_ARN, name: 'web' },
+        loadBalancer: { arn: WEB_ARN, name: 'web', kind: 'application' },
       },
       {
         ruleId: 'idle-timeout-at-least',
@@ -34,7 +34,7 @@ describe('runEngine', () => {
         message: 'web has an idle timeout of 60 s.',
         evidence: { idleTimeoutSeconds: 60, loadBalancerArn: WEB_ARN },
         fingerprint: fingerprint('idle-timeout-at-least', WEB_ARN),
-        loadBalancer: { arn: WEB_ARN, name: 'web' },
+        loadBalancer: { arn: WEB_ARN, name: 'web', kind: 'application' },
       },
     ]);
     expect(result.rulesRun).toEqual(['idle-timeout-at-least', 'target-group-port']);

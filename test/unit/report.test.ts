@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { runEngine } from '../../src/engine/runner.js';
+import { fingerprint } from '../../src/engine/fingerprint.js';
+import { EMPTY_CONFIG } from '../../src/engine/config.js';
+import { ruleDocsUrl } from '../../src/engine/registry.js';
+import { buildReport, renderReport, type AuditReport } from '../../src/report/index.js';
+import { cell } from '../../src/report/markdown.js';
+import { VERSION } from '../../src/version.js';
+import { ACCOUNT } from '../support/fixtures.js';
+import { idleTimeoutRule, inventoryOf, smallScope, targetGroupRule, throwingRule } from '../support/engine-fixtures.js';
+
+const WEB_ARN = `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:loadbalancer/app/web/50dc6c495c0c9188`;
+const LEGACY_ARN = `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:loadbalancer/legacy`;
+const TG_ARN = `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:targetgroup/web-tg/0123456789abcdef`;
+const rules = [idleTimeoutRule('idle', 30), targetGroupRule(), throwingRule()];
+
+function sampleReport(options: { baseline?: ReadonlySet<string> } = {}): AuditReport {
+  const inventory = inventoryOf([smallScope()], [{ what: 'region eu-west-3', why: 'AccessDenied: not authorized', region: 'eu-west-3' }]);
+  const result = runEngine({
+    inventory,
+    rules,
+    config: { ...EMPTY_CONFIG, ignore: [{ rule: 'idle', resource: 'nothing-*', reason: 'old', expires: '2020-01-01', source: '.lbcheck.yml:3:5' }] },
+    now: new Date('2026-11-20T00:00:00Z'),
+    ...(options.baseline && { baseline: options.baseline }),
+  });
+  return buildReport({ inventory, result, durationMs: 1234.4, ...(options.baseline && { baselineFile: 'previous.json' }) });
+}
+
+const context = { rules: rules.map((rule) => rule.meta) };
+
+describe('json report', () => {
+  it('has the contract shape', () => {
+    const report = JSON.parse(renderReport('json', sampleReport(), context)) as Record<string, unknown>;
+    expect(Object.keys(report)).toEqual(['schemaVersion', 'tool', 'scope', 'findings', 'notChecked', 'stats', 'summary', 'ignores', 'rules']);
+    expect(report.schemaVersion).toBe(1);
+    expect(report.tool).toEqual({ name: 'lbcheck', version: VERSION });
+    expect(report.scope).toEqual({ regions: ['us-east-1'], accounts: [ACCOUNT] });
+    expect(report.stats).toEqual({ apiCalls: { DescribeLoadBalancers: 2, DescribeTargetGroups: 1 }, durationMs: 1234 });
+    expect(report.summary).toEqual({ errors: 1, warnings: 2, infos: 0, newFindings: 3, loadBalancers: 2, regions: 1, accounts: 1 });
+    expect((report.findings as { ruleId: string; resource: { arn: string }; fingerprint: string }[]).map((f) => [f.ruleId, f.resource.arn, f.fingerprint])).toEqual([
+      ['target-group-port', TG_ARN, fingerprint('target-group-port', TG_ARN, '8080')],
+      ['idle', LEGACY_ARN, fingerprint('idle', LEGACY_ARN)],
+      ['idle', WEB_ARN, fingerprint('idle', WEB_ARN)],
+    ]);
+    expect(report.notChecked).toEqual([
+      { what: 'region eu-west-3', why: 'AccessDenied: not authorized', region: 'eu-west-3' },
+      { what: `rule always-throws in ${ACCOUNT}/us-east-1`, why: 'rule always-throws failed: cannot read property of undefined', region: 'us-east-1', account: ACCOUNT },
+    ]);
+    expect((report.ignores as AuditReport['ignores']).expired.map((e) => [e.rule, e.resource, e.expires, e.unsuppressed])).toEqual([
+      ['idle', 'nothing-*', '2020-01-01', []],
+    ]);
+  });
+
+  it('counts new findings against a baseline', () => {
+    const report = sampleReport({ baseline: new Set([fingerprint('idle', WEB_ARN)]) });
+    expect(report.summary.newFindings).toBe(2);
+    expect(report.baseline).toEqual({ file: 'previous.json' });
+    expect(report.findings.map((f) => [f.resource.name, f.new])).toEqual([
+      ['web-tg', true],
+      ['legacy', true],
+      ['web', false],
+    ]);
+  });
+});
+
+describe('text report', () => {
+  it('groups by load balancer with evidence and a summary, without colour', () => {
+    const text = renderReport('text', sampleReport(), { ...context, color: false });
+    expect(text).not.toContain('\u001b[');
+    expect(text).toBe(
+      [
+        `web (application, us-east-1)  ${WEB_ARN}`,
+        '  error   target-group-port [target-group web-tg]',
+        '          Target group web-tg listens on 8080.',
+        '          port=8080',
+        '  warning idle',
+        '          web has an idle timeout of 60 s.',
+        `          idleTimeoutSeconds=60 loadBalancerArn=${WEB_ARN}`,
+        '',
+        `legacy (classic, us-east-1)  ${LEGACY_ARN}`,
+        '  warning idle',
+        '          legacy has an idle timeout of 30 s.',
+        `          idleTimeoutSeconds=30 loadBalancerArn=${LEGACY_ARN}`,
+        '',
+        '1 error, 2 warnings, 0 info',
+        '2 load balancers in 1 region checked; 3 rules ran',
+        'expired ignore (.lbcheck.yml:3:5, expired 2020-01-01): idle on nothing-*: no longer suppresses',
+        'Not checked (2):',
+        '  - region eu-west-3: AccessDenied: not authorized',
+        `  - rule always-throws in ${ACCOUNT}/us-east-1: rule always-throws failed: cannot read property of undefined`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('colours severities when asked', () => {
+    const text = renderReport('text', sampleReport(), { ...context, color: true });
+    expect(text).toContain('\u001b[31merror  \u001b[0m target-group-port');
+    expect(text).toContain('\u001b[33mwarning\u001b[0m idle');
+  });
+});
+
+describe('markdown report', () => {
+  it('has a summary table and findings grouped by load balancer', () => {
+    const markdown = renderReport('markdown', sampleReport(), context);
+    expect(markdown.startsWith('## lbcheck: 1 error, 2 warnings, 0 info\n')).toBe(true);
+    expect(markdown).toContain('| Errors | 1 |\n| Warnings | 2 |\n| Info | 0 |');
+    expect(markdown).toContain('| Checked | 2 load balancers in us-east-1 |');
+    expect(markdown).toContain(`### web <sub>\`${WEB_ARN}\`</sub>`);
+    expect(markdown).toContain(
+      `| 🔴 error | [\`target-group-port\`](${ruleDocsUrl('target-group-port')}) | target-group \`web-tg\` | Target group web-tg listens on 8080.<br><sub>port=8080</sub> |`,
+    );
+    expect(markdown.indexOf('### web ')).toBeLessThan(markdown.indexOf('### legacy '));
+    expect(markdown).toContain('### Not checked\n\n- region eu-west-3: AccessDenied: not authorized');
+  });
+
+  it('escapes table-breaking characters', () => {
+    expect(cell('a|b\n<script>')).toBe('a\\|b &lt;script&gt;');
+  });
+});
+
+describe('sarif report', () => {
+  it('lists every rule and gives each result a synthetic location and a fingerprint', () => {
+    const sarif = JSON.parse(renderReport('sarif', sampleReport(), context)) as {
+      version: string;
+      $schema: string;
+      runs: {
+        tool: { driver: { name: string; rules: { id: string; name?: string; helpUri: string; defaultConfiguration: { level: string } }[] } };
+        results: {
+          ruleId: string;
+          ruleIndex: number;
+          level: string;
+          message: { text: string };
+          locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+          partialFingerprints: { primaryLocationLineHash: string };
+        }[];
+      }[];
+    };
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.$schema).toBe('https://json.schemastore.org/sarif-2.1.0.json');
+    const [run] = sarif.runs;
+    if (!run) throw new Error('no run');
+    expect(run.tool.driver.name).toBe('lbcheck');
+    expect(run.tool.driver.rules.map((r) => [r.id, r.name, r.helpUri, r.defaultConfiguration.level])).toEqual([
+      ['always-throws', 'AlwaysThrows', ruleDocsUrl('always-throws'), 'warning'],
+      ['idle', undefined, ruleDocsUrl('idle'), 'warning'],
+      ['target-group-port', 'TargetGroupPort', ruleDocsUrl('target-group-port'), 'error'],
+    ]);
+    expect(
+      run.results.map((r) => [
+        r.ruleId,
+        run.tool.driver.rules[r.ruleIndex]?.id,
+        r.level,
+        r.locations[0]?.physicalLocation.artifactLocation.uri,
+        r.locations[0]?.physicalLocation.region.startLine,
+        r.partialFingerprints.primaryLocationLineHash,
+      ]),
+    ).toEqual([
+      ['target-group-port', 'target-group-port', 'error', `aws/${ACCOUNT}/us-east-1/target-group/web-tg`, 1, fingerprint('target-group-port', TG_ARN, '8080')],
+      ['idle', 'idle', 'warning', `aws/${ACCOUNT}/us-east-1/classic/legacy`, 1, fingerprint('idle', LEGACY_ARN)],
+      ['idle', 'idle', 'warning', `aws/${ACCOUNT}/us-east-1/application/web`, 1, fingerprint('idle', WEB_ARN)],
+    ]);
+    expect(run.results[1]?.message.text).toBe(`legacy has an idle timeout of 30 s. Evidence: idleTimeoutSeconds=30 loadBalancerArn=${LEGACY_ARN}`);
+  });
+});
