@@ -4,5 +4,22 @@
  * docs and the tests in step.
  */
 import type { Rule } from '../src/engine/types.js';
+import azWithoutHealthyTargets from './az-without-healthy-targets.js';
+import idleTimeoutExceedsTargetKeepalive from './idle-timeout-exceeds-target-keepalive.js';
+import internetFacingSubnetWithoutIgwRoute from './internet-facing-subnet-without-igw-route.js';
+import lbSecurityGroupBlocksListener from './lb-security-group-blocks-listener.js';
+import networkAclBlocksTraffic from './network-acl-blocks-traffic.js';
+import singleAzLoadBalancer from './single-az-load-balancer.js';
+import targetGroupWithoutHealthyTargets from './target-group-without-healthy-targets.js';
+import targetSecurityGroupBlocksLb from './target-security-group-blocks-lb.js';
 
-export const rules: readonly Rule[] = [];
+export const rules: readonly Rule[] = [
+  azWithoutHealthyTargets,
+  idleTimeoutExceedsTargetKeepalive,
+  internetFacingSubnetWithoutIgwRoute,
+  lbSecurityGroupBlocksListener,
+  networkAclBlocksTraffic,
+  singleAzLoadBalancer,
+  targetGroupWithoutHealthyTargets,
+  targetSecurityGroupBlocksLb,
+];

@@ -1,0 +1,112 @@
+import {
+  describeLoadBalancer,
+  loadBalancerResource,
+  targetEndpointsOf,
+  targetEndpointsOfGroup,
+  type TargetEndpoint,
+} from '../src/engine/targets.js';
+import { defineRule, type RuleFinding } from '../src/engine/types.js';
+import type { LoadBalancer, TargetGroup } from '../src/inventory/model.js';
+
+const DNS_BEHAVIOUR =
+  'AWS removes that AZ node\'s address from DNS, clients with a cached answer still hit it and fail, and if every AZ ends up unhealthy DNS fails open and returns all of them';
+
+interface ZoneCheck {
+  group?: TargetGroup;
+  crossZone: boolean;
+  crossZoneSource: string;
+  endpoints: TargetEndpoint[];
+}
+
+/** Cross-zone per target group: the TG's own setting when it has one, else the LB's (ALB: always on). */
+function zoneChecks(index: Parameters<typeof targetEndpointsOf>[0], lb: LoadBalancer): ZoneCheck[] {
+  if (lb.kind === 'classic') {
+    return [{ crossZone: lb.attributes.crossZoneEnabled, crossZoneSource: 'Classic LB attribute CrossZoneLoadBalancing', endpoints: targetEndpointsOf(index, lb) }];
+  }
+  return index.targetGroupsOf(lb).map((group) => {
+    const own = group.attributes.crossZoneEnabled;
+    return {
+      group,
+      crossZone: own ?? lb.attributes.crossZoneEnabled,
+      crossZoneSource:
+        own !== undefined
+          ? `target group attribute load_balancing.cross_zone.enabled=${own}`
+          : lb.kind === 'application'
+            ? 'ALB (cross-zone is always on unless a target group turns it off)'
+            : `load balancer attribute load_balancing.cross_zone.enabled=${lb.attributes.crossZoneEnabled}`,
+      endpoints: targetEndpointsOfGroup(index, group),
+    };
+  });
+}
+
+export default defineRule({
+  meta: {
+    id: 'az-without-healthy-targets',
+    title: 'Availability Zone has no healthy target while cross-zone load balancing is off',
+    defaultSeverity: 'error',
+    source: 'config',
+    appliesTo: ['application', 'network', 'gateway', 'classic'],
+    description:
+      "For each load balancer, target group and enabled AZ where cross-zone load balancing is off for that target group (ALB: only when the target group turns it off; NLB/GWLB: the target group's setting, else the LB's, default off; Classic: its CrossZoneLoadBalancing attribute), checks that at least one healthy target sits in that AZ. An instance target is in its instance's AZ; an IP target in the AZ AWS reports, else the AZ of the subnet whose CIDR holds it; an IP target outside the VPC ('all') serves every AZ. Target groups with no healthy target anywhere are left to target-group-without-healthy-targets.",
+    rationale:
+      'With cross-zone off, each AZ node only sends to targets in its own AZ. When an AZ has none healthy, that node cannot serve: AWS removes its address from DNS, but clients and resolvers that cached the old answer keep sending to it and fail, and if every AZ becomes unhealthy DNS fails open and returns all addresses again. The result is a share of failing requests proportional to the AZ.',
+    remediation: {
+      text: 'Register healthy targets in every enabled AZ (e.g. spread the Auto Scaling group over the same AZs), or turn cross-zone load balancing on for the target group or load balancer, or disable the AZ on the load balancer.',
+      cli: 'aws elbv2 modify-target-group-attributes --target-group-arn arn:aws:elasticloadbalancing:...:targetgroup/edge/0123 --attributes Key=load_balancing.cross_zone.enabled,Value=true\naws elb modify-load-balancer-attributes --load-balancer-name legacy --load-balancer-attributes "{\\"CrossZoneLoadBalancing\\":{\\"Enabled\\":true}}"',
+      iac: 'resource "aws_lb_target_group" "edge" {\n  load_balancing_cross_zone_enabled = "true"\n}',
+    },
+    references: [
+      { title: 'Cross-zone load balancing for target groups', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/disable-cross-zone.html' },
+      { title: 'Network Load Balancer cross-zone load balancing and DNS failover', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/network-load-balancers.html#cross-zone-load-balancing' },
+      { title: 'How Elastic Load Balancing works: cross-zone load balancing', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html#cross-zone-load-balancing' },
+      { title: 'Configure cross-zone load balancing for your Classic Load Balancer', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/enable-disable-crosszone-lb.html' },
+    ],
+  },
+  check({ scope, index }) {
+    const findings: RuleFinding[] = [];
+    for (const lb of scope.loadBalancers) {
+      const zones = [...new Set(lb.availabilityZones.map((z) => z.zoneName))];
+      for (const check of zoneChecks(index, lb)) {
+        if (check.crossZone || check.group?.targetsUnknown || check.group?.targetType === 'lambda' || check.group?.targetType === 'alb') continue;
+        const healthy = check.endpoints.filter((e) => e.healthState === 'healthy');
+        if (healthy.length === 0) continue; // target-group-without-healthy-targets reports it
+        const servesEveryZone = healthy.some((e) => e.zone === 'all');
+        if (servesEveryZone) continue;
+        const unplaced = healthy.filter((e) => e.zone === undefined);
+        for (const zone of zones) {
+          if (healthy.some((e) => e.zone === zone)) continue;
+          const inZone = check.endpoints.filter((e) => e.zone === zone);
+          const groupText = check.group ? `target group ${check.group.name}` : 'its registered instances';
+          const subject = `${describeLoadBalancer(lb)} routes ${zone} traffic only to ${zone} targets (cross-zone off) but ${groupText} has no healthy target there`;
+          const evidence = {
+            availabilityZone: zone,
+            targetGroupArn: check.group?.arn,
+            crossZoneEnabled: false,
+            crossZoneSource: check.crossZoneSource,
+            targetsInZone: inZone.map((e) => ({ id: e.targetId, state: e.healthState, zoneSource: e.zoneSource })),
+            healthyTargetsByZone: Object.fromEntries(zones.map((z) => [z, healthy.filter((e) => e.zone === z).map((e) => e.targetId)])),
+            healthyTargetsWithUnknownZone: unplaced.map((e) => ({ id: e.targetId, why: e.zoneSource })),
+          };
+          const discriminator = `${zone}:${check.group?.arn ?? 'instances'}`;
+          if (unplaced.length > 0) {
+            findings.push({
+              resource: loadBalancerResource(lb, scope),
+              severity: 'warning',
+              discriminator,
+              message: `${subject} that lbcheck can place, and the AZ of ${unplaced.length} healthy target(s) is unknown (${unplaced[0]?.zoneSource}); if none of them is in ${zone}, ${DNS_BEHAVIOUR}.`,
+              evidence,
+            });
+            continue;
+          }
+          findings.push({
+            resource: loadBalancerResource(lb, scope),
+            discriminator,
+            message: `${subject} (${inZone.length === 0 ? 'none registered' : `${inZone.length} registered, none healthy`}): ${DNS_BEHAVIOUR}; register healthy targets in ${zone} or turn cross-zone load balancing on.`,
+            evidence,
+          });
+        }
+      }
+    }
+    return findings;
+  },
+});

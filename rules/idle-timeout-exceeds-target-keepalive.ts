@@ -1,0 +1,149 @@
+import picomatch from 'picomatch';
+import { formatSeconds, parseKeepAlive, SERVER_KEEPALIVE_DEFAULTS, serverDefault } from '../src/engine/keepalive.js';
+import { describeLoadBalancer, loadBalancerResource, targetEndpointsOf, targetEndpointsOfGroup } from '../src/engine/targets.js';
+import { defineRule, type KeepAliveDeclaration, type RuleFinding, type RuleSettings } from '../src/engine/types.js';
+import type { LoadBalancer, TargetGroup } from '../src/inventory/model.js';
+
+export const KEEPALIVE_TAG = 'lbcheck:keepalive';
+
+/** AWS's default idle timeout for ALBs and Classic LBs. */
+const AWS_DEFAULT_IDLE_TIMEOUT = 60;
+
+interface Found {
+  declaration?: KeepAliveDeclaration;
+  /** Tags whose value could not be understood: reported, never silently ignored. */
+  invalid: { on: string; value: string; reason: string }[];
+}
+
+type KeepaliveSetting = RuleSettings['keepalive'][number];
+
+function settingAppliesTo(entry: KeepaliveSetting, kind: 'target-group' | 'load-balancer'): boolean {
+  const appliesTo = 'appliesTo' in entry ? entry.appliesTo : undefined;
+  return appliesTo === undefined || appliesTo === kind;
+}
+
+function fromTag(tags: Record<string, string>, on: string, found: Found): KeepAliveDeclaration | undefined {
+  const value = tags[KEEPALIVE_TAG];
+  if (value === undefined) return undefined;
+  const parsed = parseKeepAlive(value);
+  if (!parsed.ok) {
+    found.invalid.push({ on, value, reason: parsed.reason });
+    return undefined;
+  }
+  return { seconds: parsed.seconds, source: 'tag', detail: `tag ${KEEPALIVE_TAG}=${value} on ${on}`, server: parsed.server?.name };
+}
+
+function fromConfig(settings: RuleSettings, kind: 'target-group' | 'load-balancer', name: string, arn: string): KeepAliveDeclaration | undefined {
+  const entry = settings.keepalive.find((e) => settingAppliesTo(e, kind) && (picomatch.isMatch(name, e.match) || picomatch.isMatch(arn, e.match)));
+  if (!entry) return undefined;
+  return { seconds: entry.seconds, source: 'config', detail: `${entry.detail} (${entry.match})`, server: entry.server };
+}
+
+/** The smallest keep-alive the probe measured on a target group or on one of its targets ("ip:port"). */
+function measured(settings: RuleSettings, keys: readonly string[]): KeepAliveDeclaration | undefined {
+  const values = keys.flatMap((key) => settings.measuredKeepalive[key] ?? []);
+  return values.sort((a, b) => a.seconds - b.seconds)[0];
+}
+
+/**
+ * Where the keep-alive comes from, strongest first: what the probe measured, a tag on the
+ * target group, a config entry for it, a tag on the load balancer, a config entry for it.
+ */
+function keepAliveFor(settings: RuleSettings, lb: LoadBalancer, group: TargetGroup | undefined, targetKeys: readonly string[]): Found {
+  const found: Found = { invalid: [] };
+  const candidates: (() => KeepAliveDeclaration | undefined)[] = [
+    () => measured(settings, [...(group ? [group.arn] : [lb.arn]), ...targetKeys]),
+    () => (group ? fromTag(group.tags, `target group ${group.name}`, found) : undefined),
+    () => (group ? fromConfig(settings, 'target-group', group.name, group.arn) : undefined),
+    () => fromTag(lb.tags, describeLoadBalancer(lb), found),
+    () => fromConfig(settings, 'load-balancer', lb.name, lb.arn),
+  ];
+  for (const candidate of candidates) {
+    found.declaration = candidate();
+    if (found.declaration) break;
+  }
+  return found;
+}
+
+function idleTimeoutOf(lb: LoadBalancer): { seconds: number; source: string } {
+  const seconds = lb.attributes.idleTimeoutSeconds;
+  if (seconds === undefined) return { seconds: AWS_DEFAULT_IDLE_TIMEOUT, source: `AWS default ${AWS_DEFAULT_IDLE_TIMEOUT} s (the inventory has no value)` };
+  const key = Object.keys(lb.attributes.raw).find((k) => /idle.?timeout/i.test(k));
+  return { seconds, source: key ? `load balancer attribute ${key}` : 'load balancer idle timeout (AWS default when never set)' };
+}
+
+function howToFix(declaration: KeepAliveDeclaration, atLeast: number): string {
+  const server = declaration.server ? serverDefault(declaration.server) : undefined;
+  if (server) return server.fix(atLeast);
+  return `raise the server's keep-alive (idle) timeout to ${atLeast} s (Node.js: server.keepAliveTimeout = ${atLeast * 1000} with server.headersTimeout = ${(atLeast + 1) * 1000})`;
+}
+
+export default defineRule({
+  meta: {
+    id: 'idle-timeout-exceeds-target-keepalive',
+    title: "Load balancer idle timeout is not shorter than the targets' keep-alive timeout",
+    defaultSeverity: 'error',
+    source: 'config',
+    appliesTo: ['application', 'classic'],
+    description: `Compares the idle timeout of each ALB and Classic LB (AWS default 60 s) with the HTTP keep-alive timeout of its targets, and fires when the idle timeout is equal or longer. The keep-alive is known from, strongest first: the probe's measurement; a tag ${KEEPALIVE_TAG} on the target group; a keepalive entry in .lbcheck.yml matching the target group's name or ARN; the tag on the load balancer (the only place for Classic LBs); a config entry matching the load balancer. Values are seconds (5, 5s, 4.5s), milliseconds (65000ms) or minutes (2m), or a server name whose default is used: ${SERVER_KEEPALIVE_DEFAULTS.map((s) => `${s.name} ${formatSeconds(s.seconds)}`).join(', ')}. A tag lbcheck cannot understand is reported (severity info), not ignored. NLBs and GWLBs do not pool connections to targets and are never checked.`,
+    rationale:
+      "The load balancer keeps idle connections to targets open for its idle timeout and reuses them. When a target closes an idle connection first (Node.js after 5 s, gunicorn after 2 s, Tomcat after 20 s by default), the load balancer can send a request on the socket at the moment the target closes it; the request fails and the client gets a 502 Bad Gateway. It is rare per request and constant at volume, and hard to trace because both sides look healthy. AWS: configure the application's idle timeout to be larger than the load balancer's.",
+    remediation: {
+      text: "Make the backend's keep-alive timeout longer than the load balancer's idle timeout (e.g. idle timeout + 5 s), or lower the idle timeout. For Node.js set both server.keepAliveTimeout and server.headersTimeout (a little above it).",
+      cli: 'aws elbv2 describe-load-balancer-attributes --load-balancer-arn arn:aws:elasticloadbalancing:...:loadbalancer/app/web/0123 --query "Attributes[?Key==\'idle_timeout.timeout_seconds\']"\naws elbv2 add-tags --resource-arns arn:aws:elasticloadbalancing:...:targetgroup/web/0123 --tags Key=lbcheck:keepalive,Value=65s',
+      iac: '// Node.js\nconst server = app.listen(8080);\nserver.keepAliveTimeout = 65_000;\nserver.headersTimeout = 66_000;\n# gunicorn\ngunicorn --keep-alive 65 app:app\n# nginx\nkeepalive_timeout 65s;',
+    },
+    references: [
+      { title: 'Application Load Balancer attributes: connection idle timeout', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout' },
+      { title: 'Configure the idle connection timeout for your Classic Load Balancer', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/config-idle-timeout.html' },
+      { title: 'Troubleshoot your Application Load Balancers: HTTP 502 Bad Gateway', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html#http-502-issues' },
+      { title: 'Node.js server.keepAliveTimeout', url: 'https://nodejs.org/api/http.html#serverkeepalivetimeout' },
+    ],
+  },
+  check({ scope, index, settings }) {
+    const findings: RuleFinding[] = [];
+    for (const lb of scope.loadBalancers) {
+      if (lb.kind !== 'application' && lb.kind !== 'classic') continue;
+      // Classic TCP/SSL listeners pass each client connection through: no pooled back-end connection to race.
+      if (lb.kind === 'classic' && !lb.listeners.some((l) => l.protocol === 'HTTP' || l.protocol === 'HTTPS')) continue;
+      const idle = idleTimeoutOf(lb);
+      const groups: (TargetGroup | undefined)[] = lb.kind === 'classic' ? [undefined] : index.targetGroupsOf(lb).filter((g) => g.targetType !== 'lambda');
+      for (const group of groups) {
+        const endpoints = group ? targetEndpointsOfGroup(index, group) : targetEndpointsOf(index, lb);
+        const targetKeys = endpoints.flatMap((e) => (e.ip && e.trafficPort !== undefined ? [`${e.ip}:${e.trafficPort}`] : []));
+        const found = keepAliveFor(settings, lb, group, targetKeys);
+        const resource = loadBalancerResource(lb, scope);
+        const where = group ? `target group ${group.name}` : describeLoadBalancer(lb);
+        for (const bad of found.invalid) {
+          findings.push({
+            resource,
+            severity: 'info',
+            discriminator: `invalid-tag:${group?.arn ?? lb.arn}:${bad.on}`,
+            message: `The ${KEEPALIVE_TAG} tag on ${bad.on} could not be understood (${bad.reason}), so ${describeLoadBalancer(lb)}'s idle timeout was not compared with it; set it to seconds like 65s or a server name like nodejs.`,
+            evidence: { tag: KEEPALIVE_TAG, value: bad.value, on: bad.on, reason: bad.reason, usedInstead: found.declaration },
+          });
+        }
+        const declaration = found.declaration;
+        if (!declaration || idle.seconds < declaration.seconds) continue;
+        const atLeast = idle.seconds + 5;
+        const origin = declaration.server ? `${declaration.server} default, ${declaration.detail}` : declaration.detail;
+        findings.push({
+          resource,
+          discriminator: group?.arn,
+          message: `${describeLoadBalancer(lb)}'s idle timeout (${idle.seconds} s) is not shorter than the keep-alive of ${where} (${formatSeconds(declaration.seconds)}, from ${origin}), so targets close pooled connections the load balancer still reuses and some requests fail with 502; the backend keep-alive must be LONGER than ${idle.seconds} s: ${howToFix(declaration, atLeast)}.`,
+          evidence: {
+            idleTimeoutSeconds: idle.seconds,
+            idleTimeoutSource: idle.source,
+            keepAliveSeconds: declaration.seconds,
+            keepAliveSource: declaration.source,
+            keepAliveDetail: declaration.detail,
+            server: declaration.server,
+            targetGroupArn: group?.arn,
+            recommendedKeepAliveSeconds: atLeast,
+          },
+        });
+      }
+    }
+    return findings;
+  },
+});

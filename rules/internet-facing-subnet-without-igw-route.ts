@@ -1,0 +1,115 @@
+import { checkInternetRoute, type InternetRouteCheck } from '../src/engine/network.js';
+import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
+import { defineRule, type RuleFinding } from '../src/engine/types.js';
+import type { LoadBalancer } from '../src/inventory/model.js';
+
+/** Which default routes an internet-facing LB needs: its nodes' public addresses are IPv4, IPv6, or both. */
+function familiesNeeded(lb: LoadBalancer): (4 | 6)[] {
+  if (lb.ipAddressType === 'dualstack') return [4, 6];
+  if (lb.ipAddressType === 'dualstack-without-public-ipv4') return [6];
+  return [4];
+}
+
+function problemText(check: InternetRouteCheck): string {
+  const table = check.effective ? `${check.effective.via === 'main' ? 'the main route table' : 'route table'} ${check.effective.routeTable.id}` : '';
+  const target = check.route ? `${check.route.target.kind} ${check.route.target.id}` : '';
+  switch (check.problem) {
+    case 'no-route-table':
+      return 'has no route table in the inventory (no explicit association and no main table for its VPC)';
+    case 'no-default-route':
+      return `has no ${check.destination} route (${table})`;
+    case 'not-an-internet-gateway':
+      return `sends ${check.destination} to ${target}, not to an internet gateway (${table})`;
+    case 'blackhole':
+      return `sends ${check.destination} to ${target}, a blackhole route (the gateway was deleted or detached) (${table})`;
+    case 'gateway-not-in-inventory':
+      return `sends ${check.destination} to ${target}, which is not in the inventory (${table})`;
+    case 'gateway-not-attached-to-vpc':
+      return `sends ${check.destination} to ${target}, which is not attached to this subnet's VPC (${table})`;
+    default:
+      return `has a working ${check.destination} route (${table})`;
+  }
+}
+
+function fixText(check: InternetRouteCheck, subnetId: string): string {
+  const igw = check.attachedGatewayIds[0] ?? 'igw-<attached to the VPC>';
+  const flag = check.family === 4 ? '--destination-cidr-block 0.0.0.0/0' : '--destination-ipv6-cidr-block ::/0';
+  if (!check.effective) return `associate ${subnetId} with a route table that sends ${check.destination} to ${igw}`;
+  const verb = check.route ? 'replace-route' : 'create-route';
+  return `run aws ec2 ${verb} --route-table-id ${check.effective.routeTable.id} ${flag} --gateway-id ${igw}, or associate ${subnetId} with a public route table`;
+}
+
+export default defineRule({
+  meta: {
+    id: 'internet-facing-subnet-without-igw-route',
+    title: 'Internet-facing load balancer subnet has no route to an internet gateway',
+    defaultSeverity: 'error',
+    source: 'config',
+    appliesTo: ['application', 'network', 'classic'],
+    description:
+      "For every subnet of an internet-facing load balancer, finds the subnet's effective route table (its explicit association, else the VPC's main table) and checks that the default route (0.0.0.0/0; ::/0 as well for dualstack; only ::/0 for dualstack-without-public-ipv4) is active and targets an internet gateway attached to the same VPC. A route to a NAT gateway, transit gateway, network interface or peering connection does not count: none of them carries inbound connections from the internet. Internal load balancers are never checked; Classic load balancers in EC2-Classic have no subnets and are skipped.",
+    rationale:
+      "DNS for the load balancer returns one address per enabled AZ. Clients that pick the address of a node whose subnet cannot reach the internet send SYNs that are never answered, and hang until their connect timeout while other clients work: the failure looks intermittent and is often blamed on the application or the database.",
+    remediation: {
+      text: "Add a default route to the VPC's internet gateway in the subnet's route table, or associate the subnet with the public route table the LB's other subnets use. If the subnet is meant to be private, move the load balancer to a public subnet in that AZ.",
+      cli: 'aws ec2 create-route --route-table-id rtb-0123 --destination-cidr-block 0.0.0.0/0 --gateway-id igw-0123\naws ec2 associate-route-table --route-table-id rtb-public --subnet-id subnet-0123',
+      iac: 'resource "aws_route" "public_default" {\n  route_table_id         = aws_route_table.public.id\n  destination_cidr_block = "0.0.0.0/0"\n  gateway_id             = aws_internet_gateway.main.id\n}',
+    },
+    references: [
+      { title: 'Subnets for your Application Load Balancer', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#subnets-load-balancer' },
+      { title: 'Configure route tables (main and custom route tables)', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html' },
+      { title: 'Enable internet access for a VPC using an internet gateway', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html' },
+      { title: 'Route table concepts: blackhole routes', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/RouteTables.html' },
+    ],
+  },
+  check({ scope, index }) {
+    const findings: RuleFinding[] = [];
+    for (const lb of scope.loadBalancers) {
+      if (lb.scheme !== 'internet-facing' || lb.kind === 'gateway') continue;
+      // EC2-Classic load balancers have no VPC and no subnets: there is no route table to check.
+      if (!lb.vpcId) continue;
+      for (const zone of lb.availabilityZones) {
+        if (!zone.subnetId) continue;
+        const subnet = index.subnet(zone.subnetId);
+        const resource = loadBalancerResource(lb, scope);
+        if (!subnet) {
+          findings.push({
+            resource,
+            severity: 'warning',
+            discriminator: zone.subnetId,
+            message: `Subnet ${zone.subnetId} (${zone.zoneName}) of internet-facing ${describeLoadBalancer(lb)} is not in the inventory, so its route to the internet could not be checked; make sure lbcheck may call ec2:DescribeSubnets and ec2:DescribeRouteTables.`,
+            evidence: { subnetId: zone.subnetId, availabilityZone: zone.zoneName, vpcId: lb.vpcId, problem: 'subnet-not-in-inventory' },
+          });
+          continue;
+        }
+        const failed = familiesNeeded(lb)
+          .map((family) => checkInternetRoute(index, subnet.id, subnet.vpcId, family))
+          .filter((check) => !check.ok);
+        const first = failed[0];
+        if (!first) continue;
+        const effective = first.effective;
+        findings.push({
+          resource,
+          discriminator: subnet.id,
+          message: `Subnet ${subnet.id} (${subnet.availabilityZone}) of internet-facing ${describeLoadBalancer(lb)} ${failed.map(problemText).join(' and ')}, so clients that resolve the ${subnet.availabilityZone} address time out; ${fixText(first, subnet.id)}.`,
+          evidence: {
+            subnetId: subnet.id,
+            availabilityZone: subnet.availabilityZone,
+            vpcId: subnet.vpcId,
+            ipAddressType: lb.ipAddressType,
+            routeTableId: effective?.routeTable.id,
+            routeTableVia: effective?.via,
+            routes: effective?.routeTable.routes.map((r) => ({
+              destination: r.destinationCidrBlock ?? r.destinationIpv6CidrBlock ?? r.destinationPrefixListId,
+              target: `${r.target.kind}:${r.target.id}`,
+              state: r.state,
+            })),
+            problems: failed.map((check) => ({ destination: check.destination, problem: check.problem, route: check.route })),
+            internetGatewaysAttachedToVpc: first.attachedGatewayIds,
+          },
+        });
+      }
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,99 @@
+import { clientsOf, evaluateSecurityGroups, transportsOf } from '../src/engine/network.js';
+import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
+import { defineRule, type RuleFinding } from '../src/engine/types.js';
+
+export default defineRule({
+  meta: {
+    id: 'lb-security-group-blocks-listener',
+    title: "Load balancer security groups do not admit the listener port from its clients",
+    defaultSeverity: 'error',
+    source: 'config',
+    appliesTo: ['application', 'network', 'classic'],
+    description:
+      "For each listener of a load balancer that has security groups (ALB, Classic LB in a VPC, NLB created with security groups), checks that the union of the groups' inbound rules admits the listener port and protocol (TCP; UDP for UDP listeners; both for TCP_UDP) from all of its clients. Clients are anywhere (0.0.0.0/0, plus ::/0 for dualstack; only ::/0 for dualstack-without-public-ipv4) for internet-facing load balancers; for internal ones, the clientCidrs of .lbcheck.yml, else the VPC's CIDRs (an assumption: an internal LB serves its own VPC). Rules match on protocol 'all' or the same protocol and a port range holding the port; CIDR rules and resolved prefix lists must together cover every client range: a narrower range only partly admits (warning). A rule referencing another security group cannot be judged for internal clients (info); an unresolvable prefix list makes the result unknown (warning), never a certain block. NLBs without security groups are skipped: nothing on the LB filters traffic.",
+    rationale:
+      'A listener its security group does not admit looks like a dead load balancer from outside: connections time out with no response and no log line, while the LB, its targets and its health checks all look fine in the console.',
+    remediation: {
+      text: "Add an inbound rule for the listener port from the clients' CIDRs (0.0.0.0/0 and ::/0 for a public LB) to one of the load balancer's security groups.",
+      cli: 'aws ec2 authorize-security-group-ingress --group-id sg-0123 --protocol tcp --port 443 --cidr 0.0.0.0/0\naws ec2 authorize-security-group-ingress --group-id sg-0123 --ip-permissions IpProtocol=tcp,FromPort=443,ToPort=443,Ipv6Ranges=[{CidrIpv6=::/0}]',
+      iac: 'resource "aws_vpc_security_group_ingress_rule" "https" {\n  security_group_id = aws_security_group.lb.id\n  ip_protocol       = "tcp"\n  from_port         = 443\n  to_port           = 443\n  cidr_ipv4         = "0.0.0.0/0"\n}',
+    },
+    references: [
+      { title: 'Security groups for your Application Load Balancer', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-update-security-groups.html' },
+      { title: 'Update the security groups for your Network Load Balancer', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html' },
+      { title: 'Configure security groups for your Classic Load Balancer', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-vpc-security-groups.html' },
+      { title: 'Security group rules', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html' },
+    ],
+  },
+  check({ scope, index, settings }) {
+    const findings: RuleFinding[] = [];
+    for (const lb of scope.loadBalancers) {
+      if (lb.kind === 'gateway' || lb.securityGroupIds.length === 0) continue;
+      const clients = clientsOf(index, lb, settings.clientCidrs);
+      const resource = loadBalancerResource(lb, scope);
+      if (clients.cidrs.length === 0) {
+        findings.push({
+          resource,
+          severity: 'warning',
+          discriminator: 'clients-unknown',
+          message: `The clients of internal ${describeLoadBalancer(lb)} are unknown (${clients.source}), so its security groups could not be checked; set clientCidrs in .lbcheck.yml.`,
+          evidence: { clientsSource: clients.source, securityGroupIds: lb.securityGroupIds },
+        });
+        continue;
+      }
+      for (const listener of lb.listeners) {
+        for (const protocol of transportsOf(listener.protocol)) {
+          const result = evaluateSecurityGroups(index, lb.securityGroupIds, 'ingress', { protocol, port: listener.port }, { cidrs: clients.cidrs, securityGroupIds: [] });
+          if (result.verdict === 'allowed') continue;
+          const groups = lb.securityGroupIds.join(', ');
+          const port = `${protocol.toUpperCase()} ${listener.port}`;
+          const evidence = {
+            listenerPort: listener.port,
+            listenerProtocol: listener.protocol,
+            protocol,
+            securityGroupIds: lb.securityGroupIds,
+            clients: clients.cidrs,
+            clientsSource: clients.source,
+            rulesConsidered: result.considered,
+            notAdmitted: result.notAdmitted,
+            otherGroupReferences: result.otherGroupReferences,
+            unresolved: result.unresolved,
+          };
+          const fix = `aws ec2 authorize-security-group-ingress --group-id ${lb.securityGroupIds[0]} --protocol ${protocol} --port ${listener.port} --cidr ${result.notAdmitted[0] ?? clients.cidrs[0]}`;
+          const discriminator = `${protocol}/${listener.port}`;
+          if (lb.scheme === 'internal' && result.otherGroupReferences.length > 0) {
+            findings.push({
+              resource,
+              severity: 'info',
+              discriminator,
+              message: `${describeLoadBalancer(lb)}'s security groups (${groups}) admit ${port} only from security group(s) ${result.otherGroupReferences.join(', ')} and not from all of ${clients.cidrs.join(', ')}; lbcheck cannot tell whether your clients are in those groups, so check it (or set clientCidrs in .lbcheck.yml).`,
+              evidence,
+            });
+            continue;
+          }
+          if (result.verdict === 'unknown') {
+            findings.push({
+              resource,
+              severity: 'warning',
+              discriminator,
+              message: `${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from ${result.notAdmitted.join(', ')} with the rules lbcheck could read, and ${result.unresolved.join(', ')} could not be resolved, so the listener may be blocked; check those and, if needed, run ${fix}.`,
+              evidence,
+            });
+            continue;
+          }
+          findings.push({
+            resource,
+            severity: result.verdict === 'partial' ? 'warning' : undefined,
+            discriminator,
+            message:
+              result.verdict === 'partial'
+                ? `${describeLoadBalancer(lb)}'s security groups (${groups}) admit ${port} from only part of its clients (${clients.source}): ${result.notAdmitted.slice(0, 3).join(', ')} cannot connect; if that is not intended, run ${fix}.`
+                : `${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from its clients (${clients.source}), so connections to the listener time out; run ${fix}.`,
+            evidence,
+          });
+        }
+      }
+    }
+    return findings;
+  },
+});

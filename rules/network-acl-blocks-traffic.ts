@@ -1,0 +1,185 @@
+import { clientsOf, EPHEMERAL_PORTS, evaluateNetworkAcl, transportsOf, type AclEvaluation, type AclFlow, type PortRange, type TransportProtocol } from '../src/engine/network.js';
+import { describeLoadBalancer, loadBalancerResource, preservesClientIp, subnetIdsOf, targetEndpointsOf } from '../src/engine/targets.js';
+import { defineRule, type RuleFinding } from '../src/engine/types.js';
+import type { LoadBalancer, NetworkAcl, Subnet } from '../src/inventory/model.js';
+
+type Purpose = 'client-inbound' | 'client-return' | 'lb-to-target' | 'lb-return' | 'target-inbound' | 'target-return';
+
+const EFFECT: Record<Purpose, string> = {
+  'client-inbound': 'clients cannot connect to the listener',
+  'client-return': 'responses to clients are dropped on the way out (network ACLs are stateless)',
+  'lb-to-target': 'the load balancer cannot reach its targets in those subnets',
+  'lb-return': "the targets' replies never get back to the load balancer (network ACLs are stateless)",
+  'target-inbound': 'the targets do not receive traffic or health checks from the load balancer',
+  'target-return': "the targets' replies to the load balancer are dropped (network ACLs are stateless)",
+};
+
+interface Group {
+  acl: NetworkAcl;
+  purpose: Purpose;
+  protocol: TransportProtocol;
+  ports: PortRange;
+  subnetsOfAcl: Set<string>;
+  peers: Map<string, { label: string; evaluation: AclEvaluation }>;
+}
+
+function portsText(ports: PortRange): string {
+  return ports.from === ports.to ? String(ports.from) : `${ports.from}-${ports.to}`;
+}
+
+/** A rule number below the first deny that decided the flow and not yet used in that direction. */
+function freeRuleNumber(acl: NetworkAcl, egress: boolean, evaluations: readonly AclEvaluation[]): number {
+  const denies = evaluations.flatMap((e) => e.decidingEntries.filter((d) => d.action === 'deny').map((d) => d.ruleNumber));
+  const used = new Set(acl.entries.filter((e) => e.egress === egress).map((e) => e.ruleNumber));
+  for (let n = Math.min(...denies, 32767) - 1; n >= 1; n--) if (!used.has(n)) return n;
+  return 1;
+}
+
+export default defineRule({
+  meta: {
+    id: 'network-acl-blocks-traffic',
+    title: "A network ACL on the load balancer's or the targets' subnets blocks its traffic",
+    defaultSeverity: 'error',
+    source: 'config',
+    appliesTo: ['application', 'network', 'classic'],
+    description:
+      "Network ACLs are stateless: each direction of a connection is checked on its own, entries are evaluated in ascending rule number, the first entry that matches a packet decides, and what no entry matches is denied (the '*' rule). For each load balancer this rule evaluates, exactly, every flow its traffic needs: on the LB subnets' ACL, inbound listener port from the clients and outbound ephemeral ports 1024-65535 back to them; outbound target and health-check ports to each target subnet and inbound ephemeral ports from it; on each target subnet's ACL, inbound target and health-check ports from each LB subnet and outbound ephemeral ports back (and, for an NLB with client IP preservation, the same to and from the clients). Traffic within one subnet does not cross an ACL and is not checked. Clients are as in lb-security-group-blocks-listener (anywhere for internet-facing). Partial coverage is evaluated precisely over the whole address and port range: a flow entirely denied is an error; a flow denied only for some addresses or ports (e.g. a deny entry for one block of addresses, or only 32768-65535 allowed for return traffic) is a warning that names the denied part.",
+    rationale:
+      'A network ACL that drops one leg of a connection makes the load balancer look dead or flaky with nothing in its logs: SYNs time out, or replies are dropped so connections hang. Because ACLs are stateless, forgetting the ephemeral return ports is the classic mistake, and an ACL shared by several subnets can break an AZ nobody was looking at.',
+    remediation: {
+      text: "Add allow entries, numbered below any deny that matches, for the listener port from clients, the ephemeral ports 1024-65535 back to them, and the target and ephemeral ports between the LB's and the targets' subnets.",
+      cli: 'aws ec2 create-network-acl-entry --network-acl-id acl-0123 --ingress --rule-number 100 --protocol tcp --port-range From=443,To=443 --cidr-block 0.0.0.0/0 --rule-action allow\naws ec2 create-network-acl-entry --network-acl-id acl-0123 --egress --rule-number 100 --protocol tcp --port-range From=1024,To=65535 --cidr-block 0.0.0.0/0 --rule-action allow',
+      iac: 'resource "aws_network_acl_rule" "ephemeral_out" {\n  network_acl_id = aws_network_acl.public.id\n  rule_number    = 100\n  egress         = true\n  protocol       = "tcp"\n  rule_action    = "allow"\n  cidr_block     = "0.0.0.0/0"\n  from_port      = 1024\n  to_port        = 65535\n}',
+    },
+    references: [
+      { title: 'Control subnet traffic with network access control lists', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html' },
+      { title: 'Network ACL rules: ephemeral ports', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html' },
+      { title: 'Network ACLs for your Application Load Balancer', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-update-security-groups.html#load-balancer-network-acls' },
+      { title: 'Network ACLs for your Classic Load Balancer in a VPC', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-security-groups.html#elb-vpc-nacl' },
+    ],
+  },
+  check({ scope, index, settings }) {
+    const findings: RuleFinding[] = [];
+    for (const lb of scope.loadBalancers) {
+      if (lb.kind === 'gateway' || !lb.vpcId) continue;
+      const groups = new Map<string, Group>();
+      const missing = new Set<string>();
+      const aclOf = (subnetId: string): NetworkAcl | undefined => {
+        const acl = index.networkAclOf(subnetId);
+        if (!acl) missing.add(subnetId);
+        return acl;
+      };
+      const evaluate = (acl: NetworkAcl, aclSubnet: string, purpose: Purpose, flow: AclFlow, label: string): void => {
+        const key = `${acl.id}|${purpose}|${flow.protocol}|${portsText(flow.ports)}`;
+        const group = groups.get(key) ?? { acl, purpose, protocol: flow.protocol, ports: flow.ports, subnetsOfAcl: new Set<string>(), peers: new Map() };
+        group.subnetsOfAcl.add(aclSubnet);
+        if (!group.peers.has(flow.peerCidr)) group.peers.set(flow.peerCidr, { label, evaluation: evaluateNetworkAcl(acl, flow) });
+        groups.set(key, group);
+      };
+
+      const clients = clientsOf(index, lb, settings.clientCidrs);
+      const lbSubnets = subnetIdsOf(lb).flatMap((id) => index.subnet(id) ?? (missing.add(id), []));
+      for (const lbSubnet of lbSubnets) {
+        const acl = aclOf(lbSubnet.id);
+        if (!acl) continue;
+        for (const listener of lb.listeners) {
+          for (const protocol of transportsOf(listener.protocol)) {
+            for (const cidr of clients.cidrs) {
+              evaluate(acl, lbSubnet.id, 'client-inbound', { direction: 'inbound', protocol, ports: { from: listener.port, to: listener.port }, peerCidr: cidr }, `clients ${cidr}`);
+              evaluate(acl, lbSubnet.id, 'client-return', { direction: 'outbound', protocol, ports: EPHEMERAL_PORTS, peerCidr: cidr }, `clients ${cidr}`);
+            }
+          }
+        }
+      }
+
+      for (const endpoint of targetEndpointsOf(index, lb)) {
+        if (!endpoint.subnetId || endpoint.trafficPort === undefined) continue;
+        const targetSubnet: Subnet | undefined = index.subnet(endpoint.subnetId);
+        if (!targetSubnet?.cidrBlock) continue;
+        const targetAcl = aclOf(targetSubnet.id);
+        const ports = [...new Set([endpoint.trafficPort, ...(endpoint.group?.healthCheck.enabled === false ? [] : [endpoint.healthCheckPort])])].filter((p): p is number => p !== undefined);
+        const preserve = preservesClientIp(lb, endpoint.group);
+        for (const lbSubnet of lbSubnets) {
+          if (lbSubnet.id === targetSubnet.id || !lbSubnet.cidrBlock) continue; // same subnet: no ACL in the path
+          const lbAcl = aclOf(lbSubnet.id);
+          for (const protocol of endpoint.trafficProtocols) {
+            for (const port of ports) {
+              const single = { from: port, to: port };
+              if (lbAcl) {
+                evaluate(lbAcl, lbSubnet.id, 'lb-to-target', { direction: 'outbound', protocol, ports: single, peerCidr: targetSubnet.cidrBlock }, `target subnet ${targetSubnet.id}`);
+                evaluate(lbAcl, lbSubnet.id, 'lb-return', { direction: 'inbound', protocol, ports: EPHEMERAL_PORTS, peerCidr: targetSubnet.cidrBlock }, `target subnet ${targetSubnet.id}`);
+              }
+              if (targetAcl) {
+                evaluate(targetAcl, targetSubnet.id, 'target-inbound', { direction: 'inbound', protocol, ports: single, peerCidr: lbSubnet.cidrBlock }, `${describeLoadBalancer(lb)} subnet ${lbSubnet.id}`);
+                evaluate(targetAcl, targetSubnet.id, 'target-return', { direction: 'outbound', protocol, ports: EPHEMERAL_PORTS, peerCidr: lbSubnet.cidrBlock }, `${describeLoadBalancer(lb)} subnet ${lbSubnet.id}`);
+              }
+            }
+          }
+        }
+        if (preserve && targetAcl) {
+          for (const protocol of endpoint.trafficProtocols) {
+            for (const cidr of clients.cidrs) {
+              evaluate(targetAcl, targetSubnet.id, 'target-inbound', { direction: 'inbound', protocol, ports: { from: endpoint.trafficPort, to: endpoint.trafficPort }, peerCidr: cidr }, `clients ${cidr} (client IP preservation)`);
+              evaluate(targetAcl, targetSubnet.id, 'target-return', { direction: 'outbound', protocol, ports: EPHEMERAL_PORTS, peerCidr: cidr }, `clients ${cidr} (client IP preservation)`);
+            }
+          }
+        }
+      }
+
+      findings.push(...groupFindings(lb, scope, groups));
+      if (missing.size > 0) {
+        findings.push({
+          resource: loadBalancerResource(lb, scope),
+          severity: 'warning',
+          discriminator: 'acl-not-in-inventory',
+          message: `The network ACLs of subnets ${[...missing].join(', ')} used by ${describeLoadBalancer(lb)} or its targets are not in the inventory, so that traffic could not be checked; make sure lbcheck may call ec2:DescribeNetworkAcls and ec2:DescribeSubnets.`,
+          evidence: { subnetIds: [...missing] },
+        });
+      }
+    }
+    return findings;
+  },
+});
+
+function groupFindings(lb: LoadBalancer, scope: Parameters<typeof loadBalancerResource>[1], groups: Map<string, Group>): RuleFinding[] {
+  const findings: RuleFinding[] = [];
+  for (const group of groups.values()) {
+    const failing = [...group.peers].filter(([, p]) => p.evaluation.verdict !== 'allowed');
+    if (failing.length === 0) continue;
+    const inbound = group.purpose === 'client-inbound' || group.purpose === 'lb-return' || group.purpose === 'target-inbound';
+    const allDenied = failing.every(([, p]) => p.evaluation.verdict === 'denied');
+    const port = `${group.protocol.toUpperCase()} ${portsText(group.ports)}`;
+    const peers = failing.map(([cidr, p]) => `${p.label === `clients ${cidr}` ? p.label : `${p.label} (${cidr})`}`).join(', ');
+    const deciding = failing.flatMap(([, p]) => p.evaluation.decidingEntries.filter((d) => d.action === 'deny'));
+    const decidedBy = deciding[0] ? `entry ${deciding[0].ruleNumber} denies ${deciding[0].cidr}` : 'no entry allows it, so the default * entry denies it';
+    const deniedParts = [...new Set(failing.flatMap(([, p]) => p.evaluation.denied))];
+    const ruleNumber = freeRuleNumber(group.acl, !inbound, failing.map(([, p]) => p.evaluation));
+    const firstPeer = failing[0]?.[0] ?? '0.0.0.0/0';
+    const cidrFlag = firstPeer.includes(':') ? `--ipv6-cidr-block ${firstPeer}` : `--cidr-block ${firstPeer}`;
+    const fix = `aws ec2 create-network-acl-entry --network-acl-id ${group.acl.id} ${inbound ? '--ingress' : '--egress'} --rule-number ${ruleNumber} --protocol ${group.protocol} --port-range From=${group.ports.from},To=${group.ports.to} ${cidrFlag} --rule-action allow`;
+    const subnets = [...group.subnetsOfAcl].join(', ');
+    const message = allDenied
+      ? `Network ACL ${group.acl.id} (subnets ${subnets}) denies ${inbound ? 'inbound' : 'outbound'} ${port} ${inbound ? 'from' : 'to'} ${peers} (${decidedBy}), so ${EFFECT[group.purpose]} for ${describeLoadBalancer(lb)}; run ${fix}.`
+      : `Network ACL ${group.acl.id} (subnets ${subnets}) denies part of ${inbound ? 'inbound' : 'outbound'} ${port} ${inbound ? 'from' : 'to'} ${peers} (${deniedParts.slice(0, 3).join('; ')}), so for those ${EFFECT[group.purpose]} for ${describeLoadBalancer(lb)}; if that is not intended, run ${fix}.`;
+    findings.push({
+      resource: loadBalancerResource(lb, scope),
+      severity: allDenied ? undefined : 'warning',
+      discriminator: `${group.acl.id}|${group.purpose}|${group.protocol}/${portsText(group.ports)}`,
+      message,
+      evidence: {
+        networkAclId: group.acl.id,
+        aclSubnetIds: [...group.subnetsOfAcl],
+        purpose: group.purpose,
+        direction: inbound ? 'inbound' : 'outbound',
+        protocol: group.protocol,
+        ports: portsText(group.ports),
+        peers: failing.map(([cidr, p]) => ({ cidr, what: p.label, verdict: p.evaluation.verdict, decidingEntries: p.evaluation.decidingEntries, denied: p.evaluation.denied })),
+        entries: group.acl.entries
+          .filter((e) => e.egress === !inbound)
+          .sort((a, b) => a.ruleNumber - b.ruleNumber)
+          .map((e) => ({ ruleNumber: e.ruleNumber, action: e.action, protocol: e.protocol, cidr: e.cidrBlock ?? e.ipv6CidrBlock, ports: e.portRange ? `${e.portRange.from}-${e.portRange.to}` : 'all' })),
+      },
+    });
+  }
+  return findings;
+}

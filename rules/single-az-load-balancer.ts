@@ -1,0 +1,41 @@
+import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
+import { defineRule, type RuleFinding } from '../src/engine/types.js';
+
+export default defineRule({
+  meta: {
+    id: 'single-az-load-balancer',
+    title: 'Load balancer is enabled in only one Availability Zone',
+    defaultSeverity: 'warning',
+    source: 'config',
+    appliesTo: ['application', 'network', 'gateway', 'classic'],
+    description:
+      'Counts the distinct Availability Zones a load balancer is enabled in and reports the ones with exactly one. (Application Load Balancers need two at creation, but NLBs, GWLBs and Classic LBs can run in one, and an ALB can lose a zone to a deleted subnet.)',
+    rationale:
+      'With a single AZ, an outage or impairment of that zone takes the whole load balancer down: there is no other node for DNS to fail over to, and zonal shift has nowhere to send traffic.',
+    remediation: {
+      text: 'Enable the load balancer in at least one more AZ, with a subnet there (and targets registered in that AZ, or cross-zone load balancing on).',
+      cli: 'aws elbv2 set-subnets --load-balancer-arn arn:aws:elasticloadbalancing:...:loadbalancer/app/web/0123 --subnets subnet-a subnet-b\naws elb attach-load-balancer-to-subnets --load-balancer-name legacy --subnets subnet-b',
+      iac: 'resource "aws_lb" "web" {\n  subnets = [aws_subnet.public_a.id, aws_subnet.public_b.id]\n}',
+    },
+    references: [
+      { title: 'Availability Zones for your Application Load Balancer', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-subnets.html' },
+      { title: 'How Elastic Load Balancing works: Availability Zones and load balancer nodes', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html' },
+      { title: 'Add an Availability Zone to your Classic Load Balancer', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/enable-disable-az.html' },
+    ],
+  },
+  check({ scope }) {
+    const findings: RuleFinding[] = [];
+    for (const lb of scope.loadBalancers) {
+      const zones = [...new Set(lb.availabilityZones.map((z) => z.zoneName))];
+      const zone = zones[0];
+      if (zones.length !== 1 || zone === undefined) continue;
+      const subnetIds = lb.availabilityZones.flatMap((z) => (z.subnetId ? [z.subnetId] : []));
+      findings.push({
+        resource: loadBalancerResource(lb, scope),
+        message: `${describeLoadBalancer(lb)} is enabled only in ${zone}, so an outage of that AZ takes it down; enable it in a second AZ (add a subnet there${lb.kind === 'classic' ? ' with aws elb attach-load-balancer-to-subnets' : ' with aws elbv2 set-subnets'}).`,
+        evidence: { availabilityZones: zones, subnetIds },
+      });
+    }
+    return findings;
+  },
+});

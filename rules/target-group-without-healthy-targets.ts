@@ -1,0 +1,100 @@
+import { describeLoadBalancer, loadBalancerResource, targetGroupResource } from '../src/engine/targets.js';
+import { defineRule, type RuleFinding } from '../src/engine/types.js';
+import type { LoadBalancer, TargetGroup, TargetHealthState } from '../src/inventory/model.js';
+
+/** "2 unhealthy, 1 draining" */
+function stateSummary(states: readonly TargetHealthState[]): string {
+  const counts = new Map<string, number>();
+  for (const state of states) counts.set(state, (counts.get(state) ?? 0) + 1);
+  return [...counts].map(([state, n]) => `${n} ${state}`).join(', ');
+}
+
+/** Lambda targets read "unavailable" when health checks are off, and still receive traffic. */
+function receivesTraffic(group: TargetGroup, state: TargetHealthState): boolean {
+  return state === 'healthy' || (!group.healthCheck.enabled && state === 'unavailable');
+}
+
+/** Every (target group ARN -> listener ports) a load balancer forwards to, from default actions and listener rules. */
+function forwardedGroups(lb: LoadBalancer): Map<string, number[]> {
+  const ports = new Map<string, number[]>();
+  for (const listener of lb.listeners) {
+    const arns = new Set([...listener.defaultTargetGroupArns, ...listener.rules.flatMap((r) => r.targetGroupArns)]);
+    for (const arn of arns) ports.set(arn, [...(ports.get(arn) ?? []), listener.port]);
+  }
+  return ports;
+}
+
+export default defineRule({
+  meta: {
+    id: 'target-group-without-healthy-targets',
+    title: 'Listener forwards to a target group with no healthy target',
+    defaultSeverity: 'error',
+    source: 'config',
+    appliesTo: ['application', 'network', 'gateway', 'classic'],
+    description:
+      "For every listener's default action and listener rule that forwards to a target group, checks that the target group has at least one healthy target, and says what it has instead: no targets registered, or targets that are all unhealthy, initial, draining, unused or unavailable. For a Classic load balancer, checks its registered instances. Lambda target groups with health checks off count their targets as serving.",
+    rationale:
+      'With no healthy target, an ALB answers 503 (or, when every target is unhealthy, fails open and sends traffic to unhealthy targets), an NLB resets or times out connections, and a Classic LB answers 503: every request on that listener or rule fails or lands on a target known to be broken.',
+    remediation: {
+      text: 'Register targets, or find why they fail their health check (the reason code and description are in the evidence): security groups, the health check path and port, or the application itself.',
+      cli: 'aws elbv2 describe-target-health --target-group-arn arn:aws:elasticloadbalancing:...:targetgroup/web/0123\naws elbv2 register-targets --target-group-arn arn:aws:elasticloadbalancing:...:targetgroup/web/0123 --targets Id=i-0123',
+    },
+    references: [
+      { title: 'Health checks for Application Load Balancer target groups', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html' },
+      { title: 'Target health status and reason codes', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html#target-health-states' },
+      { title: 'Health checks for Network Load Balancer target groups', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html' },
+      { title: 'Health checks for your Classic Load Balancer instances', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-healthchecks.html' },
+    ],
+  },
+  check({ scope, index }) {
+    const findings: RuleFinding[] = [];
+    for (const lb of scope.loadBalancers) {
+      if (lb.kind === 'classic') {
+        if (lb.listeners.length === 0) continue;
+        const instances = lb.classic?.instances ?? [];
+        if (instances.some((i) => i.state === 'healthy')) continue;
+        const what = instances.length === 0 ? 'has no registered instances' : `has no healthy instance (${stateSummary(instances.map((i) => i.state))})`;
+        findings.push({
+          resource: loadBalancerResource(lb, scope),
+          message: `${describeLoadBalancer(lb)} ${what}, so every request to it fails; ${instances.length === 0 ? 'register instances with aws elb register-instances-with-load-balancer' : 'fix the instances or the health check (see evidence)'}.`,
+          evidence: {
+            listenerPorts: lb.listeners.map((l) => l.port),
+            healthCheck: lb.classic?.healthCheck,
+            instances: instances.map((i) => ({ id: i.instanceId, state: i.state, reasonCode: i.reasonCode, description: i.description })),
+          },
+        });
+        continue;
+      }
+      for (const [arn, listenerPorts] of forwardedGroups(lb)) {
+        const group = index.targetGroup(arn);
+        if (!group) {
+          findings.push({
+            resource: loadBalancerResource(lb, scope),
+            severity: 'warning',
+            discriminator: arn,
+            message: `${describeLoadBalancer(lb)} forwards port ${listenerPorts.join(', ')} to target group ${arn}, which is not in the inventory, so its targets could not be checked; make sure lbcheck may call elasticloadbalancing:DescribeTargetGroups and DescribeTargetHealth.`,
+            evidence: { targetGroupArn: arn, listenerPorts, problem: 'target-group-not-in-inventory' },
+          });
+          continue;
+        }
+        // Target health that could not be collected is in notChecked; an empty list then means unknown, not none.
+        if (group.targetsUnknown || group.targets.some((t) => receivesTraffic(group, t.health.state))) continue;
+        const empty = group.targets.length === 0;
+        const what = empty ? 'has no registered targets' : `has no healthy target (${stateSummary(group.targets.map((t) => t.health.state))})`;
+        findings.push({
+          resource: targetGroupResource(group, scope),
+          discriminator: lb.arn,
+          message: `Target group ${group.name}, which ${describeLoadBalancer(lb)} forwards port ${listenerPorts.join(', ')} to, ${what}, so those requests fail; ${empty ? 'register targets with aws elbv2 register-targets' : 'fix the targets or the health check (reasons in the evidence)'}.`,
+          evidence: {
+            loadBalancerArn: lb.arn,
+            listenerPorts,
+            targetType: group.targetType,
+            healthCheck: group.healthCheck,
+            targets: group.targets.map((t) => ({ id: t.id, port: t.port, state: t.health.state, reason: t.health.reason, description: t.health.description })),
+          },
+        });
+      }
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,198 @@
+import { clientsOf, evaluateSecurityGroups, subnetCidrs, type Peer, type SecurityGroupEvaluation, type TransportProtocol } from '../src/engine/network.js';
+import {
+  describeLoadBalancer,
+  loadBalancerResource,
+  subnetIdsOf,
+  targetEndpointsOf,
+  preservesClientIp,
+  targetGroupResource,
+  type TargetEndpoint,
+} from '../src/engine/targets.js';
+import { defineRule, type RuleFinding } from '../src/engine/types.js';
+import type { TargetGroup } from '../src/inventory/model.js';
+
+type CheckKind = 'traffic' | 'health-check' | 'lb-egress';
+
+interface Failure {
+  group?: TargetGroup;
+  kind: CheckKind;
+  protocol: TransportProtocol;
+  port: number;
+  peerText: string;
+  /** The groups that must change: the targets' (ingress) or the LB's (egress). */
+  groupIds: string[];
+  /** The source (ingress) or destination (egress) to name in the fix. */
+  fixPeer: string;
+  targets: { id: string; ip?: string; securityGroupIds: string[]; verdict: SecurityGroupEvaluation['verdict'] }[];
+  evaluation: SecurityGroupEvaluation;
+}
+
+function severityOf(verdicts: readonly SecurityGroupEvaluation['verdict'][]): 'error' | 'warning' {
+  return verdicts.includes('blocked') ? 'error' : 'warning';
+}
+
+function listTargets(targets: Failure['targets']): string {
+  const shown = targets.slice(0, 3).map((t) => t.id).join(', ');
+  return targets.length > 3 ? `${shown} and ${targets.length - 3} more` : shown;
+}
+
+export default defineRule({
+  meta: {
+    id: 'target-security-group-blocks-lb',
+    title: "Targets' security groups do not admit the load balancer",
+    defaultSeverity: 'error',
+    source: 'config',
+    appliesTo: ['application', 'network', 'classic'],
+    description:
+      "For every instance target (elbv2 target groups and Classic LBs' registered instances), checks that the instance's security groups admit the load balancer on the traffic port (the target's port, else the target group's; the Classic instance port) and on the health-check port ('traffic-port' or its own number): an inbound rule whose source is one of the LB's security groups, or CIDRs covering all of the LB's subnets (where its nodes' addresses come from). For an NLB with client IP preservation on, traffic arrives from the clients' addresses instead (anywhere for internet-facing), so the targets must admit those on the traffic port, while health checks still come from the LB's subnets. When the load balancer has security groups, their outbound rules must allow the traffic and health-check ports to each target (a rule referencing the target's security group, or CIDRs covering its address). IP targets' own security groups are not collected (their network interfaces are not load balancer ENIs): lbcheck says so in an info finding and still checks the LB's outbound rules to them.",
+    rationale:
+      'A target that does not admit the load balancer fails its health checks and never receives traffic (503 when all targets are affected); if only the traffic port is blocked, health checks pass and requests fail with 502 or 504. An outbound rule missing on the load balancer has the same effect and is easy to miss because security groups are often assumed to allow all egress.',
+    remediation: {
+      text: "Add an inbound rule to the targets' security group for the traffic port (and the health-check port) with the load balancer's security group as source; for an NLB without security groups, use the LB subnets' CIDRs (and the clients' CIDRs when client IP preservation is on). Make sure the load balancer's security group allows outbound traffic to the targets on those ports.",
+      cli: 'aws ec2 authorize-security-group-ingress --group-id sg-app --protocol tcp --port 8080 --source-group sg-lb\naws ec2 authorize-security-group-egress --group-id sg-lb --ip-permissions IpProtocol=tcp,FromPort=8080,ToPort=8080,UserIdGroupPairs=[{GroupId=sg-app}]',
+      iac: 'resource "aws_vpc_security_group_ingress_rule" "from_lb" {\n  security_group_id            = aws_security_group.app.id\n  referenced_security_group_id = aws_security_group.lb.id\n  ip_protocol                  = "tcp"\n  from_port                    = 8080\n  to_port                      = 8080\n}',
+    },
+    references: [
+      { title: 'Security groups for your Application Load Balancer (recommended rules)', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-update-security-groups.html' },
+      { title: 'Target security groups for your Network Load Balancer', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html#target-security-groups' },
+      { title: 'Client IP preservation for Network Load Balancers', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation' },
+      { title: 'Security groups for instances behind a Classic Load Balancer in a VPC', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-security-groups.html' },
+    ],
+  },
+  check({ scope, index, settings }) {
+    const findings: RuleFinding[] = [];
+    for (const lb of scope.loadBalancers) {
+      if (lb.kind === 'gateway' || !lb.vpcId) continue;
+      const lbGroups = lb.securityGroupIds;
+      const lbSubnets = subnetCidrs(index, subnetIdsOf(lb), lb.ipAddressType !== 'ipv4');
+      const clients = clientsOf(index, lb, settings.clientCidrs);
+      const fromLb: Peer = { cidrs: lbSubnets, securityGroupIds: lbGroups };
+      const lbText = lbGroups.length > 0 ? `its security group ${lbGroups.join(', ')} or its subnets ${lbSubnets.join(', ')}` : `its subnets ${lbSubnets.join(', ')}`;
+      const failures = new Map<string, Failure>();
+      const ipTargetsByGroup = new Map<TargetGroup, TargetEndpoint[]>();
+      const missingInstances: TargetEndpoint[] = [];
+
+      const record = (endpoint: TargetEndpoint, kind: CheckKind, protocol: TransportProtocol, port: number, groupIds: string[], peer: Peer, peerText: string, fixPeer: string, direction: 'ingress' | 'egress', targetGroups: string[]): void => {
+        const evaluation = evaluateSecurityGroups(index, groupIds, direction, { protocol, port }, peer);
+        if (evaluation.verdict === 'allowed') return;
+        const key = `${endpoint.group?.arn ?? 'classic'}|${kind}|${protocol}/${port}|${groupIds.join(',')}`;
+        const failure = failures.get(key) ?? { group: endpoint.group, kind, protocol, port, peerText, groupIds, fixPeer, targets: [], evaluation };
+        failure.targets.push({ id: endpoint.targetId, ip: endpoint.ip, securityGroupIds: targetGroups, verdict: evaluation.verdict });
+        failures.set(key, failure);
+      };
+
+      for (const endpoint of targetEndpointsOf(index, lb)) {
+        if (endpoint.kind !== 'instance' && endpoint.kind !== 'ip') continue;
+        if (endpoint.trafficPort === undefined) continue;
+        const preserve = preservesClientIp(lb, endpoint.group);
+        const trafficPeer: Peer = preserve ? { cidrs: clients.cidrs, securityGroupIds: lbGroups } : fromLb;
+        const trafficText = preserve ? `the clients of ${describeLoadBalancer(lb)} (${clients.source}; client IP preservation is on)` : `${describeLoadBalancer(lb)} (${lbText})`;
+        const healthChecked = endpoint.group?.healthCheck.enabled ?? true;
+        const checks: { kind: CheckKind; protocol: TransportProtocol; port: number; peer: Peer; text: string }[] = endpoint.trafficProtocols.map((protocol) => ({
+          kind: 'traffic' as const,
+          protocol,
+          port: endpoint.trafficPort ?? 0,
+          peer: trafficPeer,
+          text: trafficText,
+        }));
+        const healthPort = endpoint.healthCheckPort;
+        const healthSameAsTraffic = healthPort === endpoint.trafficPort && !preserve && endpoint.trafficProtocols.includes('tcp');
+        if (healthChecked && healthPort !== undefined && !healthSameAsTraffic) {
+          checks.push({ kind: 'health-check', protocol: 'tcp', port: healthPort, peer: fromLb, text: `${describeLoadBalancer(lb)}'s health checks (${lbText})` });
+        }
+
+        if (endpoint.kind === 'instance') {
+          if (!endpoint.instance) {
+            missingInstances.push(endpoint);
+            continue;
+          }
+          const targetGroups = endpoint.instance.securityGroupIds;
+          for (const check of checks) {
+            const fixPeer = lbGroups[0] ? `--source-group ${lbGroups[0]}` : `--cidr ${check.peer.cidrs[0] ?? '<LB subnet CIDR>'}`;
+            record(endpoint, check.kind, check.protocol, check.port, targetGroups, check.peer, check.text, fixPeer, 'ingress', targetGroups);
+          }
+        } else {
+          const list = endpoint.group ? (ipTargetsByGroup.get(endpoint.group) ?? []) : [];
+          list.push(endpoint);
+          if (endpoint.group) ipTargetsByGroup.set(endpoint.group, list);
+        }
+
+        if (lbGroups.length > 0) {
+          const targetGroups = endpoint.instance?.securityGroupIds ?? [];
+          const address = endpoint.ip ?? endpoint.instance?.privateIpAddress;
+          const to: Peer = { cidrs: address ? [address] : [], securityGroupIds: targetGroups };
+          const ports = new Map<string, { protocol: TransportProtocol; port: number }>();
+          for (const check of checks) ports.set(`${check.protocol}/${check.port}`, { protocol: check.protocol, port: check.port });
+          for (const { protocol, port } of ports.values()) {
+            const fixPeer = targetGroups[0] ? `--source-group ${targetGroups[0]}` : `--cidr ${address ?? '<target address>'}/32`;
+            record(endpoint, 'lb-egress', protocol, port, lbGroups, to, `targets`, fixPeer, 'egress', targetGroups);
+          }
+        }
+      }
+
+      const resourceOf = (group: TargetGroup | undefined) => (group ? targetGroupResource(group, scope) : loadBalancerResource(lb, scope));
+      for (const failure of failures.values()) {
+        const where = failure.group ? `target group ${failure.group.name}` : describeLoadBalancer(lb);
+        const port = `${failure.protocol.toUpperCase()} ${failure.port}`;
+        const partial = failure.targets.every((t) => t.verdict !== 'blocked');
+        const severity = severityOf(failure.targets.map((t) => t.verdict));
+        const qualifier = failure.evaluation.verdict === 'unknown' ? ` (with the rules lbcheck could resolve; ${failure.evaluation.unresolved.join(', ')} could not be)` : partial ? ' from all of its addresses' : '';
+        let message: string;
+        if (failure.kind === 'lb-egress') {
+          message = `${describeLoadBalancer(lb)}'s security groups (${failure.groupIds.join(', ')}) do not allow outbound ${port} to targets ${listTargets(failure.targets)} of ${where}${qualifier}, so it cannot reach them and requests and health checks fail; run aws ec2 authorize-security-group-egress --group-id ${failure.groupIds[0]} --protocol ${failure.protocol} --port ${failure.port} ${failure.fixPeer}.`;
+        } else {
+          const effect = failure.kind === 'health-check' ? 'so health checks fail and the targets are marked unhealthy' : 'so requests to them fail (502/504, or timeouts on an NLB)';
+          message = `The security groups (${[...new Set(failure.targets.flatMap((t) => t.securityGroupIds))].join(', ')}) of targets ${listTargets(failure.targets)} in ${where} do not admit ${failure.kind === 'health-check' ? 'the health check on ' : ''}${port} from ${failure.peerText}${qualifier}, ${effect}; run aws ec2 authorize-security-group-ingress --group-id ${failure.targets[0]?.securityGroupIds[0] ?? '<target security group>'} --protocol ${failure.protocol} --port ${failure.port} ${failure.fixPeer}.`;
+        }
+        findings.push({
+          resource: resourceOf(failure.group),
+          severity: severity === 'error' ? undefined : severity,
+          discriminator: `${failure.group ? `${lb.arn}|` : ''}${failure.kind}|${failure.protocol}/${failure.port}|${failure.groupIds.join(',')}`,
+          message,
+          evidence: {
+            loadBalancerArn: lb.arn,
+            targetGroupArn: failure.group?.arn,
+            check: failure.kind,
+            protocol: failure.protocol,
+            port: failure.port,
+            securityGroupIds: failure.groupIds,
+            loadBalancerSecurityGroupIds: lbGroups,
+            loadBalancerSubnetCidrs: lbSubnets,
+            targets: failure.targets,
+            rulesConsidered: failure.evaluation.considered,
+            notAdmitted: failure.evaluation.notAdmitted,
+            unresolved: failure.evaluation.unresolved,
+          },
+        });
+      }
+
+      for (const [group, endpoints] of ipTargetsByGroup) {
+        findings.push({
+          resource: targetGroupResource(group, scope),
+          severity: 'info',
+          discriminator: `${lb.arn}|ip-targets-not-checked`,
+          message: `The security groups of IP targets ${endpoints.slice(0, 3).map((e) => e.targetId).join(', ')} in target group ${group.name} were not checked (lbcheck does not collect their network interfaces); make sure they admit ${describeLoadBalancer(lb)} (${lbText}) on port ${[...new Set(endpoints.flatMap((e) => [e.trafficPort, e.healthCheckPort]))].filter((p) => p !== undefined).join(' and ')}.`,
+          evidence: { loadBalancerArn: lb.arn, targets: endpoints.map((e) => ({ ip: e.ip, port: e.trafficPort, healthCheckPort: e.healthCheckPort })), why: 'IP targets\' network interfaces are not in the inventory' },
+        });
+      }
+
+      const missingByGroup = new Map<string, TargetEndpoint[]>();
+      for (const endpoint of missingInstances) {
+        const key = endpoint.group?.arn ?? lb.arn;
+        missingByGroup.set(key, [...(missingByGroup.get(key) ?? []), endpoint]);
+      }
+      for (const endpoints of missingByGroup.values()) {
+        const group = endpoints[0]?.group;
+        const ids = [...new Set(endpoints.map((e) => e.targetId))];
+        findings.push({
+          resource: resourceOf(group),
+          severity: 'warning',
+          discriminator: `${group ? `${lb.arn}|` : ''}instances-not-in-inventory`,
+          message: `Instances ${ids.slice(0, 3).join(', ')} registered with ${group ? `target group ${group.name}` : describeLoadBalancer(lb)} are not in the inventory, so their security groups could not be checked; make sure lbcheck may call ec2:DescribeInstances.`,
+          evidence: { loadBalancerArn: lb.arn, instanceIds: ids },
+        });
+      }
+    }
+    return findings;
+  },
+});

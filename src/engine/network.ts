@@ -1,0 +1,418 @@
+/**
+ * Network reachability helpers the rules share: default routes to an internet gateway,
+ * security group evaluation (stateful, allow-only) and network ACL evaluation
+ * (stateless, ordered, first match wins). Pure functions over the inventory index.
+ *
+ * Address arithmetic works on inclusive ranges of BigInt so that "does this set of
+ * rules admit this whole client range" is answered exactly, not by sampling.
+ */
+import { ANY_IPV4, ANY_IPV6, parseCidr } from '../inventory/cidr.js';
+import type { EffectiveRouteTable, InventoryIndex } from '../inventory/indexes.js';
+import type { NetworkAcl, NetworkAclEntry, Route, SecurityGroupRule } from '../inventory/model.js';
+
+// ---------------------------------------------------------------- address ranges
+
+export interface AddressRange {
+  family: 4 | 6;
+  lo: bigint;
+  hi: bigint;
+}
+
+export function cidrRange(cidr: string): AddressRange | undefined {
+  const parsed = parseCidr(cidr);
+  if (!parsed) return undefined;
+  const bits = parsed.family === 4 ? 32 : 128;
+  const size = 1n << BigInt(bits - parsed.prefix);
+  return { family: parsed.family, lo: parsed.base, hi: parsed.base + size - 1n };
+}
+
+function formatAddress(value: bigint, family: 4 | 6): string {
+  if (family === 4) return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 0xffn)).join('.');
+  const hextets: string[] = [];
+  for (let shift = 112n; shift >= 0n; shift -= 16n) hextets.push(((value >> shift) & 0xffffn).toString(16));
+  return hextets.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
+}
+
+/** A range as the CIDR it is when it is one, else "first-last". */
+export function formatRange(range: AddressRange): string {
+  const bits = range.family === 4 ? 32 : 128;
+  const size = range.hi - range.lo + 1n;
+  const prefix = bits - (size.toString(2).length - 1);
+  const isBlock = (size & (size - 1n)) === 0n && range.lo % size === 0n;
+  if (isBlock) return `${formatAddress(range.lo, range.family)}/${prefix}`;
+  return `${formatAddress(range.lo, range.family)}-${formatAddress(range.hi, range.family)}`;
+}
+
+/** The parts of `target` not covered by any of `covering` (same family only). */
+export function uncoveredRanges(target: AddressRange, covering: readonly AddressRange[]): AddressRange[] {
+  const pieces = covering
+    .filter((r) => r.family === target.family && r.hi >= target.lo && r.lo <= target.hi)
+    .sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
+  const gaps: AddressRange[] = [];
+  let next = target.lo;
+  for (const piece of pieces) {
+    if (piece.lo > next) gaps.push({ family: target.family, lo: next, hi: piece.lo - 1n });
+    if (piece.hi + 1n > next) next = piece.hi + 1n;
+    if (next > target.hi) break;
+  }
+  if (next <= target.hi) gaps.push({ family: target.family, lo: next, hi: target.hi });
+  return gaps;
+}
+
+export type Coverage = 'full' | 'partial' | 'none';
+
+/** How much of the CIDR `target` the CIDRs in `covering` hold together. */
+export function coverageOf(target: string, covering: readonly string[]): Coverage {
+  const range = cidrRange(target);
+  if (!range) return 'none';
+  const ranges = covering.flatMap((c) => cidrRange(c) ?? []);
+  const gaps = uncoveredRanges(range, ranges);
+  if (gaps.length === 0) return 'full';
+  const uncovered = gaps.reduce((sum, g) => sum + (g.hi - g.lo + 1n), 0n);
+  return uncovered === range.hi - range.lo + 1n ? 'none' : 'partial';
+}
+
+// ---------------------------------------------------------------- routes
+
+export type InternetRouteProblem =
+  | 'no-route-table'
+  | 'no-default-route'
+  | 'blackhole'
+  | 'not-an-internet-gateway'
+  | 'gateway-not-in-inventory'
+  | 'gateway-not-attached-to-vpc';
+
+export interface InternetRouteCheck {
+  family: 4 | 6;
+  destination: string;
+  ok: boolean;
+  problem?: InternetRouteProblem;
+  /** The default route that was found (whatever its target). */
+  route?: Route;
+  effective?: EffectiveRouteTable;
+  /** Internet gateways attached to the subnet's VPC, to name in the fix. */
+  attachedGatewayIds: string[];
+}
+
+const ATTACHED_STATES = new Set(['available', 'attached']);
+
+/** Internet gateways attached to a VPC (AWS reports an attached IGW's state as "available"). */
+export function internetGatewaysOfVpc(index: InventoryIndex, vpcId: string): string[] {
+  return index.scope.internetGateways
+    .filter((igw) => igw.attachments.some((a) => a.vpcId === vpcId && ATTACHED_STATES.has(a.state)))
+    .map((igw) => igw.id);
+}
+
+/**
+ * Whether a subnet's effective route table sends the default route of one family to an
+ * internet gateway that is attached to the subnet's VPC, with the route active.
+ */
+export function checkInternetRoute(index: InventoryIndex, subnetId: string, vpcId: string, family: 4 | 6): InternetRouteCheck {
+  const destination = family === 4 ? ANY_IPV4 : ANY_IPV6;
+  const attachedGatewayIds = internetGatewaysOfVpc(index, vpcId);
+  const effective = index.effectiveRouteTable(subnetId);
+  const base = { family, destination, attachedGatewayIds };
+  if (!effective) return { ...base, ok: false, problem: 'no-route-table' };
+  const route = effective.routeTable.routes.find((r) =>
+    family === 4 ? r.destinationCidrBlock === ANY_IPV4 : r.destinationIpv6CidrBlock === ANY_IPV6,
+  );
+  const found = { ...base, effective, route };
+  if (!route) return { ...found, ok: false, problem: 'no-default-route' };
+  if (route.target.kind !== 'internet-gateway') return { ...found, ok: false, problem: 'not-an-internet-gateway' };
+  if (route.state === 'blackhole') return { ...found, ok: false, problem: 'blackhole' };
+  const gateway = index.internetGateway(route.target.id);
+  if (!gateway) return { ...found, ok: false, problem: 'gateway-not-in-inventory' };
+  if (!gateway.attachments.some((a) => a.vpcId === vpcId && ATTACHED_STATES.has(a.state))) {
+    return { ...found, ok: false, problem: 'gateway-not-attached-to-vpc' };
+  }
+  return { ...found, ok: true };
+}
+
+// ---------------------------------------------------------------- security groups
+
+export type TransportProtocol = 'tcp' | 'udp';
+
+export interface Traffic {
+  protocol: TransportProtocol;
+  port: number;
+}
+
+/** Who is on the other end: addresses, and the security groups those addresses are in (if any). */
+export interface Peer {
+  cidrs: readonly string[];
+  securityGroupIds: readonly string[];
+}
+
+export interface ConsideredRule {
+  groupId: string;
+  protocol: string;
+  ports: string;
+  source: string;
+}
+
+export type SecurityGroupVerdict = 'allowed' | 'partial' | 'blocked' | 'unknown';
+
+export interface SecurityGroupEvaluation {
+  verdict: SecurityGroupVerdict;
+  /** Rules of these groups that match the protocol and port, whatever their source. */
+  considered: ConsideredRule[];
+  /** Peer CIDRs (or the parts of them) no matching rule admits. */
+  notAdmitted: string[];
+  /** Matching rules that reference another security group the peer is not known to be in. */
+  otherGroupReferences: string[];
+  /** Security groups or prefix lists that are not in the inventory. */
+  unresolved: string[];
+}
+
+function protocolMatches(ruleProtocol: string, protocol: TransportProtocol): boolean {
+  if (ruleProtocol === 'all' || ruleProtocol === '-1') return true;
+  return ruleProtocol === protocol || ruleProtocol === (protocol === 'tcp' ? '6' : '17');
+}
+
+function ruleCoversPort(rule: SecurityGroupRule, traffic: Traffic): boolean {
+  if (!protocolMatches(rule.protocol, traffic.protocol)) return false;
+  if (rule.protocol === 'all' || rule.protocol === '-1') return true;
+  return rule.fromPort <= traffic.port && traffic.port <= rule.toPort;
+}
+
+function portsText(rule: SecurityGroupRule): string {
+  if (rule.protocol === 'all' || rule.protocol === '-1') return 'all';
+  return rule.fromPort === rule.toPort ? String(rule.fromPort) : `${rule.fromPort}-${rule.toPort}`;
+}
+
+/**
+ * Whether the union of some security groups' rules (ingress or egress) admits the traffic
+ * from (or to) the peer. Security groups are allow-only and stateful, so only the
+ * direction of the first packet matters. A rule referencing one of the peer's own groups
+ * admits the peer whatever its addresses; otherwise every peer CIDR must be covered by
+ * the matching rules' CIDRs (and resolved prefix lists) together.
+ */
+export function evaluateSecurityGroups(
+  index: InventoryIndex,
+  groupIds: readonly string[],
+  direction: 'ingress' | 'egress',
+  traffic: Traffic,
+  peer: Peer,
+): SecurityGroupEvaluation {
+  const considered: ConsideredRule[] = [];
+  const unresolved: string[] = [];
+  const otherGroupReferences = new Set<string>();
+  const admittingCidrs: string[] = [];
+  let admittedByGroup = false;
+
+  for (const groupId of groupIds) {
+    const group = index.securityGroup(groupId);
+    if (!group) {
+      unresolved.push(groupId);
+      continue;
+    }
+    for (const rule of direction === 'ingress' ? group.ingress : group.egress) {
+      if (!ruleCoversPort(rule, traffic)) continue;
+      for (const source of rule.sources) {
+        const base = { groupId, protocol: rule.protocol, ports: portsText(rule) };
+        switch (source.kind) {
+          case 'cidr-ipv4':
+          case 'cidr-ipv6':
+            considered.push({ ...base, source: source.cidr });
+            admittingCidrs.push(source.cidr);
+            break;
+          case 'prefix-list': {
+            const list = index.prefixList(source.prefixListId);
+            considered.push({ ...base, source: list ? `${source.prefixListId} (${list.cidrs.join(', ')})` : source.prefixListId });
+            if (list) admittingCidrs.push(...list.cidrs);
+            else unresolved.push(source.prefixListId);
+            break;
+          }
+          case 'security-group':
+            considered.push({ ...base, source: source.groupId });
+            if (peer.securityGroupIds.includes(source.groupId)) admittedByGroup = true;
+            else otherGroupReferences.add(source.groupId);
+            break;
+        }
+      }
+    }
+  }
+
+  const result = { considered, otherGroupReferences: [...otherGroupReferences], unresolved };
+  if (admittedByGroup) return { ...result, verdict: 'allowed', notAdmitted: [] };
+  const admittingRanges = admittingCidrs.flatMap((c) => cidrRange(c) ?? []);
+  const notAdmitted: string[] = [];
+  let anyAdmitted = false;
+  for (const cidr of peer.cidrs) {
+    const range = cidrRange(cidr);
+    if (!range) continue;
+    const gaps = uncoveredRanges(range, admittingRanges);
+    const gapSize = gaps.reduce((sum, g) => sum + (g.hi - g.lo + 1n), 0n);
+    if (gapSize < range.hi - range.lo + 1n) anyAdmitted = true;
+    notAdmitted.push(...gaps.map(formatRange));
+  }
+  if (notAdmitted.length === 0 && peer.cidrs.length > 0) return { ...result, verdict: 'allowed', notAdmitted };
+  // An unresolved prefix list or group might admit what the resolved rules do not.
+  if (unresolved.length > 0) return { ...result, verdict: 'unknown', notAdmitted };
+  return { ...result, verdict: anyAdmitted ? 'partial' : 'blocked', notAdmitted };
+}
+
+// ---------------------------------------------------------------- network ACLs
+
+export interface PortRange {
+  from: number;
+  to: number;
+}
+
+/** The ports clients and load balancer nodes use for the return leg of a connection (AWS recommends 1024-65535). */
+export const EPHEMERAL_PORTS: PortRange = { from: 1024, to: 65535 };
+
+export interface AclFlow {
+  /** 'inbound' evaluates the ACL's ingress entries (peer is the source); 'outbound' its egress entries (peer is the destination). */
+  direction: 'inbound' | 'outbound';
+  protocol: TransportProtocol;
+  ports: PortRange;
+  peerCidr: string;
+}
+
+export type AclVerdict = 'allowed' | 'partial' | 'denied';
+
+export interface AclEvaluation {
+  verdict: AclVerdict;
+  /** The entries that decided some part of the flow, in evaluation order. */
+  decidingEntries: { ruleNumber: number; action: 'allow' | 'deny'; cidr: string; protocol: string; ports: string }[];
+  /** Parts of the flow that are denied: "addresses ports a-b", at most five. */
+  denied: string[];
+}
+
+interface Box {
+  addr: AddressRange;
+  ports: PortRange;
+}
+
+function intersectBox(box: Box, addr: AddressRange, ports: PortRange): Box | undefined {
+  const lo = box.addr.lo > addr.lo ? box.addr.lo : addr.lo;
+  const hi = box.addr.hi < addr.hi ? box.addr.hi : addr.hi;
+  const from = Math.max(box.ports.from, ports.from);
+  const to = Math.min(box.ports.to, ports.to);
+  if (lo > hi || from > to) return undefined;
+  return { addr: { family: box.addr.family, lo, hi }, ports: { from, to } };
+}
+
+/** `box` minus its intersection `cut`: at most four boxes. */
+function subtractBox(box: Box, cut: Box): Box[] {
+  const out: Box[] = [];
+  const family = box.addr.family;
+  if (box.addr.lo < cut.addr.lo) out.push({ addr: { family, lo: box.addr.lo, hi: cut.addr.lo - 1n }, ports: box.ports });
+  if (box.addr.hi > cut.addr.hi) out.push({ addr: { family, lo: cut.addr.hi + 1n, hi: box.addr.hi }, ports: box.ports });
+  const middle = cut.addr;
+  if (box.ports.from < cut.ports.from) out.push({ addr: middle, ports: { from: box.ports.from, to: cut.ports.from - 1 } });
+  if (box.ports.to > cut.ports.to) out.push({ addr: middle, ports: { from: cut.ports.to + 1, to: box.ports.to } });
+  return out;
+}
+
+function entryPorts(entry: NetworkAclEntry): PortRange {
+  if (entry.protocol === 'all' || entry.protocol === '-1' || !entry.portRange) return { from: 0, to: 65535 };
+  return entry.portRange;
+}
+
+function portRangeText(ports: PortRange): string {
+  if (ports.from === 0 && ports.to === 65535) return 'all';
+  return ports.from === ports.to ? String(ports.from) : `${ports.from}-${ports.to}`;
+}
+
+/**
+ * Evaluates a flow against a network ACL exactly: every (address, port) pair of the flow
+ * is decided by the lowest-numbered entry that matches it, and whatever no entry matches
+ * is denied (the '*' rule). The verdict says whether all, some or none of the flow passes.
+ */
+export function evaluateNetworkAcl(acl: NetworkAcl, flow: AclFlow): AclEvaluation {
+  const peer = cidrRange(flow.peerCidr);
+  if (!peer) return { verdict: 'denied', decidingEntries: [], denied: [`${flow.peerCidr} (not a CIDR)`] };
+  let remaining: Box[] = [{ addr: peer, ports: flow.ports }];
+  const allowed: Box[] = [];
+  const denied: Box[] = [];
+  const decidingEntries: AclEvaluation['decidingEntries'] = [];
+  const entries = acl.entries
+    .filter((e) => e.egress === (flow.direction === 'outbound'))
+    .sort((a, b) => a.ruleNumber - b.ruleNumber);
+
+  for (const entry of entries) {
+    if (remaining.length === 0) break;
+    if (!protocolMatches(entry.protocol, flow.protocol)) continue;
+    const cidr = peer.family === 4 ? entry.cidrBlock : entry.ipv6CidrBlock;
+    const entryRange = cidr ? cidrRange(cidr) : undefined;
+    if (!cidr || !entryRange) continue;
+    const ports = entryPorts(entry);
+    const next: Box[] = [];
+    let decided = false;
+    for (const box of remaining) {
+      const hit = intersectBox(box, entryRange, ports);
+      if (!hit) {
+        next.push(box);
+        continue;
+      }
+      decided = true;
+      (entry.action === 'allow' ? allowed : denied).push(hit);
+      next.push(...subtractBox(box, hit));
+    }
+    if (decided) {
+      decidingEntries.push({ ruleNumber: entry.ruleNumber, action: entry.action, cidr, protocol: entry.protocol, ports: portRangeText(ports) });
+    }
+    remaining = next;
+  }
+  denied.push(...remaining);
+  const verdict: AclVerdict = denied.length === 0 ? 'allowed' : allowed.length === 0 ? 'denied' : 'partial';
+  return {
+    verdict,
+    decidingEntries,
+    denied: denied.slice(0, 5).map((box) => `${formatRange(box.addr)} ports ${portRangeText(box.ports)}`),
+  };
+}
+
+// ---------------------------------------------------------------- shared helpers
+
+/** The CIDRs of a load balancer's subnets (IPv4, plus IPv6 when `withIpv6`): where its nodes' addresses come from. */
+export function subnetCidrs(index: InventoryIndex, subnetIds: readonly string[], withIpv6: boolean): string[] {
+  return subnetIds.flatMap((id) => {
+    const subnet = index.subnet(id);
+    if (!subnet) return [];
+    return [...(subnet.cidrBlock ? [subnet.cidrBlock] : []), ...(withIpv6 ? subnet.ipv6CidrBlocks : [])];
+  });
+}
+
+/** Transport protocols a listener or target group protocol carries. */
+export function transportsOf(protocol: string | undefined): TransportProtocol[] {
+  if (protocol === 'UDP') return ['udp'];
+  if (protocol === 'TCP_UDP') return ['tcp', 'udp'];
+  return ['tcp'];
+}
+
+/** Who a load balancer's listeners must admit, and why lbcheck thinks so. */
+export interface Clients {
+  cidrs: string[];
+  /** Where the client ranges came from, for evidence and messages. */
+  source: string;
+}
+
+/**
+ * The clients of a load balancer. Internet-facing: anywhere (0.0.0.0/0; ::/0 too when
+ * dualstack; only ::/0 for dualstack-without-public-ipv4, whose nodes have no public
+ * IPv4). Internal: the config's clientCidrs when set, else the VPC's own CIDRs, on the
+ * assumption that an internal LB serves its VPC.
+ */
+export function clientsOf(
+  index: InventoryIndex,
+  loadBalancer: { scheme: string; ipAddressType: string; vpcId?: string },
+  configuredClientCidrs: readonly string[],
+): Clients {
+  const dualstack = loadBalancer.ipAddressType !== 'ipv4';
+  if (loadBalancer.scheme === 'internet-facing') {
+    if (loadBalancer.ipAddressType === 'dualstack-without-public-ipv4') return { cidrs: [ANY_IPV6], source: 'anywhere over IPv6 (internet-facing, dualstack-without-public-ipv4)' };
+    return dualstack
+      ? { cidrs: [ANY_IPV4, ANY_IPV6], source: 'anywhere (internet-facing, dualstack)' }
+      : { cidrs: [ANY_IPV4], source: 'anywhere (internet-facing)' };
+  }
+  if (configuredClientCidrs.length > 0) return { cidrs: [...configuredClientCidrs], source: 'clientCidrs in the config file' };
+  const vpc = loadBalancer.vpcId ? index.vpc(loadBalancer.vpcId) : undefined;
+  if (!vpc) return { cidrs: [], source: `the VPC ${loadBalancer.vpcId ?? '(none)'}, which is not in the inventory` };
+  return {
+    cidrs: [...vpc.cidrBlocks, ...(dualstack ? vpc.ipv6CidrBlocks : [])],
+    source: `the CIDRs of ${vpc.id} (internal load balancer; set clientCidrs in the config file to name its real clients)`,
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * What the rules need to know about a load balancer's targets, worked out once: where
+ * each target is (instance -> its AZ and subnet; IP -> the AZ AWS reported, else the
+ * subnet whose CIDR holds it), which ports the LB uses to reach it (traffic and health
+ * check), and how healthy it is. Classic LBs' registered instances are targets too.
+ * Also the resource references and labels the rules' findings share.
+ */
+import type { InventoryIndex } from '../inventory/indexes.js';
+import type { Instance, LoadBalancer, Scope, TargetGroup, TargetHealthState } from '../inventory/model.js';
+import { transportsOf, type TransportProtocol } from './network.js';
+import type { ResourceRef } from './types.js';
+
+export function loadBalancerResource(lb: LoadBalancer, scope: Scope): ResourceRef {
+  return { arn: lb.arn, type: lb.kind, name: lb.name, region: scope.region, account: scope.account };
+}
+
+export function targetGroupResource(group: TargetGroup, scope: Scope): ResourceRef {
+  return { arn: group.arn, type: 'target-group', name: group.name, region: scope.region, account: scope.account };
+}
+
+/** "ALB web", "NLB edge", "Classic LB legacy": how messages name a load balancer. */
+export function describeLoadBalancer(lb: LoadBalancer): string {
+  const label = { application: 'ALB', network: 'NLB', gateway: 'GWLB', classic: 'Classic LB' }[lb.kind];
+  return `${label} ${lb.name}`;
+}
+
+export function subnetIdsOf(lb: LoadBalancer): string[] {
+  return [...new Set(lb.availabilityZones.flatMap((z) => (z.subnetId ? [z.subnetId] : [])))];
+}
+
+export interface TargetEndpoint {
+  /** The target group, or undefined for a Classic LB's registered instance. */
+  group?: TargetGroup;
+  targetId: string;
+  kind: 'instance' | 'ip' | 'lambda' | 'alb';
+  instance?: Instance;
+  ip?: string;
+  subnetId?: string;
+  /** The target's AZ; 'all' for an IP target outside the VPC (AWS routes to it from every AZ). */
+  zone?: string;
+  /** How the AZ was found, or why it could not be. */
+  zoneSource: string;
+  trafficPort?: number;
+  healthCheckPort?: number;
+  trafficProtocols: TransportProtocol[];
+  healthState: TargetHealthState;
+}
+
+/** The port in a Classic health check target such as "HTTP:8080/health" or "TCP:22". */
+export function classicHealthCheckPort(target: string | undefined): number | undefined {
+  const match = target ? /^[A-Za-z]+:(\d+)/.exec(target) : null;
+  return match?.[1] ? Number(match[1]) : undefined;
+}
+
+function placeInstance(index: InventoryIndex, id: string): Pick<TargetEndpoint, 'instance' | 'ip' | 'subnetId' | 'zone' | 'zoneSource'> {
+  const instance = index.instance(id);
+  if (!instance) return { zoneSource: `instance ${id} is not in the inventory` };
+  return {
+    instance,
+    ip: instance.privateIpAddress,
+    subnetId: instance.subnetId,
+    zone: instance.availabilityZone,
+    zoneSource: instance.availabilityZone ? `instance ${id}` : `instance ${id} has no AZ in the inventory`,
+  };
+}
+
+/** Every target of every target group the LB forwards to (elbv2), or its registered instances (Classic). */
+export function targetEndpointsOf(index: InventoryIndex, lb: LoadBalancer): TargetEndpoint[] {
+  if (lb.kind === 'classic') {
+    const listenerPorts = [...new Set(lb.listeners.flatMap((l) => (l.instancePort !== undefined ? [l.instancePort] : [])))];
+    const healthCheckPort = classicHealthCheckPort(lb.classic?.healthCheck?.target);
+    return (lb.classic?.instances ?? []).flatMap((registered) =>
+      (listenerPorts.length > 0 ? listenerPorts : [undefined]).map((port) => ({
+        targetId: registered.instanceId,
+        kind: 'instance' as const,
+        ...placeInstance(index, registered.instanceId),
+        trafficPort: port,
+        healthCheckPort: healthCheckPort ?? port,
+        trafficProtocols: ['tcp' as const],
+        healthState: registered.state,
+      })),
+    );
+  }
+  return index.targetGroupsOf(lb).flatMap((group) => targetEndpointsOfGroup(index, group));
+}
+
+export function targetEndpointsOfGroup(index: InventoryIndex, group: TargetGroup): TargetEndpoint[] {
+  return group.targets.map((target) => {
+    const trafficPort = target.port ?? group.port;
+    const healthCheckPort = group.healthCheck.port === 'traffic-port' ? trafficPort : group.healthCheck.port;
+    const base = {
+      group,
+      targetId: target.id,
+      kind: group.targetType,
+      trafficPort,
+      healthCheckPort,
+      trafficProtocols: transportsOf(group.protocol),
+      healthState: target.health.state,
+    };
+    if (group.targetType === 'instance') return { ...base, ...placeInstance(index, target.id) };
+    if (group.targetType === 'ip') {
+      const subnet = group.vpcId ? index.subnetContainingIp(group.vpcId, target.id) : undefined;
+      if (target.availabilityZone) {
+        return { ...base, ip: target.id, subnetId: subnet?.id, zone: target.availabilityZone, zoneSource: 'the AZ AWS reports for the target' };
+      }
+      return subnet
+        ? { ...base, ip: target.id, subnetId: subnet.id, zone: subnet.availabilityZone, zoneSource: `subnet ${subnet.id} holds ${target.id}` }
+        : { ...base, ip: target.id, zoneSource: `no subnet of ${group.vpcId ?? 'the VPC'} holds ${target.id}` };
+    }
+    return { ...base, zoneSource: `${group.targetType} targets are not placed in an AZ` };
+  });
+}
+
+/** NLB client IP preservation: the TG attribute, else AWS's default (on for instance targets, off for IP targets over TCP/TLS). */
+export function preservesClientIp(lb: LoadBalancer, group: TargetGroup | undefined): boolean {
+  if (lb.kind !== 'network' || !group) return false;
+  if (group.attributes.preserveClientIp !== undefined) return group.attributes.preserveClientIp;
+  return group.targetType === 'instance' || group.protocol === 'UDP' || group.protocol === 'TCP_UDP';
+}

@@ -1,0 +1,87 @@
+/**
+ * A rule tester in ESLint's spirit: `valid` cases must report nothing; `invalid` cases
+ * list every finding they expect, in the order the rule reports them, and a case that
+ * expects nothing is refused. Each case also checks what every finding must satisfy:
+ * a one-sentence message, evidence, a discriminator without timings, and a pure check
+ * (the same findings twice).
+ */
+import { describe, expect, it } from 'vitest';
+import type { Rule, RuleFinding, RuleSettings, Severity } from '../../src/engine/types.js';
+import type { Scope } from '../../src/inventory/model.js';
+import { contextOf } from './fixtures.js';
+
+export interface ValidCase {
+  name: string;
+  scope: Scope;
+  settings?: Partial<RuleSettings>;
+}
+
+export interface ExpectedFinding {
+  resourceArn: string;
+  resourceType?: string;
+  /** Substrings the message must contain. */
+  messageIncludes: string | readonly string[];
+  /** A subset of the evidence (toMatchObject). */
+  evidence?: Record<string, unknown>;
+  discriminator?: string;
+  severity?: Severity;
+}
+
+export interface InvalidCase extends ValidCase {
+  expect: readonly ExpectedFinding[];
+}
+
+export interface RuleTests {
+  valid: readonly ValidCase[];
+  invalid: readonly InvalidCase[];
+}
+
+function checkShape(rule: Rule, finding: RuleFinding): void {
+  expect(finding.message, 'message').toMatch(/^\S.*[.)]$/s);
+  expect(finding.message.includes('\n'), 'message is one line').toBe(false);
+  expect(Object.keys(finding.evidence).length, 'evidence is not empty').toBeGreaterThan(0);
+  expect(finding.resource.region, 'resource region').not.toBe('');
+  if (finding.discriminator !== undefined) expect(finding.discriminator, 'discriminator has no timings').not.toMatch(/\d+(\.\d+)?\s*ms\b/);
+  if (finding.severity !== undefined) expect(['error', 'warning', 'info']).toContain(finding.severity);
+  expect(rule.meta.appliesTo.length).toBeGreaterThan(0);
+}
+
+export function ruleTester(rule: Rule) {
+  return {
+    run(tests: RuleTests): void {
+      describe(rule.meta.id, () => {
+        describe('valid', () => {
+          for (const test of tests.valid) {
+            it(test.name, () => {
+              const findings = rule.check(contextOf(test.scope, test.settings));
+              expect(findings.map((f) => f.message)).toEqual([]);
+            });
+          }
+        });
+        describe('invalid', () => {
+          for (const test of tests.invalid) {
+            it(test.name, () => {
+              if (test.expect.length === 0) throw new Error(`invalid case "${test.name}" expects no finding: make it a valid case`);
+              const findings = rule.check(contextOf(test.scope, test.settings));
+              const again = rule.check(contextOf(test.scope, test.settings));
+              expect(again, 'check is pure and deterministic').toEqual(findings);
+              expect(findings.map((f) => f.message), 'number of findings').toHaveLength(test.expect.length);
+              test.expect.forEach((expected, i) => {
+                const finding = findings[i];
+                if (!finding) throw new Error(`finding ${i} missing`);
+                checkShape(rule, finding);
+                expect(finding.resource.arn).toBe(expected.resourceArn);
+                if (expected.resourceType) expect(finding.resource.type).toBe(expected.resourceType);
+                const parts = typeof expected.messageIncludes === 'string' ? [expected.messageIncludes] : expected.messageIncludes;
+                for (const part of parts) expect(finding.message).toContain(part);
+                if (expected.evidence) expect(finding.evidence).toMatchObject(expected.evidence);
+                if (expected.discriminator !== undefined) expect(finding.discriminator).toBe(expected.discriminator);
+                expect(finding.severity ?? rule.meta.defaultSeverity).toBe(expected.severity ?? rule.meta.defaultSeverity);
+              });
+            });
+          }
+        });
+      });
+    },
+  };
+}
