@@ -76,8 +76,8 @@ export default defineRule({
         for (const zone of zones) {
           if (healthy.some((e) => e.zone === zone)) continue;
           const inZone = check.endpoints.filter((e) => e.zone === zone);
-          const groupText = check.group ? `target group ${check.group.name}` : 'its registered instances';
-          const subject = `${describeLoadBalancer(lb)} routes ${zone} traffic only to ${zone} targets (cross-zone off) but ${groupText} has no healthy target there`;
+          const owner = check.group ? `target group ${check.group.name} has` : 'it has';
+          const subject = `${describeLoadBalancer(lb)} routes ${zone} traffic only to ${zone} targets (cross-zone off) but ${owner} no healthy target there`;
           const evidence = {
             availabilityZone: zone,
             targetGroupArn: check.group?.arn,

@@ -1,0 +1,111 @@
+import rule from '../../../rules/target-group-without-healthy-targets.js';
+import { forward, healthyWorld, listener, target, targetGroup } from '../../support/fixtures.js';
+import { ruleTester } from '../../support/rule-tester.js';
+
+function world(change: (w: ReturnType<typeof healthyWorld>) => void) {
+  const w = healthyWorld();
+  change(w);
+  return w.scope;
+}
+const w0 = healthyWorld();
+
+ruleTester(rule).run({
+  valid: [
+    { name: 'every forwarded target group has a healthy target', scope: healthyWorld().scope },
+    {
+      name: 'one healthy target among unhealthy ones is enough',
+      scope: world((w) => {
+        w.albGroup.targets[0]!.health = { state: 'unhealthy', reason: 'Target.Timeout' };
+      }),
+    },
+    {
+      name: 'a Lambda target group with health checks off serves with targets "unavailable"',
+      scope: world((w) => {
+        const fn = targetGroup({ name: 'fn', targetType: 'lambda', protocol: undefined, port: undefined, healthCheck: { enabled: false, port: 'traffic-port' }, targets: [target('arn:aws:lambda:us-east-1:123456789012:function:f', { health: { state: 'unavailable', reason: 'Target.HealthCheckDisabled' } })] });
+        w.scope.targetGroups.push(fn);
+        forward(w.alb, fn, { port: 8443 });
+      }),
+    },
+    {
+      name: 'target health that could not be collected is not read as "no targets"',
+      scope: world((w) => {
+        w.albGroup.targets = [];
+        w.albGroup.targetsUnknown = true;
+      }),
+    },
+    {
+      name: 'a target group no listener forwards to is not checked',
+      scope: world((w) => {
+        w.scope.targetGroups.push(targetGroup({ name: 'orphan' }));
+      }),
+    },
+  ],
+  invalid: [
+    {
+      name: 'an empty target group behind the ALB',
+      scope: world((w) => {
+        w.albGroup.targets = [];
+      }),
+      expect: [
+        {
+          resourceArn: w0.albGroup.arn,
+          resourceType: 'target-group',
+          discriminator: w0.alb.arn,
+          messageIncludes: ['Target group web, which ALB web forwards port 443 to, has no registered targets', 'aws elbv2 register-targets'],
+          evidence: { loadBalancerArn: w0.alb.arn, listenerPorts: [443], targets: [] },
+        },
+      ],
+    },
+    {
+      name: 'a listener rule forwarding to a target group whose targets are all unhealthy, draining or initial',
+      scope: world((w) => {
+        const api = targetGroup({
+          name: 'api',
+          targets: [
+            target('i-web1', { health: { state: 'unhealthy', reason: 'Target.ResponseCodeMismatch', description: 'Health checks failed with these codes: [404]' } }),
+            target('i-web2', { health: { state: 'draining' } }),
+            target('i-web3', { health: { state: 'initial' } }),
+          ],
+        });
+        w.scope.targetGroups.push(api);
+        w.alb.listeners[0]!.rules.push({ arn: 'arn:rule/1', priority: '10', conditions: [], targetGroupArns: [api.arn] });
+      }),
+      expect: [
+        {
+          resourceArn: targetGroup({ name: 'api' }).arn,
+          messageIncludes: 'has no healthy target (1 unhealthy, 1 draining, 1 initial)',
+          evidence: { targets: [{ id: 'i-web1', state: 'unhealthy', reason: 'Target.ResponseCodeMismatch', description: 'Health checks failed with these codes: [404]' }, { id: 'i-web2', state: 'draining' }, { id: 'i-web3', state: 'initial' }] },
+        },
+      ],
+    },
+    {
+      name: 'two listeners to the same empty group give one finding naming both ports',
+      scope: world((w) => {
+        w.nlbGroup.targets = [];
+        w.nlb.listeners.push(listener({ port: 80, protocol: 'TCP', defaultTargetGroupArns: [w.nlbGroup.arn] }));
+      }),
+      expect: [{ resourceArn: w0.nlbGroup.arn, discriminator: w0.nlb.arn, messageIncludes: 'NLB edge forwards port 443, 80 to', evidence: { listenerPorts: [443, 80] } }],
+    },
+    {
+      name: 'a forwarded target group missing from the inventory is said so',
+      scope: world((w) => {
+        w.alb.listeners.push(listener({ port: 9443, defaultTargetGroupArns: ['arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/gone/1'] }));
+      }),
+      expect: [{ resourceArn: w0.alb.arn, severity: 'warning', messageIncludes: 'which is not in the inventory', evidence: { problem: 'target-group-not-in-inventory' } }],
+    },
+    {
+      name: 'a Classic LB whose instances are all out of service',
+      scope: world((w) => {
+        w.classic.classic!.instances = [{ instanceId: 'i-web1', state: 'unhealthy', reasonCode: 'Instance', description: 'Instance has failed at least the UnhealthyThreshold number of health checks consecutively.' }];
+      }),
+      expect: [{ resourceArn: w0.classic.arn, resourceType: 'classic', messageIncludes: 'Classic LB legacy has no healthy instance (1 unhealthy)', evidence: { instances: [{ id: 'i-web1', state: 'unhealthy', reasonCode: 'Instance' }] } }],
+    },
+    {
+      name: 'a Classic LB with no instances',
+      scope: world((w) => {
+        w.classic.classic!.instances = [];
+      }),
+      expect: [{ resourceArn: w0.classic.arn, messageIncludes: ['has no registered instances', 'register-instances-with-load-balancer'] }],
+    },
+  ],
+});
