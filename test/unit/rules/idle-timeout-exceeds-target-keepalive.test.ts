@@ -1,0 +1,154 @@
+import rule from '../../../rules/idle-timeout-exceeds-target-keepalive.js';
+import { healthyWorld, listener } from '../../support/fixtures.js';
+import { ruleTester } from '../../support/rule-tester.js';
+
+type World = ReturnType<typeof healthyWorld>;
+function world(change: (w: World) => void) {
+  const w = healthyWorld();
+  change(w);
+  return w.scope;
+}
+const w0 = healthyWorld();
+const TAG = 'lbcheck:keepalive';
+
+ruleTester(rule).run({
+  valid: [
+    { name: 'no keep-alive declared anywhere: nothing to compare', scope: healthyWorld().scope },
+    {
+      name: 'a backend keep-alive longer than the idle timeout',
+      scope: world((w) => {
+        w.albGroup.tags[TAG] = '65s';
+      }),
+    },
+    {
+      name: 'an idle timeout below the Node.js default',
+      scope: world((w) => {
+        w.albGroup.tags[TAG] = 'nodejs';
+        w.alb.attributes.idleTimeoutSeconds = 4;
+      }),
+    },
+    {
+      name: 'a Go server with no idle timeout never closes first',
+      scope: world((w) => {
+        w.albGroup.tags[TAG] = 'go';
+      }),
+    },
+    {
+      name: 'NLBs do not pool connections: never checked',
+      scope: world((w) => {
+        w.nlbGroup.tags[TAG] = 'nodejs';
+        w.nlb.tags[TAG] = '1s';
+      }),
+    },
+    {
+      name: 'a Classic LB with only TCP listeners passes connections through',
+      scope: world((w) => {
+        w.classic.tags[TAG] = 'nodejs';
+        w.classic.listeners = [listener({ port: 443, protocol: 'TCP', instancePort: 8080, instanceProtocol: 'TCP' })];
+      }),
+    },
+    {
+      name: 'a config entry with a long keep-alive',
+      scope: healthyWorld().scope,
+      settings: { keepalive: [{ match: 'web', seconds: 120, detail: '.lbcheck.yml keepalive[0]' }] },
+    },
+  ],
+  invalid: [
+    {
+      name: 'a Node.js target group behind an ALB with the default 60 s idle timeout',
+      scope: world((w) => {
+        w.albGroup.tags[TAG] = 'nodejs';
+        w.alb.attributes.raw['idle_timeout.timeout_seconds'] = '60';
+      }),
+      expect: [
+        {
+          resourceArn: w0.alb.arn,
+          discriminator: w0.albGroup.arn,
+          messageIncludes: [
+            "ALB web's idle timeout (60 s) is not shorter than the keep-alive of target group web (5 s, from nodejs default, tag lbcheck:keepalive=nodejs on target group web)",
+            'the backend keep-alive must be LONGER than 60 s',
+            'server.keepAliveTimeout = 65000 and server.headersTimeout = 66000',
+          ],
+          evidence: {
+            idleTimeoutSeconds: 60,
+            idleTimeoutSource: 'load balancer attribute idle_timeout.timeout_seconds',
+            keepAliveSeconds: 5,
+            keepAliveSource: 'tag',
+            server: 'nodejs',
+            recommendedKeepAliveSeconds: 65,
+          },
+        },
+      ],
+    },
+    {
+      name: 'equal timeouts fire (the backend must be strictly longer)',
+      scope: world((w) => {
+        w.albGroup.tags[TAG] = '60';
+      }),
+      expect: [{ resourceArn: w0.alb.arn, messageIncludes: ['(60 s, from tag lbcheck:keepalive=60 on target group web)', "raise the server's keep-alive (idle) timeout to 65 s"] }],
+    },
+    {
+      name: 'a config entry matched by a glob on the target group name',
+      scope: healthyWorld().scope,
+      settings: { keepalive: [{ match: 'we*', seconds: 30, server: 'jetty', detail: '.lbcheck.yml keepalive[0]' }] },
+      expect: [{ resourceArn: w0.alb.arn, messageIncludes: ['(30 s, from jetty default, .lbcheck.yml keepalive[0] (we*))', 'jetty.http.idleTimeout=65000'], evidence: { keepAliveSource: 'config' } }],
+    },
+    {
+      name: 'a config entry for load balancers does not match a target group of the same name, but matches the LB',
+      scope: world((w) => {
+        w.albGroup.name = 'api';
+        w.scope.loadBalancers = [w.alb];
+      }),
+      settings: { keepalive: [{ match: 'web', appliesTo: 'load-balancer', seconds: 10, detail: '.lbcheck.yml keepalive[1]' }] },
+      expect: [{ resourceArn: w0.alb.arn, messageIncludes: 'keep-alive of target group api (10 s, from .lbcheck.yml keepalive[1] (web))' }],
+    },
+    {
+      name: 'a measured keep-alive wins over a tag',
+      scope: world((w) => {
+        w.albGroup.tags[TAG] = '120s';
+      }),
+      settings: { measuredKeepalive: { [w0.albGroup.arn]: { seconds: 5.1, source: 'measured', detail: 'probe: 10.0.11.10:8080 closed an idle connection after 5.1 s' } } },
+      expect: [{ resourceArn: w0.alb.arn, messageIncludes: '(5.1 s, from probe: 10.0.11.10:8080 closed', evidence: { keepAliveSource: 'measured', keepAliveSeconds: 5.1 } }],
+    },
+    {
+      name: 'a keep-alive measured on one target ("ip:port") counts for its target group',
+      scope: healthyWorld().scope,
+      settings: { measuredKeepalive: { '10.0.12.10:8080': { seconds: 20, source: 'measured', detail: 'probe: 10.0.12.10:8080' } } },
+      // The Classic LB sends to the same instance port, so the measurement counts for it too.
+      expect: [
+        { resourceArn: w0.alb.arn, messageIncludes: 'keep-alive of target group web (20 s, from probe: 10.0.12.10:8080)' },
+        { resourceArn: w0.classic.arn, messageIncludes: 'keep-alive of Classic LB legacy (20 s, from probe: 10.0.12.10:8080)' },
+      ],
+    },
+    {
+      name: 'a Classic LB tagged with its server, and an idle timeout the inventory lacks (AWS default)',
+      scope: world((w) => {
+        w.classic.tags[TAG] = 'Gunicorn';
+        w.classic.attributes.idleTimeoutSeconds = undefined;
+      }),
+      expect: [
+        {
+          resourceArn: w0.classic.arn,
+          messageIncludes: ["Classic LB legacy's idle timeout (60 s) is not shorter than the keep-alive of Classic LB legacy (2 s", 'run gunicorn with --keep-alive 65'],
+          evidence: { idleTimeoutSource: 'AWS default 60 s (the inventory has no value)', server: 'gunicorn' },
+        },
+      ],
+    },
+    {
+      name: 'a tag it cannot understand is reported, and the LB tag is used instead',
+      scope: world((w) => {
+        w.albGroup.tags[TAG] = 'fast';
+        w.alb.tags[TAG] = 'uvicorn';
+      }),
+      expect: [
+        {
+          resourceArn: w0.alb.arn,
+          severity: 'info',
+          messageIncludes: 'The lbcheck:keepalive tag on target group web could not be understood ("fast" is neither a duration',
+          evidence: { value: 'fast', usedInstead: { seconds: 5, source: 'tag', server: 'uvicorn' } },
+        },
+        { resourceArn: w0.alb.arn, messageIncludes: ['(5 s, from uvicorn default, tag lbcheck:keepalive=uvicorn on ALB web)', '--timeout-keep-alive 65'] },
+      ],
+    },
+  ],
+});
