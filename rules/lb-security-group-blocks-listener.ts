@@ -81,12 +81,24 @@ export default defineRule({
             });
             continue;
           }
+          // A whole client range left out (say ::/0 on a dualstack LB) is a block for those clients, not a narrowing.
+          const wholeRangesBlocked = clients.cidrs.filter((c) => result.notAdmitted.includes(c));
+          const partial = result.verdict === 'partial' && wholeRangesBlocked.length === 0;
+          if (result.verdict === 'partial' && !partial) {
+            findings.push({
+              resource,
+              discriminator,
+              message: `${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from ${wholeRangesBlocked.join(', ')}, so those clients' connections to the listener time out; run aws ec2 authorize-security-group-ingress --group-id ${lb.securityGroupIds[0]} --ip-permissions IpProtocol=${protocol},FromPort=${listener.port},ToPort=${listener.port},${wholeRangesBlocked[0]?.includes(':') ? `Ipv6Ranges=[{CidrIpv6=${wholeRangesBlocked[0]}}]` : `IpRanges=[{CidrIp=${wholeRangesBlocked[0]}}]`}.`,
+              evidence,
+            });
+            continue;
+          }
           findings.push({
             resource,
-            severity: result.verdict === 'partial' ? 'warning' : undefined,
+            severity: partial ? 'warning' : undefined,
             discriminator,
             message:
-              result.verdict === 'partial'
+              partial
                 ? `${describeLoadBalancer(lb)}'s security groups (${groups}) admit ${port} from only part of its clients (${clients.source}): ${result.notAdmitted.slice(0, 3).join(', ')} cannot connect; if that is not intended, run ${fix}.`
                 : `${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from its clients (${clients.source}), so connections to the listener time out; run ${fix}.`,
             evidence,
