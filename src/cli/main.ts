@@ -132,6 +132,14 @@ export function buildProgram(): Command {
     .description('resolve each HOST and time DNS, TCP connect, TLS and first byte for every address')
     .argument('<host...>', 'host names (or addresses) to probe')
     .option('--port <n>', 'port to probe (repeatable; default 443)', port)
+    .addOption(
+      new Option('--protocol <protocol>', 'what to speak on every port (default: https on 443, http on 80, tcp elsewhere)').choices([
+        'tcp',
+        'tls',
+        'http',
+        'https',
+      ]),
+    )
     .addOption(formatOption(['text', 'json'], 'output format (default: text on a TTY, json otherwise)'))
     .option('--output <file>', 'write the result here instead of stdout');
   addProbeOptions(probe);

@@ -1,5 +1,48 @@
+/**
+ * `lbcheck probe HOST... [--port N]...`: resolve each host and time every address on
+ * every port. Exit 0 when every address answered every attempt, 1 when any address
+ * failed an attempt (or a name did not resolve while others did), 2 on bad input or
+ * when no name resolved at all (nothing could be checked).
+ */
+import type { GlobalOptions, ProbeFlags } from '../main.js';
 import { LbcheckError } from '../errors.js';
+import { emit } from '../output.js';
+import { colorEnabled, stderrProgress } from '../progress.js';
+import type { ProbeProtocol } from '../../probe/connect.js';
+import { parseDnsServer } from '../../probe/dns.js';
+import { defaultProtocol, probeTargets } from '../../probe/probe.js';
+import { failedAttempts, formatProbeText } from '../../probe/text.js';
 
-export async function run(..._args: unknown[]): Promise<number> {
-  throw new LbcheckError('probe: not implemented yet');
+export interface ProbeCommandOptions extends GlobalOptions, ProbeFlags {
+  port?: number[];
+  protocol?: ProbeProtocol;
+  format?: 'text' | 'json';
+  output?: string;
+}
+
+const DEFAULT_PORT = 443;
+
+export async function run(hosts: string[], options: ProbeCommandOptions): Promise<number> {
+  const dnsServer = options.dnsServer === undefined ? undefined : parseDnsServer(options.dnsServer);
+  const names = hosts.map((host) => host.trim().replace(/\.$/, ''));
+  const bad = names.find((host) => host === '' || /[\s/]/.test(host));
+  if (bad !== undefined) throw new LbcheckError(`'${bad}' is not a host name or address.`);
+  const ports = [...new Set(options.port?.length ? options.port : [DEFAULT_PORT])];
+  const progress = stderrProgress({ quiet: options.quiet, debug: options.debug });
+
+  const requests = names.flatMap((host) => ports.map((port) => ({ host, port, protocol: options.protocol ?? defaultProtocol(port) })));
+  const report = await probeTargets(requests, { dnsServer, timeoutMs: options.timeout, attempts: options.attempts, progress });
+
+  const format = options.format ?? (options.output || !process.stdout.isTTY ? 'json' : 'text');
+  await emit(format === 'json' ? JSON.stringify(report, null, 2) : formatProbeText(report, { color: !options.output && colorEnabled(process.stdout) }), options.output);
+
+  const unresolved = [...new Set(report.targets.filter((target) => target.dns.error).map((target) => `${target.host}: ${target.dns.error}`))];
+  if (report.targets.every((target) => target.addresses.length === 0)) {
+    process.stderr.write(`lbcheck: error: no address to probe: ${unresolved.join('; ')}\n`);
+    return 2;
+  }
+  for (const line of unresolved) progress.warn(line);
+  const failing = report.targets.flatMap((target) => target.addresses.filter((address) => failedAttempts(address) > 0).map((address) => `${address.ip}:${target.port}`));
+  if (failing.length > 0) progress.step(`probe: ${failing.length} address${failing.length === 1 ? '' : 'es'} failed: ${failing.join(', ')}`);
+  return failing.length > 0 || unresolved.length > 0 ? 1 : 0;
 }
