@@ -1,5 +1,29 @@
-import { LbcheckError } from '../errors.js';
+/**
+ * `lbcheck snapshot`: collect the inventory (no rules) and write it as versioned JSON.
+ * Progress (per region: what was found) goes to stderr; exit 0 when written, 2 when
+ * nothing could be collected (a one-line LbcheckError from the collector).
+ */
+import { collectInventory } from '../../aws/collect.js';
+import { writeSnapshot } from '../../inventory/snapshot.js';
+import type { GlobalOptions, ScopeOptions } from '../main.js';
+import { stderrProgress } from '../progress.js';
+import { collectOptionsFrom } from '../scope.js';
 
-export async function run(..._args: unknown[]): Promise<number> {
-  throw new LbcheckError('snapshot: not implemented yet');
+export interface SnapshotOptions extends ScopeOptions, GlobalOptions {
+  output: string;
+}
+
+export async function run(options: SnapshotOptions): Promise<number> {
+  const progress = stderrProgress({ quiet: options.quiet, debug: options.debug });
+  const collect = collectOptionsFrom(options, progress);
+  const inventory = await collectInventory(collect);
+  await writeSnapshot(inventory, options.output);
+  const loadBalancers = inventory.scopes.reduce((n, scope) => n + scope.loadBalancers.length, 0);
+  const calls = Object.values(inventory.stats.apiCalls).reduce((n, c) => n + c, 0);
+  const gaps = inventory.notChecked.length ? `; ${inventory.notChecked.length} not checked` : '';
+  progress.step(
+    `wrote ${options.output}: ${loadBalancers} load balancers in ${inventory.scopes.length} scopes, ${calls} API calls in ${(inventory.stats.durationMs / 1000).toFixed(1)} s${gaps}`,
+  );
+  for (const gap of inventory.notChecked) progress.warn(`not checked: ${gap.what}: ${gap.why}`);
+  return 0;
 }

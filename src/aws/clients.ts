@@ -1,0 +1,115 @@
+/**
+ * The AWS SDK clients lbcheck uses, configured once: adaptive retries, a short connect
+ * timeout (an unreachable endpoint fails in seconds, not minutes), the endpoint from
+ * --endpoint-url or AWS_ENDPOINT_URL, credentials from the default provider chain (env,
+ * shared config/credentials files, SSO, container/instance metadata) or a named profile,
+ * and a middleware that counts every call.
+ */
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { STSClient } from '@aws-sdk/client-sts';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types';
+
+/** IAM service prefix of each client, as policy actions name them (`ec2:DescribeSubnets`). */
+export type AwsService = 'ec2' | 'elasticloadbalancing' | 'sts';
+
+/**
+ * Counts API calls per operation. One count per logical call (one `client.send`),
+ * whatever the number of HTTP attempts the retry strategy makes for it: that is the
+ * number a user can relate to their CloudTrail events by operation and to the IAM
+ * actions lbcheck needs. Pages of a paginated listing are separate calls and each count.
+ */
+export class ApiCallCounter {
+  /** Operation name -> calls, as the report's stats.apiCalls shows it (Classic and elbv2 share names). */
+  readonly byOperation: Record<string, number> = {};
+  /** IAM action (`service:Operation`) -> calls; what iam-policy.json must allow. */
+  readonly byAction: Record<string, number> = {};
+
+  record(service: AwsService, operation: string): void {
+    this.byOperation[operation] = (this.byOperation[operation] ?? 0) + 1;
+    const action = `${service}:${operation}`;
+    this.byAction[action] = (this.byAction[action] ?? 0) + 1;
+  }
+
+  get total(): number {
+    return Object.values(this.byOperation).reduce((sum, n) => sum + n, 0);
+  }
+}
+
+export interface AwsClients {
+  ec2: EC2Client;
+  elbv2: ElasticLoadBalancingV2Client;
+  elb: ElasticLoadBalancingClient;
+  sts: STSClient;
+}
+
+export interface ClientOptions {
+  region: string;
+  profile?: string;
+  /** Overrides AWS_ENDPOINT_URL; when both are absent the SDK's regional endpoints are used. */
+  endpointUrl?: string;
+  counter: ApiCallCounter;
+  /** Attempts per call including the first (adaptive retry mode). */
+  maxAttempts?: number;
+  /** Explicit credentials (tests); default: the provider chain for `profile`. */
+  credentials?: AwsCredentialIdentityProvider;
+}
+
+/** Enough to ride out throttling bursts with adaptive backoff, few enough that a dead endpoint fails in seconds. */
+export const DEFAULT_MAX_ATTEMPTS = 4;
+const CONNECTION_TIMEOUT_MS = 3_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** The credentials provider for a profile (or the default chain). Create one per profile and share it between that profile's clients: it caches what it resolves. */
+export function credentialsFor(profile: string | undefined): AwsCredentialIdentityProvider {
+  return fromNodeProviderChain(profile ? { profile } : {});
+}
+
+function countCalls<Input extends object, Output extends object>(
+  client: { middlewareStack: MiddlewareStack<Input, Output> },
+  service: AwsService,
+  counter: ApiCallCounter,
+): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = (context as { commandName?: string }).commandName ?? 'UnknownCommand';
+      counter.record(service, command.replace(/Command$/, ''));
+      return next(args);
+    },
+    // initialize runs once per send, before the retry loop: one count per logical call.
+    { step: 'initialize', name: 'lbcheckApiCallCounter' },
+  );
+}
+
+export function createClients(options: ClientOptions): AwsClients {
+  const config = {
+    region: options.region,
+    profile: options.profile,
+    credentials: options.credentials ?? credentialsFor(options.profile),
+    retryMode: 'adaptive',
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+    // Without endpointUrl the SDK still honours AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_<SERVICE>) itself.
+    ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
+  };
+  const clients: AwsClients = {
+    ec2: new EC2Client(config),
+    elbv2: new ElasticLoadBalancingV2Client(config),
+    elb: new ElasticLoadBalancingClient(config),
+    sts: new STSClient(config),
+  };
+  countCalls(clients.ec2, 'ec2', options.counter);
+  countCalls(clients.elbv2, 'elasticloadbalancing', options.counter);
+  countCalls(clients.elb, 'elasticloadbalancing', options.counter);
+  countCalls(clients.sts, 'sts', options.counter);
+  return clients;
+}
+
+export function destroyClients(clients: AwsClients): void {
+  clients.ec2.destroy();
+  clients.elbv2.destroy();
+  clients.elb.destroy();
+  clients.sts.destroy();
+}

@@ -1,0 +1,349 @@
+/**
+ * Application, Network and Gateway Load Balancers (elbv2): load balancers, their
+ * attributes, listeners (with NLB listener attributes), listener rules, target groups
+ * with attributes and target health, and tags. AWS's documented defaults are applied
+ * here, once, so rules read plain numbers and booleans.
+ */
+import {
+  DescribeListenerAttributesCommand,
+  DescribeLoadBalancerAttributesCommand,
+  DescribeTagsCommand,
+  DescribeTargetGroupAttributesCommand,
+  DescribeTargetHealthCommand,
+  paginateDescribeListeners,
+  paginateDescribeLoadBalancers,
+  paginateDescribeRules,
+  paginateDescribeTargetGroups,
+  type Action,
+  type Listener as AwsListener,
+  type LoadBalancer as AwsLoadBalancer,
+  type Rule as AwsRule,
+  type TargetGroup as AwsTargetGroup,
+  type TargetHealthDescription,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import type {
+  HealthCheck,
+  IpAddressType,
+  Listener,
+  ListenerProtocol,
+  ListenerRule,
+  LoadBalancer,
+  LoadBalancerAttributes,
+  LoadBalancerKind,
+  Scheme,
+  Target,
+  TargetGroup,
+  TargetGroupAttributes,
+  TargetHealthState,
+  TargetType,
+} from '../inventory/model.js';
+import { attributeMap, booleanAttribute, integerAttribute } from './attributes.js';
+import { chunks } from './limiter.js';
+import { pageSizeFor, type ScopeRun } from './scope-run.js';
+
+/** elbv2 DescribeTags takes at most 20 resource ARNs per call. */
+const TAGS_BATCH = 20;
+const MAX_PAGE_SIZE = 400;
+
+export interface Elbv2Listing {
+  loadBalancers: AwsLoadBalancer[];
+  targetGroups: AwsTargetGroup[];
+  /** Whether the load balancer listing succeeded (even if empty). */
+  listed: boolean;
+}
+
+/** Stage 1: the load balancers and target groups of the region. */
+export async function listElbv2(run: ScopeRun): Promise<Elbv2Listing> {
+  const client = run.clients.elbv2;
+  const pageSize = pageSizeFor(run.pageSize, 1, MAX_PAGE_SIZE);
+  const [loadBalancers, targetGroups] = await Promise.all([
+    run.list(
+      'elasticloadbalancing:DescribeLoadBalancers',
+      'Application/Network/Gateway Load Balancers',
+      () => paginateDescribeLoadBalancers({ client, pageSize }, {}),
+      (page) => page.LoadBalancers,
+    ),
+    run.list(
+      'elasticloadbalancing:DescribeTargetGroups',
+      'target groups',
+      () => paginateDescribeTargetGroups({ client, pageSize }, {}),
+      (page) => page.TargetGroups,
+    ),
+  ]);
+  return { loadBalancers: loadBalancers.items, targetGroups: targetGroups.items, listed: loadBalancers.complete };
+}
+
+/** The target group ARNs an action list forwards to (plain and weighted forward). */
+export function forwardTargetGroupArns(actions: Action[] | undefined): string[] {
+  const arns = new Set<string>();
+  for (const action of actions ?? []) {
+    if (action.Type !== 'forward') continue;
+    if (action.TargetGroupArn) arns.add(action.TargetGroupArn);
+    for (const group of action.ForwardConfig?.TargetGroups ?? []) if (group.TargetGroupArn) arns.add(group.TargetGroupArn);
+  }
+  return [...arns];
+}
+
+/**
+ * Normalised LB attributes.
+ * - ALB idle timeout: "The default is 60 seconds."
+ *   https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#connection-idle-timeout
+ * - Cross-zone: "With Application Load Balancers, cross-zone load balancing is always turned on at the load
+ *   balancer level"; "With Network Load Balancers and Gateway Load Balancers, cross-zone load balancing is off by default."
+ *   https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html#cross-zone-load-balancing
+ * - deletion_protection.enabled: default false.
+ *   https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#deletion-protection
+ */
+export function loadBalancerAttributes(kind: LoadBalancerKind, raw: Record<string, string>): LoadBalancerAttributes {
+  if (kind === 'application') {
+    return {
+      idleTimeoutSeconds: integerAttribute(raw, 'idle_timeout.timeout_seconds') ?? 60,
+      crossZoneEnabled: true,
+      deletionProtection: booleanAttribute(raw, 'deletion_protection.enabled') ?? false,
+      raw,
+    };
+  }
+  return {
+    crossZoneEnabled: booleanAttribute(raw, 'load_balancing.cross_zone.enabled') ?? false,
+    deletionProtection: booleanAttribute(raw, 'deletion_protection.enabled') ?? false,
+    raw,
+  };
+}
+
+/**
+ * Normalised target group attributes.
+ * - load_balancing.cross_zone.enabled: 'use_load_balancer_configuration' (the default) inherits the LB's setting.
+ *   https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#cross_zone_load_balancing
+ * - preserve_client_ip.enabled, when AWS omits it: "Instance type target groups: Enabled; IP type target
+ *   groups (TCP, TLS): Disabled; IP type target groups (UDP, TCP_UDP): Enabled".
+ *   https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation
+ * - deregistration_delay.timeout_seconds: default 300.
+ *   https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#deregistration-delay
+ */
+export function targetGroupAttributes(
+  raw: Record<string, string>,
+  group: { targetType: TargetType; protocol?: ListenerProtocol },
+): TargetGroupAttributes {
+  const networkProtocol = group.protocol === 'TCP' || group.protocol === 'TLS' || group.protocol === 'UDP' || group.protocol === 'TCP_UDP';
+  let preserveClientIp = booleanAttribute(raw, 'preserve_client_ip.enabled');
+  if (preserveClientIp === undefined && networkProtocol) {
+    if (group.targetType === 'instance') preserveClientIp = true;
+    else if (group.targetType === 'ip') preserveClientIp = group.protocol === 'UDP' || group.protocol === 'TCP_UDP';
+  }
+  return {
+    crossZoneEnabled: booleanAttribute(raw, 'load_balancing.cross_zone.enabled'),
+    preserveClientIp,
+    deregistrationDelaySeconds: integerAttribute(raw, 'deregistration_delay.timeout_seconds') ?? (group.targetType === 'lambda' ? undefined : 300),
+    raw,
+  };
+}
+
+const TARGET_HEALTH_STATES: ReadonlySet<string> = new Set<TargetHealthState>([
+  'initial',
+  'healthy',
+  'unhealthy',
+  'unhealthy.draining',
+  'unused',
+  'draining',
+  'unavailable',
+]);
+
+function targetOf(description: TargetHealthDescription): Target | undefined {
+  const id = description.Target?.Id;
+  if (!id) return undefined;
+  const state = description.TargetHealth?.State;
+  return {
+    id,
+    port: description.Target?.Port,
+    availabilityZone: description.Target?.AvailabilityZone,
+    health: {
+      state: state && TARGET_HEALTH_STATES.has(state) ? (state as TargetHealthState) : 'unknown',
+      reason: description.TargetHealth?.Reason,
+      description: description.TargetHealth?.Description,
+    },
+  };
+}
+
+function healthCheckOf(group: AwsTargetGroup): HealthCheck {
+  const port = group.HealthCheckPort;
+  return {
+    // Lambda target groups may have health checks off; every other kind always has one.
+    enabled: group.HealthCheckEnabled ?? true,
+    protocol: group.HealthCheckProtocol as ListenerProtocol | undefined,
+    port: port === undefined || port === 'traffic-port' ? 'traffic-port' : Number(port),
+    path: group.HealthCheckPath,
+    intervalSeconds: group.HealthCheckIntervalSeconds,
+    timeoutSeconds: group.HealthCheckTimeoutSeconds,
+    healthyThreshold: group.HealthyThresholdCount,
+    unhealthyThreshold: group.UnhealthyThresholdCount,
+    matcher: group.Matcher?.HttpCode ?? group.Matcher?.GrpcCode,
+  };
+}
+
+/**
+ * NLB TCP listener idle timeout: "The default idle timeout value for TCP flows is 350 seconds."
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/network/update-idle-timeout.html
+ */
+const NLB_TCP_IDLE_TIMEOUT_DEFAULT = 350;
+
+async function listenersOf(run: ScopeRun, lb: AwsLoadBalancer, kind: LoadBalancerKind): Promise<Listener[]> {
+  const client = run.clients.elbv2;
+  const arn = lb.LoadBalancerArn ?? '';
+  const pageSize = pageSizeFor(run.pageSize, 1, MAX_PAGE_SIZE);
+  const { items } = await run.list(
+    'elasticloadbalancing:DescribeListeners',
+    `listeners of ${arn}`,
+    () => paginateDescribeListeners({ client, pageSize }, { LoadBalancerArn: arn }),
+    (page) => page.Listeners,
+  );
+  return Promise.all(items.map((listener) => listenerOf(run, listener, kind)));
+}
+
+async function listenerOf(run: ScopeRun, listener: AwsListener, kind: LoadBalancerKind): Promise<Listener> {
+  const client = run.clients.elbv2;
+  const arn = listener.ListenerArn ?? '';
+  const protocol = listener.Protocol as ListenerProtocol;
+  let rules: ListenerRule[] = [];
+  // Only ALB listeners have rules beyond the default action.
+  if (kind === 'application') {
+    const pageSize = pageSizeFor(run.pageSize, 1, MAX_PAGE_SIZE);
+    const { items } = await run.list(
+      'elasticloadbalancing:DescribeRules',
+      `rules of listener ${arn}`,
+      () => paginateDescribeRules({ client, pageSize }, { ListenerArn: arn }),
+      (page) => page.Rules,
+    );
+    rules = items.filter((rule) => !rule.IsDefault).map(listenerRuleOf);
+  }
+  let idleTimeoutSeconds: number | undefined;
+  if (kind === 'network' && protocol === 'TCP') {
+    const out = await run.callIfSupported('elasticloadbalancing:DescribeListenerAttributes', `attributes of listener ${arn}`, () =>
+      client.send(new DescribeListenerAttributesCommand({ ListenerArn: arn })),
+    );
+    if (out === 'unsupported') idleTimeoutSeconds = NLB_TCP_IDLE_TIMEOUT_DEFAULT;
+    else if (out) idleTimeoutSeconds = integerAttribute(attributeMap(out.Attributes), 'tcp.idle_timeout.seconds') ?? NLB_TCP_IDLE_TIMEOUT_DEFAULT;
+  }
+  return {
+    arn,
+    port: listener.Port ?? 0,
+    protocol,
+    sslPolicy: listener.SslPolicy,
+    certificateArns: (listener.Certificates ?? []).flatMap((c) => (c.CertificateArn ? [c.CertificateArn] : [])),
+    defaultTargetGroupArns: forwardTargetGroupArns(listener.DefaultActions),
+    rules,
+    idleTimeoutSeconds,
+  };
+}
+
+function listenerRuleOf(rule: AwsRule): ListenerRule {
+  return {
+    arn: rule.RuleArn ?? '',
+    priority: rule.Priority ?? '',
+    conditions: rule.Conditions ?? [],
+    targetGroupArns: forwardTargetGroupArns(rule.Actions),
+  };
+}
+
+async function tagsOf(run: ScopeRun, arns: string[]): Promise<Map<string, Record<string, string>>> {
+  const tags = new Map<string, Record<string, string>>();
+  await Promise.all(
+    chunks(arns, TAGS_BATCH).map(async (batch) => {
+      const out = await run.call('elasticloadbalancing:DescribeTags', `tags of ${batch.length} elbv2 resources`, () =>
+        run.clients.elbv2.send(new DescribeTagsCommand({ ResourceArns: batch })),
+      );
+      for (const description of out?.TagDescriptions ?? []) {
+        if (!description.ResourceArn) continue;
+        tags.set(description.ResourceArn, attributeMap(description.Tags));
+      }
+    }),
+  );
+  return tags;
+}
+
+function zonesOf(lb: AwsLoadBalancer): LoadBalancer['availabilityZones'] {
+  return (lb.AvailabilityZones ?? []).map((zone) => ({
+    zoneName: zone.ZoneName ?? '',
+    subnetId: zone.SubnetId,
+    addresses: zone.LoadBalancerAddresses?.length
+      ? zone.LoadBalancerAddresses.map((a) => ({
+          ipAddress: a.IpAddress,
+          privateIPv4Address: a.PrivateIPv4Address,
+          allocationId: a.AllocationId,
+          ipv6Address: a.IPv6Address,
+        }))
+      : undefined,
+  }));
+}
+
+type TagsByArn = Promise<Map<string, Record<string, string>>>;
+
+async function loadBalancerOf(run: ScopeRun, lb: AwsLoadBalancer, tags: TagsByArn): Promise<LoadBalancer> {
+  const arn = lb.LoadBalancerArn ?? '';
+  const kind = (lb.Type ?? 'application') as LoadBalancerKind;
+  const [attributesOut, listeners] = await Promise.all([
+    run.call('elasticloadbalancing:DescribeLoadBalancerAttributes', `attributes of ${arn}`, () =>
+      run.clients.elbv2.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn })),
+    ),
+    listenersOf(run, lb, kind),
+  ]);
+  return {
+    arn,
+    name: lb.LoadBalancerName ?? '',
+    kind,
+    scheme: (lb.Scheme ?? 'internet-facing') as Scheme,
+    dnsName: lb.DNSName ?? '',
+    ipAddressType: (lb.IpAddressType ?? 'ipv4') as IpAddressType,
+    vpcId: lb.VpcId,
+    state: lb.State?.Code,
+    createdTime: lb.CreatedTime?.toISOString(),
+    availabilityZones: zonesOf(lb),
+    securityGroupIds: lb.SecurityGroups ?? [],
+    // When the attributes call failed (a notChecked entry says so), the documented defaults stand in.
+    attributes: loadBalancerAttributes(kind, attributeMap(attributesOut?.Attributes)),
+    listeners,
+    tags: (await tags).get(arn) ?? {},
+  };
+}
+
+async function targetGroupOf(run: ScopeRun, group: AwsTargetGroup, tags: TagsByArn): Promise<TargetGroup> {
+  const arn = group.TargetGroupArn ?? '';
+  const targetType = (group.TargetType ?? 'instance') as TargetType;
+  const protocol = group.Protocol as ListenerProtocol | undefined;
+  const [attributesOut, healthOut] = await Promise.all([
+    run.call('elasticloadbalancing:DescribeTargetGroupAttributes', `attributes of ${arn}`, () =>
+      run.clients.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn })),
+    ),
+    run.call('elasticloadbalancing:DescribeTargetHealth', `targets and target health of ${arn}`, () =>
+      run.clients.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn })),
+    ),
+  ]);
+  return {
+    arn,
+    name: group.TargetGroupName ?? '',
+    targetType,
+    protocol,
+    port: group.Port,
+    vpcId: group.VpcId,
+    ipAddressType: group.IpAddressType as TargetGroup['ipAddressType'],
+    loadBalancerArns: [...new Set(group.LoadBalancerArns ?? [])],
+    healthCheck: healthCheckOf(group),
+    attributes: targetGroupAttributes(attributeMap(attributesOut?.Attributes), { targetType, protocol }),
+    targets: (healthOut?.TargetHealthDescriptions ?? []).flatMap((d) => targetOf(d) ?? []),
+    targetsUnknown: healthOut === undefined ? true : undefined,
+    tags: (await tags).get(arn) ?? {},
+  };
+}
+
+/** Stage 2: everything about the listed load balancers and target groups. */
+export async function describeElbv2(run: ScopeRun, listing: Elbv2Listing): Promise<{ loadBalancers: LoadBalancer[]; targetGroups: TargetGroup[] }> {
+  const arns = [...listing.loadBalancers.map((lb) => lb.LoadBalancerArn), ...listing.targetGroups.map((g) => g.TargetGroupArn)].filter(
+    (arn): arn is string => Boolean(arn),
+  );
+  // Fetched alongside the details, not before them (it never rejects: failures become notChecked entries).
+  const tags = tagsOf(run, arns);
+  const [loadBalancers, targetGroups] = await Promise.all([
+    Promise.all(listing.loadBalancers.map((lb) => loadBalancerOf(run, lb, tags))),
+    Promise.all(listing.targetGroups.map((group) => targetGroupOf(run, group, tags))),
+  ]);
+  return { loadBalancers, targetGroups };
+}

@@ -1,0 +1,297 @@
+/**
+ * Collects the inventory for every (account, region) scope: for each profile, its
+ * account (STS) and regions; for each region, the elbv2 and Classic load balancers, then
+ * their details and the network of their VPCs, then the target instances and the prefix
+ * lists their rules reference. Calls run in parallel under one limiter (--concurrency).
+ * A failed call is a notChecked entry; only when nothing at all could be collected does
+ * the run fail, with one line saying why.
+ */
+import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { LbcheckError, errorLine } from '../cli/errors.js';
+import { silentProgress, type Progress } from '../cli/progress.js';
+import { SNAPSHOT_SCHEMA_VERSION, type Inventory, type LoadBalancer, type NetworkInterface, type NotChecked, type Scope } from '../inventory/model.js';
+import { TOOL_NAME, VERSION } from '../version.js';
+import { classicLoadBalancers, describeClassic, listClassic } from './collect-classic.js';
+import { collectInstances, collectNetwork, collectPrefixLists, type NetworkCollected } from './collect-ec2.js';
+import { describeElbv2, listElbv2 } from './collect-elbv2.js';
+import { ApiCallCounter, createClients, credentialsFor, destroyClients, type AwsClients } from './clients.js';
+import { Limiter } from './limiter.js';
+import { classifyError, ScopeRun, type CallFailure } from './scope-run.js';
+
+export interface CollectOptions {
+  /** Regions to scan; empty means the profile's (or environment's) region, unless allRegions. */
+  regions: string[];
+  /** Every region enabled for the account (EC2 DescribeRegions). */
+  allRegions?: boolean;
+  /** Shared-config profiles, one scan each; empty means the default credential chain. */
+  profiles: string[];
+  /** Where every call goes (an emulator); AWS_ENDPOINT_URL is read by scope.ts and by the SDK itself. */
+  endpointUrl?: string;
+  /** AWS calls in flight at once. */
+  concurrency: number;
+  /** Page size for paginated listings (default: the largest each API allows). */
+  pageSize?: number;
+  /** Attempts per call, including the first. */
+  maxAttempts?: number;
+  progress?: Progress;
+  /** Tests: explicit credentials instead of the provider chain. */
+  credentials?: AwsCredentialIdentityProvider;
+  /** Tests: observe (or wrap) the clients of each scope before collection starts. */
+  onClients?: (clients: AwsClients, region: string) => void;
+  /** Tests: the counter to record calls in (default: a fresh one). */
+  counter?: ApiCallCounter;
+}
+
+interface ScopeOutcome {
+  scope?: Scope;
+  notChecked: NotChecked[];
+  failures: CallFailure[];
+}
+
+const NO_REGION_MESSAGE =
+  'no AWS region configured: pass --region REGION (or --all-regions), or set AWS_REGION or a region in your AWS profile';
+
+/** The region of a profile (or of the environment): AWS_REGION, then the shared config file. */
+async function configuredRegion(profile: string | undefined): Promise<string | undefined> {
+  const client = new EC2Client(profile ? { profile } : {});
+  try {
+    return await client.config.region();
+  } catch (error) {
+    // "Region is missing" is reported by the caller in its own words; anything else (a broken config file) as it is.
+    if (error instanceof Error && /region is missing/i.test(error.message)) return undefined;
+    throw new LbcheckError(`cannot read the AWS region of ${profile ? `profile ${profile}` : 'the environment'}: ${errorLine(error)}`, { cause: error });
+  } finally {
+    client.destroy();
+  }
+}
+
+/** "ELB app/NAME/ID" (ALB), "ELB net/NAME/ID" (NLB), "ELB gwy/NAME/ID" (GWLB) or "ELB NAME" (Classic) → the LB's ARN. */
+export function loadBalancerArnOfInterface(description: string, loadBalancers: readonly LoadBalancer[]): string | undefined {
+  const match = /^ELB (.+)$/.exec(description.trim());
+  if (!match?.[1]) return undefined;
+  const rest = match[1];
+  if (/^(app|net|gwy)\/[^/]+\/[^/]+$/.test(rest)) {
+    return loadBalancers.find((lb) => lb.kind !== 'classic' && lb.arn.endsWith(`:loadbalancer/${rest}`))?.arn;
+  }
+  return loadBalancers.find((lb) => lb.kind === 'classic' && lb.name === rest)?.arn;
+}
+
+function emptyNetwork(): NetworkCollected {
+  return {
+    vpcs: [],
+    subnets: [],
+    routeTables: [],
+    internetGateways: [],
+    egressOnlyInternetGateways: [],
+    natGateways: [],
+    securityGroups: [],
+    networkAcls: [],
+    networkInterfaces: [],
+  };
+}
+
+async function collectScope(run: ScopeRun, profile: string | undefined, endpoint: string): Promise<ScopeOutcome> {
+  const identity = await run.call('sts:GetCallerIdentity', 'the account id', () => run.clients.sts.send(new GetCallerIdentityCommand({})));
+  if (identity?.Account) run.account = identity.Account;
+  else if (run.failures.some((f) => f.kind === 'network')) {
+    // Every other call would fail the same way after its retries: say so once, quickly.
+    const reason = run.failures[0]?.reason ?? 'no answer';
+    return {
+      notChecked: [{ what: `region ${run.region}`, why: `cannot reach AWS at ${endpoint}: ${reason}`, region: run.region }],
+      failures: run.failures,
+    };
+  }
+
+  const [elbv2Listing, classicListing] = await Promise.all([listElbv2(run), listClassic(run)]);
+  if (!elbv2Listing.listed && !classicListing.listed) return { notChecked: run.notChecked, failures: run.failures };
+
+  const vpcIds = new Set<string>();
+  for (const lb of elbv2Listing.loadBalancers) if (lb.VpcId) vpcIds.add(lb.VpcId);
+  for (const group of elbv2Listing.targetGroups) if (group.VpcId) vpcIds.add(group.VpcId);
+  for (const lb of classicListing.loadBalancers) if (lb.VPCId) vpcIds.add(lb.VPCId);
+
+  const [elbv2, classicDetails, network] = await Promise.all([
+    describeElbv2(run, elbv2Listing),
+    describeClassic(run, classicListing),
+    vpcIds.size ? collectNetwork(run, [...vpcIds]) : emptyNetwork(),
+  ]);
+
+  const instanceIds = new Set<string>();
+  for (const group of elbv2.targetGroups) if (group.targetType === 'instance') for (const target of group.targets) instanceIds.add(target.id);
+  for (const lb of classicListing.loadBalancers) for (const instance of lb.Instances ?? []) if (instance.InstanceId) instanceIds.add(instance.InstanceId);
+  const prefixListIds = new Set<string>();
+  for (const group of network.securityGroups) {
+    for (const rule of [...group.ingress, ...group.egress]) {
+      for (const source of rule.sources) if (source.kind === 'prefix-list') prefixListIds.add(source.prefixListId);
+    }
+  }
+  for (const table of network.routeTables) for (const route of table.routes) if (route.destinationPrefixListId) prefixListIds.add(route.destinationPrefixListId);
+
+  const [instances, prefixLists] = await Promise.all([
+    instanceIds.size ? collectInstances(run, [...instanceIds]) : [],
+    collectPrefixLists(run, [...prefixListIds]),
+  ]);
+
+  const subnetsById = new Map(network.subnets.map((s) => [s.id, s]));
+  const loadBalancers = [...elbv2.loadBalancers, ...classicLoadBalancers(run, classicListing, classicDetails, subnetsById)].sort((a, b) =>
+    a.arn.localeCompare(b.arn),
+  );
+  const networkInterfaces: NetworkInterface[] = network.networkInterfaces.map((eni) => ({
+    ...eni,
+    loadBalancerArn: loadBalancerArnOfInterface(eni.description, loadBalancers),
+  }));
+  const scope: Scope = {
+    account: run.account,
+    region: run.region,
+    ...(profile ? { profile } : {}),
+    loadBalancers,
+    targetGroups: elbv2.targetGroups.sort((a, b) => a.arn.localeCompare(b.arn)),
+    ...network,
+    networkInterfaces,
+    instances,
+    prefixLists,
+  };
+  return { scope, notChecked: run.notChecked, failures: run.failures };
+}
+
+function summary(scope: Scope): string {
+  const count = (kind: LoadBalancer['kind']) => scope.loadBalancers.filter((lb) => lb.kind === kind).length;
+  const kinds = [
+    [count('application'), 'ALB'],
+    [count('network'), 'NLB'],
+    [count('gateway'), 'GWLB'],
+    [count('classic'), 'Classic'],
+  ]
+    .filter(([n]) => Number(n) > 0)
+    .map(([n, label]) => `${n} ${label}`)
+    .join(', ');
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return (
+    `${scope.region} (${scope.account}${scope.profile ? `, profile ${scope.profile}` : ''}): ` +
+    `${plural(scope.loadBalancers.length, 'load balancer')}${kinds ? ` (${kinds})` : ''}, ` +
+    `${plural(scope.targetGroups.length, 'target group')}, ${plural(scope.subnets.length, 'subnet')}, ` +
+    `${plural(scope.securityGroups.length, 'security group')}`
+  );
+}
+
+/** The one line to fail with when no scope yielded anything. */
+function nothingCollectedError(failures: CallFailure[], notChecked: NotChecked[], endpoint: string): LbcheckError {
+  const network = failures.find((f) => f.kind === 'network');
+  if (network) return new LbcheckError(`cannot reach AWS at ${endpoint}: ${network.reason}`);
+  const credentials = failures.find((f) => f.kind === 'credentials');
+  if (credentials) {
+    return new LbcheckError(
+      `no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or log in with aws sso login (${credentials.reason})`,
+    );
+  }
+  const first = notChecked[0];
+  return new LbcheckError(first ? `nothing could be collected: ${first.what}: ${first.why}` : 'nothing could be collected');
+}
+
+export async function collectInventory(options: CollectOptions): Promise<Inventory> {
+  const started = performance.now();
+  const progress = options.progress ?? silentProgress;
+  const counter = options.counter ?? new ApiCallCounter();
+  const limiter = new Limiter(options.concurrency);
+  const endpoint = options.endpointUrl ?? 'its regional endpoints';
+  const profiles: (string | undefined)[] = options.profiles.length ? options.profiles : [undefined];
+
+  const scopes: Scope[] = [];
+  const notChecked: NotChecked[] = [];
+  const failures: CallFailure[] = [];
+
+  await Promise.all(
+    profiles.map(async (profile) => {
+      const label = profile ? `profile ${profile}` : 'the default credentials';
+      const credentials = options.credentials ?? credentialsFor(profile);
+      try {
+        await credentials();
+      } catch (error) {
+        const { reason } = classifyError(error);
+        failures.push({ operation: 'credentials', kind: 'credentials', reason });
+        notChecked.push({ what: `everything for ${label}`, why: `no AWS credentials: ${reason}` });
+        return;
+      }
+      const clientsFor = (region: string) => {
+        const clients = createClients({ region, profile, endpointUrl: options.endpointUrl, counter, maxAttempts: options.maxAttempts, credentials });
+        options.onClients?.(clients, region);
+        return clients;
+      };
+
+      let regions = options.regions;
+      if (regions.length === 0) {
+        const home = await configuredRegion(profile);
+        if (!options.allRegions) {
+          if (!home) throw new LbcheckError(profile ? `${NO_REGION_MESSAGE} (profile ${profile} has none)` : NO_REGION_MESSAGE);
+          regions = [home];
+        } else {
+          regions = await enabledRegions(clientsFor(home ?? 'us-east-1'), limiter, home ?? 'us-east-1', failures, notChecked, label);
+          progress.step(`${label}: ${regions.length} enabled regions`);
+        }
+      }
+
+      await Promise.all(
+        regions.map(async (region) => {
+          const clients = clientsFor(region);
+          const run = new ScopeRun(clients, region, 'unknown', limiter, options.pageSize);
+          try {
+            const outcome = await collectScope(run, profile, endpoint);
+            notChecked.push(...outcome.notChecked);
+            failures.push(...outcome.failures);
+            if (outcome.scope) {
+              scopes.push(outcome.scope);
+              const skipped = outcome.notChecked.length ? `; ${outcome.notChecked.length} not checked` : '';
+              progress.step(`${summary(outcome.scope)}${skipped}`);
+            } else {
+              progress.warn(`${region}: nothing collected (${outcome.notChecked[0]?.why ?? 'unknown reason'})`);
+            }
+          } finally {
+            destroyClients(clients);
+          }
+        }),
+      );
+    }),
+  );
+
+  if (scopes.length === 0) throw nothingCollectedError(failures, notChecked, options.endpointUrl ?? 'its regional endpoints');
+  scopes.sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || (a.profile ?? '').localeCompare(b.profile ?? ''));
+  return {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    tool: { name: TOOL_NAME, version: VERSION },
+    collectedAt: new Date().toISOString(),
+    scopes,
+    notChecked,
+    stats: { apiCalls: { ...counter.byOperation }, durationMs: Math.round(performance.now() - started) },
+  };
+}
+
+/** The regions enabled for the account: EC2 DescribeRegions without AllRegions lists only those. */
+async function enabledRegions(
+  clients: AwsClients,
+  limiter: Limiter,
+  homeRegion: string,
+  failures: CallFailure[],
+  notChecked: NotChecked[],
+  label: string,
+): Promise<string[]> {
+  try {
+    const out = await limiter.run(() =>
+      clients.ec2.send(
+        new DescribeRegionsCommand({
+          AllRegions: false,
+          Filters: [{ Name: 'opt-in-status', Values: ['opt-in-not-required', 'opted-in'] }],
+        }),
+      ),
+    );
+    return (out.Regions ?? []).flatMap((r) => (r.RegionName ? [r.RegionName] : [])).sort();
+  } catch (error) {
+    const { kind, reason } = classifyError(error);
+    failures.push({ operation: 'ec2:DescribeRegions', kind, reason });
+    notChecked.push({ what: `the enabled regions for ${label} (ec2:DescribeRegions in ${homeRegion})`, why: reason, region: homeRegion });
+    return [];
+  } finally {
+    destroyClients(clients);
+  }
+}

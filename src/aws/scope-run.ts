@@ -1,0 +1,126 @@
+/**
+ * The state of collecting one (account, region) scope: its clients, the shared limiter,
+ * and the calls that failed. Every AWS call of a collector goes through `call` or `list`,
+ * so a failure becomes a `notChecked` entry naming the operation, the region and AWS's
+ * error code and message, and collection goes on with the rest.
+ */
+import type { NotChecked } from '../inventory/model.js';
+import type { AwsClients } from './clients.js';
+import type { Limiter } from './limiter.js';
+
+export type FailureKind = 'network' | 'credentials' | 'service';
+
+export interface CallFailure {
+  operation: string;
+  kind: FailureKind;
+  /** `Code: message`, e.g. `AccessDenied: User ... is not authorized to perform ...`. */
+  reason: string;
+}
+
+/** What kind of failure an SDK error is, and its one-line reason. */
+export function classifyError(error: unknown): { kind: FailureKind; reason: string } {
+  if (!(error instanceof Error)) return { kind: 'service', reason: String(error) };
+  const message = (error.message.split('\n')[0] ?? '').trim();
+  if (error.name === 'CredentialsProviderError') return { kind: 'credentials', reason: message };
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  // Service errors carry AWS's error code as their name; errors that never got an HTTP answer are the network's.
+  if (status !== undefined) return { kind: 'service', reason: message ? `${error.name}: ${message}` : error.name };
+  const code = (error as { code?: string }).code ?? error.name;
+  return { kind: 'network', reason: message.includes(code) ? message : `${code}: ${message}` };
+}
+
+/** Error codes AWS query APIs answer an operation they do not have with. */
+const UNSUPPORTED_OPERATION_CODES = new Set(['InvalidAction', 'UnknownOperationException', 'UnsupportedOperation', 'NotImplemented']);
+
+/** Clamps a requested page size into the range an API accepts; undefined asks for the largest page. */
+export function pageSizeFor(requested: number | undefined, min: number, max: number): number {
+  return requested === undefined ? max : Math.min(max, Math.max(min, requested));
+}
+
+export class ScopeRun {
+  readonly notChecked: NotChecked[] = [];
+  readonly failures: CallFailure[] = [];
+  /** Calls that succeeded: a scope with none collected nothing. */
+  succeeded = 0;
+
+  constructor(
+    readonly clients: AwsClients,
+    readonly region: string,
+    public account: string,
+    private readonly limiter: Limiter,
+    /** Page size for listings that take one (tests use a small one to exercise pagination). */
+    readonly pageSize?: number,
+  ) {}
+
+  private fail(operation: string, what: string, error: unknown, suffix = ''): void {
+    const { kind, reason } = classifyError(error);
+    this.failures.push({ operation, kind, reason });
+    this.notChecked.push({
+      what: `${what} (${operation} in ${this.region}${suffix})`,
+      why: reason,
+      region: this.region,
+      account: this.account,
+    });
+  }
+
+  /** One call. On failure: a notChecked entry for `what`, and undefined. */
+  async call<T>(operation: string, what: string, send: () => Promise<T>): Promise<T | undefined> {
+    try {
+      const result = await this.limiter.run(send);
+      this.succeeded += 1;
+      return result;
+    } catch (error) {
+      this.fail(operation, what, error);
+      return undefined;
+    }
+  }
+
+  /**
+   * A call to an API that some endpoints do not have (a newer API, an emulator): when the
+   * endpoint does not know the operation, 'unsupported' (no notChecked entry: the setting
+   * it reads cannot have been changed there either); any other failure is recorded as usual.
+   */
+  async callIfSupported<T>(operation: string, what: string, send: () => Promise<T>): Promise<T | 'unsupported' | undefined> {
+    try {
+      const result = await this.limiter.run(send);
+      this.succeeded += 1;
+      return result;
+    } catch (error) {
+      const name = error instanceof Error ? error.name : '';
+      if (UNSUPPORTED_OPERATION_CODES.has(name)) return 'unsupported';
+      this.fail(operation, what, error);
+      return undefined;
+    }
+  }
+
+  /**
+   * Every item of a paginated listing (its pages are fetched one after another in one
+   * limiter slot). On failure after some pages, the items so far are kept and the
+   * notChecked entry says the listing is incomplete; `complete` tells the caller.
+   */
+  async list<Page, Item>(
+    operation: string,
+    what: string,
+    pages: () => AsyncIterable<Page>,
+    itemsOf: (page: Page) => Item[] | undefined,
+  ): Promise<{ items: Item[]; complete: boolean }> {
+    const items: Item[] = [];
+    try {
+      await this.limiter.run(async () => {
+        for await (const page of pages()) {
+          this.succeeded += 1;
+          items.push(...(itemsOf(page) ?? []));
+        }
+      });
+      return { items, complete: true };
+    } catch (error) {
+      this.fail(operation, what, error, items.length ? `; incomplete after ${items.length}` : '');
+      return { items, complete: false };
+    }
+  }
+
+  /** A notChecked entry that is not a failed call (e.g. a resource lbcheck cannot evaluate). */
+  note(what: string, why: string): void {
+    this.notChecked.push({ what, why, region: this.region, account: this.account });
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Turns the scope flags (--region, --all-regions, --profile, --endpoint-url, --concurrency)
+ * and the environment into the collector's options, rejecting bad input before any AWS call.
+ */
+import type { CollectOptions } from '../aws/collect.js';
+import { LbcheckError } from './errors.js';
+import type { GlobalOptions, ScopeOptions } from './main.js';
+import type { Progress } from './progress.js';
+
+/**
+ * AWS region names: partition prefix, optional gov/iso qualifier, direction, number
+ * (us-east-1, us-gov-west-1, cn-northwest-1, eu-isoe-west-1, ap-southeast-7).
+ */
+const REGION_FORMAT = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+
+export function isRegionName(value: string): boolean {
+  return REGION_FORMAT.test(value);
+}
+
+function endpointUrlOf(value: string, source: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new LbcheckError(`${source} is not a URL: ${JSON.stringify(value)} (expected e.g. http://127.0.0.1:5000)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new LbcheckError(`${source} must be an http:// or https:// URL, got ${JSON.stringify(value)}`);
+  }
+  if (url.username || url.password) throw new LbcheckError(`${source} must not contain credentials`);
+  return value.replace(/\/+$/, '');
+}
+
+export function collectOptionsFrom(
+  options: ScopeOptions & GlobalOptions,
+  progress: Progress,
+  env: NodeJS.ProcessEnv = process.env,
+): CollectOptions {
+  const regions = [...new Set(options.region ?? [])];
+  const invalid = regions.find((region) => !isRegionName(region));
+  if (invalid !== undefined) {
+    throw new LbcheckError(`--region ${JSON.stringify(invalid)} is not an AWS region name (expected e.g. us-east-1, eu-west-2)`);
+  }
+  if (regions.length && options.allRegions) throw new LbcheckError('--region and --all-regions cannot be used together');
+  const profiles = [...new Set(options.profile ?? [])];
+  const emptyProfile = profiles.find((profile) => profile.trim() === '');
+  if (emptyProfile !== undefined) throw new LbcheckError('--profile needs a profile name');
+
+  // The SDK honours AWS_ENDPOINT_URL by itself; reading it here too lets errors name the endpoint.
+  const endpointUrl = options.endpointUrl
+    ? endpointUrlOf(options.endpointUrl, '--endpoint-url')
+    : env.AWS_ENDPOINT_URL
+      ? endpointUrlOf(env.AWS_ENDPOINT_URL, 'AWS_ENDPOINT_URL')
+      : undefined;
+
+  return {
+    regions,
+    allRegions: options.allRegions ?? false,
+    profiles,
+    endpointUrl,
+    concurrency: options.concurrency,
+    progress,
+  };
+}
