@@ -1,0 +1,108 @@
+/**
+ * iam-policy.json lists exactly what the collector calls, and only read-only actions.
+ * Two independent checks: a static scan of the SDK commands and paginators imported under
+ * src/aws (what the code can call), and the calls actually sent in a collection against
+ * moto, recorded by the call-counting middleware (what it does call).
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ApiCallCounter } from '../../src/aws/clients.js';
+import { collectInventory } from '../../src/aws/collect.js';
+import { FAKE_CREDENTIALS, motoEndpoint } from '../support/moto.js';
+import { scenario } from '../support/scenario.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const IAM_PREFIX: Record<string, string> = {
+  '@aws-sdk/client-ec2': 'ec2',
+  '@aws-sdk/client-elastic-load-balancing': 'elasticloadbalancing',
+  '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
+  '@aws-sdk/client-sts': 'sts',
+};
+const READ_ONLY = /^[a-z0-9-]+:(Describe|List|Get)[A-Za-z0-9]+$/;
+
+async function policyActions(): Promise<string[]> {
+  const policy = JSON.parse(await readFile(join(ROOT, 'iam-policy.json'), 'utf8')) as {
+    Statement: { Effect: string; Action: string | string[]; Resource: string }[];
+  };
+  return policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+}
+
+/** Actions the code under src/aws can call: `XCommand` and `paginateX` imported from an AWS SDK client. */
+async function importedActions(): Promise<Set<string>> {
+  const dir = join(ROOT, 'src/aws');
+  const actions = new Set<string>();
+  for (const file of await readdir(dir)) {
+    if (!file.endsWith('.ts')) continue;
+    const source = await readFile(join(dir, file), 'utf8');
+    for (const match of source.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'(@aws-sdk\/client-[a-z0-9-]+)'/g)) {
+      const [, names = '', module = ''] = match;
+      const prefix = IAM_PREFIX[module];
+      if (!prefix) throw new Error(`${file} imports ${module}, which iam-policy.test.ts does not know: add its IAM prefix`);
+      for (const raw of names.split(',')) {
+        const name = raw.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0] ?? '';
+        const command = /^([A-Z]\w+)Command$/.exec(name)?.[1];
+        const paginated = /^paginate([A-Z]\w+)$/.exec(name)?.[1];
+        if (command ?? paginated) actions.add(`${prefix}:${command ?? paginated}`);
+      }
+    }
+  }
+  return actions;
+}
+
+describe('iam-policy.json', () => {
+  it('allows only read-only actions, on every resource, with nothing else in it', async () => {
+    const actions = await policyActions();
+    expect(actions.filter((action) => !READ_ONLY.test(action))).toEqual([]);
+    expect(actions).toEqual([...actions].sort());
+    expect(new Set(actions).size).toBe(actions.length);
+    const policy = JSON.parse(await readFile(join(ROOT, 'iam-policy.json'), 'utf8')) as { Statement: { Effect: string; Resource: string }[] };
+    expect(policy.Statement.map((s) => [s.Effect, s.Resource])).toEqual([['Allow', '*']]);
+  });
+
+  it('lists exactly the operations the collector imports from the SDK', async () => {
+    const imported = await importedActions();
+    expect([...imported].filter((action) => !READ_ONLY.test(action))).toEqual([]);
+    expect([...imported].sort()).toEqual((await policyActions()).sort());
+  });
+
+  describe('against the calls a collection actually sends', () => {
+    const counter = new ApiCallCounter();
+    const region = 'me-south-1';
+
+    beforeAll(async () => {
+      // Every code path that calls AWS: ALB with a rule, NLB with a TCP listener, Classic, a prefix list, instance targets.
+      const s = await scenario(region);
+      const vpc = await s.vpc({ cidr: '10.30.0.0/16' });
+      const a = await s.subnet(vpc, { cidr: '10.30.1.0/24', az: `${region}a` });
+      const b = await s.subnet(vpc, { cidr: '10.30.2.0/24', az: `${region}b` });
+      const list = await s.prefixList({ cidrs: ['203.0.113.0/24'] });
+      const sg = await s.securityGroup(vpc, { ingress: [{ port: 443, prefixListId: list }] });
+      const instance = await s.instance(a, { securityGroups: [sg] });
+      const alb = await s.alb({ subnets: [a, b], securityGroups: [sg] });
+      const tg = await s.targetGroup(vpc, { port: 8080 });
+      await s.register(tg, [instance]);
+      const listener = await s.listener(alb, { port: 80, protocol: 'HTTP', targetGroup: tg });
+      await s.listenerRule(listener, { priority: 5, pathPattern: '/x', targetGroup: tg });
+      const nlb = await s.nlb({ subnets: [a] });
+      await s.listener(nlb, { port: 443, protocol: 'TCP', targetGroup: await s.targetGroup(vpc, { port: 443, protocol: 'TCP' }) });
+      await s.classic({ subnets: [a], listeners: [{ port: 80, instancePort: 8080 }], instances: [instance] });
+      await collectInventory({
+        regions: [region],
+        profiles: [],
+        endpointUrl: motoEndpoint(),
+        concurrency: 4,
+        credentials: async () => FAKE_CREDENTIALS,
+        counter,
+      });
+    });
+
+    it('sends only actions the policy allows', async () => {
+      const allowed = new Set(await policyActions());
+      const sent = Object.keys(counter.byAction).sort();
+      expect(sent.filter((action) => !allowed.has(action))).toEqual([]);
+      // The scenario reaches every regional call; only DescribeRegions (--all-regions) is not exercised here.
+      expect(sent).toEqual([...allowed].filter((action) => action !== 'ec2:DescribeRegions').sort());
+    });
+  });
+});
