@@ -54,7 +54,7 @@ const appSubnets = zones.map((zone, i) =>
     mapPublicIpOnLaunch: false,
   }),
 );
-const [publicA, publicB, publicC] = publicSubnets as [typeof publicSubnets[0], typeof publicSubnets[0], typeof publicSubnets[0]];
+const [publicA, publicB] = publicSubnets as [(typeof publicSubnets)[0], (typeof publicSubnets)[0]];
 
 const localRoute = route('10.20.0.0/16', 'local', 'local');
 // Incident 1: only the 1a and 1b public subnets were associated with the public table when the 1c subnet was added.

@@ -1,0 +1,40 @@
+/** `lbcheck rules` and `lbcheck explain` through the built bundle. */
+import { describe, expect, it } from 'vitest';
+import { rules } from '../../rules/index.js';
+import { runCli } from './cli-support.js';
+
+describe('lbcheck rules', () => {
+  it('lists every registered rule with its metadata as JSON', async () => {
+    const result = await runCli(['rules', '--format', 'json']);
+    expect(result.code).toBe(0);
+    const listed = JSON.parse(result.stdout) as { id: string; title: string; defaultSeverity: string; docs: string }[];
+    expect(listed.map((r) => [r.id, r.title, r.defaultSeverity])).toEqual(rules.map((r) => [r.meta.id, r.meta.title, r.meta.defaultSeverity]));
+    for (const rule of listed) expect(rule.docs).toMatch(new RegExp(`/docs/rules/${rule.id}\\.md$`));
+  });
+
+  it('lists them as text, one line each', async () => {
+    const result = await runCli(['rules']);
+    expect(result.code).toBe(0);
+    for (const rule of rules) expect(result.stdout).toMatch(new RegExp(`^${rule.meta.id} +${rule.meta.defaultSeverity} +${rule.meta.source} +`, 'm'));
+  });
+});
+
+describe('lbcheck explain', () => {
+  it('prints the rationale, the fix and the references of a rule', async () => {
+    const rule = rules.find((r) => r.meta.id === 'internet-facing-subnet-without-igw-route');
+    if (!rule) throw new Error('internet-facing-subnet-without-igw-route is not registered');
+    const result = await runCli(['explain', rule.meta.id]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.startsWith(`${rule.meta.id}: ${rule.meta.title}\n`)).toBe(true);
+    expect(result.stdout).toContain(rule.meta.rationale.trim());
+    expect(result.stdout).toContain(rule.meta.remediation.text.trim());
+    for (const ref of rule.meta.references) expect(result.stdout).toContain(ref.url);
+  });
+
+  it('refuses an unknown id with one line, exit 2 and a suggestion', async () => {
+    const result = await runCli(['explain', 'single-az-loadbalancer']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('lbcheck: error: unknown rule id "single-az-loadbalancer" (did you mean "single-az-load-balancer"?) (see lbcheck rules)\n');
+  });
+});
