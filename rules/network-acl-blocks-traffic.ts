@@ -85,8 +85,8 @@ export default defineRule({
         for (const listener of lb.listeners) {
           for (const protocol of transportsOf(listener.protocol)) {
             for (const cidr of clients.cidrs) {
-              evaluate(acl, lbSubnet.id, 'client-inbound', { direction: 'inbound', protocol, ports: { from: listener.port, to: listener.port }, peerCidr: cidr }, `clients ${cidr}`);
-              evaluate(acl, lbSubnet.id, 'client-return', { direction: 'outbound', protocol, ports: EPHEMERAL_PORTS, peerCidr: cidr }, `clients ${cidr}`);
+              evaluate(acl, lbSubnet.id, 'client-inbound', { direction: 'inbound', protocol, ports: { from: listener.port, to: listener.port }, peerCidr: cidr }, 'clients');
+              evaluate(acl, lbSubnet.id, 'client-return', { direction: 'outbound', protocol, ports: EPHEMERAL_PORTS, peerCidr: cidr }, 'clients');
             }
           }
         }
@@ -119,8 +119,8 @@ export default defineRule({
         if (preserve && targetAcl) {
           for (const protocol of endpoint.trafficProtocols) {
             for (const cidr of clients.cidrs) {
-              evaluate(targetAcl, targetSubnet.id, 'target-inbound', { direction: 'inbound', protocol, ports: { from: endpoint.trafficPort, to: endpoint.trafficPort }, peerCidr: cidr }, `clients ${cidr} (client IP preservation)`);
-              evaluate(targetAcl, targetSubnet.id, 'target-return', { direction: 'outbound', protocol, ports: EPHEMERAL_PORTS, peerCidr: cidr }, `clients ${cidr} (client IP preservation)`);
+              evaluate(targetAcl, targetSubnet.id, 'target-inbound', { direction: 'inbound', protocol, ports: { from: endpoint.trafficPort, to: endpoint.trafficPort }, peerCidr: cidr }, 'clients (client IP preservation)');
+              evaluate(targetAcl, targetSubnet.id, 'target-return', { direction: 'outbound', protocol, ports: EPHEMERAL_PORTS, peerCidr: cidr }, 'clients (client IP preservation)');
             }
           }
         }
@@ -149,8 +149,9 @@ function groupFindings(lb: LoadBalancer, scope: Parameters<typeof loadBalancerRe
     const inbound = group.purpose === 'client-inbound' || group.purpose === 'lb-return' || group.purpose === 'target-inbound';
     const allDenied = failing.every(([, p]) => p.evaluation.verdict === 'denied');
     const port = `${group.protocol.toUpperCase()} ${portsText(group.ports)}`;
-    const peers = failing.map(([cidr, p]) => `${p.label === `clients ${cidr}` ? p.label : `${p.label} (${cidr})`}`).join(', ');
-    const deciding = failing.flatMap(([, p]) => p.evaluation.decidingEntries.filter((d) => d.action === 'deny'));
+    const peers = failing.map(([cidr, p]) => `${p.label} (${cidr})`).join(', ');
+    // 32767 is the '*' entry AWS adds to every ACL; reports of it read as "nothing allows this".
+    const deciding = failing.flatMap(([, p]) => p.evaluation.decidingEntries.filter((d) => d.action === 'deny' && d.ruleNumber !== 32767));
     const decidedBy = deciding[0] ? `entry ${deciding[0].ruleNumber} denies ${deciding[0].cidr}` : 'no entry allows it, so the default * entry denies it';
     const deniedParts = [...new Set(failing.flatMap(([, p]) => p.evaluation.denied))];
     const ruleNumber = freeRuleNumber(group.acl, !inbound, failing.map(([, p]) => p.evaluation));

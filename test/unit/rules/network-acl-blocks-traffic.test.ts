@@ -1,0 +1,147 @@
+import rule from '../../../rules/network-acl-blocks-traffic.js';
+import { aclEntry, healthyWorld, networkAcl } from '../../support/fixtures.js';
+import { ruleTester } from '../../support/rule-tester.js';
+
+type World = ReturnType<typeof healthyWorld>;
+type Entry = ReturnType<typeof aclEntry>;
+
+/** The world with only `pick`, and custom ACLs on the public (LB) and app (target) subnets. */
+function withAcls(pick: 'alb' | 'nlb', publicEntries: Entry[], appEntries: Entry[], change: (w: World) => void = () => {}) {
+  const w = healthyWorld();
+  w.scope.loadBalancers = [w[pick]];
+  w.scope.networkAcls.push(
+    networkAcl({ id: 'acl-public', subnetIds: ['subnet-a', 'subnet-b'], entries: publicEntries }),
+    networkAcl({ id: 'acl-app', subnetIds: ['subnet-app-a', 'subnet-app-b'], entries: appEntries }),
+  );
+  change(w);
+  return w.scope;
+}
+
+/** What a correct public subnet ACL for the ALB (HTTPS 443, targets on 8080) needs. */
+function publicAcl(): Entry[] {
+  return [
+    aclEntry(100, 'inbound', 'allow', '0.0.0.0/0', 'tcp', 443),
+    aclEntry(110, 'inbound', 'allow', '10.0.0.0/16', 'tcp', '1024-65535'),
+    aclEntry(32767, 'inbound', 'deny', '0.0.0.0/0'),
+    aclEntry(100, 'outbound', 'allow', '0.0.0.0/0', 'tcp', '1024-65535'),
+    aclEntry(110, 'outbound', 'allow', '10.0.0.0/16', 'tcp', 8080),
+    aclEntry(32767, 'outbound', 'deny', '0.0.0.0/0'),
+  ];
+}
+function appAcl(): Entry[] {
+  return [
+    aclEntry(100, 'inbound', 'allow', '10.0.0.0/16', 'tcp', 8080),
+    aclEntry(32767, 'inbound', 'deny', '0.0.0.0/0'),
+    aclEntry(100, 'outbound', 'allow', '10.0.0.0/16', 'tcp', '1024-65535'),
+    aclEntry(32767, 'outbound', 'deny', '0.0.0.0/0'),
+  ];
+}
+const w0 = healthyWorld();
+
+ruleTester(rule).run({
+  valid: [
+    { name: 'default network ACLs allow everything', scope: healthyWorld().scope },
+    { name: 'tight ACLs that allow exactly what the ALB needs, both directions', scope: withAcls('alb', publicAcl(), appAcl()) },
+    {
+      name: 'targets in the LB subnets: traffic within a subnet crosses no ACL',
+      scope: withAcls('alb', publicAcl().filter((e) => e.ruleNumber !== 110), appAcl(), (w) => {
+        w.web1.subnetId = 'subnet-a';
+        w.scope.loadBalancers[0]!.availabilityZones = [{ zoneName: 'us-east-1a', subnetId: 'subnet-a' }];
+        w.web2.subnetId = 'subnet-a';
+      }),
+    },
+    {
+      name: 'a deny entry numbered after an allow that matches first does not matter',
+      scope: withAcls('alb', [aclEntry(50, 'inbound', 'allow', '0.0.0.0/0', 'tcp', 443), aclEntry(60, 'inbound', 'deny', '0.0.0.0/0', 'tcp', 443), ...publicAcl()], appAcl()),
+    },
+  ],
+  invalid: [
+    {
+      name: 'a deny entry before the allow blocks the listener',
+      scope: withAcls('alb', [aclEntry(90, 'inbound', 'deny', '0.0.0.0/0', 'tcp', '400-500'), ...publicAcl()], appAcl()),
+      expect: [
+        {
+          resourceArn: w0.alb.arn,
+          discriminator: 'acl-public|client-inbound|tcp/443',
+          messageIncludes: [
+            'Network ACL acl-public (subnets subnet-a, subnet-b) denies inbound TCP 443 from clients (0.0.0.0/0) (entry 90 denies 0.0.0.0/0), so clients cannot connect to the listener for ALB web',
+            'aws ec2 create-network-acl-entry --network-acl-id acl-public --ingress --rule-number 89 --protocol tcp --port-range From=443,To=443 --cidr-block 0.0.0.0/0 --rule-action allow',
+          ],
+          evidence: { purpose: 'client-inbound', direction: 'inbound', peers: [{ cidr: '0.0.0.0/0', verdict: 'denied', decidingEntries: [{ ruleNumber: 90, action: 'deny' }] }] },
+        },
+      ],
+    },
+    {
+      name: 'return traffic to clients allowed only on 32768-65535 is a partial block',
+      scope: withAcls('alb', publicAcl().map((e) => (e.egress && e.ruleNumber === 100 ? aclEntry(100, 'outbound', 'allow', '0.0.0.0/0', 'tcp', '32768-65535') : e)), appAcl()),
+      expect: [
+        {
+          resourceArn: w0.alb.arn,
+          severity: 'warning',
+          discriminator: 'acl-public|client-return|tcp/1024-65535',
+          messageIncludes: ['denies part of outbound TCP 1024-65535 to clients (0.0.0.0/0) (', 'ports 1024-32767', 'responses to clients are dropped'],
+          evidence: { peers: [{ cidr: '0.0.0.0/0', verdict: 'partial' }] },
+        },
+      ],
+    },
+    {
+      name: 'a blocklist entry for one range of clients is reported as partial',
+      scope: withAcls('alb', [aclEntry(10, 'inbound', 'deny', '198.51.100.0/24'), ...publicAcl()], appAcl()),
+      expect: [{ resourceArn: w0.alb.arn, severity: 'warning', messageIncludes: 'denies part of inbound TCP 443 from clients (0.0.0.0/0) (198.51.100.0/24 ports 443)', evidence: { peers: [{ verdict: 'partial', denied: ['198.51.100.0/24 ports 443'] }] } }],
+    },
+    {
+      name: "the targets' ACL forgets the ephemeral return ports (stateless)",
+      scope: withAcls('alb', publicAcl(), appAcl().filter((e) => !(e.egress && e.ruleNumber === 100))),
+      expect: [
+        {
+          resourceArn: w0.alb.arn,
+          discriminator: 'acl-app|target-return|tcp/1024-65535',
+          messageIncludes: [
+            'Network ACL acl-app (subnets subnet-app-a, subnet-app-b) denies outbound TCP 1024-65535 to ALB web subnet subnet-a (10.0.1.0/24), ALB web subnet subnet-b (10.0.2.0/24) (no entry allows it, so the default * entry denies it)',
+            "the targets' replies to the load balancer are dropped",
+            '--egress --rule-number 32766',
+          ],
+        },
+      ],
+    },
+    {
+      name: 'the LB subnets cannot send to the target port',
+      scope: withAcls('alb', [aclEntry(90, 'outbound', 'deny', '10.0.0.0/8', 'tcp', 8080), ...publicAcl()], appAcl()),
+      expect: [
+        // Exact evaluation: the deny also covers return traffic to clients in 10.0.0.0/8 on port 8080.
+        { resourceArn: w0.alb.arn, severity: 'warning', discriminator: 'acl-public|client-return|tcp/1024-65535', messageIncludes: '(10.0.0.0/8 ports 8080)' },
+        {
+          resourceArn: w0.alb.arn,
+          discriminator: 'acl-public|lb-to-target|tcp/8080',
+          messageIncludes: ['denies outbound TCP 8080 to target subnet subnet-app-a (10.0.11.0/24), target subnet subnet-app-b (10.0.12.0/24) (entry 90 denies 10.0.0.0/8)', 'the load balancer cannot reach its targets'],
+        },
+      ],
+    },
+    {
+      name: 'an NLB preserving client IPs needs the target ACL to admit the clients',
+      scope: withAcls(
+        'nlb',
+        [aclEntry(100, 'inbound', 'allow', '0.0.0.0/0'), aclEntry(100, 'outbound', 'allow', '0.0.0.0/0')],
+        [...appAcl(), aclEntry(200, 'outbound', 'allow', '0.0.0.0/0', 'tcp', '1024-65535')],
+      ),
+      expect: [
+        {
+          resourceArn: w0.nlb.arn,
+          severity: 'warning',
+          discriminator: 'acl-app|target-inbound|tcp/8080',
+          messageIncludes: 'denies part of inbound TCP 8080 from clients (client IP preservation) (0.0.0.0/0) (0.0.0.0-9.255.255.255 ports 8080; 10.1.0.0-255.255.255.255 ports 8080)',
+        },
+      ],
+    },
+    {
+      name: 'no network ACL known for a subnet is said so',
+      scope: (() => {
+        const w = healthyWorld();
+        w.scope.networkAcls = [];
+        w.scope.loadBalancers = [w.alb];
+        return w.scope;
+      })(),
+      expect: [{ resourceArn: w0.alb.arn, severity: 'warning', messageIncludes: 'The network ACLs of subnets subnet-a, subnet-b, subnet-app-a, subnet-app-b used by ALB web or its targets are not in the inventory' }],
+    },
+  ],
+});
