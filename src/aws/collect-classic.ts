@@ -39,7 +39,7 @@ export async function listClassic(run: ScopeRun): Promise<ClassicListing> {
   const { items, complete } = await run.list(
     'elasticloadbalancing:DescribeLoadBalancers',
     'Classic Load Balancers',
-    () => paginateDescribeLoadBalancers({ client, pageSize }, {}),
+    () => paginateDescribeLoadBalancers({ client }, { PageSize: pageSize }),
     (page) => page.LoadBalancerDescriptions,
   );
   return { loadBalancers: items, listed: complete };

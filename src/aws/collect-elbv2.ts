@@ -43,6 +43,7 @@ import { pageSizeFor, type ScopeRun } from './scope-run.js';
 
 /** elbv2 DescribeTags takes at most 20 resource ARNs per call. */
 const TAGS_BATCH = 20;
+/** elbv2 listings take PageSize 1-400; the SDK's paginators do not set it, so the input carries it. */
 const MAX_PAGE_SIZE = 400;
 
 export interface Elbv2Listing {
@@ -60,13 +61,13 @@ export async function listElbv2(run: ScopeRun): Promise<Elbv2Listing> {
     run.list(
       'elasticloadbalancing:DescribeLoadBalancers',
       'Application/Network/Gateway Load Balancers',
-      () => paginateDescribeLoadBalancers({ client, pageSize }, {}),
+      () => paginateDescribeLoadBalancers({ client }, { PageSize: pageSize }),
       (page) => page.LoadBalancers,
     ),
     run.list(
       'elasticloadbalancing:DescribeTargetGroups',
       'target groups',
-      () => paginateDescribeTargetGroups({ client, pageSize }, {}),
+      () => paginateDescribeTargetGroups({ client }, { PageSize: pageSize }),
       (page) => page.TargetGroups,
     ),
   ]);
@@ -193,7 +194,7 @@ async function listenersOf(run: ScopeRun, lb: AwsLoadBalancer, kind: LoadBalance
   const { items } = await run.list(
     'elasticloadbalancing:DescribeListeners',
     `listeners of ${arn}`,
-    () => paginateDescribeListeners({ client, pageSize }, { LoadBalancerArn: arn }),
+    () => paginateDescribeListeners({ client }, { LoadBalancerArn: arn, PageSize: pageSize }),
     (page) => page.Listeners,
   );
   return Promise.all(items.map((listener) => listenerOf(run, listener, kind)));
@@ -210,7 +211,7 @@ async function listenerOf(run: ScopeRun, listener: AwsListener, kind: LoadBalanc
     const { items } = await run.list(
       'elasticloadbalancing:DescribeRules',
       `rules of listener ${arn}`,
-      () => paginateDescribeRules({ client, pageSize }, { ListenerArn: arn }),
+      () => paginateDescribeRules({ client }, { ListenerArn: arn, PageSize: pageSize }),
       (page) => page.Rules,
     );
     rules = items.filter((rule) => !rule.IsDefault).map(listenerRuleOf);

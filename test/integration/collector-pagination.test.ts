@@ -1,0 +1,52 @@
+/**
+ * Pagination: with a small page size every page is fetched (moto honours elbv2 PageSize
+ * and NextMarker), so all load balancers are collected in more than one call.
+ */
+import { expect, it } from 'vitest';
+import { collectInventory } from '../../src/aws/collect.js';
+import { FAKE_CREDENTIALS, motoEndpoint } from '../support/moto.js';
+import { scenario } from '../support/scenario.js';
+
+const region = 'ap-east-1';
+
+it('follows every page of DescribeLoadBalancers and collects all load balancers', async () => {
+  const s = await scenario(region);
+  const vpc = await s.vpc({ cidr: '10.40.0.0/16' });
+  const a = await s.subnet(vpc, { cidr: '10.40.1.0/24', az: `${region}a` });
+  const b = await s.subnet(vpc, { cidr: '10.40.2.0/24', az: `${region}b` });
+  const created: string[] = [];
+  for (let n = 0; n < 7; n += 1) created.push((await s.alb({ subnets: [a, b], name: `page-alb-${n}` })).arn);
+
+  // Markers of the elbv2 DescribeLoadBalancers pages the collector sent (Classic's call shares the operation name).
+  const markers: (string | undefined)[] = [];
+  const inventory = await collectInventory({
+    regions: [region],
+    profiles: [],
+    endpointUrl: motoEndpoint(),
+    concurrency: 4,
+    pageSize: 2,
+    credentials: async () => FAKE_CREDENTIALS,
+    onClients: (clients) =>
+      clients.elbv2.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === 'DescribeLoadBalancersCommand') {
+            const input = args.input as { Marker?: string; PageSize?: number };
+            expect(input.PageSize).toBe(2);
+            markers.push(input.Marker);
+          }
+          return next(args);
+        },
+        { step: 'initialize', name: 'recordLoadBalancerPages' },
+      ),
+  });
+
+  const collected = inventory.scopes[0]?.loadBalancers.map((lb) => lb.arn) ?? [];
+  expect([...collected].sort()).toEqual([...created].sort());
+  // 7 load balancers, 2 a page: 4 pages, the first without a marker and each later one with the previous page's.
+  expect(markers.length).toBe(4);
+  expect(markers[0]).toBeUndefined();
+  expect(new Set(markers.slice(1)).size).toBe(3);
+  // stats.apiCalls counts them too (plus Classic's one DescribeLoadBalancers).
+  expect(inventory.stats.apiCalls.DescribeLoadBalancers).toBe(5);
+  expect(inventory.notChecked).toEqual([]);
+});
