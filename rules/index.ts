@@ -5,6 +5,8 @@
  */
 import type { Rule } from '../src/engine/types.js';
 import azWithoutHealthyTargets from './az-without-healthy-targets.js';
+import dnsAddressSlow from './dns-address-slow.js';
+import dnsAddressUnreachable from './dns-address-unreachable.js';
 import idleTimeoutExceedsTargetKeepalive from './idle-timeout-exceeds-target-keepalive.js';
 import internetFacingSubnetWithoutIgwRoute from './internet-facing-subnet-without-igw-route.js';
 import lbSecurityGroupBlocksListener from './lb-security-group-blocks-listener.js';
@@ -15,6 +17,8 @@ import targetSecurityGroupBlocksLb from './target-security-group-blocks-lb.js';
 
 export const rules: readonly Rule[] = [
   azWithoutHealthyTargets,
+  dnsAddressSlow,
+  dnsAddressUnreachable,
   idleTimeoutExceedsTargetKeepalive,
   internetFacingSubnetWithoutIgwRoute,
   lbSecurityGroupBlocksListener,

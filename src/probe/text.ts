@@ -2,6 +2,7 @@
  * The probe as a human reads it: one block per host:port, one row per address, each
  * attempt's outcome, and min/median/max of the connect, TLS and first-byte times.
  */
+import { median } from './stats.js';
 import type { AttemptOutcome, ProbeAddress, ProbeReport, ProbeTarget } from './types.js';
 
 export interface TextOptions {
@@ -13,13 +14,6 @@ const RED = '\u001b[31m';
 const YELLOW = '\u001b[33m';
 const DIM = '\u001b[2m';
 const RESET = '\u001b[0m';
-
-export function median(values: readonly number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
 
 /** "min/median/max" of one timing over an address's attempts, or "-" when no attempt got that far. */
 function spread(address: ProbeAddress, pick: (attempt: ProbeAddress['attempts'][number]) => number | undefined): string {

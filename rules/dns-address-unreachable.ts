@@ -1,0 +1,103 @@
+import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
+import { defineRule, type Finding, type RuleContext, type RuleFinding } from '../src/engine/types.js';
+import type { LoadBalancer } from '../src/inventory/model.js';
+import { CONNECT_FAILURES, locationEvidence, placeOf, probedLoadBalancers, relatedConfigFindings } from '../src/probe/rule-support.js';
+import type { AttemptOutcome, ProbeAddress, ProbeTarget } from '../src/probe/types.js';
+
+const VERBS: Partial<Record<AttemptOutcome, string>> = {
+  timeout: 'times out',
+  refused: 'refuses connections',
+  reset: 'resets connections',
+  unreachable: 'is unreachable',
+};
+
+/** How a related config finding reads after "its subnet subnet-123 ...". */
+const CAUSES: Record<string, string> = {
+  'internet-facing-subnet-without-igw-route': 'has no route to an internet gateway',
+  'network-acl-blocks-traffic': 'has a network ACL that blocks the traffic',
+  'lb-security-group-blocks-listener': "is behind security groups that do not admit the listener port",
+};
+
+/**
+ * Errors that say this machine cannot send to the address family at all (no IPv6 route
+ * here): a fact about where lbcheck runs, not about the load balancer.
+ */
+const LOCAL_ROUTE_ERRORS = /ENETUNREACH|EADDRNOTAVAIL/;
+
+function failsLocally(address: ProbeAddress): boolean {
+  return address.attempts.every((attempt) => attempt.outcome === 'unreachable' && LOCAL_ROUTE_ERRORS.test(attempt.error ?? ''));
+}
+
+function connects(address: ProbeAddress): boolean {
+  return address.attempts.some((attempt) => !CONNECT_FAILURES.has(attempt.outcome));
+}
+
+function explanation(related: readonly Finding[], address: ProbeAddress): string {
+  if (related.length === 0) return 'no configuration finding explains it, so look at the node itself (its health, routes and NACLs outside this scope)';
+  return related
+    .map((finding) => `its ${address.subnetId ? `subnet ${address.subnetId}` : 'network interface'} ${CAUSES[finding.ruleId] ?? 'has a related finding'} (${finding.ruleId})`)
+    .filter((text, i, all) => all.indexOf(text) === i)
+    .join('; ');
+}
+
+export default defineRule({
+  meta: {
+    id: 'dns-address-unreachable',
+    title: 'A resolved address of a load balancer does not accept connections',
+    defaultSeverity: 'error',
+    source: 'probe',
+    appliesTo: ['application', 'network', 'classic'],
+    description:
+      "With --probe, lbcheck resolves every load balancer's DNS name and connects to every address on every listener port, several times. This rule fires for each address where an attempt did not connect (timeout, refused, reset, unreachable) while the check expected it to: the LB is internet-facing, or it is internal and a sibling address connected (so lbcheck runs where the LB's clients are). It is an error when every attempt failed and a warning when only some did (an intermittent node). Internal LBs that nothing could reach from here are reported as skipped, not as findings; an IPv6 address this machine has no route to (ENETUNREACH) is not held against the LB. The message names the address's AZ, subnet and network interface, and the config findings on that subnet that explain the failure.",
+    rationale:
+      "DNS hands each client one of the LB's node addresses. When one node is broken, the clients that pick it hang until their connect timeout while everyone else works, and tools such as curl move on to the next address and hide it. The result looks like an intermittent application problem and is often blamed on the backend or the database.",
+    remediation: {
+      text: "Fix the AZ the failing address lives in: give its subnet a default route to the internet gateway (internet-facing), let its network ACL and the LB's security groups admit the listener port and the ephemeral return ports, or disable that AZ on the LB until it is fixed.",
+      cli: 'aws ec2 describe-network-interfaces --filters Name=addresses.association.public-ip,Values=IP\naws ec2 create-route --route-table-id rtb-0123 --destination-cidr-block 0.0.0.0/0 --gateway-id igw-0123',
+    },
+    references: [
+      { title: 'Availability Zones and load balancer nodes', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html#availability-zones' },
+      { title: 'Troubleshoot your Application Load Balancers: the load balancer does not respond', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html' },
+      { title: 'Connect to the internet using an internet gateway', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html' },
+    ],
+  },
+  check(ctx) {
+    const findings: RuleFinding[] = [];
+    for (const { lb, target } of probedLoadBalancers(ctx)) {
+      const reachedFromHere = target.addresses.some(connects);
+      if (lb.scheme === 'internal' && !reachedFromHere) continue;
+      for (const address of target.addresses) {
+        const failures = address.attempts.filter((attempt) => CONNECT_FAILURES.has(attempt.outcome));
+        if (failures.length === 0 || failsLocally(address)) continue;
+        findings.push(unreachableFinding(ctx, lb, target, address, failures.length));
+      }
+    }
+    return findings;
+  },
+});
+
+function unreachableFinding(ctx: RuleContext, lb: LoadBalancer, target: ProbeTarget, address: ProbeAddress, failed: number): RuleFinding {
+  const total = address.attempts.length;
+  const outcomes = [...new Set(address.attempts.filter((a) => CONNECT_FAILURES.has(a.outcome)).map((a) => a.outcome))];
+  const verb = outcomes.map((outcome) => VERBS[outcome] ?? outcome).join(' and ');
+  const related = relatedConfigFindings(ctx, lb, address);
+  const share = total === 1 ? 'in its one attempt' : failed === total ? `in all ${total} attempts` : `in ${failed} of ${total} attempts`;
+  return {
+    resource: loadBalancerResource(lb, ctx.scope),
+    severity: failed === total ? 'error' : 'warning',
+    discriminator: `${address.ip}:${target.port}`,
+    message: `IP ${address.ip} of ${describeLoadBalancer(lb)} ${placeOf(address)} ${verb} on port ${target.port} ${share}; ${explanation(related, address)}.`,
+    evidence: {
+      ...locationEvidence(address),
+      host: target.host,
+      port: target.port,
+      protocol: target.protocol,
+      scheme: lb.scheme,
+      failedAttempts: failed,
+      totalAttempts: total,
+      attempts: address.attempts,
+      siblingAddresses: target.addresses.filter((other) => other !== address).map((other) => other.ip),
+      relatedFindings: related.map((finding) => ({ ruleId: finding.ruleId, fingerprint: finding.fingerprint, message: finding.message })),
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import rule from '../../../rules/dns-address-unreachable.js';
+import igwRule from '../../../rules/internet-facing-subnet-without-igw-route.js';
+import { runEngine } from '../../../src/engine/runner.js';
+import type { RuleContext } from '../../../src/engine/types.js';
+import type { ProbeReport } from '../../../src/probe/types.js';
+import { inventoryOf } from '../../support/engine-fixtures.js';
+import { contextOf, healthyWorld, REGION } from '../../support/fixtures.js';
+import { address, ok, probeOf, refused, timeout } from '../../support/probe-fixtures.js';
+
+const A = { az: `${REGION}a`, subnetId: 'subnet-a', networkInterfaceId: 'eni-a' };
+const B = { az: `${REGION}b`, subnetId: 'subnet-b', networkInterfaceId: 'eni-b' };
+
+function context(probe: ProbeReport, world = healthyWorld()): RuleContext {
+  return { ...contextOf(world.scope), probe };
+}
+
+describe('dns-address-unreachable', () => {
+  it('does not fire when every address connects', () => {
+    const world = healthyWorld();
+    const probe = probeOf(world.alb, [address('3.1.1.1', [ok(12), ok(13)], A), address('3.2.2.2', [ok(14), ok(11)], B)]);
+    expect(rule.check(context(probe, world))).toEqual([]);
+  });
+
+  it('does not fire without a probe result, or for a target that was skipped', () => {
+    const world = healthyWorld();
+    expect(rule.check(contextOf(world.scope))).toEqual([]);
+    const skipped = probeOf(world.alb, [address('10.0.1.5', [timeout()], A)], { skipped: 'internal load balancer: not reachable from outside its VPC' });
+    expect(rule.check(context(skipped, world))).toEqual([]);
+  });
+
+  it('fires for the one address of an internet-facing ALB that times out, with its AZ, subnet and ENI', () => {
+    const world = healthyWorld();
+    const probe = probeOf(world.alb, [address('3.1.1.1', [ok(12), ok(13)], A), address('3.2.2.2', [timeout(), timeout()], B)]);
+    const [finding, ...rest] = rule.check(context(probe, world));
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({
+      resource: { arn: world.alb.arn, type: 'application', name: 'web', region: REGION },
+      severity: 'error',
+      discriminator: '3.2.2.2:443',
+      message: `IP 3.2.2.2 of ALB web in ${REGION}b (subnet subnet-b) times out on port 443 in all 2 attempts; no configuration finding explains it, so look at the node itself (its health, routes and NACLs outside this scope).`,
+      evidence: {
+        ip: '3.2.2.2',
+        availabilityZone: `${REGION}b`,
+        subnetId: 'subnet-b',
+        networkInterfaceId: 'eni-b',
+        port: 443,
+        failedAttempts: 2,
+        totalAttempts: 2,
+        attempts: [timeout(), timeout()],
+        siblingAddresses: ['3.1.1.1'],
+        relatedFindings: [],
+      },
+    });
+  });
+
+  it('is a warning when the address fails only some attempts (an intermittent node)', () => {
+    const world = healthyWorld();
+    const probe = probeOf(world.alb, [address('3.1.1.1', [ok(12), ok(13), ok(12)], A), address('3.2.2.2', [ok(12), refused('3.2.2.2'), ok(14)], B)]);
+    const findings = rule.check(context(probe, world));
+    expect(findings.map((f) => [f.severity, f.discriminator, f.message])).toEqual([
+      ['warning', '3.2.2.2:443', `IP 3.2.2.2 of ALB web in ${REGION}b (subnet subnet-b) refuses connections on port 443 in 1 of 3 attempts; no configuration finding explains it, so look at the node itself (its health, routes and NACLs outside this scope).`],
+    ]);
+  });
+
+  it('links the config finding about the same subnet: the incident of the guide', () => {
+    const world = healthyWorld();
+    // subnet-b loses its route to the internet gateway: it falls back to the main table, which has none.
+    world.publicRoutes.subnetIds = ['subnet-a'];
+    const probe = probeOf(world.alb, [address('3.1.1.1', [ok(12)], A), address('3.2.2.2', [timeout()], B)]);
+    const result = runEngine({ inventory: inventoryOf([world.scope]), rules: [igwRule, rule], probe });
+    const config = result.findings.find((f) => f.ruleId === 'internet-facing-subnet-without-igw-route' && f.resource.arn === world.alb.arn);
+    const probeFinding = result.findings.find((f) => f.ruleId === 'dns-address-unreachable');
+    expect(config?.evidence.subnetId).toBe('subnet-b');
+    expect(probeFinding?.message).toBe(
+      `IP 3.2.2.2 of ALB web in ${REGION}b (subnet subnet-b) times out on port 443 in its one attempt; its subnet subnet-b has no route to an internet gateway (internet-facing-subnet-without-igw-route).`,
+    );
+    expect(probeFinding?.evidence.relatedFindings).toEqual([{ ruleId: config?.ruleId, fingerprint: config?.fingerprint, message: config?.message }]);
+  });
+
+  it('leaves an internal LB nothing here could reach alone, but fires when a sibling connected', () => {
+    const world = healthyWorld();
+    world.alb.scheme = 'internal';
+    const unreachable = probeOf(world.alb, [address('10.0.1.5', [timeout()], A), address('10.0.2.5', [timeout()], B)]);
+    expect(rule.check(context(unreachable, world))).toEqual([]);
+    const halfReachable = probeOf(world.alb, [address('10.0.1.5', [ok(2)], A), address('10.0.2.5', [timeout()], B)]);
+    expect(rule.check(context(halfReachable, world)).map((f) => f.discriminator)).toEqual(['10.0.2.5:443']);
+  });
+
+  it('does not hold an IPv6 address this machine has no route to against the LB', () => {
+    const world = healthyWorld();
+    world.alb.ipAddressType = 'dualstack';
+    const noRoute = { outcome: 'unreachable' as const, error: 'connect ENETUNREACH 2600:1f18::1:443 - Local (:::0)' };
+    const probe = probeOf(world.alb, [address('3.1.1.1', [ok(12)], A), address('2600:1f18::1', [noRoute], A)]);
+    expect(rule.check(context(probe, world))).toEqual([]);
+  });
+
+  it('does not count TLS or HTTP errors: the address accepted the connection', () => {
+    const world = healthyWorld();
+    const probe = probeOf(world.alb, [
+      address('3.1.1.1', [{ outcome: 'http-error', connectMs: 10, firstByteMs: 30, status: 503, error: 'HTTP 503' }], A),
+      address('3.2.2.2', [{ outcome: 'tls-error', connectMs: 10, error: 'wrong version number' }], B),
+    ]);
+    expect(rule.check(context(probe, world))).toEqual([]);
+  });
+});
