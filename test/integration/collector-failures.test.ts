@@ -1,0 +1,204 @@
+/**
+ * What the collector does when calls fail: AccessDenied on one call (aws-sdk-client-mock,
+ * everything else from moto), throttling through a fault-injecting proxy in front of moto
+ * (so the SDK's real adaptive retries run), no credentials, and an unreachable endpoint.
+ */
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ElasticLoadBalancingV2ServiceException, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GetCallerIdentityCommand, STSServiceException } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AwsClients } from '../../src/aws/clients.js';
+import { collectInventory, type CollectOptions } from '../../src/aws/collect.js';
+import { LbcheckError } from '../../src/cli/errors.js';
+import { FAKE_CREDENTIALS, motoEndpoint } from '../support/moto.js';
+import { MOTO_ACCOUNT, scenario, type LoadBalancerRef } from '../support/scenario.js';
+
+const region = 'af-south-1';
+let alb: LoadBalancerRef;
+let tg: string;
+let subnets: string[];
+
+function options(overrides: Partial<CollectOptions> = {}): CollectOptions {
+  return {
+    regions: [region],
+    profiles: [],
+    endpointUrl: motoEndpoint(),
+    concurrency: 4,
+    credentials: async () => FAKE_CREDENTIALS,
+    ...overrides,
+  };
+}
+
+/** Makes `client` answer `Command` with `error` and pass every other command to moto. */
+function failOnly(client: AwsClients[keyof AwsClients], command: Parameters<ReturnType<typeof mockClient>['on']>[0], error: Error): void {
+  const realSend = client.send.bind(client) as (c: unknown) => Promise<unknown>;
+  const mock = mockClient(client as never);
+  mock.send.callsFake((sent: unknown) => realSend(sent));
+  mock.on(command).rejects(error);
+}
+
+beforeAll(async () => {
+  const s = await scenario(region);
+  const vpc = await s.vpc({ cidr: '10.50.0.0/16' });
+  const a = await s.subnet(vpc, { cidr: '10.50.1.0/24', az: `${region}a` });
+  const b = await s.subnet(vpc, { cidr: '10.50.2.0/24', az: `${region}b` });
+  subnets = [a, b];
+  const instance = await s.instance(a);
+  alb = await s.alb({ subnets });
+  tg = await s.targetGroup(vpc, { port: 8080 });
+  await s.register(tg, [instance]);
+  await s.listener(alb, { port: 80, protocol: 'HTTP', targetGroup: tg });
+});
+
+describe('a call that is denied', () => {
+  it('becomes a notChecked entry naming the operation, region and error; the rest is collected', async () => {
+    const denied = new ElasticLoadBalancingV2ServiceException({
+      name: 'AccessDenied',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 403 },
+      message: `User: arn:aws:iam::${MOTO_ACCOUNT}:user/auditor is not authorized to perform: elasticloadbalancing:DescribeTargetHealth`,
+    });
+    const inventory = await collectInventory(options({ onClients: (clients) => failOnly(clients.elbv2, DescribeTargetHealthCommand, denied) }));
+    expect(inventory.notChecked).toEqual([
+      {
+        what: `targets and target health of ${tg} (elasticloadbalancing:DescribeTargetHealth in ${region})`,
+        why: `AccessDenied: User: arn:aws:iam::${MOTO_ACCOUNT}:user/auditor is not authorized to perform: elasticloadbalancing:DescribeTargetHealth`,
+        region,
+        account: MOTO_ACCOUNT,
+      },
+    ]);
+    const scope = inventory.scopes[0];
+    const group = scope?.targetGroups.find((g) => g.arn === tg);
+    // Unknown targets are marked as such, never an empty list that reads as "no targets".
+    expect(group).toMatchObject({ targets: [], targetsUnknown: true, port: 8080 });
+    expect(scope?.loadBalancers.find((l) => l.arn === alb.arn)?.listeners[0]?.defaultTargetGroupArns).toEqual([tg]);
+    expect(scope?.subnets.map((s) => s.id).sort()).toEqual([...subnets].sort());
+  });
+
+  it('leaves the account unknown when STS is denied, and collects the region anyway', async () => {
+    const denied = new STSServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'explicit deny' });
+    const inventory = await collectInventory(options({ onClients: (clients) => failOnly(clients.sts, GetCallerIdentityCommand, denied) }));
+    expect(inventory.scopes[0]?.account).toBe('unknown');
+    expect(inventory.scopes[0]?.loadBalancers.map((l) => l.arn)).toEqual([alb.arn]);
+    expect(inventory.notChecked).toEqual([
+      { what: `the account id (sts:GetCallerIdentity in ${region})`, why: 'AccessDenied: explicit deny', region, account: 'unknown' },
+    ]);
+  });
+
+  it('fails with one line when every listing is denied', async () => {
+    const denied = (name: string) =>
+      new ElasticLoadBalancingV2ServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: `not authorized to perform ${name}` });
+    const run = collectInventory(
+      options({
+        onClients: (clients) => {
+          mockClient(clients.elbv2 as never).onAnyCommand().rejects(denied('elbv2'));
+          mockClient(clients.elb as never).onAnyCommand().rejects(denied('elb'));
+        },
+      }),
+    );
+    await expect(run).rejects.toThrow(LbcheckError);
+    await expect(run).rejects.toThrow(
+      `nothing could be collected: Application/Network/Gateway Load Balancers (elasticloadbalancing:DescribeLoadBalancers in ${region}): AccessDenied: not authorized to perform elbv2`,
+    );
+  });
+});
+
+/** An HTTP proxy to moto that answers chosen query-API actions with a throttling error. */
+class ThrottlingProxy {
+  readonly seen: string[] = [];
+  private server: Server | undefined;
+  constructor(private readonly throttle: (action: string, nth: number) => boolean) {}
+
+  async start(): Promise<string> {
+    const target = new URL(motoEndpoint());
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const action = new URLSearchParams(body.toString()).get('Action') ?? '';
+        this.seen.push(action);
+        if (this.throttle(action, this.seen.filter((a) => a === action).length)) {
+          res.writeHead(400, { 'content-type': 'text/xml' });
+          res.end(
+            action.startsWith('Describe') && req.headers.authorization?.includes('/ec2/')
+              ? '<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>t</RequestID></Response>'
+              : '<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>t</RequestId></ErrorResponse>',
+          );
+          return;
+        }
+        const upstream = request(
+          { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+          (answer: IncomingMessage) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        upstream.on('error', () => res.destroy());
+        upstream.end(body);
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+}
+
+describe('throttling', () => {
+  const proxies: ThrottlingProxy[] = [];
+  afterAll(async () => {
+    for (const proxy of proxies) await proxy.stop();
+  });
+
+  it('is retried by the SDK, and the call counts once however many attempts it took', async () => {
+    const proxy = new ThrottlingProxy((action, nth) => action === 'DescribeSubnets' && nth <= 2);
+    proxies.push(proxy);
+    const inventory = await collectInventory(options({ endpointUrl: await proxy.start() }));
+    expect(proxy.seen.filter((a) => a === 'DescribeSubnets')).toHaveLength(3);
+    expect(inventory.stats.apiCalls.DescribeSubnets).toBe(1);
+    expect(inventory.notChecked).toEqual([]);
+    expect(inventory.scopes[0]?.subnets.map((s) => s.id).sort()).toEqual([...subnets].sort());
+  });
+
+  it('beyond the retries becomes a notChecked entry, and the rest is collected', async () => {
+    const proxy = new ThrottlingProxy((action) => action === 'DescribeTargetGroupAttributes');
+    proxies.push(proxy);
+    const inventory = await collectInventory(options({ endpointUrl: await proxy.start(), maxAttempts: 3 }));
+    expect(proxy.seen.filter((a) => a === 'DescribeTargetGroupAttributes')).toHaveLength(3);
+    expect(inventory.notChecked).toEqual([
+      {
+        what: `attributes of ${tg} (elasticloadbalancing:DescribeTargetGroupAttributes in ${region})`,
+        why: 'Throttling: Rate exceeded',
+        region,
+        account: MOTO_ACCOUNT,
+      },
+    ]);
+    const group = inventory.scopes[0]?.targetGroups.find((g) => g.arn === tg);
+    expect(group?.targets.map((t) => t.health.state)).toEqual(['healthy']);
+  });
+});
+
+describe('nothing reachable', () => {
+  it('an unreachable endpoint fails with one line naming it', async () => {
+    // A port that was just free: nothing listens there.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise((resolve) => server.close(resolve));
+    const run = collectInventory(options({ endpointUrl: `http://127.0.0.1:${port}`, regions: [region, 'eu-west-1'] }));
+    await expect(run).rejects.toThrow(new RegExp(`^cannot reach AWS at http://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`));
+  });
+
+  it('missing credentials fail with one line saying how to provide them', async () => {
+    const missing = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    const run = collectInventory(options({ credentials: async () => Promise.reject(missing) }));
+    await expect(run).rejects.toThrow(
+      'no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or log in with aws sso login (Could not load credentials from any providers)',
+    );
+  });
+});
