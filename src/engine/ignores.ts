@@ -7,15 +7,7 @@
  */
 import type { IgnoreEntry } from './config.js';
 import type { Finding } from './types.js';
-
-/**
- * `*` matches any run of characters, `/` and `:` included (ARNs are not paths), `?` one character.
- * Matching is case-sensitive, as ARNs and names are.
- */
-export function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
-}
+import { globToRegExp } from './glob.js';
 
 export interface SuppressedFinding {
   fingerprint: string;

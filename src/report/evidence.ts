@@ -7,11 +7,32 @@ function formatValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function evidenceLine(evidence: Record<string, unknown>, maxLength: number): string {
-  const text = Object.entries(evidence)
-    .map(([key, value]) => `${key}=${formatValue(value)}`)
-    .join(' ');
+function truncate(text: string, maxLength: number): string {
   return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
+}
+
+function evidencePairs(evidence: Record<string, unknown>): string[] {
+  return Object.entries(evidence).map(([key, value]) => `${key}=${formatValue(value)}`);
+}
+
+export function evidenceLine(evidence: Record<string, unknown>, maxLength: number): string {
+  return truncate(evidencePairs(evidence).join(' '), maxLength);
+}
+
+/** Evidence wrapped at whole `key=value` pairs into at most `maxLines` lines of `width`; the last line is cut with an ellipsis. */
+export function evidenceLines(evidence: Record<string, unknown>, width: number, maxLines: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const pair of evidencePairs(evidence)) {
+    if (current === '' || current.length + 1 + pair.length <= width || lines.length === maxLines - 1) {
+      current = current === '' ? pair : `${current} ${pair}`;
+      continue;
+    }
+    lines.push(truncate(current, width));
+    current = pair;
+  }
+  if (current !== '') lines.push(truncate(current, width));
+  return lines;
 }
 
 /** Severity counts as a phrase: `2 errors, 1 warning, 0 info`. */

@@ -5,10 +5,11 @@
  */
 import type { Severity } from '../engine/types.js';
 import type { ReportFinding } from '../engine/runner.js';
-import { countsPhrase, evidenceLine, plural } from './evidence.js';
+import { countsPhrase, evidenceLines, plural } from './evidence.js';
 import { groupByLoadBalancer, type AuditReport, type RenderContext } from './report.js';
 
-const EVIDENCE_WIDTH = 220;
+/** Evidence gets two lines of this width at most: enough for ids and timeouts; the JSON report has all of it. */
+const EVIDENCE_WIDTH = 150;
 
 interface Paint {
   severity(severity: Severity, text: string): string;
@@ -32,8 +33,7 @@ function findingLines(finding: ReportFinding, p: Paint, onLoadBalancer: boolean)
   const isNew = finding.new === true ? ` ${p.bold('(new)')}` : '';
   const about = onLoadBalancer && finding.loadBalancer?.arn === finding.resource.arn ? '' : ` [${finding.resource.type} ${finding.resource.name}]`;
   const lines = [`  ${label} ${finding.ruleId}${about}${isNew}`, `          ${finding.message}`];
-  const evidence = evidenceLine(finding.evidence, EVIDENCE_WIDTH);
-  if (evidence) lines.push(p.dim(`          ${evidence}`));
+  for (const line of evidenceLines(finding.evidence, EVIDENCE_WIDTH, 2)) lines.push(p.dim(`          ${line}`));
   return lines;
 }
 

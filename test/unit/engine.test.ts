@@ -3,7 +3,7 @@ import { runEngine } from '../../src/engine/runner.js';
 import { fingerprint } from '../../src/engine/fingerprint.js';
 import { EMPTY_CONFIG, type LbcheckConfig } from '../../src/engine/config.js';
 import { atOrAbove } from '../../src/engine/severity.js';
-import { globToRegExp } from '../../src/engine/ignores.js';
+import { globToRegExp, matchesGlob } from '../../src/engine/glob.js';
 import { ACCOUNT } from '../support/fixtures.js';
 import { idleTimeoutRule, inventoryOf, probeEchoRule, smallScope, targetGroupRule, throwingRule } from '../support/engine-fixtures.js';
 
@@ -151,6 +151,7 @@ describe('runEngine', () => {
     expect(result.findings.map((f) => `${f.ruleId} ${f.resource.name}`)).toEqual(['target-group-port web-tg', 'idle legacy']);
     expect(globToRegExp('web-?').test('web-1')).toBe(true);
     expect(globToRegExp('web.tg').test('webxtg')).toBe(false);
+    expect(matchesGlob('arn:aws:*:targetgroup/api-*', 'api', 'arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/api-node/2d4f')).toBe(true);
   });
 
   it('stops honouring an ignore the day after it expires and reports it', () => {

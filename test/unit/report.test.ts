@@ -163,3 +163,13 @@ describe('sarif report', () => {
     expect(run.results[1]?.message.text).toBe(`legacy has an idle timeout of 30 s. Evidence: idleTimeoutSeconds=30 loadBalancerArn=${LEGACY_ARN}`);
   });
 });
+
+describe('evidenceLines', () => {
+  it('wraps at whole pairs into at most two lines and cuts the rest', async () => {
+    const { evidenceLines } = await import('../../src/report/evidence.js');
+    const evidence = { subnetId: 'subnet-0c1c', routeTableId: 'rtb-09d8', via: 'main', routes: ['0.0.0.0/0 nat-0e2b', '10.20.0.0/16 local'] };
+    expect(evidenceLines(evidence, 45, 2)).toEqual(['subnetId=subnet-0c1c routeTableId=rtb-09d8', 'via=main routes=0.0.0.0/0 nat-0e2b,10.20.0.0…']);
+    expect(evidenceLines({ port: 443 }, 40, 2)).toEqual(['port=443']);
+    expect(evidenceLines({}, 40, 2)).toEqual([]);
+  });
+});
