@@ -31,12 +31,13 @@ function options(overrides: Partial<CollectOptions> = {}): CollectOptions {
   };
 }
 
-/** Makes `client` answer `Command` with `error` and pass every other command to moto. */
-function failOnly(client: AwsClients[keyof AwsClients], command: Parameters<ReturnType<typeof mockClient>['on']>[0], error: Error): void {
-  const realSend = client.send.bind(client) as (c: unknown) => Promise<unknown>;
-  const mock = mockClient(client as never);
-  mock.send.callsFake((sent: unknown) => realSend(sent));
-  mock.on(command).rejects(error);
+/** Makes `client` answer `command` with `error` and pass every other command to moto. */
+function failOnly(client: AwsClients[keyof AwsClients], command: unknown, error: Error): void {
+  const target = client as unknown as Parameters<typeof mockClient>[0];
+  const realSend = (client.send as (sent: unknown) => Promise<unknown>).bind(client);
+  const mock = mockClient(target);
+  mock.send.callsFake((sent: unknown) => realSend(sent) as never);
+  mock.on(command as Parameters<typeof mock.on>[0]).rejects(error);
 }
 
 beforeAll(async () => {
