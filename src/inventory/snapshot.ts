@@ -41,7 +41,7 @@ export async function readSnapshot(path: string): Promise<Inventory> {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new LbcheckError(`${name}: not JSON (${jsonErrorWhere(errorLine(error), text)})`, { cause: error });
+    throw new LbcheckError(`${name}: not JSON (${jsonErrorWhere(error instanceof Error ? error.message : String(error), text)})`, { cause: error });
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new LbcheckError(`${name}: not an lbcheck snapshot (expected a JSON object with schemaVersion ${SNAPSHOT_SCHEMA_VERSION})`);
@@ -70,7 +70,7 @@ export function jsonErrorWhere(message: string, text: string): string {
   }
   // V8 quotes the text instead of a position for some errors ("Unexpected token 'x', "..." is not valid JSON"): find it ourselves.
   const at = lineAndColumn(text, firstSyntaxErrorOffset(text));
-  return `${message.replace(/, ".*" is not valid JSON$/s, '').replace(/ of JSON input$/, ' of input')} at line ${at.line} column ${at.column}`;
+  return `${message.replace(/, (?:\.\.\.)?".*$/s, '').replace(/ of JSON input$/, ' of input')} at line ${at.line} column ${at.column}`;
 }
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {
