@@ -12,6 +12,10 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types';
 
+// lbcheck supports Node >= 20.18 (package.json engines); the SDK's multi-line notice about its own future
+// Node support would break lbcheck's one-line stderr on every run under Node 20. A user's explicit setting wins.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** IAM service prefix of each client, as policy actions name them (`ec2:DescribeSubnets`). */
 export type AwsService = 'ec2' | 'elasticloadbalancing' | 'sts';
 

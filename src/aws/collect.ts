@@ -201,6 +201,7 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
   const scopes: Scope[] = [];
   const notChecked: NotChecked[] = [];
   const failures: CallFailure[] = [];
+  const emptyRegions: string[] = [];
 
   await Promise.all(
     profiles.map(async (profile) => {
@@ -245,7 +246,7 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
               const skipped = outcome.notChecked.length ? `; ${outcome.notChecked.length} not checked` : '';
               progress.step(`${summary(outcome.scope)}${skipped}`);
             } else {
-              progress.warn(`${region}: nothing collected (${outcome.notChecked[0]?.why ?? 'unknown reason'})`);
+              emptyRegions.push(`${region}: nothing collected (${outcome.notChecked[0]?.why ?? 'unknown reason'})`);
             }
           } finally {
             destroyClients(clients);
@@ -255,7 +256,9 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
     }),
   );
 
+  // When nothing at all was collected, the one error line says it all; otherwise each empty region is worth a warning.
   if (scopes.length === 0) throw nothingCollectedError(failures, notChecked, options.endpointUrl ?? 'its regional endpoints');
+  for (const line of emptyRegions) progress.warn(line);
   scopes.sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || (a.profile ?? '').localeCompare(b.profile ?? ''));
   return {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
