@@ -177,3 +177,43 @@ export async function startHangingListeners(ips: readonly string[], port: number
 export async function closeAll(closables: readonly (Closable | undefined)[]): Promise<void> {
   await Promise.all(closables.map((closable) => closable?.close()));
 }
+
+/**
+ * An HTTP/1.1 server whose idle keep-alive is exactly `idleMs`: it answers every request
+ * with `Keep-Alive: timeout=<s>` and closes the connection `idleMs` after its last
+ * response. (node:http closes later than its keepAliveTimeout — about 2 s for 1 s on
+ * Node 20 — so a measurement test needs a server that means what it announces.)
+ */
+export async function startKeepAliveServer(ip: string, port: number, idleMs: number): Promise<Closable> {
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+    let buffered = '';
+    let idle: NodeJS.Timeout | undefined;
+    socket.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('latin1');
+      let end: number;
+      while ((end = buffered.indexOf('\r\n\r\n')) >= 0) {
+        const head = buffered.slice(0, end);
+        buffered = buffered.slice(end + 4);
+        clearTimeout(idle);
+        const body = head.startsWith('HEAD ') ? '' : 'ok\n';
+        socket.write(`HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: keep-alive\r\nKeep-Alive: timeout=${Math.round(idleMs / 1000)}\r\n\r\n${body}`);
+        idle = setTimeout(() => socket.end(), idleMs);
+      }
+    });
+    socket.on('close', () => clearTimeout(idle));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, ip, () => resolve());
+  });
+  return {
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/** Keep-alive measurement against real HTTP servers on loopback. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { measureInventoryKeepalive, measureKeepAlive } from '../../src/probe/keepalive.js';
+import { inventoryOf } from '../support/engine-fixtures.js';
+import { alb, forward, REGION, scopeOf, target, targetGroup } from '../support/fixtures.js';
+import { closeAll, sharedFreePort, startHttpServer, startKeepAliveServer, type Closable } from '../support/net-servers.js';
+
+const SHORT = '127.0.3.1'; // keeps idle connections 1 s, like a backend that closes long before the LB does
+const LONG = '127.0.3.2'; // node:http with keepAliveTimeout 30 s
+const NOTHING = '127.0.3.3'; // refuses
+let port: number;
+const servers: Closable[] = [];
+
+beforeAll(async () => {
+  port = await sharedFreePort([SHORT, LONG, NOTHING]);
+  servers.push(await startKeepAliveServer(SHORT, port, 1000));
+  servers.push(await startHttpServer(LONG, port, { keepAliveTimeoutMs: 30_000 }));
+});
+
+afterAll(async () => {
+  await closeAll(servers);
+});
+
+describe('measureKeepAlive', () => {
+  it('times how long the server keeps an idle connection and reads its Keep-Alive hint', async () => {
+    const measurement = await measureKeepAlive({ ip: SHORT, port, timeoutMs: 1000, capMs: 5000 });
+    expect(measurement).toMatchObject({ ip: SHORT, port, status: 200, announcedSeconds: 1 });
+    expect(measurement.closedAfterMs).toBeGreaterThanOrEqual(700);
+    expect(measurement.closedAfterMs).toBeLessThanOrEqual(2000);
+  });
+
+  it('stops at the cap when the server keeps the connection longer', async () => {
+    const measurement = await measureKeepAlive({ ip: LONG, port, timeoutMs: 1000, capMs: 600 });
+    expect(measurement).toEqual({ ip: LONG, port, status: 200, announcedSeconds: 30, openAtLeastMs: 600 });
+  });
+
+  it('reports a target it cannot reach instead of throwing', async () => {
+    const measurement = await measureKeepAlive({ ip: NOTHING, port, timeoutMs: 1000, capMs: 600 });
+    expect(measurement).toEqual({ ip: NOTHING, port, error: `connect ECONNREFUSED ${NOTHING}:${port}` });
+  });
+});
+
+describe('measureInventoryKeepalive', () => {
+  it('keys the shortest measured keep-alive by target group ARN and by target, and lists unreachable targets', async () => {
+    const lb = alb({ name: 'web' });
+    const group = targetGroup({ name: 'web', targetType: 'ip', port, targets: [target(LONG), target(SHORT), target(NOTHING)] });
+    forward(lb, group, { port: 80, protocol: 'HTTP' });
+    const result = await measureInventoryKeepalive(inventoryOf([scopeOf({ loadBalancers: [lb], targetGroups: [group] })]), { timeoutMs: 1000, capMs: 4000 });
+
+    const forGroup = result.measuredKeepalive[group.arn];
+    expect(forGroup).toMatchObject({ source: 'measured', detail: expect.stringMatching(new RegExp(`^measured: ${SHORT.replaceAll('.', '\\.')}:${port} closed an idle keep-alive connection after 1(\\.\\d)? s \\(it announced Keep-Alive: timeout=1\\)$`)) });
+    expect(forGroup?.seconds).toBeGreaterThanOrEqual(0.7);
+    expect(forGroup?.seconds).toBeLessThanOrEqual(2);
+    expect(result.measuredKeepalive[`${LONG}:${port}`]).toEqual({
+      seconds: 4,
+      source: 'measured',
+      detail: `measured: ${LONG}:${port} kept an idle connection open for at least 4 s (the measurement stopped there) (it announced Keep-Alive: timeout=30)`,
+    });
+    expect(result.notChecked).toEqual([
+      { what: `keep-alive of target group web target ${NOTHING}`, why: `not reachable from here: connect ECONNREFUSED ${NOTHING}:${port}`, region: REGION, account: '123456789012' },
+    ]);
+  });
+});
