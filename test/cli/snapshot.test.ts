@@ -1,0 +1,138 @@
+/**
+ * `lbcheck snapshot` end to end, through the built bundle (npm test builds it first):
+ * a real collection from moto written to a file, and every way it can fail with exit 2
+ * and one line on stderr.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSnapshot } from '../../src/inventory/snapshot.js';
+import { FAKE_CREDENTIALS, motoEndpoint, motoEnv } from '../support/moto.js';
+import { MOTO_ACCOUNT, scenario, type LoadBalancerRef } from '../support/scenario.js';
+
+const CLI = new URL('../../dist/cli.js', import.meta.url).pathname;
+const region = 'sa-east-1';
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function lbcheck(args: string[], env: NodeJS.ProcessEnv = motoEnv()): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** An environment with no AWS configuration at all: no credentials, no region, no profile files. */
+function bareEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: join(dir, 'empty-home'), AWS_EC2_METADATA_DISABLED: 'true' };
+  return env;
+}
+
+function expectOneErrorLine(result: Result, message: string | RegExp): void {
+  expect(result.code).toBe(2);
+  const lines = result.stderr.split('\n').filter((line) => line !== '');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(typeof message === 'string' ? new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : message);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+let dir: string;
+let alb: LoadBalancerRef;
+let classic: LoadBalancerRef;
+
+beforeAll(async () => {
+  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` (npm test does) before the CLI tests');
+  dir = await mkdtemp(join(tmpdir(), 'lbcheck-cli-snapshot-'));
+  const s = await scenario(region);
+  const vpc = await s.vpc({ cidr: '10.60.0.0/16' });
+  const a = await s.subnet(vpc, { cidr: '10.60.1.0/24', az: `${region}a` });
+  const b = await s.subnet(vpc, { cidr: '10.60.2.0/24', az: `${region}b` });
+  alb = await s.alb({ subnets: [a, b] });
+  classic = await s.classic({ subnets: [a, b], listeners: [{ port: 80, instancePort: 8080 }] });
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('lbcheck snapshot', () => {
+  it('collects from the endpoint and writes a snapshot with the API call counts', async () => {
+    const result = await lbcheck(['snapshot', '--endpoint-url', motoEndpoint(), '--region', region, '--output', 'inv.json']);
+    expect(result.stderr).toContain(`lbcheck: ${region} (${MOTO_ACCOUNT}): 2 load balancers (1 ALB, 1 Classic), 0 target groups, 2 subnets`);
+    expect(result.stderr).toMatch(/lbcheck: wrote inv\.json: 2 load balancers in 1 scopes, \d+ API calls in \d+\.\d s\n$/);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    const inventory = await readSnapshot(join(dir, 'inv.json'));
+    expect(inventory.scopes.map((s) => [s.account, s.region])).toEqual([[MOTO_ACCOUNT, region]]);
+    expect(inventory.scopes[0]?.loadBalancers.map((lb) => lb.arn).sort()).toEqual([alb.arn, classic.arn].sort());
+    expect(inventory.stats.apiCalls).toMatchObject({ GetCallerIdentity: 1, DescribeLoadBalancers: 2, DescribeSubnets: 1, DescribeTags: 2 });
+    const text = await readFile(join(dir, 'inv.json'), 'utf8');
+    expect(text).not.toContain(FAKE_CREDENTIALS.secretAccessKey);
+    expect(text).not.toContain(FAKE_CREDENTIALS.accessKeyId);
+  });
+
+  it('honours AWS_ENDPOINT_URL and AWS_REGION when no flags name them', async () => {
+    const result = await lbcheck(['snapshot', '--output', 'env.json', '--quiet'], { ...motoEnv(), AWS_ENDPOINT_URL: motoEndpoint(), AWS_REGION: region });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const inventory = await readSnapshot(join(dir, 'env.json'));
+    expect(inventory.scopes[0]?.loadBalancers.map((lb) => lb.name).sort()).toEqual([alb.name, classic.name].sort());
+  });
+
+  it('fails fast with one line when the endpoint does not answer, and writes nothing', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise((resolve) => server.close(resolve));
+    const result = await lbcheck(['snapshot', '--endpoint-url', `http://127.0.0.1:${port}`, '--region', region, '--output', 'dead.json']);
+    expectOneErrorLine(result, `lbcheck: error: cannot reach AWS at http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(existsSync(join(dir, 'dead.json'))).toBe(false);
+  });
+
+  it('rejects a region name that is not one before calling anything', async () => {
+    const result = await lbcheck(['snapshot', '--endpoint-url', 'http://127.0.0.1:9', '--region', 'us-east', '--output', 'x.json']);
+    expectOneErrorLine(result, 'lbcheck: error: --region "us-east" is not an AWS region name (expected e.g. us-east-1, eu-west-2)');
+  });
+
+  it('rejects malformed flags with one usage line', async () => {
+    expectOneErrorLine(
+      await lbcheck(['snapshot', '--region', region, '--concurrency', '0', '--output', 'x.json']),
+      "lbcheck: error: option '--concurrency <n>' argument '0' is invalid. --concurrency must be a whole number from 1 to 64. (see lbcheck --help)",
+    );
+    expectOneErrorLine(await lbcheck(['snapshot', '--region', region]), "lbcheck: error: required option '--output <file>' not specified (see lbcheck --help)");
+    expectOneErrorLine(
+      await lbcheck(['snapshot', '--region', region, '--endpoint-url', 'localhost:5000', '--output', 'x.json']),
+      'lbcheck: error: --endpoint-url must be an http:// or https:// URL, got "localhost:5000"',
+    );
+    expectOneErrorLine(
+      await lbcheck(['snapshot', '--region', region, '--all-regions', '--output', 'x.json']),
+      'lbcheck: error: --region and --all-regions cannot be used together',
+    );
+  });
+
+  it('says how to provide credentials when there are none', async () => {
+    const result = await lbcheck(['snapshot', '--endpoint-url', motoEndpoint(), '--region', region, '--output', 'x.json'], bareEnv());
+    expectOneErrorLine(result, /^lbcheck: error: no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID\/AWS_SECRET_ACCESS_KEY, or log in with aws sso login \(.+\)$/);
+  });
+
+  it('says how to choose a region when none is configured', async () => {
+    const env = { ...bareEnv(), AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey };
+    const result = await lbcheck(['snapshot', '--endpoint-url', motoEndpoint(), '--output', 'x.json'], env);
+    expectOneErrorLine(
+      result,
+      'lbcheck: error: no AWS region configured: pass --region REGION (or --all-regions), or set AWS_REGION or a region in your AWS profile',
+    );
+  });
+});
