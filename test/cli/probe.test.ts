@@ -1,0 +1,106 @@
+/**
+ * `lbcheck probe` end to end through the built bundle, against a real DNS server and
+ * real sockets on loopback: one address accepts, one refuses, one hangs.
+ */
+import { performance } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProbeReport } from '../../src/probe/types.js';
+import { startDnsServer, type TestDnsServer } from '../support/dns-server.js';
+import { closeAll, selfSignedCertificate, sharedFreePort, startHangingListeners, startHttpServer, type Closable } from '../support/net-servers.js';
+import { runCli } from './cli-support.js';
+
+const OK = '127.0.4.1';
+const REFUSED = '127.0.4.2';
+const HANGING = '127.0.4.3';
+const SECURE = '127.0.4.4';
+const TIMEOUT_MS = 1000;
+
+let dns: TestDnsServer;
+let port: number;
+const servers: Closable[] = [];
+
+beforeAll(async () => {
+  port = await sharedFreePort([OK, REFUSED, HANGING, SECURE]);
+  servers.push(await startHttpServer(OK, port));
+  servers.push(await startHttpServer(SECURE, port, { certificate: selfSignedCertificate('secure.test') }));
+  servers.push(await startHangingListeners([HANGING], port));
+  dns = await startDnsServer({ a: { 'lb.test': [OK, REFUSED, HANGING], 'secure.test': [SECURE] }, cname: { 'www.lb.test': 'lb.test' } });
+});
+
+afterAll(async () => {
+  await closeAll([...servers, dns]);
+});
+
+const outcomesOf = (report: ProbeReport) =>
+  Object.fromEntries((report.targets[0]?.addresses ?? []).map((address) => [address.ip, address.attempts.map((attempt) => attempt.outcome)]));
+
+describe('lbcheck probe', () => {
+  it('classifies the accepting, refusing and hanging addresses in about one timeout, and exits 1', async () => {
+    const started = performance.now();
+    const result = await runCli(['probe', 'www.lb.test', '--dns-server', dns.address, '--port', String(port), '--timeout', String(TIMEOUT_MS), '--format', 'json']);
+    const wallMs = performance.now() - started;
+    const report = JSON.parse(result.stdout) as ProbeReport;
+    expect(result.code).toBe(1);
+    expect(report.targets[0]).toMatchObject({ host: 'www.lb.test', port, protocol: 'tcp', dns: { server: dns.address, addresses: [OK, REFUSED, HANGING], cnames: ['lb.test'] } });
+    expect(outcomesOf(report)).toEqual({ [OK]: ['ok', 'ok', 'ok'], [REFUSED]: ['refused', 'refused', 'refused'], [HANGING]: ['timeout', 'timeout', 'timeout'] });
+    expect(report.durationMs).toBeLessThan(2.5 * TIMEOUT_MS);
+    // Node start-up and the bundle load come on top of the probe itself.
+    expect(wallMs).toBeLessThan(2.5 * TIMEOUT_MS + 2000);
+    expect(result.stderr).toContain(`lbcheck: probe: 2 addresses failed: ${REFUSED}:${port}, ${HANGING}:${port}`);
+  });
+
+  it('prints a per-address table with --format text', async () => {
+    const result = await runCli(['probe', 'lb.test', '--dns-server', dns.address, '--port', String(port), '--protocol', 'http', '--timeout', '500', '--attempts', '2', '--format', 'text']);
+    expect(result.code).toBe(1);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^lb\\.test:${port} \\(http\\)  DNS ${dns.address} [\\d.]+ ms: 3 addresses, TTL 60 s$`));
+    // Columns are aligned to the widest cell, so read cells, not exact spacing.
+    const cells = (line: string | undefined) => (line ?? '').trim().split(/\s{2,}/);
+    expect(cells(lines[1])).toEqual(['ADDRESS', 'AZ', 'SUBNET', 'ATTEMPTS', 'CONNECT ms', 'TLS ms', 'FIRST BYTE ms', 'STATUS']);
+    const [okIp, okAz, okSubnet, okAttempts, okConnect, okTls, okFirstByte, okStatus] = cells(lines[2]);
+    expect([okIp, okAz, okSubnet, okAttempts, okTls, okStatus]).toEqual([OK, '-', '-', 'ok ok', '-', '200']);
+    const spread = /^([\d.]+)\/([\d.]+)\/([\d.]+)$/;
+    for (const timing of [okConnect, okFirstByte]) {
+      const [, min, mid, max] = spread.exec(timing ?? '') ?? [];
+      expect(Number(min)).toBeLessThanOrEqual(Number(mid));
+      expect(Number(mid)).toBeLessThanOrEqual(Number(max));
+    }
+    expect(cells(lines[3])).toEqual([REFUSED, '-', '-', 'refused refused', '-', '-', '-', '-']);
+    expect(cells(lines[4])).toEqual([HANGING, '-', '-', 'timeout timeout', '-', '-', '-', '-']);
+    expect(lines).toContain(`  ${HANGING}: no TCP connection within 500 ms`);
+  });
+
+  it('exits 0 when every address answers, and writes JSON when stdout is not a terminal', async () => {
+    const result = await runCli(['probe', OK, '--port', String(port), '--protocol', 'http', '--attempts', '2', '--quiet']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const report = JSON.parse(result.stdout) as ProbeReport;
+    expect(report.targets[0]?.dns).toEqual({ server: 'none (IP literal)', ms: 0, addresses: [OK] });
+    expect(report.targets[0]?.addresses[0]?.attempts.map((attempt) => [attempt.outcome, attempt.status])).toEqual([['ok', 200], ['ok', 200]]);
+  });
+
+  it('reports a self-signed certificate without failing the address', async () => {
+    const result = await runCli(['probe', 'secure.test', '--dns-server', dns.address, '--port', String(port), '--protocol', 'https', '--attempts', '1', '--format', 'json']);
+    expect(result.code).toBe(0);
+    const attempt = (JSON.parse(result.stdout) as ProbeReport).targets[0]?.addresses[0]?.attempts[0];
+    expect(attempt).toMatchObject({ outcome: 'ok', status: 200, certificateError: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+    expect(attempt?.connectMs).toBeLessThanOrEqual(attempt?.tlsMs as number);
+    expect(attempt?.tlsMs).toBeLessThanOrEqual(attempt?.firstByteMs as number);
+  });
+
+  it('exits 2 with one line when no name resolves', async () => {
+    const result = await runCli(['probe', 'missing.test', '--dns-server', dns.address, '--port', String(port), '--format', 'json']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('lbcheck: error: no address to probe: missing.test: NXDOMAIN: the name does not exist\n');
+    expect((JSON.parse(result.stdout) as ProbeReport).targets[0]?.dns.error).toBe('NXDOMAIN: the name does not exist');
+  });
+
+  it('exits 2 with one line on a bad --dns-server', async () => {
+    const result = await runCli(['probe', 'lb.test', '--dns-server', 'ns1.example.com']);
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "lbcheck: error: --dns-server must be an IP address with an optional port (1.2.3.4, 1.2.3.4:5353, [::1]:5353), not 'ns1.example.com'.\n",
+    });
+  });
+});
