@@ -66,8 +66,17 @@ export default defineRule({
     const findings: RuleFinding[] = [];
     for (const lb of scope.loadBalancers) {
       if (lb.scheme !== 'internet-facing' || lb.kind === 'gateway') continue;
-      // EC2-Classic load balancers have no VPC and no subnets: there is no route table to check.
-      if (!lb.vpcId) continue;
+      // EC2-Classic load balancers have no VPC and no subnets: there is no route table to check, and we say so.
+      if (!lb.vpcId) {
+        findings.push({
+          resource: loadBalancerResource(lb, scope),
+          severity: 'info',
+          discriminator: 'no-vpc',
+          message: `${describeLoadBalancer(lb)} is not in a VPC (EC2-Classic), so it has no subnets or route tables to check; AWS retired EC2-Classic, so migrate it to a load balancer in a VPC.`,
+          evidence: { vpcId: null, availabilityZones: lb.availabilityZones.map((z) => z.zoneName), problem: 'not-in-a-vpc' },
+        });
+        continue;
+      }
       for (const zone of lb.availabilityZones) {
         if (!zone.subnetId) continue;
         const subnet = index.subnet(zone.subnetId);

@@ -65,12 +65,21 @@ export const SERVER_KEEPALIVE_DEFAULTS: readonly ServerKeepAliveDefault[] = [
   },
   {
     name: 'puma',
-    aliases: ['rails', 'ruby'],
+    aliases: ['puma7', 'rails', 'ruby'],
+    seconds: 65,
+    setting: 'persistent_timeout',
+    fix: (s) => `set persistent_timeout ${s} in config/puma.rb`,
+    docUrl: 'https://github.com/puma/puma/pull/3378',
+    note: 'Puma 7.0 (2025) raised the default to 65 s (Configuration::DEFAULTS, confirmed in puma/puma#3912); Rails apps run on Puma by default. Puma 6 and older: use "puma6".',
+  },
+  {
+    name: 'puma6',
+    aliases: ['puma5', 'puma4'],
     seconds: 20,
     setting: 'persistent_timeout',
     fix: (s) => `set persistent_timeout ${s} in config/puma.rb`,
-    docUrl: 'https://www.rubydoc.info/gems/puma/Puma%2FDSL:persistent_timeout',
-    note: 'Rails apps run on Puma by default.',
+    docUrl: 'https://www.rubydoc.info/gems/puma/6.4.0/Puma%2FDSL:persistent_timeout',
+    note: 'Default before Puma 7.0.',
   },
   {
     name: 'tomcat',
@@ -136,6 +145,8 @@ export const SERVER_KEEPALIVE_DEFAULTS: readonly ServerKeepAliveDefault[] = [
 // HAProxy ("timeout http-keep-alive" falls back to "timeout http-request", then "timeout client",
 // none of which has a built-in value) and Undertow (no documented default we could verify) are
 // deliberately absent: a name would claim a number we cannot stand behind. Declare their seconds.
+// Python's http.server is absent too: BaseHTTPRequestHandler speaks HTTP/1.0 by default and closes
+// the connection after every response, so there is no idle connection to race.
 
 const byName = new Map<string, ServerKeepAliveDefault>();
 for (const server of SERVER_KEEPALIVE_DEFAULTS) {

@@ -21,6 +21,9 @@ describe('parseKeepAlive', () => {
     expect(gunicorn.ok && gunicorn.seconds).toBe(2);
     const rails = parseKeepAlive('rails');
     expect(rails.ok && rails.server?.name).toBe('puma');
+    expect(rails.ok && rails.seconds).toBe(65);
+    const oldPuma = parseKeepAlive('Puma6');
+    expect(oldPuma.ok && oldPuma.seconds).toBe(20);
     const go = parseKeepAlive('go');
     expect(go.ok && go.seconds).toBe(Number.POSITIVE_INFINITY);
   });
@@ -44,7 +47,8 @@ describe('server defaults table', () => {
       gunicorn: 2,
       uvicorn: 5,
       waitress: 120,
-      puma: 20,
+      puma: 65,
+      puma6: 20,
       tomcat: 20,
       jetty: 30,
       kestrel: 130,

@@ -49,12 +49,20 @@ ruleTester(rule).run({
         w.igw.attachments = [{ vpcId: 'vpc-1', state: 'attached' }];
       }).scope,
     },
-    {
-      name: 'a Classic LB in EC2-Classic has no subnets: skipped',
-      scope: scopeOf({ loadBalancers: [classic({ name: 'ec2classic', vpcId: undefined, subnets: [], zones: [{ zoneName: 'us-east-1a' }] })] }),
-    },
   ],
   invalid: [
+    {
+      name: 'a Classic LB in EC2-Classic has no subnets: skipped, and said so',
+      scope: scopeOf({ loadBalancers: [classic({ name: 'ec2classic', vpcId: undefined, subnets: [], zones: [{ zoneName: 'us-east-1a' }] })] }),
+      expect: [
+        {
+          resourceArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/ec2classic',
+          severity: 'info',
+          discriminator: 'no-vpc',
+          messageIncludes: 'Classic LB ec2classic is not in a VPC (EC2-Classic), so it has no subnets or route tables to check',
+        },
+      ],
+    },
     {
       name: 'main table fallback without a default route',
       scope: albOnly((w) => {
