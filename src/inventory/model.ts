@@ -99,7 +99,8 @@ export interface LoadBalancerAttributes {
   raw: Record<string, string>;
 }
 
-export type ListenerProtocol = 'HTTP' | 'HTTPS' | 'TCP' | 'TLS' | 'UDP' | 'TCP_UDP' | 'GENEVE' | 'SSL';
+// QUIC and TCP_QUIC: NLB listener/target group protocols (elbv2 ProtocolEnum) since 2025.
+export type ListenerProtocol = 'HTTP' | 'HTTPS' | 'TCP' | 'TLS' | 'UDP' | 'TCP_UDP' | 'GENEVE' | 'SSL' | 'QUIC' | 'TCP_QUIC';
 
 export interface Listener {
   arn?: string; // absent for Classic

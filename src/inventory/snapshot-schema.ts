@@ -11,7 +11,7 @@ const int = z.number().int();
 const strings = z.array(str);
 const tags = z.record(str, str);
 
-const listenerProtocol = z.enum(['HTTP', 'HTTPS', 'TCP', 'TLS', 'UDP', 'TCP_UDP', 'GENEVE', 'SSL']);
+const listenerProtocol = z.enum(['HTTP', 'HTTPS', 'TCP', 'TLS', 'UDP', 'TCP_UDP', 'GENEVE', 'SSL', 'QUIC', 'TCP_QUIC']);
 const targetHealthState = z.enum(['initial', 'healthy', 'unhealthy', 'unhealthy.draining', 'unused', 'draining', 'unavailable', 'unknown']);
 
 const notChecked = z.object({ what: str, why: str, region: str.optional(), account: str.optional() });
