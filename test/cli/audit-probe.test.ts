@@ -1,0 +1,84 @@
+/**
+ * `lbcheck audit --probe` end to end: a moto scenario with an internet-facing ALB in two
+ * AZs, its node ENIs made the way AWS describes them with public IPs on loopback, its
+ * DNS name served by the test DNS server, one node answering and one hanging. The audit
+ * reports the hanging address with its AZ and subnet, tied to the subnet's missing
+ * route to the internet gateway.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProbeReport } from '../../src/probe/types.js';
+import { startDnsServer, type TestDnsServer } from '../support/dns-server.js';
+import { motoEndpoint, motoEnv } from '../support/moto.js';
+import { closeAll, sharedFreePort, startHangingListeners, startHttpServer, type Closable } from '../support/net-servers.js';
+import { scenario, type LoadBalancerRef } from '../support/scenario.js';
+import { runCli } from './cli-support.js';
+
+const REGION = 'ca-central-1';
+const NODE_A = '127.0.5.1';
+const NODE_B = '127.0.5.2';
+
+interface JsonReport {
+  findings: { ruleId: string; severity: string; resource: { arn: string; name: string }; message: string; evidence: Record<string, unknown> }[];
+  notChecked: { what: string; why: string }[];
+  probe?: ProbeReport;
+}
+
+let dns: TestDnsServer;
+let port: number;
+let lb: LoadBalancerRef;
+let subnetA: string;
+let subnetB: string;
+let eniB: string;
+const servers: Closable[] = [];
+
+beforeAll(async () => {
+  port = await sharedFreePort([NODE_A, NODE_B]);
+  const s = await scenario(REGION);
+  const vpc = await s.vpc({ cidr: '10.20.0.0/16' });
+  const igw = await s.internetGateway(vpc);
+  subnetA = await s.subnet(vpc, { cidr: '10.20.1.0/24', az: `${REGION}a` });
+  subnetB = await s.subnet(vpc, { cidr: '10.20.2.0/24', az: `${REGION}b` });
+  // Only subnet A is public: subnet B falls back to the main table, which has no IGW route.
+  await s.routeTable(vpc, { routes: [{ cidr: '0.0.0.0/0', gatewayId: igw }], subnets: [subnetA] });
+  const sg = await s.securityGroup(vpc, { ingress: [{ port, cidr: '0.0.0.0/0' }] });
+  lb = await s.alb({ subnets: [subnetA, subnetB], securityGroups: [sg] });
+  await s.listener(lb, { port, protocol: 'HTTP' });
+  await s.lbNetworkInterface(lb, subnetA, { publicIp: NODE_A, securityGroups: [sg] });
+  eniB = (await s.lbNetworkInterface(lb, subnetB, { publicIp: NODE_B, securityGroups: [sg] })).networkInterfaceId;
+
+  servers.push(await startHttpServer(NODE_A, port));
+  servers.push(await startHangingListeners([NODE_B], port));
+  dns = await startDnsServer({ a: { [lb.dnsName]: [NODE_A, NODE_B] } });
+});
+
+afterAll(async () => {
+  await closeAll([...servers, dns]);
+});
+
+describe('lbcheck audit --probe', () => {
+  it('reports the hanging address with its AZ and subnet, linked to the subnet without an IGW route', async () => {
+    const result = await runCli(
+      ['audit', '--region', REGION, '--endpoint-url', motoEndpoint(), '--probe', '--dns-server', dns.address, '--timeout', '1000', '--attempts', '2', '--format', 'json'],
+      { env: motoEnv() },
+    );
+    expect(result.stderr).not.toContain('lbcheck: error');
+    const report = JSON.parse(result.stdout) as JsonReport;
+    const unreachable = report.findings.filter((finding) => finding.ruleId === 'dns-address-unreachable');
+    expect(unreachable).toHaveLength(1);
+    expect(unreachable[0]).toMatchObject({
+      severity: 'error',
+      resource: { arn: lb.arn, name: lb.name },
+      evidence: { ip: NODE_B, availabilityZone: `${REGION}b`, subnetId: subnetB, networkInterfaceId: eniB, port, failedAttempts: 2, totalAttempts: 2 },
+    });
+    expect(unreachable[0]?.message).toBe(
+      `IP ${NODE_B} of ALB ${lb.name} in ${REGION}b (subnet ${subnetB}) times out on port ${port} in all 2 attempts; its subnet ${subnetB} has no route to an internet gateway (internet-facing-subnet-without-igw-route).`,
+    );
+
+    const target = report.probe?.targets.find((t) => t.host === lb.dnsName && t.port === port);
+    expect(target?.addresses.map((a) => [a.ip, a.az, a.subnetId, a.attempts.map((t) => t.outcome)])).toEqual([
+      [NODE_A, `${REGION}a`, subnetA, ['ok', 'ok']],
+      [NODE_B, `${REGION}b`, subnetB, ['timeout', 'timeout']],
+    ]);
+    expect(result.code).toBe(1);
+  });
+});
