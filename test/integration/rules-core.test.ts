@@ -27,6 +27,8 @@ const CORE_RULES = new Set([
 interface Breakage {
   /** Subnet b's own route table sends 0.0.0.0/0 to a NAT gateway instead of the IGW. */
   natInsteadOfIgw?: boolean;
+  /** Subnet b has no explicit route table association, so the VPC's main table (no default route) governs it. */
+  subnetBOnMainTable?: boolean;
   lbIngress?: SecurityGroupRuleSpec[];
   appIngress?: SecurityGroupRuleSpec[];
   /** Leave the ALB's target group empty. */
@@ -56,6 +58,7 @@ interface Setup {
   instances: { a: string; b: string };
   natTable?: string;
   nat?: string;
+  mainTable?: string;
   acl?: string;
 }
 
@@ -80,8 +83,9 @@ async function build(region: string, breakage: Breakage = {}): Promise<Setup> {
     setup.nat = await s.natGateway(a);
     setup.natTable = await s.routeTable(vpc, { routes: [{ cidr: '0.0.0.0/0', natGatewayId: setup.nat }], subnets: [b] });
   } else {
-    await s.routeTable(vpc, { routes: [{ cidr: '0.0.0.0/0', gatewayId: igw }], subnets: [a, b] });
+    await s.routeTable(vpc, { routes: [{ cidr: '0.0.0.0/0', gatewayId: igw }], subnets: breakage.subnetBOnMainTable ? [a] : [a, b] });
   }
+  setup.mainTable = await s.mainRouteTable(vpc);
   const lbSg = await s.securityGroup(vpc, { name: `lb-${region}`, ingress: breakage.lbIngress ?? [{ port: 80, cidr: '0.0.0.0/0' }] });
   const appSg = await s.securityGroup(vpc, {
     name: `app-${region}`,
@@ -141,6 +145,7 @@ function describeFindings(findings: ReportFinding[]): string[] {
 const REGIONS = {
   healthy: 'ap-southeast-1',
   routing: 'ap-southeast-2',
+  mainTable: 'me-south-1',
   security: 'eu-west-2',
   health: 'ap-northeast-2',
   acl: 'ap-northeast-3',
@@ -154,6 +159,7 @@ beforeAll(async () => {
   const breakages: Record<keyof typeof REGIONS, Breakage> = {
     healthy: { webGroupTags: { 'lbcheck:keepalive': '65s' }, classicTags: { 'lbcheck:keepalive': 'nginx' } },
     routing: { natInsteadOfIgw: true },
+    mainTable: { subnetBOnMainTable: true },
     security: { lbIngress: [{ port: 443, cidr: '0.0.0.0/0' }], appIngress: [{ port: 9090, cidr: '10.30.0.0/16' }] },
     health: { emptyWebGroup: true, nlbTargetsInOneAz: true },
     acl: {
@@ -197,6 +203,20 @@ describe('a public subnet routed to a NAT gateway', () => {
       expect(found[0]?.evidence).toMatchObject({ routeTableId: setup.natTable, routeTableVia: 'explicit' });
     }
     expect(describeFindings(findings.filter((f) => f.ruleId !== 'internet-facing-subnet-without-igw-route'))).toEqual([]);
+  });
+});
+
+describe('a public subnet left on the main route table', () => {
+  it('fires internet-facing-subnet-without-igw-route, saying the main table governs the subnet', () => {
+    const setup = setups.mainTable;
+    const [finding, ...rest] = only(audits.mainTable.findings, 'internet-facing-subnet-without-igw-route', setup.alb.arn);
+    expect(rest).toEqual([]);
+    expect(finding?.message).toContain(`Subnet ${setup.subnets.b} (${setup.region}b) of internet-facing ALB web-${setup.region} has no 0.0.0.0/0 route (the main route table ${setup.mainTable})`);
+    expect(finding?.message).toContain(`aws ec2 create-route --route-table-id ${setup.mainTable} --destination-cidr-block 0.0.0.0/0 --gateway-id igw-`);
+    expect(finding?.evidence).toMatchObject({ subnetId: setup.subnets.b, routeTableId: setup.mainTable, routeTableVia: 'main', problems: [{ destination: '0.0.0.0/0', problem: 'no-default-route' }] });
+    expect(audits.mainTable.findings.map((f) => `${f.ruleId} ${f.resource.name}`).sort()).toEqual(
+      [setup.alb, setup.classic, setup.nlb].map((lb) => `internet-facing-subnet-without-igw-route ${lb.name}`).sort(),
+    );
   });
 });
 
