@@ -16,3 +16,8 @@ export function integerAttribute(raw: Record<string, string>, key: string): numb
   if (value === undefined || !/^\s*-?\d+\s*$/.test(value)) return undefined;
   return Number(value);
 }
+
+/** `value` when it is one of `allowed` (AWS enums grow; the inventory only holds values lbcheck knows). */
+export function oneOf<T extends string>(value: string | undefined, allowed: readonly T[]): T | undefined {
+  return allowed.find((known) => known === value);
+}

@@ -37,9 +37,13 @@ import type {
   TargetHealthState,
   TargetType,
 } from '../inventory/model.js';
-import { attributeMap, booleanAttribute, integerAttribute } from './attributes.js';
+import { attributeMap, booleanAttribute, integerAttribute, oneOf } from './attributes.js';
 import { chunks } from './limiter.js';
 import { pageSizeFor, type ScopeRun } from './scope-run.js';
+
+const PROTOCOLS: readonly ListenerProtocol[] = ['HTTP', 'HTTPS', 'TCP', 'TLS', 'UDP', 'TCP_UDP', 'GENEVE', 'QUIC', 'TCP_QUIC'];
+const KINDS: readonly LoadBalancerKind[] = ['application', 'network', 'gateway'];
+const TARGET_TYPES: readonly TargetType[] = ['instance', 'ip', 'lambda', 'alb'];
 
 /** elbv2 DescribeTags takes at most 20 resource ARNs per call. */
 const TAGS_BATCH = 20;
@@ -170,7 +174,7 @@ function healthCheckOf(group: AwsTargetGroup): HealthCheck {
   return {
     // Lambda target groups may have health checks off; every other kind always has one.
     enabled: group.HealthCheckEnabled ?? true,
-    protocol: group.HealthCheckProtocol as ListenerProtocol | undefined,
+    protocol: oneOf(group.HealthCheckProtocol, PROTOCOLS),
     port: port === undefined || port === 'traffic-port' ? 'traffic-port' : Number(port),
     path: group.HealthCheckPath,
     intervalSeconds: group.HealthCheckIntervalSeconds,
@@ -197,13 +201,18 @@ async function listenersOf(run: ScopeRun, lb: AwsLoadBalancer, kind: LoadBalance
     () => paginateDescribeListeners({ client }, { LoadBalancerArn: arn, PageSize: pageSize }),
     (page) => page.Listeners,
   );
-  return Promise.all(items.map((listener) => listenerOf(run, listener, kind)));
+  const known = items.filter((listener) => {
+    if (oneOf(listener.Protocol, PROTOCOLS)) return true;
+    run.note(`listener ${listener.ListenerArn ?? ''}`, `protocol ${listener.Protocol ?? '(none)'} is not one this lbcheck knows`);
+    return false;
+  });
+  return Promise.all(known.map((listener) => listenerOf(run, listener, kind)));
 }
 
 async function listenerOf(run: ScopeRun, listener: AwsListener, kind: LoadBalancerKind): Promise<Listener> {
   const client = run.clients.elbv2;
   const arn = listener.ListenerArn ?? '';
-  const protocol = listener.Protocol as ListenerProtocol;
+  const protocol = listener.Protocol as ListenerProtocol; // checked by listenersOf
   let rules: ListenerRule[] = [];
   // Only ALB listeners have rules beyond the default action.
   if (kind === 'application') {
@@ -278,9 +287,8 @@ function zonesOf(lb: AwsLoadBalancer): LoadBalancer['availabilityZones'] {
 
 type TagsByArn = Promise<Map<string, Record<string, string>>>;
 
-async function loadBalancerOf(run: ScopeRun, lb: AwsLoadBalancer, tags: TagsByArn): Promise<LoadBalancer> {
+async function loadBalancerOf(run: ScopeRun, lb: AwsLoadBalancer, kind: LoadBalancerKind, tags: TagsByArn): Promise<LoadBalancer> {
   const arn = lb.LoadBalancerArn ?? '';
-  const kind = (lb.Type ?? 'application') as LoadBalancerKind;
   const [attributesOut, listeners] = await Promise.all([
     run.call('elasticloadbalancing:DescribeLoadBalancerAttributes', `attributes of ${arn}`, () =>
       run.clients.elbv2.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn })),
@@ -306,10 +314,9 @@ async function loadBalancerOf(run: ScopeRun, lb: AwsLoadBalancer, tags: TagsByAr
   };
 }
 
-async function targetGroupOf(run: ScopeRun, group: AwsTargetGroup, tags: TagsByArn): Promise<TargetGroup> {
+async function targetGroupOf(run: ScopeRun, group: AwsTargetGroup, targetType: TargetType, tags: TagsByArn): Promise<TargetGroup> {
   const arn = group.TargetGroupArn ?? '';
-  const targetType = (group.TargetType ?? 'instance') as TargetType;
-  const protocol = group.Protocol as ListenerProtocol | undefined;
+  const protocol = oneOf(group.Protocol, PROTOCOLS);
   const [attributesOut, healthOut] = await Promise.all([
     run.call('elasticloadbalancing:DescribeTargetGroupAttributes', `attributes of ${arn}`, () =>
       run.clients.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn })),
@@ -343,8 +350,22 @@ export async function describeElbv2(run: ScopeRun, listing: Elbv2Listing): Promi
   // Fetched alongside the details, not before them (it never rejects: failures become notChecked entries).
   const tags = tagsOf(run, arns);
   const [loadBalancers, targetGroups] = await Promise.all([
-    Promise.all(listing.loadBalancers.map((lb) => loadBalancerOf(run, lb, tags))),
-    Promise.all(listing.targetGroups.map((group) => targetGroupOf(run, group, tags))),
+    Promise.all(
+      listing.loadBalancers.flatMap((lb) => {
+        const kind = oneOf(lb.Type, KINDS);
+        if (kind) return [loadBalancerOf(run, lb, kind, tags)];
+        run.note(`load balancer ${lb.LoadBalancerArn ?? ''}`, `type ${lb.Type ?? '(none)'} is not one this lbcheck knows`);
+        return [];
+      }),
+    ),
+    Promise.all(
+      listing.targetGroups.flatMap((group) => {
+        const targetType = oneOf(group.TargetType, TARGET_TYPES);
+        if (targetType) return [targetGroupOf(run, group, targetType, tags)];
+        run.note(`target group ${group.TargetGroupArn ?? ''}`, `target type ${group.TargetType ?? '(none)'} is not one this lbcheck knows`);
+        return [];
+      }),
+    ),
   ]);
   return { loadBalancers, targetGroups };
 }
