@@ -187,6 +187,12 @@ describe('bad input: exit 2 and one line naming the file', () => {
     expect(result.stderr).toBe(`lbcheck: error: baseline ${file}: not an lbcheck JSON report (schemaVersion: expected schemaVersion 1)\n`);
   });
 
+  it('--measure-keepalive without --probe', async () => {
+    const result = await audit(['--snapshot', EXAMPLE, '--measure-keepalive']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('lbcheck: error: --measure-keepalive needs --probe\n');
+  });
+
   it('a snapshot with nothing in it: nothing could be checked', async () => {
     const file = join(work, 'empty.snapshot.json');
     const example = JSON.parse(await readFile(EXAMPLE, 'utf8')) as Record<string, unknown>;

@@ -5,15 +5,14 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
-import type { Inventory, NotChecked } from '../../inventory/model.js';
-import type { ProbeReport } from '../../probe/types.js';
+import type { Inventory } from '../../inventory/model.js';
 import { readBaseline } from '../../engine/baseline.js';
 import { loadConfig } from '../../engine/config.js';
 import { SERVER_KEEPALIVE_SECONDS } from '../../engine/keepalive.js';
 import { allRules } from '../../engine/registry.js';
 import { runEngine, type EngineResult } from '../../engine/runner.js';
 import { atOrAbove } from '../../engine/severity.js';
-import type { KeepAliveDeclaration, Severity } from '../../engine/types.js';
+import type { Severity } from '../../engine/types.js';
 import { buildReport, renderReport, type AuditReport } from '../../report/index.js';
 import type { ReportFormat } from '../../report/index.js';
 import { LbcheckError } from '../errors.js';
@@ -46,15 +45,19 @@ async function loadInventory(options: AuditOptions, progress: Progress): Promise
   return collectInventory(collectOptionsFrom(options, progress));
 }
 
-interface ProbeOutcome {
-  probe: ProbeReport;
-  measuredKeepalive: Record<string, KeepAliveDeclaration>;
-  notChecked: NotChecked[];
-}
-
-/** --probe: waits for the probe module's inventory entry point (src/probe/inventory.ts, not landed yet). */
-async function probeInventory(_inventory: Inventory, _options: AuditOptions, _progress: Progress): Promise<ProbeOutcome> {
-  throw new LbcheckError('--probe is not available in this build yet (lbcheck probe HOST works on its own)');
+/**
+ * --probe: the probe module is a dynamic import, so a plain audit never loads socket,
+ * TLS and DNS code (and the bundle keeps it in its own chunk).
+ */
+async function probe(inventory: Inventory, options: AuditOptions, progress: Progress) {
+  const { probeForAudit } = await import('../../probe/audit.js');
+  return probeForAudit(inventory, {
+    ...(options.dnsServer !== undefined && { dnsServer: options.dnsServer }),
+    timeoutMs: options.timeout,
+    attempts: options.attempts,
+    measureKeepalive: options.measureKeepalive ?? false,
+    progress,
+  });
 }
 
 /** Exit code 2 when nothing could be checked: no scope collected, or every rule failed everywhere. */
@@ -80,7 +83,7 @@ export async function run(options: AuditOptions, _command?: Command): Promise<nu
   const baseline = options.baseline !== undefined ? await readBaseline(options.baseline) : undefined;
 
   const inventory = await loadInventory(options, progress);
-  const probed = options.probe ? await probeInventory(inventory, options, progress) : undefined;
+  const probed = options.probe ? await probe(inventory, options, progress) : undefined;
   const result = runEngine({
     inventory: probed ? { ...inventory, notChecked: [...inventory.notChecked, ...probed.notChecked] } : inventory,
     rules,
