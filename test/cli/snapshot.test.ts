@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,6 +89,36 @@ describe('lbcheck snapshot', () => {
     expect(result).toMatchObject({ code: 0, stderr: '' });
     const inventory = await readSnapshot(join(dir, 'env.json'));
     expect(inventory.scopes[0]?.loadBalancers.map((lb) => lb.name).sort()).toEqual([alb.name, classic.name].sort());
+  });
+
+  it('takes credentials and region from each --profile, one scope per profile', async () => {
+    const config = join(dir, 'aws-config');
+    await writeFile(
+      config,
+      [
+        '[profile audit]',
+        `region = ${region}`,
+        `aws_access_key_id = ${FAKE_CREDENTIALS.accessKeyId}`,
+        `aws_secret_access_key = ${FAKE_CREDENTIALS.secretAccessKey}`,
+        '[profile other]',
+        'region = eu-west-3',
+        'aws_access_key_id = AKIAOTHEREXAMPLE0000',
+        'aws_secret_access_key = otherSecretExample',
+        '',
+      ].join('\n'),
+    );
+    const env = { ...bareEnv(), AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials') };
+    const result = await lbcheck(['snapshot', '--endpoint-url', motoEndpoint(), '--profile', 'audit', '--profile', 'other', '--output', 'profiles.json'], env);
+    expect(result.stderr).toContain(`lbcheck: ${region} (${MOTO_ACCOUNT}, profile audit): 2 load balancers`);
+    expect(result.code).toBe(0);
+    const inventory = await readSnapshot(join(dir, 'profiles.json'));
+    expect(inventory.scopes.map((s) => [s.profile, s.region])).toEqual([
+      ['other', 'eu-west-3'],
+      ['audit', region],
+    ]);
+    expect(inventory.scopes[1]?.loadBalancers.map((lb) => lb.arn).sort()).toEqual([alb.arn, classic.arn].sort());
+    const text = await readFile(join(dir, 'profiles.json'), 'utf8');
+    expect(text).not.toContain('otherSecretExample');
   });
 
   it('fails fast with one line when the endpoint does not answer, and writes nothing', async () => {

@@ -1,0 +1,34 @@
+/**
+ * --all-regions: the enabled regions come from EC2 DescribeRegions (moto lists every
+ * region it knows, so that one answer is mocked; each region is then collected from moto).
+ */
+import { DescribeRegionsCommand, type DescribeRegionsCommandInput } from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { expect, it } from 'vitest';
+import { collectInventory } from '../../src/aws/collect.js';
+import { FAKE_CREDENTIALS, motoEndpoint } from '../support/moto.js';
+
+it('collects every region DescribeRegions lists as enabled, asking only for enabled ones', async () => {
+  const asked: DescribeRegionsCommandInput[] = [];
+  const inventory = await collectInventory({
+    regions: [],
+    allRegions: true,
+    profiles: [],
+    endpointUrl: motoEndpoint(),
+    concurrency: 8,
+    credentials: async () => FAKE_CREDENTIALS,
+    onClients: (clients) => {
+      const realSend = (clients.ec2.send as (command: unknown) => Promise<unknown>).bind(clients.ec2);
+      const mock = mockClient(clients.ec2);
+      mock.send.callsFake((command: unknown) => realSend(command) as never);
+      mock.on(DescribeRegionsCommand).callsFake((input: DescribeRegionsCommandInput) => {
+        asked.push(input);
+        return { Regions: [{ RegionName: 'eu-north-1', OptInStatus: 'opt-in-not-required' }, { RegionName: 'ap-south-1', OptInStatus: 'opted-in' }] };
+      });
+    },
+  });
+  expect(asked).toEqual([{ AllRegions: false, Filters: [{ Name: 'opt-in-status', Values: ['opt-in-not-required', 'opted-in'] }] }]);
+  expect(inventory.scopes.map((scope) => scope.region)).toEqual(['ap-south-1', 'eu-north-1']);
+  expect(inventory.scopes.every((scope) => scope.account === '123456789012')).toBe(true);
+  expect(inventory.notChecked).toEqual([]);
+});
