@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDnsServer, resolveHost } from '../../src/probe/dns.js';
-import { probeAttempt } from '../../src/probe/connect.js';
+import { classifyError, probeAttempt } from '../../src/probe/connect.js';
 import { defaultProtocol, probeTargets } from '../../src/probe/probe.js';
 import type { ProbeAddress, ProbeReport } from '../../src/probe/types.js';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.js';
@@ -15,6 +15,7 @@ import {
   sharedFreePort,
   startHangingListeners,
   startHttpServer,
+  startResettingServer,
   type Closable,
   type TestHttpServer,
 } from '../support/net-servers.js';
@@ -24,6 +25,8 @@ const REFUSED = '127.0.0.3';
 const HANGING = '127.0.0.4';
 const TLS = '127.0.0.5';
 const FAILING = '127.0.0.6';
+const RESETTING = '127.0.0.7';
+const FLAKY = '127.0.0.8';
 const MANY_OK = Array.from({ length: 10 }, (_, i) => `127.0.1.${i + 1}`);
 const MANY_REFUSED = Array.from({ length: 10 }, (_, i) => `127.0.1.${i + 11}`);
 const MANY_HANGING = Array.from({ length: 10 }, (_, i) => `127.0.1.${i + 21}`);
@@ -36,7 +39,7 @@ let ipv6Server: TestHttpServer | undefined;
 const servers: Closable[] = [];
 
 beforeAll(async () => {
-  port = await sharedFreePort([OK, REFUSED, HANGING, TLS, FAILING, ...MANY_OK, ...MANY_REFUSED, ...MANY_HANGING]);
+  port = await sharedFreePort([OK, REFUSED, HANGING, TLS, FAILING, RESETTING, FLAKY, ...MANY_OK, ...MANY_REFUSED, ...MANY_HANGING]);
   okServer = await startHttpServer(OK, port);
   servers.push(okServer);
   try {
@@ -47,6 +50,8 @@ beforeAll(async () => {
   }
   servers.push(await startHttpServer(TLS, port, { certificate: selfSignedCertificate('secure.test') }));
   servers.push(await startHttpServer(FAILING, port, { status: 503 }));
+  servers.push(await startResettingServer(RESETTING, port));
+  servers.push(await startResettingServer(FLAKY, port, 2));
   for (const ip of MANY_OK) servers.push(await startHttpServer(ip, port));
   servers.push(await startHangingListeners([HANGING, ...MANY_HANGING], port));
   dns = await startDnsServer({
@@ -55,6 +60,7 @@ beforeAll(async () => {
       'secure.test': [TLS],
       'other-name.test': [TLS],
       'failing.test': [FAILING],
+      'flaky.test': [FLAKY],
       'many.test': [...MANY_OK, ...MANY_REFUSED, ...MANY_HANGING],
     },
     aaaa: ipv6Server ? { 'web.test': ['::1'] } : {},
@@ -149,6 +155,25 @@ describe('probeAttempt', () => {
     expect(attempt.error).toMatch(/wrong version number|packet length too long|ssl/i);
   });
 
+  it('is a reset when the connection opens and the server then resets it', async () => {
+    const attempt = await probeAttempt({ ip: RESETTING, port, host: 'web.test', protocol: 'http', timeoutMs: TIMEOUT_MS });
+    expect(attempt.outcome).toBe('reset');
+    expect(attempt.connectMs).toBeGreaterThanOrEqual(0);
+    expect(attempt.firstByteMs).toBeUndefined();
+    expect(attempt.error).toMatch(/ECONNRESET|other side closed/);
+  });
+
+  it('maps the system errors loopback cannot produce to their outcomes', () => {
+    const system = (code: string) => Object.assign(new Error(`connect ${code} 3.4.5.6:443`), { code });
+    expect(classifyError(system('EHOSTUNREACH'), 'connect')).toBe('unreachable');
+    expect(classifyError(system('ENETUNREACH'), 'connect')).toBe('unreachable');
+    expect(classifyError(system('EADDRNOTAVAIL'), 'connect')).toBe('unreachable');
+    expect(classifyError(system('EPIPE'), 'http')).toBe('reset');
+    expect(classifyError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET', cause: system('ECONNRESET') }), 'http')).toBe('reset');
+    expect(classifyError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }), 'http')).toBe('http-error');
+    expect(classifyError(Object.assign(new Error('alert'), { code: 'ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR' }), 'tls')).toBe('tls-error');
+  });
+
   it('is an http-error with the status on a 5xx', async () => {
     const attempt = await probeAttempt({ ip: FAILING, port, host: 'failing.test', protocol: 'http', timeoutMs: TIMEOUT_MS });
     expect(attempt).toMatchObject({ outcome: 'http-error', status: 503, error: 'HTTP 503' });
@@ -199,6 +224,12 @@ describe('probeTargets', () => {
     for (const ip of MANY_OK) expect(outcomes.get(ip), ip).toEqual(['ok']);
     for (const ip of MANY_REFUSED) expect(outcomes.get(ip), ip).toEqual(['refused']);
     for (const ip of MANY_HANGING) expect(outcomes.get(ip), ip).toEqual(['timeout']);
+  });
+
+  it('shows an intermittent address: each attempt is its own connection', async () => {
+    const result = await probeTargets([{ host: 'flaky.test', port, protocol: 'http' }], { dnsServer: server(), timeoutMs: TIMEOUT_MS, attempts: 4 });
+    const outcomes = result.targets[0]?.addresses[0]?.attempts.map((attempt) => attempt.outcome);
+    expect(outcomes?.sort()).toEqual(['ok', 'ok', 'reset', 'reset']);
   });
 
   it('keeps a DNS failure in the target instead of throwing', async () => {

@@ -12,7 +12,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type RequestListener, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { connect, createServer as createTcpServer, type Socket } from 'node:net';
+import { connect, createServer as createTcpServer, type Server as NetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -69,7 +69,7 @@ function closeHttp(server: HttpServer): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-async function listen(server: HttpServer, ip: string, port: number): Promise<void> {
+async function listen(server: NetServer, ip: string, port: number): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, ip, () => resolve());
@@ -109,18 +109,16 @@ export async function startHttpServer(ip: string, port: number, options: HttpOpt
   return { ip, port, requests, close: () => closeHttp(server) };
 }
 
-/** Accepts TCP and does nothing else: enough for `tcp` probes. */
-export async function startTcpServer(ip: string, port: number): Promise<Closable> {
+/** A TCP server that tracks its connections, so closing it never waits on an idle client. */
+async function serveTcp(ip: string, port: number, onSocket: (socket: Socket) => void): Promise<Closable> {
   const sockets = new Set<Socket>();
   const server = createTcpServer((socket) => {
     sockets.add(socket);
     socket.on('error', () => {});
     socket.on('close', () => sockets.delete(socket));
+    onSocket(socket);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, ip, () => resolve());
-  });
+  await listen(server, ip, port);
   return {
     close: () => {
       for (const socket of sockets) socket.destroy();
@@ -184,12 +182,8 @@ export async function closeAll(closables: readonly (Closable | undefined)[]): Pr
  * response. (node:http closes later than its keepAliveTimeout — about 2 s for 1 s on
  * Node 20 — so a measurement test needs a server that means what it announces.)
  */
-export async function startKeepAliveServer(ip: string, port: number, idleMs: number): Promise<Closable> {
-  const sockets = new Set<Socket>();
-  const server = createTcpServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => {});
-    socket.on('close', () => sockets.delete(socket));
+export function startKeepAliveServer(ip: string, port: number, idleMs: number): Promise<Closable> {
+  return serveTcp(ip, port, (socket) => {
     let buffered = '';
     let idle: NodeJS.Timeout | undefined;
     socket.on('data', (chunk: Buffer) => {
@@ -206,14 +200,20 @@ export async function startKeepAliveServer(ip: string, port: number, idleMs: num
     });
     socket.on('close', () => clearTimeout(idle));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, ip, () => resolve());
+}
+
+/**
+ * A node that answers HTTP on some connections and resets the others: every `resetEvery`-th
+ * connection (1 = all) is reset (RST) as soon as the request arrives, after the TCP
+ * handshake succeeded, like an overloaded or half-broken backend.
+ */
+export function startResettingServer(ip: string, port: number, resetEvery = 1): Promise<Closable> {
+  let connections = 0;
+  return serveTcp(ip, port, (socket) => {
+    const reset = ++connections % resetEvery === 0;
+    socket.once('data', () => {
+      if (reset) socket.resetAndDestroy();
+      else socket.end('HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n');
+    });
   });
-  return {
-    close: () => {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
 }
