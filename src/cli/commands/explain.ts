@@ -19,7 +19,7 @@ export async function run(ruleId: string, _options: GlobalOptions): Promise<numb
     `  ${meta.remediation.text.trim()}`,
   ];
   const indent = (text: string) => text.trimEnd().split('\n').map((line) => `    ${line}`);
-  if (meta.remediation.cli) lines.push('', '  AWS CLI:', ...indent(meta.remediation.cli));
+  if (meta.remediation.cli) lines.push('', '  Commands:', ...indent(meta.remediation.cli));
   if (meta.remediation.iac) lines.push('', '  Infrastructure as code:', ...indent(meta.remediation.iac));
   lines.push('', 'References:', ...meta.references.map((ref) => `  - ${ref.title}: ${ref.url}`), `  - lbcheck docs: ${ruleDocsUrl(meta.id)}`);
   await emit(lines.join('\n'));
