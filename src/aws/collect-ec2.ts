@@ -305,6 +305,7 @@ export async function collectNetwork(run: ScopeRun, vpcIds: readonly string[]): 
       vpcId: nat.VpcId ?? '',
       subnetId: nat.SubnetId ?? '',
       state: nat.State ?? 'unknown',
+      // ConnectivityType: "The default is public". https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNatGateway.html
       connectivityType: nat.ConnectivityType === 'private' ? 'private' : 'public',
     })),
     securityGroups: securityGroups.map((group) => ({

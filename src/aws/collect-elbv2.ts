@@ -120,7 +120,7 @@ export function loadBalancerAttributes(kind: LoadBalancerKind, raw: Record<strin
  * - load_balancing.cross_zone.enabled: 'use_load_balancer_configuration' (the default) inherits the LB's setting.
  *   https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#cross_zone_load_balancing
  * - preserve_client_ip.enabled, when AWS omits it: "Instance type target groups: Enabled; IP type target
- *   groups (TCP, TLS): Disabled; IP type target groups (UDP, TCP_UDP): Enabled".
+ *   groups (UDP, TCP_UDP, QUIC, TCP_QUIC): Enabled; IP type target groups (TCP, TLS): Disabled".
  *   https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation
  * - deregistration_delay.timeout_seconds: default 300.
  *   https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#deregistration-delay
@@ -129,11 +129,12 @@ export function targetGroupAttributes(
   raw: Record<string, string>,
   group: { targetType: TargetType; protocol?: ListenerProtocol },
 ): TargetGroupAttributes {
-  const networkProtocol = group.protocol === 'TCP' || group.protocol === 'TLS' || group.protocol === 'UDP' || group.protocol === 'TCP_UDP';
+  const alwaysPreserved = ['UDP', 'TCP_UDP', 'QUIC', 'TCP_QUIC'].includes(group.protocol ?? '');
+  const networkProtocol = alwaysPreserved || group.protocol === 'TCP' || group.protocol === 'TLS';
   let preserveClientIp = booleanAttribute(raw, 'preserve_client_ip.enabled');
   if (preserveClientIp === undefined && networkProtocol) {
     if (group.targetType === 'instance') preserveClientIp = true;
-    else if (group.targetType === 'ip') preserveClientIp = group.protocol === 'UDP' || group.protocol === 'TCP_UDP';
+    else if (group.targetType === 'ip') preserveClientIp = alwaysPreserved;
   }
   return {
     crossZoneEnabled: booleanAttribute(raw, 'load_balancing.cross_zone.enabled'),
@@ -172,8 +173,9 @@ function targetOf(description: TargetHealthDescription): Target | undefined {
 function healthCheckOf(group: AwsTargetGroup): HealthCheck {
   const port = group.HealthCheckPort;
   return {
-    // Lambda target groups may have health checks off; every other kind always has one.
-    enabled: group.HealthCheckEnabled ?? true,
+    // HealthCheckEnabled: "If the target type is lambda, health checks are disabled by default"; otherwise enabled.
+    // Health check port: "The default is traffic-port". https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html
+    enabled: group.HealthCheckEnabled ?? group.TargetType !== 'lambda',
     protocol: oneOf(group.HealthCheckProtocol, PROTOCOLS),
     port: port === undefined || port === 'traffic-port' ? 'traffic-port' : Number(port),
     path: group.HealthCheckPath,
