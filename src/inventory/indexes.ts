@@ -27,6 +27,12 @@ function byKey<T>(items: readonly T[], key: (item: T) => string): Map<string, T>
   return new Map(items.map((item) => [key(item), item]));
 }
 
+function appendTo<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const list = map.get(key);
+  if (list) list.push(item);
+  else map.set(key, [item]);
+}
+
 export class InventoryIndex {
   readonly scope: Scope;
   private readonly subnets: Map<string, Subnet>;
@@ -42,6 +48,7 @@ export class InventoryIndex {
   private readonly defaultNetworkAcl = new Map<string, NetworkAcl>();
   private readonly enisByIp = new Map<string, NetworkInterface>();
   private readonly enisByLoadBalancer = new Map<string, NetworkInterface[]>();
+  private readonly targetGroupsByLoadBalancer = new Map<string, TargetGroup[]>();
 
   constructor(scope: Scope) {
     this.scope = scope;
@@ -60,13 +67,12 @@ export class InventoryIndex {
       if (acl.isDefault) this.defaultNetworkAcl.set(acl.vpcId, acl);
       for (const subnetId of acl.subnetIds) this.explicitNetworkAcl.set(subnetId, acl);
     }
+    for (const group of scope.targetGroups) {
+      for (const arn of group.loadBalancerArns) appendTo(this.targetGroupsByLoadBalancer, arn, group);
+    }
     for (const eni of scope.networkInterfaces) {
       for (const ip of [...eni.privateIpAddresses, ...eni.publicIps, ...eni.ipv6Addresses]) this.enisByIp.set(ip, eni);
-      if (eni.loadBalancerArn) {
-        const list = this.enisByLoadBalancer.get(eni.loadBalancerArn) ?? [];
-        list.push(eni);
-        this.enisByLoadBalancer.set(eni.loadBalancerArn, list);
-      }
+      if (eni.loadBalancerArn) appendTo(this.enisByLoadBalancer, eni.loadBalancerArn, eni);
     }
   }
 
@@ -131,7 +137,7 @@ export class InventoryIndex {
       for (const arn of listener.defaultTargetGroupArns) arns.add(arn);
       for (const rule of listener.rules) for (const arn of rule.targetGroupArns) arns.add(arn);
     }
-    for (const group of this.scope.targetGroups) if (group.loadBalancerArns.includes(loadBalancer.arn)) arns.add(group.arn);
+    for (const group of this.targetGroupsByLoadBalancer.get(loadBalancer.arn) ?? []) arns.add(group.arn);
     return [...arns].flatMap((arn) => this.targetGroups.get(arn) ?? []);
   }
 
