@@ -49,6 +49,7 @@ export class InventoryIndex {
   private readonly enisByIp = new Map<string, NetworkInterface>();
   private readonly enisByLoadBalancer = new Map<string, NetworkInterface[]>();
   private readonly targetGroupsByLoadBalancer = new Map<string, TargetGroup[]>();
+  private readonly subnetsByVpc = new Map<string, Subnet[]>();
 
   constructor(scope: Scope) {
     this.scope = scope;
@@ -67,6 +68,7 @@ export class InventoryIndex {
       if (acl.isDefault) this.defaultNetworkAcl.set(acl.vpcId, acl);
       for (const subnetId of acl.subnetIds) this.explicitNetworkAcl.set(subnetId, acl);
     }
+    for (const subnet of scope.subnets) appendTo(this.subnetsByVpc, subnet.vpcId, subnet);
     for (const group of scope.targetGroups) {
       for (const arn of group.loadBalancerArns) appendTo(this.targetGroupsByLoadBalancer, arn, group);
     }
@@ -143,8 +145,8 @@ export class InventoryIndex {
 
   /** The subnet of a VPC whose IPv4 or IPv6 CIDR holds an address (how AWS places IP targets in AZs). */
   subnetContainingIp(vpcId: string, ip: string): Subnet | undefined {
-    return this.scope.subnets.find(
-      (s) => s.vpcId === vpcId && [s.cidrBlock, ...s.ipv6CidrBlocks].some((cidr) => cidr !== undefined && cidrContains(cidr, ip)),
+    return (this.subnetsByVpc.get(vpcId) ?? []).find(
+      (s) => [s.cidrBlock, ...s.ipv6CidrBlocks].some((cidr) => cidr !== undefined && cidrContains(cidr, ip)),
     );
   }
 
