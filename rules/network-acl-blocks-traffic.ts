@@ -60,6 +60,17 @@ export default defineRule({
   },
   check({ scope, index, settings }) {
     const findings: RuleFinding[] = [];
+    // Load balancers share ACLs and target subnets: evaluate each (ACL, flow) once per run.
+    const evaluations = new Map<string, AclEvaluation>();
+    const evaluateOnce = (acl: NetworkAcl, flow: AclFlow): AclEvaluation => {
+      const key = `${acl.id}|${flow.direction}|${flow.protocol}|${flow.ports.from}-${flow.ports.to}|${flow.peerCidr}`;
+      let evaluation = evaluations.get(key);
+      if (!evaluation) {
+        evaluation = evaluateNetworkAcl(acl, flow);
+        evaluations.set(key, evaluation);
+      }
+      return evaluation;
+    };
     for (const lb of scope.loadBalancers) {
       if (lb.kind === 'gateway' || !lb.vpcId) continue;
       const groups = new Map<string, Group>();
@@ -73,7 +84,7 @@ export default defineRule({
         const key = `${acl.id}|${purpose}|${flow.protocol}|${portsText(flow.ports)}`;
         const group = groups.get(key) ?? { acl, purpose, protocol: flow.protocol, ports: flow.ports, subnetsOfAcl: new Set<string>(), peers: new Map() };
         group.subnetsOfAcl.add(aclSubnet);
-        if (!group.peers.has(flow.peerCidr)) group.peers.set(flow.peerCidr, { label, evaluation: evaluateNetworkAcl(acl, flow) });
+        if (!group.peers.has(flow.peerCidr)) group.peers.set(flow.peerCidr, { label, evaluation: evaluateOnce(acl, flow) });
         groups.set(key, group);
       };
 
@@ -92,13 +103,18 @@ export default defineRule({
         }
       }
 
+      // Every target in the same subnet, on the same ports, needs the same flows: check each combination once.
+      const seenCombinations = new Set<string>();
       for (const endpoint of targetEndpointsOf(index, lb)) {
         if (!endpoint.subnetId || endpoint.trafficPort === undefined) continue;
         const targetSubnet: Subnet | undefined = index.subnet(endpoint.subnetId);
         if (!targetSubnet?.cidrBlock) continue;
-        const targetAcl = aclOf(targetSubnet.id);
         const ports = [...new Set([endpoint.trafficPort, ...(endpoint.group?.healthCheck.enabled === false ? [] : [endpoint.healthCheckPort])])].filter((p): p is number => p !== undefined);
         const preserve = preservesClientIp(lb, endpoint.group);
+        const combination = `${targetSubnet.id}|${endpoint.trafficProtocols.join(',')}|${ports.join(',')}|${endpoint.trafficPort}|${preserve}`;
+        if (seenCombinations.has(combination)) continue;
+        seenCombinations.add(combination);
+        const targetAcl = aclOf(targetSubnet.id);
         for (const lbSubnet of lbSubnets) {
           if (lbSubnet.id === targetSubnet.id || !lbSubnet.cidrBlock) continue; // same subnet: no ACL in the path
           const lbAcl = aclOf(lbSubnet.id);

@@ -61,6 +61,17 @@ export default defineRule({
   },
   check({ scope, index, settings }) {
     const findings: RuleFinding[] = [];
+    // Thousands of targets share a few security groups: evaluate each (groups, direction, traffic, peer) once per run.
+    const evaluations = new Map<string, SecurityGroupEvaluation>();
+    const evaluateOnce = (groupIds: string[], direction: 'ingress' | 'egress', protocol: TransportProtocol, port: number, peer: Peer): SecurityGroupEvaluation => {
+      const key = `${groupIds.join(',')}|${direction}|${protocol}/${port}|${peer.cidrs.join(',')}|${peer.securityGroupIds.join(',')}`;
+      let evaluation = evaluations.get(key);
+      if (!evaluation) {
+        evaluation = evaluateSecurityGroups(index, groupIds, direction, { protocol, port }, peer);
+        evaluations.set(key, evaluation);
+      }
+      return evaluation;
+    };
     for (const lb of scope.loadBalancers) {
       if (lb.kind === 'gateway' || !lb.vpcId) continue;
       const lbGroups = lb.securityGroupIds;
@@ -73,7 +84,7 @@ export default defineRule({
       const missingInstances: TargetEndpoint[] = [];
 
       const record = (endpoint: TargetEndpoint, kind: CheckKind, protocol: TransportProtocol, port: number, groupIds: string[], peer: Peer, peerText: string, fixPeer: string, direction: 'ingress' | 'egress', targetGroups: string[]): void => {
-        const evaluation = evaluateSecurityGroups(index, groupIds, direction, { protocol, port }, peer);
+        const evaluation = evaluateOnce(groupIds, direction, protocol, port, peer);
         if (evaluation.verdict === 'allowed') return;
         const key = `${endpoint.group?.arn ?? 'classic'}|${kind}|${protocol}/${port}|${groupIds.join(',')}`;
         const failure = failures.get(key) ?? { group: endpoint.group, kind, protocol, port, peerText, groupIds, fixPeer, targets: [], evaluation };

@@ -18,12 +18,19 @@ export interface AddressRange {
   hi: bigint;
 }
 
+// The same few thousand CIDRs (rules, subnets, target addresses) are parsed over and over
+// by every evaluation: parse each once. Bounded, so a long-lived process cannot grow it forever.
+const parsedRanges = new Map<string, AddressRange | undefined>();
+const MAX_PARSED_RANGES = 100_000;
+
 export function cidrRange(cidr: string): AddressRange | undefined {
+  if (parsedRanges.has(cidr)) return parsedRanges.get(cidr);
   const parsed = parseCidr(cidr);
-  if (!parsed) return undefined;
-  const bits = parsed.family === 4 ? 32 : 128;
-  const size = 1n << BigInt(bits - parsed.prefix);
-  return { family: parsed.family, lo: parsed.base, hi: parsed.base + size - 1n };
+  const bits = parsed?.family === 4 ? 32 : 128;
+  const range = parsed ? { family: parsed.family, lo: parsed.base, hi: parsed.base + (1n << BigInt(bits - parsed.prefix)) - 1n } : undefined;
+  if (parsedRanges.size >= MAX_PARSED_RANGES) parsedRanges.clear();
+  parsedRanges.set(cidr, range);
+  return range;
 }
 
 function formatAddress(value: bigint, family: 4 | 6): string {
