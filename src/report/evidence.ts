@@ -35,12 +35,12 @@ export function evidenceLines(evidence: Record<string, unknown>, width: number, 
   return lines;
 }
 
-/** Severity counts as a phrase: `2 errors, 1 warning, 0 info`. */
-export function countsPhrase(summary: { errors: number; warnings: number; infos: number }): string {
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${summary.infos} info`;
+/** `1 region`, `2 regions`, `3 addresses`. */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : word.endsWith('s') ? 'es' : 's'}`;
 }
 
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+/** Severity counts as a phrase: `2 errors, 1 warning, 0 info`. */
+export function countsPhrase(summary: { errors: number; warnings: number; infos: number }): string {
+  return `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${summary.infos} info`;
 }

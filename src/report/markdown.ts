@@ -2,7 +2,7 @@
 import { ruleDocsUrl } from '../engine/registry.js';
 import type { ReportFinding } from '../engine/runner.js';
 import { countsPhrase, evidenceLine, plural } from './evidence.js';
-import { groupByLoadBalancer, type AuditReport, type RenderContext } from './report.js';
+import { groupByLoadBalancer, probeSummary, type AuditReport, type RenderContext } from './report.js';
 
 const SEVERITY_ICON = { error: '🔴 error', warning: '🟠 warning', info: '🔵 info' } as const;
 
@@ -31,6 +31,11 @@ export function renderMarkdown(report: AuditReport, _context: RenderContext): st
   if (report.baseline) out.push(`| New since baseline | ${summary.newFindings} |`);
   out.push(`| Checked | ${plural(summary.loadBalancers, 'load balancer')} in ${cell(report.scope.regions.join(', ') || 'no region')} |`);
   out.push(`| Rules run | ${report.rules.length} |`);
+  if (report.probe) {
+    const probe = probeSummary(report.probe);
+    const failing = probe.failing.length > 0 ? `, ${probe.failing.length} failing (${cell(probe.failing.join(', '))})` : ', all answered';
+    out.push(`| Probed | ${plural(probe.addresses, 'address')} of ${plural(probe.names, 'name')}${failing} |`);
+  }
   if (report.ignores.suppressed.length > 0) out.push(`| Ignored by config | ${report.ignores.suppressed.length} |`);
   out.push(`| Not checked | ${report.notChecked.length} |`, '');
 

@@ -5,6 +5,7 @@
  */
 import type { Inventory, NotChecked } from '../inventory/model.js';
 import type { ProbeReport } from '../probe/types.js';
+import { failedAttempts } from '../probe/text.js';
 import type { EngineResult, LoadBalancerRef, ReportFinding } from '../engine/runner.js';
 import type { ExpiredIgnore, SuppressedFinding } from '../engine/ignores.js';
 import type { RuleMeta } from '../engine/types.js';
@@ -91,4 +92,24 @@ export function groupByLoadBalancer(findings: readonly ReportFinding[]): { loadB
   }
   // Named LBs first (most severe first, as the findings are sorted), unattached findings last.
   return [...groups.entries()].sort(([a], [b]) => Number(a === '') - Number(b === '')).map(([, group]) => group);
+}
+
+export interface ProbeSummary {
+  names: number;
+  addresses: number;
+  /** `ip:port` of every address that failed at least one attempt. */
+  failing: string[];
+  /** Listeners not probed (UDP, internal LBs not reachable from here, ...). */
+  skipped: number;
+}
+
+export function probeSummary(probe: ProbeReport): ProbeSummary {
+  const probed = probe.targets.filter((target) => !target.skipped);
+  const addresses = probed.flatMap((target) => target.addresses.map((address) => ({ target, address })));
+  return {
+    names: new Set(probed.map((target) => target.host)).size,
+    addresses: addresses.length,
+    failing: addresses.filter(({ address }) => failedAttempts(address) > 0).map(({ target, address }) => `${address.ip}:${target.port}`),
+    skipped: probe.targets.length - probed.length,
+  };
 }

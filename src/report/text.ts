@@ -6,7 +6,7 @@
 import type { Severity } from '../engine/types.js';
 import type { ReportFinding } from '../engine/runner.js';
 import { countsPhrase, evidenceLines, plural } from './evidence.js';
-import { groupByLoadBalancer, type AuditReport, type RenderContext } from './report.js';
+import { groupByLoadBalancer, probeSummary, type AuditReport, type RenderContext } from './report.js';
 
 /** Evidence gets two lines of this width at most: enough for ids and timeouts; the JSON report has all of it. */
 const EVIDENCE_WIDTH = 150;
@@ -58,6 +58,14 @@ export function renderText(report: AuditReport, context: RenderContext): string 
   const where = `${plural(summary.loadBalancers, 'load balancer')} in ${plural(summary.regions, 'region')}`;
   const accounts = summary.accounts > 1 ? ` across ${plural(summary.accounts, 'account')}` : '';
   out.push(`${where}${accounts} checked; ${plural(report.rules.length, 'rule')} ran`);
+  if (report.probe) {
+    const probe = probeSummary(report.probe);
+    out.push(
+      `Probe: ${plural(probe.addresses, 'address')} of ${plural(probe.names, 'name')} probed` +
+        `${probe.failing.length > 0 ? `, ${probe.failing.length} failed at least once (${probe.failing.join(', ')})` : ', all answered'}` +
+        `${probe.skipped > 0 ? `; ${plural(probe.skipped, 'listener')} skipped` : ''}`,
+    );
+  }
   if (report.ignores.suppressed.length > 0) out.push(`${plural(report.ignores.suppressed.length, 'finding')} ignored by the config`);
   for (const expired of report.ignores.expired) {
     out.push(

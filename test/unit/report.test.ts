@@ -173,3 +173,29 @@ describe('evidenceLines', () => {
     expect(evidenceLines({}, 40, 2)).toEqual([]);
   });
 });
+
+describe('text report with a probe', () => {
+  it('summarises the probe: addresses, failures and skipped listeners', () => {
+    const report = sampleReport();
+    const attempt = (outcome: 'ok' | 'timeout') => ({ outcome, connectMs: outcome === 'ok' ? 12 : undefined });
+    report.probe = {
+      targets: [
+        {
+          host: 'web-1.us-east-1.elb.amazonaws.com',
+          port: 443,
+          loadBalancerArn: WEB_ARN,
+          dns: { server: 'system', ms: 3, addresses: ['127.0.0.2', '127.0.0.3'] },
+          addresses: [
+            { ip: '127.0.0.2', family: 4, az: 'us-east-1a', attempts: [attempt('ok'), attempt('ok')] },
+            { ip: '127.0.0.3', family: 4, az: 'us-east-1b', attempts: [attempt('ok'), attempt('timeout')] },
+          ],
+        },
+        { host: 'legacy.elb.amazonaws.com', port: 53, skipped: 'UDP listener', dns: { server: 'not resolved', ms: 0, addresses: [] }, addresses: [] },
+      ],
+    };
+    expect(renderReport('text', report, { ...context, color: false })).toContain(
+      '\nProbe: 2 addresses of 1 name probed, 1 failed at least once (127.0.0.3:443); 1 listener skipped\n',
+    );
+    expect(renderReport('markdown', report, context)).toContain('| Probed | 2 addresses of 1 name, 1 failing (127.0.0.3:443) |');
+  });
+});
