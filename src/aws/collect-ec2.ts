@@ -27,20 +27,15 @@ import {
   type RouteTable as AwsRouteTable,
 } from '@aws-sdk/client-ec2';
 import type {
-  EgressOnlyInternetGateway,
   Instance,
-  InternetGateway,
-  NatGateway,
   NetworkAcl,
   NetworkInterface,
   PrefixList,
   Route,
   RouteTable,
   RouteTargetKind,
-  SecurityGroup,
+  Scope,
   SecurityGroupRule,
-  Subnet,
-  Vpc,
 } from '../inventory/model.js';
 import { chunks } from './limiter.js';
 import { pageSizeFor, type ScopeRun } from './scope-run.js';
@@ -48,18 +43,19 @@ import { pageSizeFor, type ScopeRun } from './scope-run.js';
 /** EC2 accepts at most 200 values per filter. */
 const FILTER_VALUES = 200;
 
-export interface NetworkCollected {
-  vpcs: Vpc[];
-  subnets: Subnet[];
-  routeTables: RouteTable[];
-  internetGateways: InternetGateway[];
-  egressOnlyInternetGateways: EgressOnlyInternetGateway[];
-  natGateways: NatGateway[];
-  securityGroups: SecurityGroup[];
-  networkAcls: NetworkAcl[];
-  /** Every 'ELB *' interface of these VPCs, not yet matched to its load balancer. */
-  networkInterfaces: NetworkInterface[];
-}
+/** The network part of a scope (its network interfaces not yet matched to their load balancers). */
+export type NetworkCollected = Pick<
+  Scope,
+  | 'vpcs'
+  | 'subnets'
+  | 'routeTables'
+  | 'internetGateways'
+  | 'egressOnlyInternetGateways'
+  | 'natGateways'
+  | 'securityGroups'
+  | 'networkAcls'
+  | 'networkInterfaces'
+>;
 
 /** IANA protocol numbers AWS may return instead of names. */
 const PROTOCOL_NAMES: Record<string, string> = { '-1': 'all', '1': 'icmp', '6': 'tcp', '17': 'udp', '58': 'icmpv6' };

@@ -3,7 +3,6 @@
  * a real collection from moto written to a file, and every way it can fail with exit 2
  * and one line on stderr.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
@@ -11,37 +10,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSnapshot } from '../../src/inventory/snapshot.js';
+import { runCli, type CliResult } from './cli-support.js';
 import { FAKE_CREDENTIALS, motoEndpoint, motoEnv } from '../support/moto.js';
 import { MOTO_ACCOUNT, scenario, type LoadBalancerRef } from '../support/scenario.js';
 
-const CLI = new URL('../../dist/cli.js', import.meta.url).pathname;
 const region = 'sa-east-1';
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function lbcheck(args: string[], env: NodeJS.ProcessEnv = motoEnv()): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function lbcheck(args: string[], env: NodeJS.ProcessEnv = motoEnv()): Promise<CliResult> {
+  return runCli(args, { cwd: dir, env });
 }
 
 /** An environment with no AWS configuration at all: no credentials, no region, no profile files. */
 function bareEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: join(dir, 'empty-home'), AWS_EC2_METADATA_DISABLED: 'true' };
-  return env;
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.keys(process.env).filter((key) => key.startsWith('AWS_')).map((key) => [key, undefined]));
+  return { ...env, HOME: join(dir, 'empty-home'), AWS_EC2_METADATA_DISABLED: 'true' };
 }
 
-function expectOneErrorLine(result: Result, message: string | RegExp): void {
+function expectOneErrorLine(result: CliResult, message: string | RegExp): void {
   expect(result.code).toBe(2);
   const lines = result.stderr.split('\n').filter((line) => line !== '');
   expect(lines).toHaveLength(1);
@@ -54,7 +39,6 @@ let alb: LoadBalancerRef;
 let classic: LoadBalancerRef;
 
 beforeAll(async () => {
-  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` (npm test does) before the CLI tests');
   dir = await mkdtemp(join(tmpdir(), 'lbcheck-cli-snapshot-'));
   const s = await scenario(region);
   const vpc = await s.vpc({ cidr: '10.60.0.0/16' });
