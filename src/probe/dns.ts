@@ -40,6 +40,7 @@ function describeDnsError(error: unknown): string {
     case 'ESERVFAIL':
       return 'SERVFAIL: the server failed to answer';
     case 'ETIMEOUT':
+    case 'ECANCELLED': // our deadline cancelled the query
       return 'timeout: no answer from the DNS server';
     case 'ECONNREFUSED':
       return 'the DNS server refused the query';
@@ -53,6 +54,8 @@ function describeDnsError(error: unknown): string {
 }
 
 const MAX_CNAME_DEPTH = 10;
+/** What the getaddrinfo fallback gets even when c-ares used the whole timeout. */
+const MIN_FALLBACK_MS = 200;
 
 async function cnameChain(resolver: Resolver, host: string): Promise<string[]> {
   const chain: string[] = [];
@@ -95,13 +98,17 @@ export async function resolveHost(host: string, options: ResolveOptions): Promis
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
   if (isIP(host)) return { server: 'none (IP literal)', ms: 0, addresses: [host] };
 
-  const resolver = new Resolver({ timeout: options.timeoutMs, tries: 1 });
+  // Two tries so one lost UDP packet is not a DNS failure. c-ares stretches its own
+  // per-try timeout (backoff, adaptive timeouts), so a hard deadline cancels whatever is
+  // still pending after one `timeoutMs`.
+  const resolver = new Resolver({ timeout: Math.max(1, Math.ceil(options.timeoutMs / 3)), tries: 2 });
   if (options.server) resolver.setServers([options.server.address]);
+  const deadline = setTimeout(() => resolver.cancel(), options.timeoutMs);
   const [v4, v6, cnames] = await Promise.all([
     settle(resolver.resolve4(host, { ttl: true })),
     settle(resolver.resolve6(host, { ttl: true })),
     cnameChain(resolver, host),
-  ]);
+  ]).finally(() => clearTimeout(deadline));
   const records = [...(v4.ok ? v4.value : []), ...(v6.ok ? v6.value : [])];
   const server = options.server?.display ?? 'system';
   if (records.length > 0) {
@@ -112,7 +119,12 @@ export async function resolveHost(host: string, options: ResolveOptions): Promis
   const errors = [v4, v6].flatMap((result) => (result.ok ? [] : [result.error]));
   const telling = errors.find((error) => (error as { code?: string }).code !== 'ENODATA') ?? errors[0];
   if (!options.server) {
-    const fallback = await settle(lookup(host, { all: true, verbatim: true }));
+    // getaddrinfo cannot be cancelled: stop waiting for it once the budget is spent
+    // (it mostly answers from /etc/hosts at once, or not usefully at all).
+    const budget = Math.max(options.timeoutMs - elapsed(), MIN_FALLBACK_MS);
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('getaddrinfo timed out')), budget)));
+    const fallback = await settle(Promise.race([lookup(host, { all: true, verbatim: true }), gaveUp])).finally(() => clearTimeout(timer));
     if (fallback.ok && fallback.value.length > 0) {
       return { server: 'system (getaddrinfo)', ms: elapsed(), addresses: fallback.value.map((entry) => entry.address) };
     }
