@@ -1,21 +1,31 @@
 /**
  * Pagination: with a small page size every page is fetched (moto honours elbv2 PageSize
- * and NextMarker), so all load balancers are collected in more than one call.
+ * and NextMarker), so all load balancers are collected in more than one call. And
+ * --concurrency bounds the calls in flight across every client of the run.
  */
-import { expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import type { AwsClients } from '../../src/aws/clients.js';
 import { collectInventory } from '../../src/aws/collect.js';
 import { FAKE_CREDENTIALS, motoEndpoint } from '../support/moto.js';
 import { scenario } from '../support/scenario.js';
 
 const region = 'ap-east-1';
 
-it('follows every page of DescribeLoadBalancers and collects all load balancers', async () => {
+const created: string[] = [];
+
+beforeAll(async () => {
   const s = await scenario(region);
   const vpc = await s.vpc({ cidr: '10.40.0.0/16' });
   const a = await s.subnet(vpc, { cidr: '10.40.1.0/24', az: `${region}a` });
   const b = await s.subnet(vpc, { cidr: '10.40.2.0/24', az: `${region}b` });
-  const created: string[] = [];
-  for (let n = 0; n < 7; n += 1) created.push((await s.alb({ subnets: [a, b], name: `page-alb-${n}` })).arn);
+  for (let n = 0; n < 7; n += 1) {
+    const alb = await s.alb({ subnets: [a, b], name: `page-alb-${n}` });
+    created.push(alb.arn);
+    await s.listener(alb, { port: 80, protocol: 'HTTP', targetGroup: await s.targetGroup(vpc, { port: 8080 }) });
+  }
+});
+
+it('follows every page of DescribeLoadBalancers and collects all load balancers', async () => {
 
   // Markers of the elbv2 DescribeLoadBalancers pages the collector sent (Classic's call shares the operation name).
   const markers: (string | undefined)[] = [];
@@ -49,4 +59,36 @@ it('follows every page of DescribeLoadBalancers and collects all load balancers'
   // stats.apiCalls counts them too (plus Classic's one DescribeLoadBalancers).
   expect(inventory.stats.apiCalls.DescribeLoadBalancers).toBe(5);
   expect(inventory.notChecked).toEqual([]);
+});
+
+it('never has more calls in flight than --concurrency, across all clients of the run', async () => {
+  let inFlight = 0;
+  let peak = 0;
+  const track = (clients: AwsClients) => {
+    for (const client of [clients.ec2, clients.elbv2, clients.elb, clients.sts]) {
+      (client.middlewareStack as AwsClients['sts']['middlewareStack']).add(
+        (next) => async (args) => {
+          inFlight += 1;
+          peak = Math.max(peak, inFlight);
+          try {
+            return await next(args);
+          } finally {
+            inFlight -= 1;
+          }
+        },
+        { step: 'initialize', name: 'trackInFlight' },
+      );
+    }
+  };
+  const inventory = await collectInventory({
+    regions: [region],
+    profiles: [],
+    endpointUrl: motoEndpoint(),
+    concurrency: 2,
+    credentials: async () => FAKE_CREDENTIALS,
+    onClients: track,
+  });
+  expect(inventory.scopes[0]?.loadBalancers).toHaveLength(7);
+  // 7 LBs with a listener and a target group each: plenty of independent calls, never more than 2 at once.
+  expect(peak).toBe(2);
 });
