@@ -1,6 +1,13 @@
-import { clientsOf, evaluateSecurityGroups, transportsOf } from '../src/engine/network.js';
+import { authorizeCommand, clientsOf, evaluateSecurityGroups, transportsOf } from '../src/engine/network.js';
 import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
+import { ANY_IPV4, cidrContains } from '../src/inventory/cidr.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
+
+/** Whether a gap ("a.b.c.d/n" or "first-last") starts inside a client CIDR. */
+function cidrOverlapsRange(clientCidr: string, gap: string): boolean {
+  const first = gap.split(/[-/]/)[0] ?? '';
+  return cidrContains(clientCidr, first);
+}
 
 export default defineRule({
   meta: {
@@ -59,7 +66,9 @@ export default defineRule({
             otherGroupReferences: result.otherGroupReferences,
             unresolved: result.unresolved,
           };
-          const fix = `aws ec2 authorize-security-group-ingress --group-id ${lb.securityGroupIds[0]} --protocol ${protocol} --port ${listener.port} --cidr ${result.notAdmitted[0] ?? clients.cidrs[0]}`;
+          // Name a client CIDR the groups do not fully admit (a gap such as 0.0.0.0-9.255.255.255 is not a CIDR AWS takes).
+          const firstGap = clients.cidrs.find((c) => result.notAdmitted.some((gap) => cidrOverlapsRange(c, gap))) ?? clients.cidrs[0] ?? ANY_IPV4;
+          const fix = authorizeCommand('ingress', lb.securityGroupIds[0] ?? '<security group>', protocol, listener.port, { cidr: firstGap });
           const discriminator = `${protocol}/${listener.port}`;
           if (lb.scheme === 'internal' && result.otherGroupReferences.length > 0) {
             findings.push({
@@ -88,7 +97,7 @@ export default defineRule({
             findings.push({
               resource,
               discriminator,
-              message: `${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from ${wholeRangesBlocked.join(', ')}, so those clients' connections to the listener time out; run aws ec2 authorize-security-group-ingress --group-id ${lb.securityGroupIds[0]} --ip-permissions IpProtocol=${protocol},FromPort=${listener.port},ToPort=${listener.port},${wholeRangesBlocked[0]?.includes(':') ? `Ipv6Ranges=[{CidrIpv6=${wholeRangesBlocked[0]}}]` : `IpRanges=[{CidrIp=${wholeRangesBlocked[0]}}]`}.`,
+              message: `${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from ${wholeRangesBlocked.join(', ')}, so those clients' connections to the listener time out; run ${authorizeCommand('ingress', lb.securityGroupIds[0] ?? '<security group>', protocol, listener.port, { cidr: wholeRangesBlocked[0] ?? ANY_IPV4 })}.`,
               evidence,
             });
             continue;

@@ -1,4 +1,4 @@
-import { clientsOf, evaluateSecurityGroups, subnetCidrs, type Peer, type SecurityGroupEvaluation, type TransportProtocol } from '../src/engine/network.js';
+import { authorizeCommand, clientsOf, evaluateSecurityGroups, subnetCidrs, type Peer, type SecurityGroupEvaluation, type TransportProtocol } from '../src/engine/network.js';
 import {
   describeLoadBalancer,
   loadBalancerResource,
@@ -22,7 +22,7 @@ interface Failure {
   /** The groups that must change: the targets' (ingress) or the LB's (egress). */
   groupIds: string[];
   /** The source (ingress) or destination (egress) to name in the fix. */
-  fixPeer: string;
+  fixPeer: { cidr: string } | { groupId: string };
   targets: { id: string; ip?: string; securityGroupIds: string[]; verdict: SecurityGroupEvaluation['verdict'] }[];
   evaluation: SecurityGroupEvaluation;
 }
@@ -83,7 +83,7 @@ export default defineRule({
       const ipTargetsByGroup = new Map<TargetGroup, TargetEndpoint[]>();
       const missingInstances: TargetEndpoint[] = [];
 
-      const record = (endpoint: TargetEndpoint, kind: CheckKind, protocol: TransportProtocol, port: number, groupIds: string[], peer: Peer, peerText: string, fixPeer: string, direction: 'ingress' | 'egress', targetGroups: string[]): void => {
+      const record = (endpoint: TargetEndpoint, kind: CheckKind, protocol: TransportProtocol, port: number, groupIds: string[], peer: Peer, peerText: string, fixPeer: Failure['fixPeer'], direction: 'ingress' | 'egress', targetGroups: string[]): void => {
         const evaluation = evaluateOnce(groupIds, direction, protocol, port, peer);
         if (evaluation.verdict === 'allowed') return;
         const key = `${endpoint.group?.arn ?? 'classic'}|${kind}|${protocol}/${port}|${groupIds.join(',')}`;
@@ -119,7 +119,7 @@ export default defineRule({
           }
           const targetGroups = endpoint.instance.securityGroupIds;
           for (const check of checks) {
-            const fixPeer = lbGroups[0] ? `--source-group ${lbGroups[0]}` : `--cidr ${check.peer.cidrs[0] ?? '<LB subnet CIDR>'}`;
+            const fixPeer = lbGroups[0] ? { groupId: lbGroups[0] } : { cidr: check.peer.cidrs[0] ?? '<LB subnet CIDR>' };
             record(endpoint, check.kind, check.protocol, check.port, targetGroups, check.peer, check.text, fixPeer, 'ingress', targetGroups);
           }
         } else {
@@ -135,7 +135,7 @@ export default defineRule({
           const ports = new Map<string, { protocol: TransportProtocol; port: number }>();
           for (const check of checks) ports.set(`${check.protocol}/${check.port}`, { protocol: check.protocol, port: check.port });
           for (const { protocol, port } of ports.values()) {
-            const fixPeer = targetGroups[0] ? `--source-group ${targetGroups[0]}` : `--cidr ${address ?? '<target address>'}/32`;
+            const fixPeer = targetGroups[0] ? { groupId: targetGroups[0] } : { cidr: address ? `${address}/${address.includes(':') ? 128 : 32}` : '<target address>' };
             record(endpoint, 'lb-egress', protocol, port, lbGroups, to, `targets`, fixPeer, 'egress', targetGroups);
           }
         }
@@ -144,16 +144,17 @@ export default defineRule({
       const resourceOf = (group: TargetGroup | undefined) => (group ? targetGroupResource(group, scope) : loadBalancerResource(lb, scope));
       for (const failure of failures.values()) {
         const where = failure.group ? `target group ${failure.group.name}` : describeLoadBalancer(lb);
+        const holder = failure.group ? `in target group ${failure.group.name}` : `registered with ${describeLoadBalancer(lb)}`;
         const port = `${failure.protocol.toUpperCase()} ${failure.port}`;
         const partial = failure.targets.every((t) => t.verdict !== 'blocked');
         const severity = severityOf(failure.targets.map((t) => t.verdict));
         const qualifier = failure.evaluation.verdict === 'unknown' ? ` (with the rules lbcheck could resolve; ${failure.evaluation.unresolved.join(', ')} could not be)` : partial ? ' from all of its addresses' : '';
         let message: string;
         if (failure.kind === 'lb-egress') {
-          message = `${describeLoadBalancer(lb)}'s security groups (${failure.groupIds.join(', ')}) do not allow outbound ${port} to targets ${listTargets(failure.targets)} of ${where}${qualifier}, so it cannot reach them and requests and health checks fail; run aws ec2 authorize-security-group-egress --group-id ${failure.groupIds[0]} --protocol ${failure.protocol} --port ${failure.port} ${failure.fixPeer}.`;
+          message = `${describeLoadBalancer(lb)}'s security groups (${failure.groupIds.join(', ')}) do not allow outbound ${port} to targets ${listTargets(failure.targets)} of ${where}${qualifier}, so it cannot reach them and requests and health checks fail; run ${authorizeCommand('egress', failure.groupIds[0] ?? '<security group>', failure.protocol, failure.port, failure.fixPeer)}.`;
         } else {
           const effect = failure.kind === 'health-check' ? 'so health checks fail and the targets are marked unhealthy' : 'so requests to them fail (502/504, or timeouts on an NLB)';
-          message = `The security groups (${[...new Set(failure.targets.flatMap((t) => t.securityGroupIds))].join(', ')}) of targets ${listTargets(failure.targets)} in ${where} do not admit ${failure.kind === 'health-check' ? 'the health check on ' : ''}${port} from ${failure.peerText}${qualifier}, ${effect}; run aws ec2 authorize-security-group-ingress --group-id ${failure.targets[0]?.securityGroupIds[0] ?? '<target security group>'} --protocol ${failure.protocol} --port ${failure.port} ${failure.fixPeer}.`;
+          message = `The security groups (${[...new Set(failure.targets.flatMap((t) => t.securityGroupIds))].join(', ')}) of targets ${listTargets(failure.targets)} ${holder} do not admit ${failure.kind === 'health-check' ? 'the health check on ' : ''}${port} from ${failure.peerText}${qualifier}, ${effect}; run ${authorizeCommand('ingress', failure.targets[0]?.securityGroupIds[0] ?? '<target security group>', failure.protocol, failure.port, failure.fixPeer)}.`;
         }
         findings.push({
           resource: resourceOf(failure.group),

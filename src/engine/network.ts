@@ -423,3 +423,24 @@ export function clientsOf(
     source: `the CIDRs of ${vpc.id} (internal load balancer; set clientCidrs in the config file to name its real clients)`,
   };
 }
+
+/**
+ * The AWS CLI command that adds one security group rule. Ingress from an IPv4 CIDR or a
+ * group uses the short options; IPv6 and every egress rule use --ip-permissions (the only
+ * form that takes IPv6 ranges, and the form authorize-security-group-egress documents).
+ */
+export function authorizeCommand(
+  direction: 'ingress' | 'egress',
+  groupId: string,
+  protocol: TransportProtocol,
+  port: number,
+  peer: { cidr: string } | { groupId: string },
+): string {
+  const command = `aws ec2 authorize-security-group-${direction} --group-id ${groupId}`;
+  const isIpv6 = 'cidr' in peer && peer.cidr.includes(':');
+  if (direction === 'ingress' && !isIpv6) {
+    return `${command} --protocol ${protocol} --port ${port} ${'cidr' in peer ? `--cidr ${peer.cidr}` : `--source-group ${peer.groupId}`}`;
+  }
+  const range = 'cidr' in peer ? (isIpv6 ? `Ipv6Ranges=[{CidrIpv6=${peer.cidr}}]` : `IpRanges=[{CidrIp=${peer.cidr}}]`) : `UserIdGroupPairs=[{GroupId=${peer.groupId}}]`;
+  return `${command} --ip-permissions IpProtocol=${protocol},FromPort=${port},ToPort=${port},${range}`;
+}

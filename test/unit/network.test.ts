@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InventoryIndex } from '../../src/inventory/indexes.js';
-import { cidrRange, coverageOf, evaluateNetworkAcl, evaluateSecurityGroups, formatRange, uncoveredRanges } from '../../src/engine/network.js';
+import { authorizeCommand, cidrRange, coverageOf, evaluateNetworkAcl, evaluateSecurityGroups, formatRange, uncoveredRanges } from '../../src/engine/network.js';
 import { aclEntry, networkAcl, scopeOf, securityGroup, sgRule, tcp } from '../support/fixtures.js';
 
 describe('address ranges', () => {
@@ -91,5 +91,14 @@ describe('evaluateNetworkAcl', () => {
   it('matches an IPv6 peer only against IPv6 entries: with none, it is denied', () => {
     const result = evaluateNetworkAcl(acl, { direction: 'outbound', protocol: 'tcp', ports: { from: 1024, to: 65535 }, peerCidr: '::/0' });
     expect(result).toMatchObject({ verdict: 'denied', denied: ['::/0 ports 1024-65535'] });
+  });
+});
+
+describe('authorizeCommand', () => {
+  it('uses the short options for IPv4 and group ingress, --ip-permissions for IPv6 and egress', () => {
+    expect(authorizeCommand('ingress', 'sg-1', 'tcp', 443, { cidr: '0.0.0.0/0' })).toBe('aws ec2 authorize-security-group-ingress --group-id sg-1 --protocol tcp --port 443 --cidr 0.0.0.0/0');
+    expect(authorizeCommand('ingress', 'sg-1', 'udp', 53, { groupId: 'sg-2' })).toBe('aws ec2 authorize-security-group-ingress --group-id sg-1 --protocol udp --port 53 --source-group sg-2');
+    expect(authorizeCommand('ingress', 'sg-1', 'tcp', 443, { cidr: '::/0' })).toBe('aws ec2 authorize-security-group-ingress --group-id sg-1 --ip-permissions IpProtocol=tcp,FromPort=443,ToPort=443,Ipv6Ranges=[{CidrIpv6=::/0}]');
+    expect(authorizeCommand('egress', 'sg-1', 'tcp', 8080, { cidr: '10.0.11.10/32' })).toBe('aws ec2 authorize-security-group-egress --group-id sg-1 --ip-permissions IpProtocol=tcp,FromPort=8080,ToPort=8080,IpRanges=[{CidrIp=10.0.11.10/32}]');
   });
 });

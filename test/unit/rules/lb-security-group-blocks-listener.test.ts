@@ -88,7 +88,7 @@ ruleTester(rule).run({
         {
           resourceArn: w0.alb.arn,
           severity: 'warning',
-          messageIncludes: ['admit TCP 443 from only part of its clients', '0.0.0.0-9.255.255.255, 11.0.0.0-255.255.255.255 cannot connect'],
+          messageIncludes: ['admit TCP 443 from only part of its clients', '0.0.0.0-9.255.255.255, 11.0.0.0-255.255.255.255 cannot connect', 'run aws ec2 authorize-security-group-ingress --group-id sg-lb --protocol tcp --port 443 --cidr 0.0.0.0/0.'],
           evidence: { rulesConsidered: [{ groupId: 'sg-lb', protocol: 'tcp', ports: '443', source: '10.0.0.0/8' }] },
         },
       ],

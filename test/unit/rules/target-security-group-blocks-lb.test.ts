@@ -89,7 +89,7 @@ ruleTester(rule).run({
         {
           resourceArn: w0.albGroup.arn,
           discriminator: `${w0.alb.arn}|lb-egress|tcp/8080|sg-lb`,
-          messageIncludes: ["ALB web's security groups (sg-lb) do not allow outbound TCP 8080 to targets i-web1, i-web2 of target group web", 'authorize-security-group-egress --group-id sg-lb --protocol tcp --port 8080 --source-group sg-app'],
+          messageIncludes: ["ALB web's security groups (sg-lb) do not allow outbound TCP 8080 to targets i-web1, i-web2 of target group web", 'aws ec2 authorize-security-group-egress --group-id sg-lb --ip-permissions IpProtocol=tcp,FromPort=8080,ToPort=8080,UserIdGroupPairs=[{GroupId=sg-app}]'],
           evidence: { check: 'lb-egress', rulesConsidered: [] },
         },
       ],
@@ -121,7 +121,7 @@ ruleTester(rule).run({
     {
       name: "a Classic LB's instances do not admit its instance port",
       scope: only('classic', [tcp(80, 'sg-lb')]),
-      expect: [{ resourceArn: w0.classic.arn, resourceType: 'classic', discriminator: 'traffic|tcp/8080|sg-app', messageIncludes: 'in Classic LB legacy do not admit TCP 8080 from Classic LB legacy' }],
+      expect: [{ resourceArn: w0.classic.arn, resourceType: 'classic', discriminator: 'traffic|tcp/8080|sg-app', messageIncludes: 'The security groups (sg-app) of targets i-web1, i-web2 registered with Classic LB legacy do not admit TCP 8080 from Classic LB legacy' }],
     },
   ],
 });
