@@ -59,7 +59,7 @@ export default defineRule({
       { title: 'Subnets for your Application Load Balancer', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#subnets-load-balancer' },
       { title: 'Configure route tables (main and custom route tables)', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html' },
       { title: 'Enable internet access for a VPC using an internet gateway', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html' },
-      { title: 'Route table concepts: blackhole routes', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/RouteTables.html' },
+      { title: 'EC2 API Route: a blackhole state means the target is not available (e.g. the gateway is not attached to the VPC)', url: 'https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Route.html' },
     ],
   },
   check({ scope, index }) {

@@ -53,9 +53,9 @@ export default defineRule({
     },
     references: [
       { title: 'Control subnet traffic with network access control lists', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html' },
-      { title: 'Network ACL rules: ephemeral ports', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html' },
-      { title: 'Network ACLs for your Application Load Balancer', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-update-security-groups.html#load-balancer-network-acls' },
-      { title: 'Network ACLs for your Classic Load Balancer in a VPC', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-security-groups.html#elb-vpc-nacl' },
+      { title: 'Configure network ACLs for your Classic Load Balancer (recommended rules, ephemeral ports 1024-65535)', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-vpc-network-acls.html' },
+      { title: 'Network ACLs for Network Load Balancer targets', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html#network-acls' },
+      { title: 'Troubleshoot your Network Load Balancer: a network ACL does not allow traffic', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-troubleshooting.html' },
     ],
   },
   check({ scope, index, settings }) {

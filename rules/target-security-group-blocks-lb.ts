@@ -56,7 +56,8 @@ export default defineRule({
       { title: 'Security groups for your Application Load Balancer (recommended rules)', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-update-security-groups.html' },
       { title: 'Target security groups for your Network Load Balancer', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html#target-security-groups' },
       { title: 'Client IP preservation for Network Load Balancers', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation' },
-      { title: 'Security groups for instances behind a Classic Load Balancer in a VPC', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-security-groups.html' },
+      { title: 'Update the security groups for your Network Load Balancer (referencing its group works with client IP preservation)', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html' },
+      { title: 'Configure security groups for your Classic Load Balancer', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-security-groups.html' },
     ],
   },
   check({ scope, index, settings }) {
