@@ -15,6 +15,7 @@ import { atOrAbove } from '../../engine/severity.js';
 import type { Severity } from '../../engine/types.js';
 import { buildReport, renderReport, type AuditReport } from '../../report/index.js';
 import type { ReportFormat } from '../../report/index.js';
+import { countsPhrase } from '../../report/evidence.js';
 import { LbcheckError } from '../errors.js';
 import type { GlobalOptions, ProbeFlags, ScopeOptions } from '../main.js';
 import { emit } from '../output.js';
@@ -74,7 +75,9 @@ export async function run(options: AuditOptions, _command?: Command): Promise<nu
   const started = performance.now();
   const progress = stderrProgress({ quiet: options.quiet, debug: options.debug });
   if (options.measureKeepalive && !options.probe) throw new LbcheckError('--measure-keepalive needs --probe');
-  const format: ReportFormat = options.format ?? (process.stdout.isTTY ? 'text' : 'json');
+  const toTerminal = options.output === undefined || options.output === '-';
+  // Text for a person at a terminal; JSON for a pipe or a file.
+  const format: ReportFormat = options.format ?? (toTerminal && process.stdout.isTTY ? 'text' : 'json');
   const rules = allRules();
 
   // Bad config or baseline fails before any AWS call.
@@ -102,7 +105,6 @@ export async function run(options: AuditOptions, _command?: Command): Promise<nu
   for (const expired of report.ignores.expired) {
     progress.warn(`${expired.ignore}: ignore of ${expired.rule} on ${expired.resource} expired on ${expired.expires}; it no longer suppresses anything`);
   }
-  const toTerminal = options.output === undefined || options.output === '-';
   await emit(renderReport(format, report, { rules: rules.map((rule) => rule.meta), color: format === 'text' && toTerminal && colorEnabled(process.stdout) }), options.output);
 
   if (nothingChecked(inventory, result)) {
@@ -110,6 +112,6 @@ export async function run(options: AuditOptions, _command?: Command): Promise<nu
     process.stderr.write(`lbcheck: error: nothing could be checked${first ? `: ${first.what}: ${first.why}` : ''}\n`);
     return 2;
   }
-  progress.step(`${report.summary.errors} errors, ${report.summary.warnings} warnings, ${report.summary.infos} info in ${Math.round(performance.now() - started)} ms`);
+  progress.step(`${countsPhrase(report.summary)} in ${Math.round(performance.now() - started)} ms`);
   return exitCode(report, options.failOn);
 }
