@@ -9,13 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeReport } from '../../src/probe/types.js';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.js';
 import { motoEndpoint, motoEnv } from '../support/moto.js';
-import { closeAll, sharedFreePort, startHangingListeners, startHttpServer, type Closable } from '../support/net-servers.js';
+import { closeAll, sharedFreePort, startHangingListeners, startHttpServer, startKeepAliveServer, type Closable } from '../support/net-servers.js';
 import { scenario, type LoadBalancerRef } from '../support/scenario.js';
 import { runCli } from './cli-support.js';
 
 const REGION = 'ca-central-1';
 const NODE_A = '127.0.5.1';
 const NODE_B = '127.0.5.2';
+const TARGET = '127.0.5.3'; // an IP target whose keep-alive (1 s) is shorter than the ALB's idle timeout (2 s)
 
 interface JsonReport {
   findings: { ruleId: string; severity: string; resource: { arn: string; name: string }; message: string; evidence: Record<string, unknown> }[];
@@ -29,10 +30,11 @@ let lb: LoadBalancerRef;
 let subnetA: string;
 let subnetB: string;
 let eniB: string;
+let targetGroup: string;
 const servers: Closable[] = [];
 
 beforeAll(async () => {
-  port = await sharedFreePort([NODE_A, NODE_B]);
+  port = await sharedFreePort([NODE_A, NODE_B, TARGET]);
   const s = await scenario(REGION);
   const vpc = await s.vpc({ cidr: '10.20.0.0/16' });
   const igw = await s.internetGateway(vpc);
@@ -41,13 +43,16 @@ beforeAll(async () => {
   // Only subnet A is public: subnet B falls back to the main table, which has no IGW route.
   await s.routeTable(vpc, { routes: [{ cidr: '0.0.0.0/0', gatewayId: igw }], subnets: [subnetA] });
   const sg = await s.securityGroup(vpc, { ingress: [{ port, cidr: '0.0.0.0/0' }] });
-  lb = await s.alb({ subnets: [subnetA, subnetB], securityGroups: [sg] });
-  await s.listener(lb, { port, protocol: 'HTTP' });
+  lb = await s.alb({ subnets: [subnetA, subnetB], securityGroups: [sg], attributes: { 'idle_timeout.timeout_seconds': '2' } });
+  targetGroup = await s.targetGroup(vpc, { targetType: 'ip', protocol: 'HTTP', port });
+  await s.register(targetGroup, [TARGET]);
+  await s.listener(lb, { port, protocol: 'HTTP', targetGroup });
   await s.lbNetworkInterface(lb, subnetA, { publicIp: NODE_A, securityGroups: [sg] });
   eniB = (await s.lbNetworkInterface(lb, subnetB, { publicIp: NODE_B, securityGroups: [sg] })).networkInterfaceId;
 
   servers.push(await startHttpServer(NODE_A, port));
   servers.push(await startHangingListeners([NODE_B], port));
+  servers.push(await startKeepAliveServer(TARGET, port, 1000));
   dns = await startDnsServer({ a: { [lb.dnsName]: [NODE_A, NODE_B] } });
 });
 
@@ -80,5 +85,19 @@ describe('lbcheck audit --probe', () => {
       [NODE_B, `${REGION}b`, subnetB, ['timeout', 'timeout']],
     ]);
     expect(result.code).toBe(1);
+  });
+
+  it('with --measure-keepalive, measures the target keep-alive and compares it with the idle timeout', async () => {
+    const result = await runCli(
+      ['audit', '--region', REGION, '--endpoint-url', motoEndpoint(), '--probe', '--measure-keepalive', '--dns-server', dns.address, '--timeout', '1000', '--attempts', '1', '--format', 'json'],
+      { env: motoEnv() },
+    );
+    expect(result.stderr).not.toContain('lbcheck: error');
+    const report = JSON.parse(result.stdout) as JsonReport;
+    const finding = report.findings.find((f) => f.ruleId === 'idle-timeout-exceeds-target-keepalive');
+    expect(finding?.resource.arn).toBe(lb.arn);
+    expect(finding?.evidence).toMatchObject({ idleTimeoutSeconds: 2, keepAliveSource: 'measured' });
+    expect(finding?.message).toContain(`from measured: ${TARGET}:${port} closed an idle keep-alive connection after 1`);
+    expect(finding?.message).toContain('(it announced Keep-Alive: timeout=1)');
   });
 });
