@@ -95,13 +95,11 @@ function emptyNetwork(): NetworkCollected {
 async function collectScope(run: ScopeRun, profile: string | undefined, endpoint: string): Promise<ScopeOutcome> {
   const identity = await run.call('sts:GetCallerIdentity', 'the account id', () => run.clients.sts.send(new GetCallerIdentityCommand({})));
   if (identity?.Account) run.account = identity.Account;
-  else if (run.failures.some((f) => f.kind === 'network')) {
-    // Every other call would fail the same way after its retries: say so once, quickly.
-    const reason = run.failures[0]?.reason ?? 'no answer';
-    return {
-      notChecked: [{ what: `region ${run.region}`, why: `cannot reach AWS at ${endpoint}: ${reason}`, region: run.region }],
-      failures: run.failures,
-    };
+  // Unreachable, or credentials refused: every other call would fail the same way (after its retries). Say so once, quickly.
+  const fatal = run.failures.find((f) => f.kind === 'network' || f.kind === 'rejected');
+  if (fatal) {
+    const why = fatal.kind === 'network' ? `cannot reach AWS at ${endpoint}: ${fatal.reason}` : `AWS rejected the credentials: ${fatal.reason}`;
+    return { notChecked: [{ what: `region ${run.region}`, why, region: run.region }], failures: run.failures };
   }
 
   const [elbv2Listing, classicListing] = await Promise.all([listElbv2(run), listClassic(run)]);
@@ -180,6 +178,8 @@ function summary(scope: Scope): string {
 function nothingCollectedError(failures: CallFailure[], notChecked: NotChecked[], endpoint: string): LbcheckError {
   const network = failures.find((f) => f.kind === 'network');
   if (network) return new LbcheckError(`cannot reach AWS at ${endpoint}: ${network.reason}`);
+  const rejected = failures.find((f) => f.kind === 'rejected');
+  if (rejected) return new LbcheckError(`AWS rejected the credentials: ${rejected.reason}`);
   const credentials = failures.find((f) => f.kind === 'credentials');
   if (credentials) {
     return new LbcheckError(
@@ -257,7 +257,7 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
   );
 
   // When nothing at all was collected, the one error line says it all; otherwise each empty region is worth a warning.
-  if (scopes.length === 0) throw nothingCollectedError(failures, notChecked, options.endpointUrl ?? 'its regional endpoints');
+  if (scopes.length === 0) throw nothingCollectedError(failures, notChecked, endpoint);
   for (const line of emptyRegions) progress.warn(line);
   scopes.sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || (a.profile ?? '').localeCompare(b.profile ?? ''));
   return {

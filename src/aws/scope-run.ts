@@ -8,7 +8,19 @@ import type { NotChecked } from '../inventory/model.js';
 import type { AwsClients } from './clients.js';
 import type { Limiter } from './limiter.js';
 
-export type FailureKind = 'network' | 'credentials' | 'service';
+/** network: no HTTP answer; credentials: none found; rejected: AWS refused the credentials themselves; service: any other AWS error. */
+export type FailureKind = 'network' | 'credentials' | 'rejected' | 'service';
+
+/** Error codes with which AWS refuses the credentials of every call, not one permission. */
+const REJECTED_CREDENTIAL_CODES = new Set([
+  'InvalidClientTokenId',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'SignatureDoesNotMatch',
+  'UnrecognizedClientException',
+  'AuthFailure',
+  'InvalidAccessKeyId',
+]);
 
 export interface CallFailure {
   operation: string;
@@ -24,7 +36,9 @@ export function classifyError(error: unknown): { kind: FailureKind; reason: stri
   if (error.name === 'CredentialsProviderError') return { kind: 'credentials', reason: message };
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   // Service errors carry AWS's error code as their name; errors that never got an HTTP answer are the network's.
-  if (status !== undefined) return { kind: 'service', reason: message ? `${error.name}: ${message}` : error.name };
+  if (status !== undefined) {
+    return { kind: REJECTED_CREDENTIAL_CODES.has(error.name) ? 'rejected' : 'service', reason: message ? `${error.name}: ${message}` : error.name };
+  }
   const code = (error as { code?: string }).code ?? error.name;
   return { kind: 'network', reason: message.includes(code) ? message : `${code}: ${message}` };
 }

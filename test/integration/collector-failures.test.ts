@@ -9,7 +9,7 @@ import { ElasticLoadBalancingV2ServiceException, DescribeTargetHealthCommand } f
 import { GetCallerIdentityCommand, STSServiceException } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AwsClients } from '../../src/aws/clients.js';
+import { ApiCallCounter, type AwsClients } from '../../src/aws/clients.js';
 import { collectInventory, type CollectOptions } from '../../src/aws/collect.js';
 import { LbcheckError } from '../../src/cli/errors.js';
 import { FAKE_CREDENTIALS, motoEndpoint } from '../support/moto.js';
@@ -193,6 +193,19 @@ describe('nothing reachable', () => {
     await new Promise((resolve) => server.close(resolve));
     const run = collectInventory(options({ endpointUrl: `http://127.0.0.1:${port}`, regions: [region, 'eu-west-1'] }));
     await expect(run).rejects.toThrow(new RegExp(`^cannot reach AWS at http://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`));
+  });
+
+  it('credentials AWS refuses fail with one line, without trying every other call', async () => {
+    const invalid = new STSServiceException({
+      name: 'InvalidClientTokenId',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 403 },
+      message: 'The security token included in the request is invalid.',
+    });
+    const counter = new ApiCallCounter();
+    const run = collectInventory(options({ counter, onClients: (clients) => failOnly(clients.sts, GetCallerIdentityCommand, invalid) }));
+    await expect(run).rejects.toThrow('AWS rejected the credentials: InvalidClientTokenId: The security token included in the request is invalid.');
+    expect(counter.byAction).toEqual({});
   });
 
   it('missing credentials fail with one line saying how to provide them', async () => {
