@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { matchesGlob } from '../src/engine/glob.js';
 import { formatSeconds, parseKeepAlive, SERVER_KEEPALIVE_DEFAULTS, serverDefault } from '../src/engine/keepalive.js';
 import { describeLoadBalancer, loadBalancerResource, targetEndpointsOf, targetEndpointsOfGroup } from '../src/engine/targets.js';
 import { defineRule, type KeepAliveDeclaration, type RuleFinding, type RuleSettings } from '../src/engine/types.js';
@@ -34,7 +34,7 @@ function fromTag(tags: Record<string, string>, on: string, found: Found): KeepAl
 }
 
 function fromConfig(settings: RuleSettings, kind: 'target-group' | 'load-balancer', name: string, arn: string): KeepAliveDeclaration | undefined {
-  const entry = settings.keepalive.find((e) => settingAppliesTo(e, kind) && (picomatch.isMatch(name, e.match) || picomatch.isMatch(arn, e.match)));
+  const entry = settings.keepalive.find((e) => settingAppliesTo(e, kind) && matchesGlob(e.match, name, arn));
   if (!entry) return undefined;
   return { seconds: entry.seconds, source: 'config', detail: `${entry.detail} (${entry.match})`, server: entry.server };
 }

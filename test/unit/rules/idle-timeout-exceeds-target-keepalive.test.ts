@@ -103,6 +103,12 @@ ruleTester(rule).run({
       expect: [{ resourceArn: w0.alb.arn, messageIncludes: 'keep-alive of target group api (10 s, from .lbcheck.yml keepalive[1] (web))' }],
     },
     {
+      name: 'a config glob on the target group ARN (the config file\'s one glob: * crosses / and :)',
+      scope: healthyWorld().scope,
+      settings: { keepalive: [{ match: 'arn:aws:elasticloadbalancing:*:targetgroup/we*', appliesTo: 'target-group', seconds: 4, detail: '.lbcheck.yml keepalive[2]' }] },
+      expect: [{ resourceArn: w0.alb.arn, messageIncludes: '(4 s, from .lbcheck.yml keepalive[2] (arn:aws:elasticloadbalancing:*:targetgroup/we*))' }],
+    },
+    {
       name: 'a measured keep-alive wins over a tag',
       scope: world((w) => {
         w.albGroup.tags[TAG] = '120s';
