@@ -237,10 +237,13 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
         regions.map(async (region) => {
           const clients = clientsFor(region);
           const run = new ScopeRun(clients, region, 'unknown', limiter, options.pageSize);
+          const scopeStarted = performance.now();
           try {
             const outcome = await collectScope(run, profile, endpoint);
             notChecked.push(...outcome.notChecked);
             failures.push(...outcome.failures);
+            progress.debug(`${region}${profile ? ` (profile ${profile})` : ''}: collected in ${Math.round(performance.now() - scopeStarted)} ms`);
+            for (const gap of outcome.notChecked) progress.debug(`${region}: not checked: ${gap.what}: ${gap.why}`);
             if (outcome.scope) {
               scopes.push(outcome.scope);
               const skipped = outcome.notChecked.length ? `; ${outcome.notChecked.length} not checked` : '';

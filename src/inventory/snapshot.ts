@@ -19,12 +19,17 @@ import { inventorySchema } from './snapshot-schema.js';
  * written: nothing else that might sit on an object (a credential, an SDK response) leaks in.
  */
 export async function writeSnapshot(inventory: Inventory, path: string): Promise<void> {
+  await writeFileAtomic(path, snapshotJson(inventory));
+}
+
+/** The snapshot text of an inventory (what writeSnapshot writes), e.g. for stdout. */
+export function snapshotJson(inventory: Inventory): string {
   const checked = inventorySchema.safeParse(inventory, { reportInput: true });
   if (!checked.success) {
     // The collector built something the model does not allow: a bug, reported as one line.
     throw new Error(`refusing to write an invalid snapshot: ${issueLine(checked.error.issues[0])}`);
   }
-  await writeFileAtomic(path, `${JSON.stringify(checked.data, null, 2)}\n`);
+  return `${JSON.stringify(checked.data, null, 2)}\n`;
 }
 
 export async function readSnapshot(path: string): Promise<Inventory> {

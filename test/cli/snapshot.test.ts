@@ -68,6 +68,14 @@ describe('lbcheck snapshot', () => {
     expect(text).not.toContain(FAKE_CREDENTIALS.accessKeyId);
   });
 
+  it('writes the snapshot to stdout with --output -', async () => {
+    const result = await lbcheck(['snapshot', '--endpoint-url', motoEndpoint(), '--region', region, '--output', '-', '--quiet']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const inventory = JSON.parse(result.stdout) as { schemaVersion: number; scopes: { loadBalancers: { arn: string }[] }[] };
+    expect(inventory.schemaVersion).toBe(1);
+    expect(inventory.scopes[0]?.loadBalancers.map((lb) => lb.arn).sort()).toEqual([alb.arn, classic.arn].sort());
+  });
+
   it('honours AWS_ENDPOINT_URL and AWS_REGION when no flags name them', async () => {
     const result = await lbcheck(['snapshot', '--output', 'env.json', '--quiet'], { ...motoEnv(), AWS_ENDPOINT_URL: motoEndpoint(), AWS_REGION: region });
     expect(result).toMatchObject({ code: 0, stderr: '' });

@@ -4,8 +4,9 @@
  * nothing could be collected (a one-line LbcheckError from the collector).
  */
 import { collectInventory } from '../../aws/collect.js';
-import { writeSnapshot } from '../../inventory/snapshot.js';
+import { snapshotJson } from '../../inventory/snapshot.js';
 import type { GlobalOptions, ScopeOptions } from '../main.js';
+import { emit } from '../output.js';
 import { stderrProgress } from '../progress.js';
 import { collectOptionsFrom } from '../scope.js';
 
@@ -17,12 +18,13 @@ export async function run(options: SnapshotOptions): Promise<number> {
   const progress = stderrProgress({ quiet: options.quiet, debug: options.debug });
   const collect = collectOptionsFrom(options, progress);
   const inventory = await collectInventory(collect);
-  await writeSnapshot(inventory, options.output);
+  // `--output -` writes the snapshot to stdout; any other path is written atomically.
+  await emit(snapshotJson(inventory), options.output);
   const loadBalancers = inventory.scopes.reduce((n, scope) => n + scope.loadBalancers.length, 0);
   const calls = Object.values(inventory.stats.apiCalls).reduce((n, c) => n + c, 0);
   const gaps = inventory.notChecked.length ? `; ${inventory.notChecked.length} not checked` : '';
   progress.step(
-    `wrote ${options.output}: ${loadBalancers} load balancers in ${inventory.scopes.length} scopes, ${calls} API calls in ${(inventory.stats.durationMs / 1000).toFixed(1)} s${gaps}`,
+    `wrote ${options.output === '-' ? 'the snapshot to stdout' : options.output}: ${loadBalancers} load balancers in ${inventory.scopes.length} scopes, ${calls} API calls in ${(inventory.stats.durationMs / 1000).toFixed(1)} s${gaps}`,
   );
   for (const gap of inventory.notChecked) progress.warn(`not checked: ${gap.what}: ${gap.why}`);
   return 0;
