@@ -1,4 +1,5 @@
-import { checkInternetRoute, type InternetRouteCheck } from '../src/engine/network.js';
+import { checkInternetRoute, checkTableInternetRoute, type InternetRouteCheck } from '../src/engine/network.js';
+import type { InventoryIndex } from '../src/inventory/indexes.js';
 import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { LoadBalancer } from '../src/inventory/model.js';
@@ -31,12 +32,31 @@ function problemText(check: InternetRouteCheck): string {
   }
 }
 
-function fixText(check: InternetRouteCheck, subnetId: string): string {
-  const igw = check.attachedGatewayIds[0] ?? 'igw-<attached to the VPC>';
-  const flag = check.family === 4 ? '--destination-cidr-block 0.0.0.0/0' : '--destination-ipv6-cidr-block ::/0';
-  if (!check.effective) return `associate ${subnetId} with a route table that sends ${check.destination} to ${igw}`;
-  const verb = check.route ? 'replace-route' : 'create-route';
-  return `run aws ec2 ${verb} --route-table-id ${check.effective.routeTable.id} ${flag} --gateway-id ${igw}, or associate ${subnetId} with a public route table`;
+/**
+ * The fix: move the subnet onto a route table of its VPC that already reaches the internet
+ * (the usual cause is a subnet left on the main table or on a private table), else add the
+ * route. Changing the main table is named as such: every subnet without its own table uses it.
+ */
+function fixText(index: InventoryIndex, checks: readonly InternetRouteCheck[], subnetId: string, vpcId: string): string {
+  const first = checks[0];
+  if (!first) return '';
+  const publicTable = index.scope.routeTables.find(
+    (table) => table.vpcId === vpcId && table.id !== first.effective?.routeTable.id && checks.every((c) => checkTableInternetRoute(index, table, vpcId, c.family).ok),
+  );
+  if (publicTable) {
+    return first.effective?.via === 'explicit'
+      ? `move it to route table ${publicTable.id}, which reaches the internet: aws ec2 replace-route-table-association --association-id <the association of ${subnetId} with ${first.effective.routeTable.id}> --route-table-id ${publicTable.id}`
+      : `associate it with route table ${publicTable.id}, which reaches the internet: aws ec2 associate-route-table --route-table-id ${publicTable.id} --subnet-id ${subnetId}`;
+  }
+  const igw = first.attachedGatewayIds[0] ?? 'igw-<attached to the VPC>';
+  if (!first.effective) return `associate ${subnetId} with a route table that sends ${first.destination} to ${igw}`;
+  const table = first.effective.routeTable.id;
+  const commands = checks.map((check) => {
+    const flag = check.family === 4 ? '--destination-cidr-block 0.0.0.0/0' : '--destination-ipv6-cidr-block ::/0';
+    return `aws ec2 ${check.route ? 'replace-route' : 'create-route'} --route-table-id ${table} ${flag} --gateway-id ${igw}`;
+  });
+  const caution = first.effective.via === 'main' ? ` (the VPC's main table: the change applies to every subnet without its own route table, so a separate public table for ${subnetId} may be safer)` : '';
+  return `run ${commands.join(' and ')}${caution}`;
 }
 
 export default defineRule({
@@ -100,7 +120,7 @@ export default defineRule({
         findings.push({
           resource,
           discriminator: subnet.id,
-          message: `Subnet ${subnet.id} (${subnet.availabilityZone}) of internet-facing ${describeLoadBalancer(lb)} ${failed.map(problemText).join(' and ')}, so clients that resolve the ${subnet.availabilityZone} address time out; ${fixText(first, subnet.id)}.`,
+          message: `Subnet ${subnet.id} (${subnet.availabilityZone}) of internet-facing ${describeLoadBalancer(lb)} ${failed.map(problemText).join(' and ')}, so clients that resolve the ${subnet.availabilityZone} address time out; ${fixText(index, failed, subnet.id, subnet.vpcId)}.`,
           evidence: {
             subnetId: subnet.id,
             availabilityZone: subnet.availabilityZone,

@@ -8,7 +8,7 @@
  */
 import { ANY_IPV4, ANY_IPV6, parseCidr } from '../inventory/cidr.js';
 import type { EffectiveRouteTable, InventoryIndex } from '../inventory/indexes.js';
-import type { NetworkAcl, NetworkAclEntry, Route, SecurityGroupRule } from '../inventory/model.js';
+import type { NetworkAcl, NetworkAclEntry, Route, RouteTable, SecurityGroupRule } from '../inventory/model.js';
 
 // ---------------------------------------------------------------- address ranges
 
@@ -115,15 +115,19 @@ export function internetGatewaysOfVpc(index: InventoryIndex, vpcId: string): str
  * internet gateway that is attached to the subnet's VPC, with the route active.
  */
 export function checkInternetRoute(index: InventoryIndex, subnetId: string, vpcId: string, family: 4 | 6): InternetRouteCheck {
-  const destination = family === 4 ? ANY_IPV4 : ANY_IPV6;
-  const attachedGatewayIds = internetGatewaysOfVpc(index, vpcId);
   const effective = index.effectiveRouteTable(subnetId);
-  const base = { family, destination, attachedGatewayIds };
-  if (!effective) return { ...base, ok: false, problem: 'no-route-table' };
-  const route = effective.routeTable.routes.find((r) =>
-    family === 4 ? r.destinationCidrBlock === ANY_IPV4 : r.destinationIpv6CidrBlock === ANY_IPV6,
-  );
-  const found = { ...base, effective, route };
+  if (!effective) {
+    return { family, destination: family === 4 ? ANY_IPV4 : ANY_IPV6, attachedGatewayIds: internetGatewaysOfVpc(index, vpcId), ok: false, problem: 'no-route-table' };
+  }
+  return { ...checkTableInternetRoute(index, effective.routeTable, vpcId, family), effective };
+}
+
+/** The same check on one route table, whoever uses it. */
+export function checkTableInternetRoute(index: InventoryIndex, table: RouteTable, vpcId: string, family: 4 | 6): Omit<InternetRouteCheck, 'effective'> {
+  const destination = family === 4 ? ANY_IPV4 : ANY_IPV6;
+  const base = { family, destination, attachedGatewayIds: internetGatewaysOfVpc(index, vpcId) };
+  const route = table.routes.find((r) => (family === 4 ? r.destinationCidrBlock === ANY_IPV4 : r.destinationIpv6CidrBlock === ANY_IPV6));
+  const found = { ...base, route };
   if (!route) return { ...found, ok: false, problem: 'no-default-route' };
   if (route.target.kind !== 'internet-gateway') return { ...found, ok: false, problem: 'not-an-internet-gateway' };
   if (route.state === 'blackhole') return { ...found, ok: false, problem: 'blackhole' };

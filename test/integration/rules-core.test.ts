@@ -59,6 +59,7 @@ interface Setup {
   natTable?: string;
   nat?: string;
   mainTable?: string;
+  publicTable?: string;
   acl?: string;
 }
 
@@ -83,7 +84,7 @@ async function build(region: string, breakage: Breakage = {}): Promise<Setup> {
     setup.nat = await s.natGateway(a);
     setup.natTable = await s.routeTable(vpc, { routes: [{ cidr: '0.0.0.0/0', natGatewayId: setup.nat }], subnets: [b] });
   } else {
-    await s.routeTable(vpc, { routes: [{ cidr: '0.0.0.0/0', gatewayId: igw }], subnets: breakage.subnetBOnMainTable ? [a] : [a, b] });
+    setup.publicTable = await s.routeTable(vpc, { routes: [{ cidr: '0.0.0.0/0', gatewayId: igw }], subnets: breakage.subnetBOnMainTable ? [a] : [a, b] });
   }
   setup.mainTable = await s.mainRouteTable(vpc);
   const lbSg = await s.securityGroup(vpc, { name: `lb-${region}`, ingress: breakage.lbIngress ?? [{ port: 80, cidr: '0.0.0.0/0' }] });
@@ -212,7 +213,7 @@ describe('a public subnet left on the main route table', () => {
     const [finding, ...rest] = only(audits.mainTable.findings, 'internet-facing-subnet-without-igw-route', setup.alb.arn);
     expect(rest).toEqual([]);
     expect(finding?.message).toContain(`Subnet ${setup.subnets.b} (${setup.region}b) of internet-facing ALB web-${setup.region} has no 0.0.0.0/0 route (the main route table ${setup.mainTable})`);
-    expect(finding?.message).toContain(`aws ec2 create-route --route-table-id ${setup.mainTable} --destination-cidr-block 0.0.0.0/0 --gateway-id igw-`);
+    expect(finding?.message).toContain(`associate it with route table ${setup.publicTable}, which reaches the internet: aws ec2 associate-route-table --route-table-id ${setup.publicTable} --subnet-id ${setup.subnets.b}.`);
     expect(finding?.evidence).toMatchObject({ subnetId: setup.subnets.b, routeTableId: setup.mainTable, routeTableVia: 'main', problems: [{ destination: '0.0.0.0/0', problem: 'no-default-route' }] });
     expect(audits.mainTable.findings.map((f) => `${f.ruleId} ${f.resource.name}`).sort()).toEqual(
       [setup.alb, setup.classic, setup.nlb].map((lb) => `internet-facing-subnet-without-igw-route ${lb.name}`).sort(),

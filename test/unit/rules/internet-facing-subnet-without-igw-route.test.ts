@@ -73,7 +73,11 @@ ruleTester(rule).run({
           resourceArn: albArn,
           resourceType: 'application',
           discriminator: 'subnet-b',
-          messageIncludes: ['Subnet subnet-b (us-east-1b) of internet-facing ALB web', 'has no 0.0.0.0/0 route (the main route table rtb-main)', 'create-route --route-table-id rtb-main', '--gateway-id igw-1'],
+          messageIncludes: [
+            'Subnet subnet-b (us-east-1b) of internet-facing ALB web',
+            'has no 0.0.0.0/0 route (the main route table rtb-main)',
+            'associate it with route table rtb-public, which reaches the internet: aws ec2 associate-route-table --route-table-id rtb-public --subnet-id subnet-b.',
+          ],
           evidence: { routeTableId: 'rtb-main', routeTableVia: 'main', problems: [{ destination: '0.0.0.0/0', problem: 'no-default-route' }], internetGatewaysAttachedToVpc: ['igw-1'] },
         },
       ],
@@ -89,7 +93,10 @@ ruleTester(rule).run({
         {
           resourceArn: albArn,
           discriminator: 'subnet-b',
-          messageIncludes: ['sends 0.0.0.0/0 to nat-gateway nat-1, not to an internet gateway (route table rtb-nat)', 'replace-route --route-table-id rtb-nat'],
+          messageIncludes: [
+            'sends 0.0.0.0/0 to nat-gateway nat-1, not to an internet gateway (route table rtb-nat)',
+            'move it to route table rtb-public, which reaches the internet: aws ec2 replace-route-table-association --association-id <the association of subnet-b with rtb-nat> --route-table-id rtb-public.',
+          ],
           evidence: { routeTableVia: 'explicit', routes: [{ destination: '10.0.0.0/16', target: 'local:local', state: 'active' }, { destination: '0.0.0.0/0', target: 'nat-gateway:nat-1', state: 'active' }] },
         },
       ],
@@ -106,6 +113,41 @@ ruleTester(rule).run({
       expect: [
         { resourceArn: albArn, discriminator: 'subnet-a', messageIncludes: 'transit-gateway tgw-1, not to an internet gateway' },
         { resourceArn: albArn, discriminator: 'subnet-b', messageIncludes: 'network-interface eni-1, not to an internet gateway' },
+      ],
+    },
+    {
+      name: 'no table of the VPC reaches the internet: add the route, with a caution about the main table',
+      scope: albOnly((w) => {
+        w.publicRoutes.subnetIds = [];
+        w.publicRoutes.routes.pop();
+        w.alb.availabilityZones = [w.alb.availabilityZones[0]!];
+      }).scope,
+      expect: [
+        {
+          resourceArn: albArn,
+          discriminator: 'subnet-a',
+          messageIncludes: [
+            'run aws ec2 create-route --route-table-id rtb-main --destination-cidr-block 0.0.0.0/0 --gateway-id igw-1',
+            "(the VPC's main table: the change applies to every subnet without its own route table",
+          ],
+        },
+      ],
+    },
+    {
+      name: 'dualstack with neither default route: both commands',
+      scope: albOnly((w) => {
+        w.alb.ipAddressType = 'dualstack';
+        w.publicRoutes.routes.pop();
+        w.alb.availabilityZones = [w.alb.availabilityZones[0]!];
+      }).scope,
+      expect: [
+        {
+          resourceArn: albArn,
+          messageIncludes: [
+            'has no 0.0.0.0/0 route (route table rtb-public) and has no ::/0 route (route table rtb-public)',
+            'create-route --route-table-id rtb-public --destination-cidr-block 0.0.0.0/0 --gateway-id igw-1 and aws ec2 create-route --route-table-id rtb-public --destination-ipv6-cidr-block ::/0 --gateway-id igw-1',
+          ],
+        },
       ],
     },
     {
