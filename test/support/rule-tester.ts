@@ -46,40 +46,42 @@ function checkShape(rule: Rule, finding: RuleFinding): void {
   expect(rule.meta.appliesTo.length).toBeGreaterThan(0);
 }
 
+/** Runs one valid case: throws (an assertion error) unless the rule reports nothing. */
+export function checkValidCase(rule: Rule, test: ValidCase): void {
+  const findings = rule.check(contextOf(test.scope, test.settings));
+  expect(findings.map((f) => f.message), `valid case "${test.name}" reports nothing`).toEqual([]);
+}
+
+/** Runs one invalid case: throws unless the rule reports exactly the expected findings, in order. */
+export function checkInvalidCase(rule: Rule, test: InvalidCase): void {
+  if (test.expect.length === 0) throw new Error(`invalid case "${test.name}" expects no finding: make it a valid case`);
+  const findings = rule.check(contextOf(test.scope, test.settings));
+  const again = rule.check(contextOf(test.scope, test.settings));
+  expect(again, 'check is pure and deterministic').toEqual(findings);
+  expect(findings.map((f) => f.message), `invalid case "${test.name}": number of findings`).toHaveLength(test.expect.length);
+  test.expect.forEach((expected, i) => {
+    const finding = findings[i];
+    if (!finding) throw new Error(`finding ${i} missing`);
+    checkShape(rule, finding);
+    expect(finding.resource.arn).toBe(expected.resourceArn);
+    if (expected.resourceType) expect(finding.resource.type).toBe(expected.resourceType);
+    const parts = typeof expected.messageIncludes === 'string' ? [expected.messageIncludes] : expected.messageIncludes;
+    for (const part of parts) expect(finding.message).toContain(part);
+    if (expected.evidence) expect(finding.evidence).toMatchObject(expected.evidence);
+    if (expected.discriminator !== undefined) expect(finding.discriminator).toBe(expected.discriminator);
+    expect(finding.severity ?? rule.meta.defaultSeverity).toBe(expected.severity ?? rule.meta.defaultSeverity);
+  });
+}
+
 export function ruleTester(rule: Rule) {
   return {
     run(tests: RuleTests): void {
       describe(rule.meta.id, () => {
         describe('valid', () => {
-          for (const test of tests.valid) {
-            it(test.name, () => {
-              const findings = rule.check(contextOf(test.scope, test.settings));
-              expect(findings.map((f) => f.message)).toEqual([]);
-            });
-          }
+          for (const test of tests.valid) it(test.name, () => checkValidCase(rule, test));
         });
         describe('invalid', () => {
-          for (const test of tests.invalid) {
-            it(test.name, () => {
-              if (test.expect.length === 0) throw new Error(`invalid case "${test.name}" expects no finding: make it a valid case`);
-              const findings = rule.check(contextOf(test.scope, test.settings));
-              const again = rule.check(contextOf(test.scope, test.settings));
-              expect(again, 'check is pure and deterministic').toEqual(findings);
-              expect(findings.map((f) => f.message), 'number of findings').toHaveLength(test.expect.length);
-              test.expect.forEach((expected, i) => {
-                const finding = findings[i];
-                if (!finding) throw new Error(`finding ${i} missing`);
-                checkShape(rule, finding);
-                expect(finding.resource.arn).toBe(expected.resourceArn);
-                if (expected.resourceType) expect(finding.resource.type).toBe(expected.resourceType);
-                const parts = typeof expected.messageIncludes === 'string' ? [expected.messageIncludes] : expected.messageIncludes;
-                for (const part of parts) expect(finding.message).toContain(part);
-                if (expected.evidence) expect(finding.evidence).toMatchObject(expected.evidence);
-                if (expected.discriminator !== undefined) expect(finding.discriminator).toBe(expected.discriminator);
-                expect(finding.severity ?? rule.meta.defaultSeverity).toBe(expected.severity ?? rule.meta.defaultSeverity);
-              });
-            });
-          }
+          for (const test of tests.invalid) it(test.name, () => checkInvalidCase(rule, test));
         });
       });
     },

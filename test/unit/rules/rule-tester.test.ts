@@ -1,0 +1,43 @@
+/** The rule tester itself: it must refuse what ESLint's RuleTester refuses. */
+import { describe, expect, it } from 'vitest';
+import { defineRule } from '../../../src/engine/types.js';
+import { healthyWorld } from '../../support/fixtures.js';
+import { checkInvalidCase, checkValidCase } from '../../support/rule-tester.js';
+
+const meta = {
+  id: 'every-load-balancer',
+  title: 'Reports every load balancer',
+  defaultSeverity: 'warning' as const,
+  source: 'config' as const,
+  appliesTo: ['application', 'network', 'classic'] as const,
+  description: 'test rule',
+  rationale: 'test rule',
+  remediation: { text: 'none' },
+  references: [{ title: 'none', url: 'https://example.com' }],
+};
+const reportsEveryLb = defineRule({
+  meta,
+  check: ({ scope }) => scope.loadBalancers.map((lb) => ({ resource: { arn: lb.arn, type: lb.kind, name: lb.name, region: scope.region }, message: `${lb.name} exists.`, evidence: { name: lb.name } })),
+});
+const reportsNothing = defineRule({ meta, check: () => [] });
+const world = healthyWorld();
+
+describe('rule tester', () => {
+  it('refuses an invalid case that expects nothing', () => {
+    expect(() => checkInvalidCase(reportsEveryLb, { name: 'empty', scope: world.scope, expect: [] })).toThrow('invalid case "empty" expects no finding: make it a valid case');
+  });
+
+  it('fails an invalid case the rule reports nothing for', () => {
+    expect(() => checkInvalidCase(reportsNothing, { name: 'silent', scope: world.scope, expect: [{ resourceArn: world.alb.arn, messageIncludes: 'web' }] })).toThrow(
+      'invalid case "silent": number of findings',
+    );
+  });
+
+  it('fails a valid case the rule reports on, and a wrong ARN or message', () => {
+    expect(() => checkValidCase(reportsEveryLb, { name: 'noisy', scope: world.scope })).toThrow('valid case "noisy" reports nothing');
+    const three = [world.alb, world.nlb, world.classic].map((lb) => ({ resourceArn: lb.arn, messageIncludes: `${lb.name} exists.` }));
+    expect(() => checkInvalidCase(reportsEveryLb, { name: 'ok', scope: world.scope, expect: three })).not.toThrow();
+    expect(() => checkInvalidCase(reportsEveryLb, { name: 'arn', scope: world.scope, expect: [three[1]!, three[0]!, three[2]!] })).toThrow();
+    expect(() => checkInvalidCase(reportsEveryLb, { name: 'msg', scope: world.scope, expect: [{ ...three[0]!, messageIncludes: 'missing' }, three[1]!, three[2]!] })).toThrow();
+  });
+});
