@@ -110,7 +110,7 @@ export default defineRule({
         const healthPort = endpoint.healthCheckPort;
         const healthSameAsTraffic = healthPort === endpoint.trafficPort && !preserve && endpoint.trafficProtocols.includes('tcp');
         if (healthChecked && healthPort !== undefined && !healthSameAsTraffic) {
-          checks.push({ kind: 'health-check', protocol: 'tcp', port: healthPort, peer: fromLb, text: `${describeLoadBalancer(lb)}'s health checks (${lbText})` });
+          checks.push({ kind: 'health-check', protocol: 'tcp', port: healthPort, peer: fromLb, text: `${describeLoadBalancer(lb)} (${lbText})` });
         }
 
         if (endpoint.kind === 'instance') {

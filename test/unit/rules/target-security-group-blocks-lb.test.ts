@@ -77,7 +77,7 @@ ruleTester(rule).run({
           discriminator: `${w0.nlb.arn}|traffic|tcp/8080|sg-app`,
           messageIncludes: 'from the clients of NLB edge (anywhere (internet-facing); client IP preservation is on)',
         },
-        { resourceArn: w0.nlbGroup.arn, discriminator: `${w0.nlb.arn}|health-check|tcp/8080|sg-app`, messageIncludes: "the health check on TCP 8080 from NLB edge's health checks (its subnets 10.0.1.0/24, 10.0.2.0/24)" },
+        { resourceArn: w0.nlbGroup.arn, discriminator: `${w0.nlb.arn}|health-check|tcp/8080|sg-app`, messageIncludes: 'the health check on TCP 8080 from NLB edge (its subnets 10.0.1.0/24, 10.0.2.0/24), so health checks fail' },
       ],
     },
     {
