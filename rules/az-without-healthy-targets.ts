@@ -56,8 +56,8 @@ export default defineRule({
       iac: 'resource "aws_lb_target_group" "edge" {\n  load_balancing_cross_zone_enabled = "true"\n}',
     },
     references: [
-      { title: 'Cross-zone load balancing for target groups', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/disable-cross-zone.html' },
-      { title: 'Network Load Balancer cross-zone load balancing and DNS failover', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/network-load-balancers.html#cross-zone-load-balancing' },
+      { title: 'Cross-zone load balancing for Application Load Balancer target groups (always on at the ALB level)', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/disable-cross-zone.html' },
+      { title: 'Cross-zone load balancing for Network Load Balancer target groups', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-cross-zone.html' },
       { title: 'How Elastic Load Balancing works: cross-zone load balancing', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html#cross-zone-load-balancing' },
       { title: 'Configure cross-zone load balancing for your Classic Load Balancer', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/enable-disable-crosszone-lb.html' },
     ],
