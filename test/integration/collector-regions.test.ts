@@ -23,12 +23,12 @@ it('collects every region DescribeRegions lists as enabled, asking only for enab
       mock.send.callsFake((command: unknown) => realSend(command) as never);
       mock.on(DescribeRegionsCommand).callsFake((input: DescribeRegionsCommandInput) => {
         asked.push(input);
-        return { Regions: [{ RegionName: 'eu-north-1', OptInStatus: 'opt-in-not-required' }, { RegionName: 'ap-south-1', OptInStatus: 'opted-in' }] };
+        return { Regions: [{ RegionName: 'eu-central-2', OptInStatus: 'opt-in-not-required' }, { RegionName: 'af-south-1', OptInStatus: 'opted-in' }] };
       });
     },
   });
   expect(asked).toEqual([{ AllRegions: false, Filters: [{ Name: 'opt-in-status', Values: ['opt-in-not-required', 'opted-in'] }] }]);
-  expect(inventory.scopes.map((scope) => scope.region)).toEqual(['ap-south-1', 'eu-north-1']);
+  expect(inventory.scopes.map((scope) => scope.region)).toEqual(['af-south-1', 'eu-central-2']);
   expect(inventory.scopes.every((scope) => scope.account === '123456789012')).toBe(true);
   expect(inventory.notChecked).toEqual([]);
 });

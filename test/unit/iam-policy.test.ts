@@ -68,7 +68,7 @@ describe('iam-policy.json', () => {
 
   describe('against the calls a collection actually sends', () => {
     const counter = new ApiCallCounter();
-    const region = 'me-south-1';
+    const region = 'us-west-1';
 
     beforeAll(async () => {
       // Every code path that calls AWS: ALB with a rule, NLB with a TCP listener, Classic, a prefix list, instance targets.
