@@ -119,6 +119,22 @@ ruleTester(rule).run({
       expect: [{ resourceArn: w0.albGroup.arn, severity: 'info', messageIncludes: 'The security groups of IP targets 10.0.11.50 in target group web were not checked', evidence: { targets: [{ ip: '10.0.11.50', port: 8080, healthCheckPort: 8080 }] } }],
     },
     {
+      name: 'NLB IP targets over TCP do not preserve client IPs by default: only the info finding about their unseen groups',
+      scope: only('nlb', [tcp(8080, '10.0.1.0/24', '10.0.2.0/24')], (w) => {
+        w.nlbGroup.targetType = 'ip';
+        w.nlbGroup.attributes = { raw: {} };
+        w.nlbGroup.targets = [target('10.0.11.20', { port: 8080 }), target('10.0.12.20', { port: 8080 })];
+      }),
+      expect: [
+        {
+          resourceArn: w0.nlbGroup.arn,
+          severity: 'info',
+          messageIncludes: "make sure they admit NLB edge (its subnets 10.0.1.0/24, 10.0.2.0/24) on port 8080",
+          evidence: { targets: [{ ip: '10.0.11.20' }, { ip: '10.0.12.20' }] },
+        },
+      ],
+    },
+    {
       name: "a Classic LB's instances do not admit its instance port",
       scope: only('classic', [tcp(80, 'sg-lb')]),
       expect: [{ resourceArn: w0.classic.arn, resourceType: 'classic', discriminator: 'traffic|tcp/8080|sg-app', messageIncludes: 'The security groups (sg-app) of targets i-web1, i-web2 registered with Classic LB legacy do not admit TCP 8080 from Classic LB legacy' }],
