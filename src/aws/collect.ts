@@ -211,7 +211,7 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
         await credentials();
       } catch (error) {
         const { reason } = classifyError(error);
-        failures.push({ operation: 'credentials', kind: 'credentials', reason });
+        failures.push({ operation: 'credentials', kind: 'credentials', reason: profile ? `profile ${profile}: ${reason}` : reason });
         notChecked.push({ what: `everything for ${label}`, why: `no AWS credentials: ${reason}` });
         return;
       }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LbcheckError } from '../../src/cli/errors.js';
 import type { Inventory, LoadBalancer } from '../../src/inventory/model.js';
-import { firstSyntaxErrorOffset, readSnapshot, writeSnapshot } from '../../src/inventory/snapshot.js';
+import { firstSyntaxErrorOffset, jsonErrorWhere, readSnapshot, writeSnapshot } from '../../src/inventory/snapshot.js';
 
 const ACCOUNT = '210987654321';
 const REGION = 'eu-west-2';
@@ -211,6 +211,18 @@ describe('writeSnapshot / readSnapshot', () => {
   it('says when the file cannot be read', async () => {
     const path = join(dir, 'nope.json');
     await expect(readSnapshot(path)).rejects.toThrow(`${path}: cannot read snapshot: no such file`);
+  });
+});
+
+describe('jsonErrorWhere', () => {
+  it('reads the line and column Node 22+ put in the message, and computes them from Node 20 positions', () => {
+    const text = '{"a": 1\n  "b": 2}';
+    expect(jsonErrorWhere("Expected ',' or '}' after property value in JSON at position 10 (line 2 column 3)", text)).toBe(
+      "Expected ',' or '}' after property value at line 2 column 3",
+    );
+    expect(jsonErrorWhere("Expected ',' or '}' after property value in JSON at position 10", text)).toBe(
+      "Expected ',' or '}' after property value at line 2 column 3",
+    );
   });
 });
 
