@@ -110,26 +110,32 @@ async function collectScope(run: ScopeRun, profile: string | undefined, endpoint
   for (const group of elbv2Listing.targetGroups) if (group.VpcId) vpcIds.add(group.VpcId);
   for (const lb of classicListing.loadBalancers) if (lb.VPCId) vpcIds.add(lb.VPCId);
 
-  const [elbv2, classicDetails, network] = await Promise.all([
-    describeElbv2(run, elbv2Listing),
-    describeClassic(run, classicListing),
-    vpcIds.size ? collectNetwork(run, [...vpcIds]) : emptyNetwork(),
-  ]);
-
-  const instanceIds = new Set<string>();
-  for (const group of elbv2.targetGroups) if (group.targetType === 'instance') for (const target of group.targets) instanceIds.add(target.id);
-  for (const lb of classicListing.loadBalancers) for (const instance of lb.Instances ?? []) if (instance.InstanceId) instanceIds.add(instance.InstanceId);
-  const prefixListIds = new Set<string>();
-  for (const group of network.securityGroups) {
-    for (const rule of [...group.ingress, ...group.egress]) {
-      for (const source of rule.sources) if (source.kind === 'prefix-list') prefixListIds.add(source.prefixListId);
+  // Each next step starts as soon as what it needs is in: target instances after target health,
+  // prefix lists after security groups and routes.
+  const elbv2Details = describeElbv2(run, elbv2Listing);
+  const networkDetails = vpcIds.size ? collectNetwork(run, [...vpcIds]) : Promise.resolve(emptyNetwork());
+  const instanceDetails = elbv2Details.then((elbv2) => {
+    const instanceIds = new Set<string>();
+    for (const group of elbv2.targetGroups) if (group.targetType === 'instance') for (const target of group.targets) instanceIds.add(target.id);
+    for (const lb of classicListing.loadBalancers) for (const instance of lb.Instances ?? []) if (instance.InstanceId) instanceIds.add(instance.InstanceId);
+    return instanceIds.size ? collectInstances(run, [...instanceIds]) : [];
+  });
+  const prefixListDetails = networkDetails.then((network) => {
+    const prefixListIds = new Set<string>();
+    for (const group of network.securityGroups) {
+      for (const rule of [...group.ingress, ...group.egress]) {
+        for (const source of rule.sources) if (source.kind === 'prefix-list') prefixListIds.add(source.prefixListId);
+      }
     }
-  }
-  for (const table of network.routeTables) for (const route of table.routes) if (route.destinationPrefixListId) prefixListIds.add(route.destinationPrefixListId);
-
-  const [instances, prefixLists] = await Promise.all([
-    instanceIds.size ? collectInstances(run, [...instanceIds]) : [],
-    collectPrefixLists(run, [...prefixListIds]),
+    for (const table of network.routeTables) for (const route of table.routes) if (route.destinationPrefixListId) prefixListIds.add(route.destinationPrefixListId);
+    return collectPrefixLists(run, [...prefixListIds]);
+  });
+  const [elbv2, classicDetails, network, instances, prefixLists] = await Promise.all([
+    elbv2Details,
+    describeClassic(run, classicListing),
+    networkDetails,
+    instanceDetails,
+    prefixListDetails,
   ]);
 
   const subnetsById = new Map(network.subnets.map((s) => [s.id, s]));
