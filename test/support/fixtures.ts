@@ -354,3 +354,10 @@ export function healthyWorld(): HealthyWorld {
     classic: theClassic,
   };
 }
+
+/** The healthy world's scope after `change` breaks something in it. */
+export function brokenWorld(change: (world: HealthyWorld) => void): Scope {
+  const world = healthyWorld();
+  change(world);
+  return world.scope;
+}

@@ -1,13 +1,8 @@
 import rule from '../../../rules/az-without-healthy-targets.js';
-import { forward, healthyWorld, nlb, target, targetGroup } from '../../support/fixtures.js';
+import { brokenWorld, forward, healthyWorld, nlb, target, targetGroup } from '../../support/fixtures.js';
 import { ruleTester } from '../../support/rule-tester.js';
 
 type World = ReturnType<typeof healthyWorld>;
-function world(change: (w: World) => void) {
-  const w = healthyWorld();
-  change(w);
-  return w.scope;
-}
 const w0 = healthyWorld();
 
 /** An NLB "ips" with IP targets, cross-zone off. */
@@ -27,46 +22,46 @@ ruleTester(rule).run({
     { name: 'healthy targets in every AZ (NLB cross-zone off)', scope: healthyWorld().scope },
     {
       name: 'an ALB keeps cross-zone on unless the target group turns it off, so one empty AZ is fine',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.albGroup.targets = [target('i-web1', { port: 8080 })];
         w.scope.loadBalancers = [w.alb];
       }),
     },
     {
       name: 'a target group turning cross-zone on overrides the NLB default (off)',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.nlbGroup.attributes.crossZoneEnabled = true;
         w.nlbGroup.targets = [target('i-web1', { port: 8080 })];
       }),
     },
     {
       name: 'an NLB with cross-zone on at the LB and a target group that inherits it',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.nlb.attributes.crossZoneEnabled = true;
         w.nlbGroup.targets = [target('i-web1', { port: 8080 })];
       }),
     },
     {
       name: "an IP target outside the VPC ('all') serves every AZ",
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         withIpTargets(w, [target('192.168.5.5', { availabilityZone: 'all' })]);
       }),
     },
     {
       name: 'IP targets placed by the subnet CIDR that holds them, one per AZ',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         withIpTargets(w, [target('10.0.11.20'), target('10.0.12.20')]);
       }),
     },
     {
       name: 'a target group with no healthy target anywhere is left to target-group-without-healthy-targets',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.nlbGroup.targets = [];
       }),
     },
     {
       name: 'a Classic LB with cross-zone on',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.classic.classic!.instances = [{ instanceId: 'i-web1', state: 'healthy' }];
         w.scope.loadBalancers = [w.classic];
       }),
@@ -75,7 +70,7 @@ ruleTester(rule).run({
   invalid: [
     {
       name: 'NLB (cross-zone off by default) whose only target in us-east-1b is unhealthy',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.nlbGroup.targets[1]!.health = { state: 'unhealthy', reason: 'Target.FailedHealthChecks' };
       }),
       expect: [
@@ -99,7 +94,7 @@ ruleTester(rule).run({
     },
     {
       name: 'an ALB target group that turns cross-zone off, with no target in us-east-1b',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.albGroup.attributes.crossZoneEnabled = false;
         w.albGroup.targets = [target('i-web1', { port: 8080 })];
       }),
@@ -113,7 +108,7 @@ ruleTester(rule).run({
     },
     {
       name: 'a target group turning cross-zone off overrides an NLB that has it on',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.nlb.attributes.crossZoneEnabled = true;
         w.nlbGroup.attributes.crossZoneEnabled = false;
         w.nlbGroup.targets = [target('i-web2', { port: 8080 })];
@@ -122,7 +117,7 @@ ruleTester(rule).run({
     },
     {
       name: 'IP targets without an AWS-reported AZ are placed by subnet CIDR',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         withIpTargets(w, [target('10.0.11.20')]);
       }),
       expect: [
@@ -136,7 +131,7 @@ ruleTester(rule).run({
     },
     {
       name: 'a Classic LB with cross-zone off and an unhealthy instance in us-east-1b',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.classic.attributes.crossZoneEnabled = false;
         w.classic.classic!.instances[1]!.state = 'unhealthy';
         w.scope.loadBalancers = [w.classic];
@@ -152,7 +147,7 @@ ruleTester(rule).run({
     },
     {
       name: 'a healthy target whose AZ is unknown lowers the finding to a warning that says so',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.nlbGroup.targets = [target('i-web1', { port: 8080 }), target('i-missing', { port: 8080 })];
       }),
       expect: [

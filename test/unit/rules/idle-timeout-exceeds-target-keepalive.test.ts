@@ -1,13 +1,7 @@
 import rule from '../../../rules/idle-timeout-exceeds-target-keepalive.js';
-import { healthyWorld, listener } from '../../support/fixtures.js';
+import { brokenWorld, healthyWorld, listener } from '../../support/fixtures.js';
 import { ruleTester } from '../../support/rule-tester.js';
 
-type World = ReturnType<typeof healthyWorld>;
-function world(change: (w: World) => void) {
-  const w = healthyWorld();
-  change(w);
-  return w.scope;
-}
 const w0 = healthyWorld();
 const TAG = 'lbcheck:keepalive';
 
@@ -16,33 +10,33 @@ ruleTester(rule).run({
     { name: 'no keep-alive declared anywhere: nothing to compare', scope: healthyWorld().scope },
     {
       name: 'a backend keep-alive longer than the idle timeout',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.albGroup.tags[TAG] = '65s';
       }),
     },
     {
       name: 'an idle timeout below the Node.js default',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.albGroup.tags[TAG] = 'nodejs';
         w.alb.attributes.idleTimeoutSeconds = 4;
       }),
     },
     {
       name: 'a Go server with no idle timeout never closes first',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.albGroup.tags[TAG] = 'go';
       }),
     },
     {
       name: 'NLBs do not pool connections: never checked',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.nlbGroup.tags[TAG] = 'nodejs';
         w.nlb.tags[TAG] = '1s';
       }),
     },
     {
       name: 'a Classic LB with only TCP listeners passes connections through',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.classic.tags[TAG] = 'nodejs';
         w.classic.listeners = [listener({ port: 443, protocol: 'TCP', instancePort: 8080, instanceProtocol: 'TCP' })];
       }),
@@ -56,7 +50,7 @@ ruleTester(rule).run({
   invalid: [
     {
       name: 'a Node.js target group behind an ALB with the default 60 s idle timeout',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.albGroup.tags[TAG] = 'nodejs';
         w.alb.attributes.raw['idle_timeout.timeout_seconds'] = '60';
       }),
@@ -82,7 +76,7 @@ ruleTester(rule).run({
     },
     {
       name: 'equal timeouts fire (the backend must be strictly longer)',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.albGroup.tags[TAG] = '60';
       }),
       expect: [{ resourceArn: w0.alb.arn, messageIncludes: ['(60 s, from tag lbcheck:keepalive=60 on target group web)', "raise the server's keep-alive (idle) timeout to 65 s"] }],
@@ -95,7 +89,7 @@ ruleTester(rule).run({
     },
     {
       name: 'a config entry for load balancers does not match a target group of the same name, but matches the LB',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.albGroup.name = 'api';
         w.scope.loadBalancers = [w.alb];
       }),
@@ -110,7 +104,7 @@ ruleTester(rule).run({
     },
     {
       name: 'a measured keep-alive wins over a tag',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.albGroup.tags[TAG] = '120s';
       }),
       settings: { measuredKeepalive: { [w0.albGroup.arn]: { seconds: 5.1, source: 'measured', detail: 'probe: 10.0.11.10:8080 closed an idle connection after 5.1 s' } } },
@@ -128,7 +122,7 @@ ruleTester(rule).run({
     },
     {
       name: 'a Classic LB tagged with its server, and an idle timeout the inventory lacks (AWS default)',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.classic.tags[TAG] = 'Gunicorn';
         w.classic.attributes.idleTimeoutSeconds = undefined;
       }),
@@ -142,7 +136,7 @@ ruleTester(rule).run({
     },
     {
       name: 'a tag it cannot understand is reported, and the LB tag is used instead',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.albGroup.tags[TAG] = 'fast';
         w.alb.tags[TAG] = 'uvicorn';
       }),

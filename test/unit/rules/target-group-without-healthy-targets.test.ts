@@ -1,12 +1,7 @@
 import rule from '../../../rules/target-group-without-healthy-targets.js';
-import { forward, healthyWorld, listener, target, targetGroup } from '../../support/fixtures.js';
+import { brokenWorld, forward, healthyWorld, listener, target, targetGroup } from '../../support/fixtures.js';
 import { ruleTester } from '../../support/rule-tester.js';
 
-function world(change: (w: ReturnType<typeof healthyWorld>) => void) {
-  const w = healthyWorld();
-  change(w);
-  return w.scope;
-}
 const w0 = healthyWorld();
 
 ruleTester(rule).run({
@@ -14,13 +9,13 @@ ruleTester(rule).run({
     { name: 'every forwarded target group has a healthy target', scope: healthyWorld().scope },
     {
       name: 'one healthy target among unhealthy ones is enough',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.albGroup.targets[0]!.health = { state: 'unhealthy', reason: 'Target.Timeout' };
       }),
     },
     {
       name: 'a Lambda target group with health checks off serves with targets "unavailable"',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         const fn = targetGroup({ name: 'fn', targetType: 'lambda', protocol: undefined, port: undefined, healthCheck: { enabled: false, port: 'traffic-port' }, targets: [target('arn:aws:lambda:us-east-1:123456789012:function:f', { health: { state: 'unavailable', reason: 'Target.HealthCheckDisabled' } })] });
         w.scope.targetGroups.push(fn);
         forward(w.alb, fn, { port: 8443 });
@@ -28,14 +23,14 @@ ruleTester(rule).run({
     },
     {
       name: 'target health that could not be collected is not read as "no targets"',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.albGroup.targets = [];
         w.albGroup.targetsUnknown = true;
       }),
     },
     {
       name: 'a target group no listener forwards to is not checked',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.scope.targetGroups.push(targetGroup({ name: 'orphan' }));
       }),
     },
@@ -43,7 +38,7 @@ ruleTester(rule).run({
   invalid: [
     {
       name: 'an empty target group behind the ALB',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.albGroup.targets = [];
       }),
       expect: [
@@ -58,7 +53,7 @@ ruleTester(rule).run({
     },
     {
       name: 'a listener rule forwarding to a target group whose targets are all unhealthy, draining or initial',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         const api = targetGroup({
           name: 'api',
           targets: [
@@ -80,7 +75,7 @@ ruleTester(rule).run({
     },
     {
       name: 'two listeners to the same empty group give one finding naming both ports',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.nlbGroup.targets = [];
         w.nlb.listeners.push(listener({ port: 80, protocol: 'TCP', defaultTargetGroupArns: [w.nlbGroup.arn] }));
       }),
@@ -88,21 +83,21 @@ ruleTester(rule).run({
     },
     {
       name: 'a forwarded target group missing from the inventory is said so',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.alb.listeners.push(listener({ port: 9443, defaultTargetGroupArns: ['arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/gone/1'] }));
       }),
       expect: [{ resourceArn: w0.alb.arn, severity: 'warning', messageIncludes: 'which is not in the inventory', evidence: { problem: 'target-group-not-in-inventory' } }],
     },
     {
       name: 'a Classic LB whose instances are all out of service',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.classic.classic!.instances = [{ instanceId: 'i-web1', state: 'unhealthy', reasonCode: 'Instance', description: 'Instance has failed at least the UnhealthyThreshold number of health checks consecutively.' }];
       }),
       expect: [{ resourceArn: w0.classic.arn, resourceType: 'classic', messageIncludes: 'Classic LB legacy has no healthy instance (1 unhealthy)', evidence: { instances: [{ id: 'i-web1', state: 'unhealthy', reasonCode: 'Instance' }] } }],
     },
     {
       name: 'a Classic LB with no instances',
-      scope: world((w) => {
+      scope: brokenWorld((w) => {
         w.classic.classic!.instances = [];
       }),
       expect: [{ resourceArn: w0.classic.arn, messageIncludes: ['has no registered instances', 'register-instances-with-load-balancer'] }],
