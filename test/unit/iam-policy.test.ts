@@ -1,7 +1,7 @@
 /**
  * iam-policy.json lists exactly what the collector calls, and only read-only actions.
- * Two independent checks: a static scan of the SDK commands and paginators imported under
- * src/aws (what the code can call), and the calls actually sent in a collection against
+ * Two independent checks: a static scan of the SDK commands and paginators imported anywhere
+ * under src/ and rules/ (what the code can call), and the calls actually sent in a collection against
  * moto, recorded by the call-counting middleware (what it does call).
  */
 import { readdir, readFile } from 'node:fs/promises';
@@ -28,13 +28,16 @@ async function policyActions(): Promise<string[]> {
   return policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
 }
 
-/** Actions the code under src/aws can call: `XCommand` and `paginateX` imported from an AWS SDK client. */
+/** Actions lbcheck's code can call: `XCommand` and `paginateX` imported from an AWS SDK client anywhere under src/ or rules/. */
 async function importedActions(): Promise<Set<string>> {
-  const dir = join(ROOT, 'src/aws');
+  const files = [
+    ...(await readdir(join(ROOT, 'src'), { recursive: true })).map((f) => join('src', f)),
+    ...(await readdir(join(ROOT, 'rules'), { recursive: true })).map((f) => join('rules', f)),
+  ];
   const actions = new Set<string>();
-  for (const file of await readdir(dir)) {
+  for (const file of files) {
     if (!file.endsWith('.ts')) continue;
-    const source = await readFile(join(dir, file), 'utf8');
+    const source = await readFile(join(ROOT, file), 'utf8');
     for (const match of source.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'(@aws-sdk\/client-[a-z0-9-]+)'/g)) {
       const [, names = '', module = ''] = match;
       const prefix = IAM_PREFIX[module];
@@ -60,7 +63,7 @@ describe('iam-policy.json', () => {
     expect(policy.Statement.map((s) => [s.Effect, s.Resource])).toEqual([['Allow', '*']]);
   });
 
-  it('lists exactly the operations the collector imports from the SDK', async () => {
+  it('lists exactly the operations the code imports from the SDK', async () => {
     const imported = await importedActions();
     expect([...imported].filter((action) => !READ_ONLY.test(action))).toEqual([]);
     expect([...imported].sort()).toEqual((await policyActions()).sort());
