@@ -202,8 +202,10 @@ export function classicLoadBalancers(
       createdTime: description.CreatedTime?.toISOString(),
       availabilityZones: zonesOf(description, subnets),
       securityGroupIds: description.SecurityGroups ?? [],
-      // When the attributes call failed (a notChecked entry says so), the documented defaults stand in.
-      attributes: classicAttributes(details.attributes.get(name)),
+      attributes: details.attributes.has(name)
+        ? classicAttributes(details.attributes.get(name))
+        : // The call failed (a notChecked entry says so): the idle timeout is unknown, not the default.
+          { ...classicAttributes(undefined), idleTimeoutSeconds: undefined },
       listeners: listenersOf(description),
       tags: details.tags.get(name) ?? {},
       classic: {

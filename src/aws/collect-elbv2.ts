@@ -309,8 +309,10 @@ async function loadBalancerOf(run: ScopeRun, lb: AwsLoadBalancer, kind: LoadBala
     createdTime: lb.CreatedTime?.toISOString(),
     availabilityZones: zonesOf(lb),
     securityGroupIds: lb.SecurityGroups ?? [],
-    // When the attributes call failed (a notChecked entry says so), the documented defaults stand in.
-    attributes: loadBalancerAttributes(kind, attributeMap(attributesOut?.Attributes)),
+    attributes: attributesOut
+      ? loadBalancerAttributes(kind, attributeMap(attributesOut.Attributes))
+      : // The call failed (a notChecked entry says so): the idle timeout is unknown, not the default.
+        { ...loadBalancerAttributes(kind, {}), idleTimeoutSeconds: undefined },
     listeners,
     tags: (await tags).get(arn) ?? {},
   };

@@ -5,7 +5,11 @@
  */
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ElasticLoadBalancingV2ServiceException, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  DescribeLoadBalancerAttributesCommand,
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2ServiceException,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetCallerIdentityCommand, STSServiceException } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +80,16 @@ describe('a call that is denied', () => {
     expect(group).toMatchObject({ targets: [], targetsUnknown: true, port: 8080 });
     expect(scope?.loadBalancers.find((l) => l.arn === alb.arn)?.listeners[0]?.defaultTargetGroupArns).toEqual([tg]);
     expect(scope?.subnets.map((s) => s.id).sort()).toEqual([...subnets].sort());
+  });
+
+  it('leaves an idle timeout it could not read unknown rather than the default', async () => {
+    const denied = new ElasticLoadBalancingV2ServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'no' });
+    const inventory = await collectInventory(options({ onClients: (clients) => failOnly(clients.elbv2, DescribeLoadBalancerAttributesCommand, denied) }));
+    const collected = inventory.scopes[0]?.loadBalancers.find((l) => l.arn === alb.arn);
+    expect(collected?.attributes).toEqual({ idleTimeoutSeconds: undefined, crossZoneEnabled: true, deletionProtection: false, raw: {} });
+    expect(inventory.notChecked).toEqual([
+      { what: `attributes of ${alb.arn} (elasticloadbalancing:DescribeLoadBalancerAttributes in ${region})`, why: 'AccessDenied: no', region, account: MOTO_ACCOUNT },
+    ]);
   });
 
   it('leaves the account unknown when STS is denied, and collects the region anyway', async () => {
