@@ -6,32 +6,11 @@
  * Address arithmetic works on inclusive ranges of BigInt so that "does this set of
  * rules admit this whole client range" is answered exactly, not by sampling.
  */
-import { ANY_IPV4, ANY_IPV6, parseCidr } from '../inventory/cidr.js';
+import { ANY_IPV4, ANY_IPV6, cidrRange, type AddressRange } from '../inventory/cidr.js';
 import type { EffectiveRouteTable, InventoryIndex } from '../inventory/indexes.js';
 import type { NetworkAcl, NetworkAclEntry, Route, RouteTable, SecurityGroupRule } from '../inventory/model.js';
 
 // ---------------------------------------------------------------- address ranges
-
-export interface AddressRange {
-  family: 4 | 6;
-  lo: bigint;
-  hi: bigint;
-}
-
-// The same few thousand CIDRs (rules, subnets, target addresses) are parsed over and over
-// by every evaluation: parse each once. Bounded, so a long-lived process cannot grow it forever.
-const parsedRanges = new Map<string, AddressRange | undefined>();
-const MAX_PARSED_RANGES = 100_000;
-
-export function cidrRange(cidr: string): AddressRange | undefined {
-  if (parsedRanges.has(cidr)) return parsedRanges.get(cidr);
-  const parsed = parseCidr(cidr);
-  const bits = parsed?.family === 4 ? 32 : 128;
-  const range = parsed ? { family: parsed.family, lo: parsed.base, hi: parsed.base + (1n << BigInt(bits - parsed.prefix)) - 1n } : undefined;
-  if (parsedRanges.size >= MAX_PARSED_RANGES) parsedRanges.clear();
-  parsedRanges.set(cidr, range);
-  return range;
-}
 
 function formatAddress(value: bigint, family: 4 | 6): string {
   if (family === 4) return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 0xffn)).join('.');

@@ -6,9 +6,8 @@
  * Also the resource references and labels the rules' findings share.
  */
 import type { InventoryIndex } from '../inventory/indexes.js';
-import type { Instance, LoadBalancer, Scope, Subnet, TargetGroup, TargetHealthState } from '../inventory/model.js';
-import { ipFamily } from '../inventory/cidr.js';
-import { cidrRange, transportsOf, type AddressRange, type TransportProtocol } from './network.js';
+import type { Instance, LoadBalancer, Scope, TargetGroup, TargetHealthState } from '../inventory/model.js';
+import { transportsOf, type TransportProtocol } from './network.js';
 import type { ResourceRef } from './types.js';
 
 export function loadBalancerResource(lb: LoadBalancer, scope: Scope): ResourceRef {
@@ -85,32 +84,8 @@ export function targetEndpointsOf(index: InventoryIndex, lb: LoadBalancer): Targ
   return index.targetGroupsOf(lb).flatMap((group) => targetEndpointsOfGroup(index, group));
 }
 
-// Several rules walk the same targets: place them once per inventory index. Subnet CIDRs are
-// parsed once per index too, so placing an IP target is a few BigInt comparisons, not a
-// parse of every subnet's CIDR.
+// Several rules walk the same targets: place them once per inventory index.
 const endpointCache = new WeakMap<InventoryIndex, Map<TargetGroup, TargetEndpoint[]>>();
-const subnetRangeCache = new WeakMap<InventoryIndex, Map<string, { range: AddressRange; subnet: Subnet }[]>>();
-
-function subnetHolding(index: InventoryIndex, vpcId: string, ip: string): Subnet | undefined {
-  let byVpc = subnetRangeCache.get(index);
-  if (!byVpc) {
-    byVpc = new Map();
-    for (const subnet of index.scope.subnets) {
-      const ranges = byVpc.get(subnet.vpcId) ?? [];
-      for (const cidr of [subnet.cidrBlock, ...subnet.ipv6CidrBlocks]) {
-        const range = cidr ? cidrRange(cidr) : undefined;
-        if (range) ranges.push({ range, subnet });
-      }
-      byVpc.set(subnet.vpcId, ranges);
-    }
-    subnetRangeCache.set(index, byVpc);
-  }
-  const family = ipFamily(ip);
-  const address = family ? cidrRange(ip) : undefined;
-  if (!address) return undefined;
-  return byVpc.get(vpcId)?.find(({ range }) => range.family === address.family && range.lo <= address.lo && address.lo <= range.hi)?.subnet;
-}
-
 export function targetEndpointsOfGroup(index: InventoryIndex, group: TargetGroup): TargetEndpoint[] {
   let byGroup = endpointCache.get(index);
   if (!byGroup) {
@@ -139,7 +114,7 @@ function placeTargets(index: InventoryIndex, group: TargetGroup): TargetEndpoint
     };
     if (group.targetType === 'instance') return { ...base, ...placeInstance(index, target.id) };
     if (group.targetType === 'ip') {
-      const subnet = group.vpcId ? subnetHolding(index, group.vpcId, target.id) : undefined;
+      const subnet = group.vpcId ? index.subnetContainingIp(group.vpcId, target.id) : undefined;
       if (target.availabilityZone) {
         return { ...base, ip: target.id, subnetId: subnet?.id, zone: target.availabilityZone, zoneSource: 'the AZ AWS reports for the target' };
       }

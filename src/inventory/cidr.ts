@@ -48,13 +48,39 @@ export function parseCidr(cidr: string): ParsedCidr | undefined {
   return { family, base: (value >> hostBits) << hostBits, prefix };
 }
 
+/** An inclusive range of addresses of one family. */
+export interface AddressRange {
+  family: 4 | 6;
+  lo: bigint;
+  hi: bigint;
+}
+
+// The same few thousand CIDRs (rules, subnets, target addresses) are parsed over and over
+// by every evaluation: parse each once. Bounded, so a long-lived process cannot grow it forever.
+const parsedRanges = new Map<string, AddressRange | undefined>();
+const MAX_PARSED_RANGES = 100_000;
+
+/** A CIDR (or a bare address) as the inclusive range it covers; undefined when it is not one. */
+export function cidrRange(cidr: string): AddressRange | undefined {
+  if (parsedRanges.has(cidr)) return parsedRanges.get(cidr);
+  const parsed = parseCidr(cidr);
+  const bits = parsed?.family === 4 ? 32 : 128;
+  const range = parsed ? { family: parsed.family, lo: parsed.base, hi: parsed.base + (1n << BigInt(bits - parsed.prefix)) - 1n } : undefined;
+  if (parsedRanges.size >= MAX_PARSED_RANGES) parsedRanges.clear();
+  parsedRanges.set(cidr, range);
+  return range;
+}
+
+/** True when range `inner` lies wholly within range `outer`. */
+export function rangeContains(outer: AddressRange, inner: AddressRange): boolean {
+  return outer.family === inner.family && outer.lo <= inner.lo && inner.hi <= outer.hi;
+}
+
 /** True when `inner` (an address or a CIDR) lies wholly within `outer`. */
 export function cidrContains(outer: string, inner: string): boolean {
-  const a = parseCidr(outer);
-  const b = parseCidr(inner);
-  if (!a || !b || a.family !== b.family || b.prefix < a.prefix) return false;
-  const hostBits = BigInt((a.family === 4 ? 32 : 128) - a.prefix);
-  return b.base >> hostBits === a.base >> hostBits;
+  const a = cidrRange(outer);
+  const b = cidrRange(inner);
+  return a !== undefined && b !== undefined && rangeContains(a, b);
 }
 
 /** True when two CIDRs share at least one address. */

@@ -15,7 +15,7 @@ import type {
   TargetGroup,
   Vpc,
 } from './model.js';
-import { cidrContains } from './cidr.js';
+import { cidrRange, rangeContains, type AddressRange } from './cidr.js';
 
 export interface EffectiveRouteTable {
   routeTable: RouteTable;
@@ -49,7 +49,7 @@ export class InventoryIndex {
   private readonly enisByIp = new Map<string, NetworkInterface>();
   private readonly enisByLoadBalancer = new Map<string, NetworkInterface[]>();
   private readonly targetGroupsByLoadBalancer = new Map<string, TargetGroup[]>();
-  private readonly subnetsByVpc = new Map<string, Subnet[]>();
+  private readonly subnetRangesByVpc = new Map<string, { range: AddressRange; subnet: Subnet }[]>();
 
   constructor(scope: Scope) {
     this.scope = scope;
@@ -68,7 +68,12 @@ export class InventoryIndex {
       if (acl.isDefault) this.defaultNetworkAcl.set(acl.vpcId, acl);
       for (const subnetId of acl.subnetIds) this.explicitNetworkAcl.set(subnetId, acl);
     }
-    for (const subnet of scope.subnets) appendTo(this.subnetsByVpc, subnet.vpcId, subnet);
+    for (const subnet of scope.subnets) {
+      for (const cidr of [subnet.cidrBlock, ...subnet.ipv6CidrBlocks]) {
+        const range = cidr === undefined ? undefined : cidrRange(cidr);
+        if (range) appendTo(this.subnetRangesByVpc, subnet.vpcId, { range, subnet });
+      }
+    }
     for (const group of scope.targetGroups) {
       for (const arn of group.loadBalancerArns) appendTo(this.targetGroupsByLoadBalancer, arn, group);
     }
@@ -145,9 +150,9 @@ export class InventoryIndex {
 
   /** The subnet of a VPC whose IPv4 or IPv6 CIDR holds an address (how AWS places IP targets in AZs). */
   subnetContainingIp(vpcId: string, ip: string): Subnet | undefined {
-    return (this.subnetsByVpc.get(vpcId) ?? []).find(
-      (s) => [s.cidrBlock, ...s.ipv6CidrBlocks].some((cidr) => cidr !== undefined && cidrContains(cidr, ip)),
-    );
+    const address = cidrRange(ip);
+    if (!address) return undefined;
+    return this.subnetRangesByVpc.get(vpcId)?.find(({ range }) => rangeContains(range, address))?.subnet;
   }
 
   /** The AZ of a subnet, by id. */

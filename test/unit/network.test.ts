@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InventoryIndex } from '../../src/inventory/indexes.js';
-import { authorizeCommand, cidrRange, coverageOf, evaluateNetworkAcl, evaluateSecurityGroups, formatRange, uncoveredRanges } from '../../src/engine/network.js';
+import { cidrRange } from '../../src/inventory/cidr.js';
+import { authorizeCommand, coverageOf, evaluateNetworkAcl, evaluateSecurityGroups, formatRange, uncoveredRanges } from '../../src/engine/network.js';
 import { aclEntry, networkAcl, scopeOf, securityGroup, sgRule, tcp } from '../support/fixtures.js';
 
 describe('address ranges', () => {
