@@ -27,8 +27,10 @@ export interface CollectOptions {
   allRegions?: boolean;
   /** Shared-config profiles, one scan each; empty means the default credential chain. */
   profiles: string[];
-  /** Where every call goes (an emulator); AWS_ENDPOINT_URL is read by scope.ts and by the SDK itself. */
+  /** Where every call goes (--endpoint-url), overriding AWS_ENDPOINT_URL and its per-service variants. */
   endpointUrl?: string;
+  /** The endpoint to name in errors when endpointUrl is not set (AWS_ENDPOINT_URL, which the SDK reads itself). */
+  endpointLabel?: string;
   /** AWS calls in flight at once. */
   concurrency: number;
   /** Page size for paginated listings (default: the largest each API allows). */
@@ -201,7 +203,7 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
   const progress = options.progress ?? silentProgress;
   const counter = options.counter ?? new ApiCallCounter();
   const limiter = new Limiter(options.concurrency);
-  const endpoint = options.endpointUrl ?? 'its regional endpoints';
+  const endpoint = options.endpointUrl ?? options.endpointLabel ?? 'its regional endpoints';
   const profiles: (string | undefined)[] = options.profiles.length ? options.profiles : [undefined];
 
   const scopes: Scope[] = [];

@@ -46,18 +46,17 @@ export function collectOptionsFrom(
   const emptyProfile = profiles.find((profile) => profile.trim() === '');
   if (emptyProfile !== undefined) throw new LbcheckError('--profile needs a profile name');
 
-  // The SDK honours AWS_ENDPOINT_URL by itself; reading it here too lets errors name the endpoint.
-  const endpointUrl = options.endpointUrl
-    ? endpointUrlOf(options.endpointUrl, '--endpoint-url')
-    : env.AWS_ENDPOINT_URL
-      ? endpointUrlOf(env.AWS_ENDPOINT_URL, 'AWS_ENDPOINT_URL')
-      : undefined;
+  // --endpoint-url overrides everything. AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_<SERVICE>, which wins over it)
+  // the SDK applies by itself; it is only read here, checked, so that errors can name it.
+  const endpointUrl = options.endpointUrl ? endpointUrlOf(options.endpointUrl, '--endpoint-url') : undefined;
+  const endpointLabel = !endpointUrl && env.AWS_ENDPOINT_URL ? endpointUrlOf(env.AWS_ENDPOINT_URL, 'AWS_ENDPOINT_URL') : undefined;
 
   return {
     regions,
     allRegions: options.allRegions ?? false,
     profiles,
     endpointUrl,
+    endpointLabel,
     concurrency: options.concurrency,
     progress,
   };

@@ -123,6 +123,15 @@ describe('lbcheck snapshot', () => {
     expect(existsSync(join(dir, 'dead.json'))).toBe(false);
   });
 
+  it('names AWS_ENDPOINT_URL when the endpoint the SDK took from it does not answer', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise((resolve) => server.close(resolve));
+    const result = await lbcheck(['snapshot', '--region', region, '--output', 'dead.json'], { ...motoEnv(), AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` });
+    expectOneErrorLine(result, `lbcheck: error: cannot reach AWS at http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
+  });
+
   it('rejects a region name that is not one before calling anything', async () => {
     const result = await lbcheck(['snapshot', '--endpoint-url', 'http://127.0.0.1:9', '--region', 'us-east', '--output', 'x.json']);
     expectOneErrorLine(result, 'lbcheck: error: --region "us-east" is not an AWS region name (expected e.g. us-east-1, eu-west-2)');

@@ -185,11 +185,17 @@ describe('scope options', () => {
     for (const name of ['us-east', 'US-EAST-1', 'useast1', 'us-east-1a', '', 'us_east_1', 'us-east-1 ']) expect(isRegionName(name), name).toBe(false);
   });
 
-  it('takes the endpoint from --endpoint-url, else AWS_ENDPOINT_URL', () => {
+  it('overrides the endpoint with --endpoint-url, and leaves AWS_ENDPOINT_URL to the SDK, naming it in errors', () => {
     const base = { concurrency: 8, region: ['eu-west-1'] };
-    expect(collectOptionsFrom({ ...base, endpointUrl: 'http://127.0.0.1:5000/' }, silentProgress, { AWS_ENDPOINT_URL: 'http://x:1' }).endpointUrl).toBe('http://127.0.0.1:5000');
-    expect(collectOptionsFrom(base, silentProgress, { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' }).endpointUrl).toBe('http://127.0.0.1:4566');
-    expect(collectOptionsFrom(base, silentProgress, {}).endpointUrl).toBeUndefined();
+    expect(collectOptionsFrom({ ...base, endpointUrl: 'http://127.0.0.1:5000/' }, silentProgress, { AWS_ENDPOINT_URL: 'http://x:1' })).toMatchObject({
+      endpointUrl: 'http://127.0.0.1:5000',
+      endpointLabel: undefined,
+    });
+    expect(collectOptionsFrom(base, silentProgress, { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' })).toMatchObject({
+      endpointUrl: undefined,
+      endpointLabel: 'http://127.0.0.1:4566',
+    });
+    expect(collectOptionsFrom(base, silentProgress, {})).toMatchObject({ endpointUrl: undefined, endpointLabel: undefined });
     expect(() => collectOptionsFrom(base, silentProgress, { AWS_ENDPOINT_URL: 'not a url' })).toThrow('AWS_ENDPOINT_URL is not a URL: "not a url" (expected e.g. http://127.0.0.1:5000)');
   });
 });
