@@ -192,6 +192,7 @@ function healthCheckOf(group: AwsTargetGroup): HealthCheck {
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/network/update-idle-timeout.html
  */
 const NLB_TCP_IDLE_TIMEOUT_DEFAULT = 350;
+const GENEVE_PORT = 6081;
 
 async function listenersOf(run: ScopeRun, lb: AwsLoadBalancer, kind: LoadBalancerKind): Promise<Listener[]> {
   const client = run.clients.elbv2;
@@ -204,8 +205,8 @@ async function listenersOf(run: ScopeRun, lb: AwsLoadBalancer, kind: LoadBalance
     (page) => page.Listeners,
   );
   const known = items.filter((listener) => {
-    if (oneOf(listener.Protocol, PROTOCOLS)) return true;
-    run.note(`listener ${listener.ListenerArn ?? ''}`, `protocol ${listener.Protocol ?? '(none)'} is not one this lbcheck knows`);
+    if (oneOf(listener.Protocol, PROTOCOLS) || (kind === 'gateway' && !listener.Protocol)) return true;
+    run.note(`listener ${listener.ListenerArn ?? ''}`, `protocol ${listener.Protocol || '(none)'} is not one this lbcheck knows`);
     return false;
   });
   return Promise.all(known.map((listener) => listenerOf(run, listener, kind)));
@@ -214,7 +215,11 @@ async function listenersOf(run: ScopeRun, lb: AwsLoadBalancer, kind: LoadBalance
 async function listenerOf(run: ScopeRun, listener: AwsListener, kind: LoadBalancerKind): Promise<Listener> {
   const client = run.clients.elbv2;
   const arn = listener.ListenerArn ?? '';
-  const protocol = listener.Protocol as ListenerProtocol; // checked by listenersOf
+  // A GWLB listener has no protocol or port of its own: "The Gateway Load Balancer and its registered virtual
+  // appliance instances exchange application traffic using the GENEVE protocol on port 6081."
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/gateway/introduction.html
+  const gateway = kind === 'gateway' && !listener.Protocol;
+  const protocol = gateway ? 'GENEVE' : (listener.Protocol as ListenerProtocol); // checked by listenersOf
   let rules: ListenerRule[] = [];
   // Only ALB listeners have rules beyond the default action.
   if (kind === 'application') {
@@ -237,7 +242,7 @@ async function listenerOf(run: ScopeRun, listener: AwsListener, kind: LoadBalanc
   }
   return {
     arn,
-    port: listener.Port ?? 0,
+    port: listener.Port || (gateway ? GENEVE_PORT : 0),
     protocol,
     sslPolicy: listener.SslPolicy,
     certificateArns: (listener.Certificates ?? []).flatMap((c) => (c.CertificateArn ? [c.CertificateArn] : [])),
@@ -301,7 +306,8 @@ async function loadBalancerOf(run: ScopeRun, lb: AwsLoadBalancer, kind: LoadBala
     arn,
     name: lb.LoadBalancerName ?? '',
     kind,
-    scheme: (lb.Scheme ?? 'internet-facing') as Scheme,
+    // Gateway Load Balancers are not reachable from the internet themselves (traffic reaches them through endpoints).
+    scheme: (lb.Scheme ?? (kind === 'gateway' ? 'internal' : 'internet-facing')) as Scheme,
     dnsName: lb.DNSName ?? '',
     ipAddressType: (lb.IpAddressType ?? 'ipv4') as IpAddressType,
     vpcId: lb.VpcId,

@@ -28,6 +28,8 @@ interface Built {
   alb: LoadBalancerRef;
   internalAlb: LoadBalancerRef;
   nlb: LoadBalancerRef;
+  gwlb: LoadBalancerRef;
+  genevTg: string;
   classic: LoadBalancerRef;
   webTg: string;
   apiTg: string;
@@ -91,6 +93,9 @@ beforeAll(async () => {
   await s.register(tcpTg, [{ id: '10.20.1.10', port: 8443 }]);
   await s.listener(nlb, { port: 443, protocol: 'TCP', targetGroup: tcpTg, attributes: { 'tcp.idle_timeout.seconds': '600' } });
   await s.listener(nlb, { port: 22, protocol: 'TCP', targetGroup: tcpTg });
+  const gwlb = await s.gwlb({ subnets: [c] });
+  const genevTg = await s.targetGroup(vpc, { port: 6081, protocol: 'GENEVE', targetType: 'ip' });
+  await s.listener(gwlb, { targetGroup: genevTg });
   const classic = await s.classic({
     subnets: [a, b],
     securityGroups: [lbSg],
@@ -114,7 +119,7 @@ beforeAll(async () => {
   };
   built = {
     vpc, igw, eigw, nat, subnets: { a, b, c }, publicTable, mainTable, lbSg, targetSg, prefixList, acl,
-    instances: { one, two }, alb, internalAlb, nlb, classic, webTg, apiTg, tcpTg, listener, rule, enis,
+    instances: { one, two }, alb, internalAlb, nlb, gwlb, genevTg, classic, webTg, apiTg, tcpTg, listener, rule, enis,
   };
 
   inventory = await collectInventory({
@@ -137,9 +142,9 @@ describe('collectInventory against moto', () => {
     expect(inventory.notChecked).toEqual([]);
     expect(inventory.stats.apiCalls.GetCallerIdentity).toBe(1);
     expect(inventory.stats.apiCalls).toEqual(counter.byOperation);
-    // One DescribeTargetHealth per target group (this region has exactly these three).
+    // One DescribeTargetHealth per target group (this region has exactly these four).
     expect(inventory.stats.apiCalls.DescribeTargetHealth).toBe(scope.targetGroups.length);
-    expect(scope.targetGroups.map((g) => g.arn).sort()).toEqual([built.webTg, built.apiTg, built.tcpTg].sort());
+    expect(scope.targetGroups.map((g) => g.arn).sort()).toEqual([built.webTg, built.apiTg, built.tcpTg, built.genevTg].sort());
   });
 
   it('collects the internet-facing ALB with AWS defaults applied where moto leaves attributes out', () => {
@@ -188,6 +193,13 @@ describe('collectInventory against moto', () => {
     const byPort = new Map(nlb.listeners.map((l) => [l.port, l]));
     expect(byPort.get(443)).toMatchObject({ protocol: 'TCP', idleTimeoutSeconds: 600, defaultTargetGroupArns: [built.tcpTg] });
     expect(byPort.get(22)?.idleTimeoutSeconds).toBe(350);
+  });
+
+  it('collects the Gateway Load Balancer with its implied GENEVE 6081 listener and cross-zone off by default', () => {
+    const gwlb = lb(built.gwlb);
+    expect(gwlb).toMatchObject({ kind: 'gateway', securityGroupIds: [], availabilityZones: [{ zoneName: `${region}c`, subnetId: built.subnets.c }] });
+    expect(gwlb.attributes.crossZoneEnabled).toBe(false);
+    expect(gwlb.listeners).toMatchObject([{ protocol: 'GENEVE', port: 6081, defaultTargetGroupArns: [built.genevTg] }]);
   });
 
   it('collects target groups with health checks, attributes, targets and their health, and tags', () => {

@@ -136,8 +136,9 @@ export interface TargetGroupSpec {
 }
 
 export interface ListenerSpec {
-  port: number;
-  protocol: 'HTTP' | 'HTTPS' | 'TCP' | 'TLS' | 'UDP' | 'TCP_UDP';
+  /** Omit both for a Gateway Load Balancer's listener (GENEVE 6081, implied). */
+  port?: number;
+  protocol?: 'HTTP' | 'HTTPS' | 'TCP' | 'TLS' | 'UDP' | 'TCP_UDP';
   /** Forward to this target group; or several with weights. Omit for a fixed 404 response. */
   targetGroup?: string;
   weightedTargetGroups?: { arn: string; weight: number }[];
@@ -413,15 +414,20 @@ export class Scenario {
     return this.elbv2LoadBalancer('network', spec);
   }
 
-  private async elbv2LoadBalancer(kind: 'application' | 'network', spec: ElbV2Spec): Promise<LoadBalancerRef> {
-    const name = spec.name ?? uniqueName(kind === 'application' ? 'alb' : 'nlb');
+  /** A Gateway Load Balancer (no security groups, no scheme: AWS makes them internal). */
+  gwlb(spec: Omit<ElbV2Spec, 'securityGroups' | 'scheme'>): Promise<LoadBalancerRef> {
+    return this.elbv2LoadBalancer('gateway', spec);
+  }
+
+  private async elbv2LoadBalancer(kind: 'application' | 'network' | 'gateway', spec: ElbV2Spec): Promise<LoadBalancerRef> {
+    const name = spec.name ?? uniqueName({ application: 'alb', network: 'nlb', gateway: 'gwlb' }[kind]);
     const out = await this.clients.elbv2.send(
       new CreateLoadBalancerCommand({
         Name: name,
         Type: kind,
         Subnets: spec.subnets,
         SecurityGroups: spec.securityGroups,
-        Scheme: spec.scheme ?? 'internet-facing',
+        Scheme: kind === 'gateway' ? undefined : (spec.scheme ?? 'internet-facing'),
         IpAddressType: spec.ipAddressType,
         Tags: tagList(spec.tags),
       }),
