@@ -3,6 +3,8 @@
  * and NextMarker), so all load balancers are collected in more than one call. And
  * --concurrency bounds the calls in flight across every client of the run.
  */
+import { DescribeSubnetsCommand, type DescribeSubnetsCommandInput } from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { collectInventory } from '../../src/aws/collect.js';
@@ -91,4 +93,33 @@ it('never has more calls in flight than --concurrency, across all clients of the
   expect(inventory.scopes[0]?.loadBalancers).toHaveLength(7);
   // 7 LBs with a listener and a target group each: plenty of independent calls, never more than 2 at once.
   expect(peak).toBe(2);
+});
+
+it('follows NextToken through pages of EC2 results (moto returns one page, so the pages are mocked)', async () => {
+  const asked: DescribeSubnetsCommandInput[] = [];
+  const page = (id: string, zone: string) => ({ SubnetId: id, VpcId: 'vpc-paged', AvailabilityZone: zone, CidrBlock: '10.99.0.0/24' });
+  const inventory = await collectInventory({
+    regions: [region],
+    profiles: [],
+    endpointUrl: motoEndpoint(),
+    concurrency: 4,
+    pageSize: 5,
+    credentials: async () => FAKE_CREDENTIALS,
+    onClients: (clients) => {
+      const realSend = (clients.ec2.send as (command: unknown) => Promise<unknown>).bind(clients.ec2);
+      const mock = mockClient(clients.ec2);
+      mock.send.callsFake((command: unknown) => realSend(command) as never);
+      mock.on(DescribeSubnetsCommand).callsFake((input: DescribeSubnetsCommandInput) => {
+        asked.push({ ...input }); // the paginator reuses its input object between pages
+        return input.NextToken === 'page-2'
+          ? { Subnets: [page('subnet-page2', `${region}b`)] }
+          : { Subnets: [page('subnet-page1', `${region}a`)], NextToken: 'page-2' };
+      });
+    },
+  });
+  expect(asked.map((input) => [input.NextToken, input.MaxResults])).toEqual([
+    [undefined, 5],
+    ['page-2', 5],
+  ]);
+  expect(inventory.scopes[0]?.subnets.map((subnet) => subnet.id)).toEqual(['subnet-page1', 'subnet-page2']);
 });
