@@ -187,6 +187,11 @@ export function instanceOf(instance: AwsInstance): Instance {
   };
 }
 
+/** A CIDR association still in force: anything but one being removed or failed (AWS: associating | associated | ...). */
+function isCurrent(state: string | undefined): boolean {
+  return !['disassociating', 'disassociated', 'failing', 'failed'].includes(state ?? '');
+}
+
 /** The resources of the given VPCs, batched by VPC id filter. */
 export async function collectNetwork(run: ScopeRun, vpcIds: readonly string[]): Promise<NetworkCollected> {
   const client = run.clients.ec2;
@@ -266,11 +271,11 @@ export async function collectNetwork(run: ScopeRun, vpcIds: readonly string[]): 
     vpcs: vpcs.map((vpc) => ({
       id: vpc.VpcId ?? '',
       cidrBlocks: (vpc.CidrBlockAssociationSet ?? [])
-        .filter((a) => a.CidrBlockState?.State === undefined || a.CidrBlockState.State === 'associated')
+        .filter((a) => isCurrent(a.CidrBlockState?.State))
         .flatMap((a) => (a.CidrBlock ? [a.CidrBlock] : []))
         .concat(vpc.CidrBlockAssociationSet?.length ? [] : vpc.CidrBlock ? [vpc.CidrBlock] : []),
       ipv6CidrBlocks: (vpc.Ipv6CidrBlockAssociationSet ?? [])
-        .filter((a) => a.Ipv6CidrBlockState?.State === undefined || a.Ipv6CidrBlockState.State === 'associated')
+        .filter((a) => isCurrent(a.Ipv6CidrBlockState?.State))
         .flatMap((a) => (a.Ipv6CidrBlock ? [a.Ipv6CidrBlock] : [])),
       isDefault: vpc.IsDefault ?? false,
     })),
@@ -281,7 +286,7 @@ export async function collectNetwork(run: ScopeRun, vpcIds: readonly string[]): 
       availabilityZoneId: subnet.AvailabilityZoneId,
       cidrBlock: subnet.CidrBlock,
       ipv6CidrBlocks: (subnet.Ipv6CidrBlockAssociationSet ?? [])
-        .filter((a) => a.Ipv6CidrBlockState?.State === undefined || a.Ipv6CidrBlockState.State === 'associated')
+        .filter((a) => isCurrent(a.Ipv6CidrBlockState?.State))
         .flatMap((a) => (a.Ipv6CidrBlock ? [a.Ipv6CidrBlock] : [])),
       mapPublicIpOnLaunch: subnet.MapPublicIpOnLaunch ?? false,
     })),

@@ -14,6 +14,7 @@ const region = 'eu-central-2';
 
 interface Built {
   vpc: string;
+  ipv6Block: string;
   igw: string;
   eigw: string;
   nat: string;
@@ -52,10 +53,11 @@ function lb(ref: LoadBalancerRef): LoadBalancer {
 
 beforeAll(async () => {
   const s = await scenario(region);
-  const vpc = await s.vpc({ cidr: '10.20.0.0/16' });
+  const vpc = await s.vpc({ cidr: '10.20.0.0/16', ipv6: true });
+  const ipv6Block = await s.ipv6CidrOf(vpc);
   const igw = await s.internetGateway(vpc);
   const eigw = await s.egressOnlyInternetGateway(vpc);
-  const a = await s.subnet(vpc, { cidr: '10.20.1.0/24', az: `${region}a` });
+  const a = await s.subnet(vpc, { cidr: '10.20.1.0/24', az: `${region}a`, ipv6Cidr: ipv6Block.replace(/::\/56$/, '::/64') });
   const b = await s.subnet(vpc, { cidr: '10.20.2.0/24', az: `${region}b` });
   const c = await s.subnet(vpc, { cidr: '10.20.3.0/24', az: `${region}c` });
   const publicTable = await s.routeTable(vpc, {
@@ -118,7 +120,7 @@ beforeAll(async () => {
     classic: await s.lbNetworkInterface(classic, a, { publicIp: '127.0.0.23' }),
   };
   built = {
-    vpc, igw, eigw, nat, subnets: { a, b, c }, publicTable, mainTable, lbSg, targetSg, prefixList, acl,
+    vpc, ipv6Block, igw, eigw, nat, subnets: { a, b, c }, publicTable, mainTable, lbSg, targetSg, prefixList, acl,
     instances: { one, two }, alb, internalAlb, nlb, gwlb, genevTg, classic, webTg, apiTg, tcpTg, listener, rule, enis,
   };
 
@@ -248,7 +250,8 @@ describe('collectInventory against moto', () => {
 
   it('collects subnets, route tables with targets, and resolves the main-table fallback', () => {
     expect(scope.subnets.find((s) => s.id === built.subnets.c)).toMatchObject({ vpcId: built.vpc, availabilityZone: `${region}c`, cidrBlock: '10.20.3.0/24' });
-    expect(scope.vpcs.find((v) => v.id === built.vpc)).toMatchObject({ cidrBlocks: ['10.20.0.0/16'], isDefault: false });
+    expect(scope.vpcs.find((v) => v.id === built.vpc)).toEqual({ id: built.vpc, cidrBlocks: ['10.20.0.0/16'], ipv6CidrBlocks: [built.ipv6Block], isDefault: false });
+    expect(scope.subnets.find((s) => s.id === built.subnets.a)?.ipv6CidrBlocks).toEqual([built.ipv6Block.replace(/::\/56$/, '::/64')]);
     const index = new InventoryIndex(scope);
     const explicit = index.effectiveRouteTable(built.subnets.a);
     expect(explicit?.via).toBe('explicit');
@@ -286,7 +289,10 @@ describe('collectInventory against moto', () => {
     expect(group?.egress).toEqual([{ protocol: 'tcp', fromPort: 1024, toPort: 65535, sources: [{ kind: 'cidr-ipv4', cidr: '10.20.0.0/16' }] }]);
     const lbGroup = scope.securityGroups.find((g) => g.id === built.lbSg);
     expect(lbGroup?.ingress).toContainEqual({ protocol: 'tcp', fromPort: 80, toPort: 80, sources: [{ kind: 'cidr-ipv6', cidr: '::/0' }] });
-    expect(lbGroup?.egress).toEqual([{ protocol: 'all', fromPort: 0, toPort: 65535, sources: [{ kind: 'cidr-ipv4', cidr: '0.0.0.0/0' }] }]);
+    // The default egress rule of a group in a VPC with IPv6: everything, to 0.0.0.0/0 and ::/0.
+    expect(lbGroup?.egress).toEqual([
+      { protocol: 'all', fromPort: 0, toPort: 65535, sources: [{ kind: 'cidr-ipv4', cidr: '0.0.0.0/0' }, { kind: 'cidr-ipv6', cidr: '::/0' }] },
+    ]);
     expect(scope.prefixLists).toEqual([{ id: built.prefixList, name: 'office', addressFamily: 'IPv4', cidrs: ['192.0.2.0/24', '198.51.100.0/24'] }]);
   });
 

@@ -35,6 +35,8 @@ import {
   CreateVpcCommand,
   DescribeNetworkAclsCommand,
   DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeVpcsCommand,
   ReplaceNetworkAclAssociationCommand,
   ReplaceRouteTableAssociationCommand,
   RevokeSecurityGroupEgressCommand,
@@ -214,6 +216,12 @@ export class Scenario {
     return required(out.Vpc?.VpcId, 'VpcId');
   }
 
+  /** The Amazon-provided IPv6 block of a VPC made with `ipv6: true` (a /56); subnets take /64s of it. */
+  async ipv6CidrOf(vpcId: string): Promise<string> {
+    const out = await this.clients.ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }));
+    return required(out.Vpcs?.[0]?.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock, `IPv6 block of ${vpcId}`);
+  }
+
   async subnet(vpcId: string, options: { cidr: string; az?: string; ipv6Cidr?: string }): Promise<string> {
     const out = await this.clients.ec2.send(
       new CreateSubnetCommand({
@@ -328,9 +336,10 @@ export class Scenario {
       await this.clients.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: options.ingress.map(ipPermission) }));
     }
     if (options.egress) {
-      await this.clients.ec2.send(
-        new RevokeSecurityGroupEgressCommand({ GroupId: id, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }),
-      );
+      // AWS's default egress: all to 0.0.0.0/0, and to ::/0 in a VPC with IPv6. Revoke exactly what is there.
+      const current = await this.clients.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [id] }));
+      const defaults = current.SecurityGroups?.[0]?.IpPermissionsEgress ?? [];
+      if (defaults.length) await this.clients.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: id, IpPermissions: defaults }));
       if (options.egress.length) {
         await this.clients.ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: id, IpPermissions: options.egress.map(ipPermission) }));
       }
