@@ -56,7 +56,7 @@ describe('lbcheck snapshot', () => {
   it('collects from the endpoint and writes a snapshot with the API call counts', async () => {
     const result = await lbcheck(['snapshot', '--endpoint-url', motoEndpoint(), '--region', region, '--output', 'inv.json']);
     expect(result.stderr).toContain(`lbcheck: ${region} (${MOTO_ACCOUNT}): 2 load balancers (1 ALB, 1 Classic), 0 target groups, 2 subnets`);
-    expect(result.stderr).toMatch(/lbcheck: wrote inv\.json: 2 load balancers in 1 scopes, \d+ API calls in \d+\.\d s\n$/);
+    expect(result.stderr).toMatch(/lbcheck: wrote inv\.json: 2 load balancers in 1 scope, \d+ API calls in \d+\.\d s\n$/);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
     const inventory = await readSnapshot(join(dir, 'inv.json'));
