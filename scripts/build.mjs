@@ -1,12 +1,13 @@
 // Bundles the CLI into dist/ with code splitting: dist/cli.js holds only argument
 // parsing, and each command (with the AWS SDK) is a chunk loaded when it runs.
 import { build } from 'esbuild';
-import { chmod, rm } from 'node:fs/promises';
+import { chmod, rename, rm } from 'node:fs/promises';
 
-await rm('dist', { recursive: true, force: true });
+// Build beside dist/ and swap it in, so a CLI test running meanwhile never finds dist/ half-written.
+const staging = `dist.${process.pid}.tmp`;
 await build({
   entryPoints: { cli: 'src/cli/bin.ts' },
-  outdir: 'dist',
+  outdir: staging,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -19,4 +20,6 @@ await build({
   },
   logLevel: 'warning',
 });
-await chmod('dist/cli.js', 0o755);
+await chmod(`${staging}/cli.js`, 0o755);
+await rm('dist', { recursive: true, force: true });
+await rename(staging, 'dist');

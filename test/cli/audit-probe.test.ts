@@ -8,12 +8,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeReport } from '../../src/probe/types.js';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.js';
-import { motoEndpoint, motoEnv } from '../support/moto.js';
+import { MOTO_REGIONS, motoEndpoint, motoEnv } from '../support/moto.js';
 import { closeAll, sharedFreePort, startHangingListeners, startHttpServer, startKeepAliveServer, type Closable } from '../support/net-servers.js';
 import { scenario, type LoadBalancerRef } from '../support/scenario.js';
 import { runCli } from './cli-support.js';
 
-const REGION = 'ca-central-1';
+const REGION = MOTO_REGIONS.cliAuditProbe;
 const NODE_A = '127.0.5.1';
 const NODE_B = '127.0.5.2';
 const TARGET = '127.0.5.3'; // an IP target whose keep-alive (1 s) is shorter than the ALB's idle timeout (2 s)

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { motoEndpoint, motoEnv } from '../support/moto.js';
+import { MOTO_REGIONS, motoEndpoint, motoEnv } from '../support/moto.js';
 import { scenario } from '../support/scenario.js';
 import { ROOT, runCli } from './cli-support.js';
 
@@ -206,7 +206,7 @@ describe('bad input: exit 2 and one line naming the file', () => {
 
 describe('audit against moto', () => {
   // This file's own region (other test files use theirs), so the scenario is all it sees.
-  const region = 'eu-south-1';
+  const region = MOTO_REGIONS.cliAudit;
 
   it('collects a live region and reports the subnet without an internet route', async () => {
     const s = await scenario(region);

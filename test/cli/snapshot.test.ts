@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSnapshot } from '../../src/inventory/snapshot.js';
 import { runCli, type CliResult } from './cli-support.js';
-import { FAKE_CREDENTIALS, motoEndpoint, motoEnv } from '../support/moto.js';
+import { FAKE_CREDENTIALS, MOTO_REGIONS, motoEndpoint, motoEnv } from '../support/moto.js';
 import { MOTO_ACCOUNT, scenario, type LoadBalancerRef } from '../support/scenario.js';
 
-const region = 'sa-east-1';
+const region = MOTO_REGIONS.cliSnapshot;
+const otherRegion = MOTO_REGIONS.cliSnapshotOtherProfile;
 
 function lbcheck(args: string[], env: NodeJS.ProcessEnv = motoEnv()): Promise<CliResult> {
   return runCli(args, { cwd: dir, env });
@@ -93,7 +94,7 @@ describe('lbcheck snapshot', () => {
         `aws_access_key_id = ${FAKE_CREDENTIALS.accessKeyId}`,
         `aws_secret_access_key = ${FAKE_CREDENTIALS.secretAccessKey}`,
         '[profile other]',
-        'region = eu-west-3',
+        `region = ${otherRegion}`,
         'aws_access_key_id = AKIAOTHEREXAMPLE0000',
         'aws_secret_access_key = otherSecretExample',
         '',
@@ -105,7 +106,7 @@ describe('lbcheck snapshot', () => {
     expect(result.code).toBe(0);
     const inventory = await readSnapshot(join(dir, 'profiles.json'));
     expect(inventory.scopes.map((s) => [s.profile, s.region])).toEqual([
-      ['other', 'eu-west-3'],
+      ['other', otherRegion],
       ['audit', region],
     ]);
     expect(inventory.scopes[1]?.loadBalancers.map((lb) => lb.arn).sort()).toEqual([alb.arn, classic.arn].sort());

@@ -16,10 +16,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiCallCounter, type AwsClients } from '../../src/aws/clients.js';
 import { collectInventory, type CollectOptions } from '../../src/aws/collect.js';
 import { LbcheckError } from '../../src/cli/errors.js';
-import { FAKE_CREDENTIALS, motoEndpoint } from '../support/moto.js';
+import { FAKE_CREDENTIALS, MOTO_REGIONS, motoEndpoint } from '../support/moto.js';
 import { MOTO_ACCOUNT, scenario, type LoadBalancerRef } from '../support/scenario.js';
 
-const region = 'af-south-1';
+const region = MOTO_REGIONS.collectorFailures;
 let alb: LoadBalancerRef;
 let tg: string;
 let subnets: string[];

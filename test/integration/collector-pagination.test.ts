@@ -8,10 +8,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { collectInventory } from '../../src/aws/collect.js';
-import { FAKE_CREDENTIALS, motoEndpoint } from '../support/moto.js';
+import { FAKE_CREDENTIALS, MOTO_REGIONS, motoEndpoint } from '../support/moto.js';
 import { scenario } from '../support/scenario.js';
 
-const region = 'ap-east-1';
+const region = MOTO_REGIONS.collectorPagination;
 
 const created: string[] = [];
 

@@ -6,7 +6,9 @@ import { DescribeRegionsCommand, type DescribeRegionsCommandInput } from '@aws-s
 import { mockClient } from 'aws-sdk-client-mock';
 import { expect, it } from 'vitest';
 import { collectInventory } from '../../src/aws/collect.js';
-import { FAKE_CREDENTIALS, motoEndpoint } from '../support/moto.js';
+import { FAKE_CREDENTIALS, MOTO_REGIONS, motoEndpoint } from '../support/moto.js';
+
+const [ENABLED, OPTED_IN] = MOTO_REGIONS.collectorRegions;
 
 it('collects every region DescribeRegions lists as enabled, asking only for enabled ones', async () => {
   const asked: DescribeRegionsCommandInput[] = [];
@@ -23,12 +25,12 @@ it('collects every region DescribeRegions lists as enabled, asking only for enab
       mock.send.callsFake((command: unknown) => realSend(command) as never);
       mock.on(DescribeRegionsCommand).callsFake((input: DescribeRegionsCommandInput) => {
         asked.push(input);
-        return { Regions: [{ RegionName: 'eu-central-2', OptInStatus: 'opt-in-not-required' }, { RegionName: 'af-south-1', OptInStatus: 'opted-in' }] };
+        return { Regions: [{ RegionName: ENABLED, OptInStatus: 'opt-in-not-required' }, { RegionName: OPTED_IN, OptInStatus: 'opted-in' }] };
       });
     },
   });
   expect(asked).toEqual([{ AllRegions: false, Filters: [{ Name: 'opt-in-status', Values: ['opt-in-not-required', 'opted-in'] }] }]);
-  expect(inventory.scopes.map((scope) => scope.region)).toEqual(['af-south-1', 'eu-central-2']);
+  expect(inventory.scopes.map((scope) => scope.region)).toEqual([OPTED_IN, ENABLED]);
   expect(inventory.scopes.every((scope) => scope.account === '123456789012')).toBe(true);
   expect(inventory.notChecked).toEqual([]);
 });

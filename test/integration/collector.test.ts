@@ -7,10 +7,10 @@ import { ApiCallCounter } from '../../src/aws/clients.js';
 import { collectInventory } from '../../src/aws/collect.js';
 import { InventoryIndex } from '../../src/inventory/indexes.js';
 import type { Inventory, LoadBalancer, Scope } from '../../src/inventory/model.js';
-import { FAKE_CREDENTIALS, motoEndpoint } from '../support/moto.js';
+import { FAKE_CREDENTIALS, MOTO_REGIONS, motoEndpoint } from '../support/moto.js';
 import { MOTO_ACCOUNT, scenario, type LoadBalancerRef } from '../support/scenario.js';
 
-const region = 'eu-central-2';
+const region = MOTO_REGIONS.collector;
 
 interface Built {
   vpc: string;

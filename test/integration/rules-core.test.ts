@@ -10,7 +10,7 @@ import { collectInventory } from '../../src/aws/collect.js';
 import { runEngine, type ReportFinding } from '../../src/engine/runner.js';
 import type { Inventory } from '../../src/inventory/model.js';
 import { rules } from '../../rules/index.js';
-import { FAKE_CREDENTIALS, motoEndpoint } from '../support/moto.js';
+import { FAKE_CREDENTIALS, MOTO_REGIONS, motoEndpoint } from '../support/moto.js';
 import { scenario, type LoadBalancerRef, type NetworkAclEntrySpec, type SecurityGroupRuleSpec } from '../support/scenario.js';
 
 const CORE_RULES = new Set([
@@ -143,15 +143,7 @@ function describeFindings(findings: ReportFinding[]): string[] {
   return findings.map((f) => `${f.ruleId} ${f.severity} ${f.resource.name}: ${f.message}`);
 }
 
-const REGIONS = {
-  healthy: 'ap-southeast-1',
-  routing: 'ap-southeast-2',
-  mainTable: 'me-south-1',
-  security: 'eu-west-2',
-  health: 'ap-northeast-2',
-  acl: 'ap-northeast-3',
-  keepalive: 'ap-south-1',
-} as const;
+const REGIONS = MOTO_REGIONS.rulesCore;
 
 const setups = {} as Record<keyof typeof REGIONS, Setup>;
 const audits = {} as Record<keyof typeof REGIONS, { inventory: Inventory; findings: ReportFinding[] }>;

@@ -47,12 +47,29 @@ export function motoClients(region: string): MotoClients {
 }
 
 /**
- * Regions moto answers (it serves any region name). Each integration test file takes
- * its own so parallel files never share state; tests within a file that need a clean
- * slate take distinct regions too.
+ * The moto regions each test file builds in or reads. moto keeps its state per region, so
+ * a region with one owner is never touched by another file and the files can run in
+ * parallel against the one server. test/unit/moto-regions.test.ts checks that no region
+ * has two owners and that every file that talks to moto takes its regions from here.
  */
-export const TEST_REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1',
-  'eu-north-1', 'eu-south-1', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1',
-  'ap-southeast-2', 'ca-central-1', 'sa-east-1', 'me-south-1', 'af-south-1', 'ap-east-1', 'eu-central-2',
-] as const;
+export const MOTO_REGIONS = {
+  collector: 'eu-central-2',
+  collectorFailures: 'af-south-1',
+  collectorPagination: 'ap-east-1',
+  /** --all-regions: DescribeRegions is mocked to name these two, which nothing builds in. */
+  collectorRegions: ['us-east-2', 'eu-north-1'],
+  iamPolicy: 'us-west-1',
+  cliSnapshot: 'sa-east-1',
+  cliSnapshotOtherProfile: 'eu-west-3',
+  cliAudit: 'eu-south-1',
+  cliAuditProbe: 'ca-central-1',
+  rulesCore: {
+    healthy: 'ap-southeast-1',
+    routing: 'ap-southeast-2',
+    mainTable: 'me-south-1',
+    security: 'eu-west-2',
+    health: 'ap-northeast-2',
+    acl: 'ap-northeast-3',
+    keepalive: 'ap-south-1',
+  },
+} as const;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiCallCounter } from '../../src/aws/clients.js';
 import { collectInventory } from '../../src/aws/collect.js';
-import { FAKE_CREDENTIALS, motoEndpoint } from '../support/moto.js';
+import { FAKE_CREDENTIALS, MOTO_REGIONS, motoEndpoint } from '../support/moto.js';
 import { scenario } from '../support/scenario.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -71,7 +71,7 @@ describe('iam-policy.json', () => {
 
   describe('against the calls a collection actually sends', () => {
     const counter = new ApiCallCounter();
-    const region = 'us-west-1';
+    const region = MOTO_REGIONS.iamPolicy;
 
     beforeAll(async () => {
       // Every code path that calls AWS: ALB with a rule, NLB with a TCP listener, Classic, a prefix list, instance targets.
