@@ -27,6 +27,10 @@ interface Failure {
   evaluation: SecurityGroupEvaluation;
 }
 
+function ofFamily(cidrs: readonly string[], family: 4 | 6): string[] {
+  return cidrs.filter((cidr) => cidr.includes(':') === (family === 6));
+}
+
 function severityOf(verdicts: readonly SecurityGroupEvaluation['verdict'][]): 'error' | 'warning' {
   return verdicts.includes('blocked') ? 'error' : 'warning';
 }
@@ -44,7 +48,7 @@ export default defineRule({
     source: 'config',
     appliesTo: ['application', 'network', 'classic'],
     description:
-      "For every instance target (elbv2 target groups and Classic LBs' registered instances), checks that the instance's security groups admit the load balancer on the traffic port (the target's port, else the target group's; the Classic instance port) and on the health-check port ('traffic-port' or its own number): an inbound rule whose source is one of the LB's security groups, or CIDRs covering all of the LB's subnets (where its nodes' addresses come from). For an NLB with client IP preservation on, traffic arrives from the clients' addresses instead (anywhere for internet-facing), so the targets must admit those on the traffic port, while health checks still come from the LB's subnets. When the load balancer has security groups, their outbound rules must allow the traffic and health-check ports to each target (a rule referencing the target's security group, or CIDRs covering its address). IP targets' own security groups are not collected (their network interfaces are not load balancer ENIs): lbcheck says so in an info finding and still checks the LB's outbound rules to them.",
+      "For every instance target (elbv2 target groups and Classic LBs' registered instances), checks that the instance's security groups admit the load balancer on the traffic port (the target's port, else the target group's; the Classic instance port) and on the health-check port ('traffic-port' or its own number): an inbound rule whose source is one of the LB's security groups, or CIDRs covering all of the LB's subnets (where its nodes' addresses come from; only their CIDRs of the target group's IP family, IPv4 unless the group is IPv6, even for a dualstack LB). For an NLB with client IP preservation on, traffic arrives from the clients' addresses instead (anywhere for internet-facing), so the targets must admit those on the traffic port, while health checks still come from the LB's subnets. When the load balancer has security groups, their outbound rules must allow the traffic and health-check ports to each target (a rule referencing the target's security group, or CIDRs covering its address). IP targets' own security groups are not collected (their network interfaces are not load balancer ENIs): lbcheck says so in an info finding and still checks the LB's outbound rules to them.",
     rationale:
       'A target that does not admit the load balancer fails its health checks and never receives traffic (503 when all targets are affected); if only the traffic port is blocked, health checks pass and requests fail with 502 or 504. An outbound rule missing on the load balancer has the same effect and is easy to miss because security groups are often assumed to allow all egress.',
     remediation: {
@@ -76,10 +80,25 @@ export default defineRule({
     for (const lb of scope.loadBalancers) {
       if (lb.kind === 'gateway' || !lb.vpcId) continue;
       const lbGroups = lb.securityGroupIds;
-      const lbSubnets = subnetCidrs(index, subnetIdsOf(lb), lb.ipAddressType !== 'ipv4');
+      // The LB reaches a target over its target group's IP family (IPv4 unless the group is IPv6), even when the
+      // LB itself is dualstack: only its subnets' CIDRs of that family can be the source.
+      const subnetCidrsOfLb = subnetCidrs(index, subnetIdsOf(lb), true);
       const clients = clientsOf(index, lb, settings.clientCidrs);
-      const fromLb: Peer = { cidrs: lbSubnets, securityGroupIds: lbGroups };
-      const lbText = lbGroups.length > 0 ? `its security group ${lbGroups.join(', ')} or its subnets ${lbSubnets.join(', ')}` : `its subnets ${lbSubnets.join(', ')}`;
+      const familyOf = (group: TargetGroup | undefined): 4 | 6 => (group?.ipAddressType === 'ipv6' ? 6 : 4);
+      const lbSubnetsOf = (group: TargetGroup | undefined) => ofFamily(subnetCidrsOfLb, familyOf(group));
+      const fromLbOf = (group: TargetGroup | undefined): Peer => ({ cidrs: lbSubnetsOf(group), securityGroupIds: lbGroups });
+      const lbTextOf = (group: TargetGroup | undefined) =>
+        lbGroups.length > 0 ? `its security group ${lbGroups.join(', ')} or its subnets ${lbSubnetsOf(group).join(', ')}` : `its subnets ${lbSubnetsOf(group).join(', ')}`;
+      /**
+       * With client IP preservation, clients of the target group's family keep their address; clients of the other
+       * family (IPv6 clients of a dualstack NLB with IPv4 targets) are translated and arrive from the LB's subnets.
+       */
+      const preservedClientsOf = (group: TargetGroup | undefined): Peer => {
+        const family = familyOf(group);
+        const same = ofFamily(clients.cidrs, family);
+        const translated = same.length < clients.cidrs.length ? lbSubnetsOf(group) : [];
+        return { cidrs: [...same, ...translated], securityGroupIds: lbGroups };
+      };
       const failures = new Map<string, Failure>();
       const ipTargetsByGroup = new Map<TargetGroup, TargetEndpoint[]>();
       const missingInstances: TargetEndpoint[] = [];
@@ -97,7 +116,9 @@ export default defineRule({
         if (endpoint.kind !== 'instance' && endpoint.kind !== 'ip') continue;
         if (endpoint.trafficPort === undefined) continue;
         const preserve = preservesClientIp(lb, endpoint.group);
-        const trafficPeer: Peer = preserve ? { cidrs: clients.cidrs, securityGroupIds: lbGroups } : fromLb;
+        const fromLb = fromLbOf(endpoint.group);
+        const lbText = lbTextOf(endpoint.group);
+        const trafficPeer: Peer = preserve ? preservedClientsOf(endpoint.group) : fromLb;
         const trafficText = preserve ? `the clients of ${describeLoadBalancer(lb)} (${clients.source}; client IP preservation is on)` : `${describeLoadBalancer(lb)} (${lbText})`;
         const healthChecked = endpoint.group?.healthCheck.enabled ?? true;
         const checks: { kind: CheckKind; protocol: TransportProtocol; port: number; peer: Peer; text: string }[] = endpoint.trafficProtocols.map((protocol) => ({
@@ -170,7 +191,7 @@ export default defineRule({
             port: failure.port,
             securityGroupIds: failure.groupIds,
             loadBalancerSecurityGroupIds: lbGroups,
-            loadBalancerSubnetCidrs: lbSubnets,
+            loadBalancerSubnetCidrs: lbSubnetsOf(failure.group),
             targets: failure.targets,
             rulesConsidered: failure.evaluation.considered,
             notAdmitted: failure.evaluation.notAdmitted,
@@ -184,7 +205,7 @@ export default defineRule({
           resource: targetGroupResource(group, scope),
           severity: 'info',
           discriminator: `${lb.arn}|ip-targets-not-checked`,
-          message: `The security groups of IP targets ${endpoints.slice(0, 3).map((e) => e.targetId).join(', ')} in target group ${group.name} were not checked (lbcheck does not collect their network interfaces); make sure they admit ${describeLoadBalancer(lb)} (${lbText}) on port ${[...new Set(endpoints.flatMap((e) => [e.trafficPort, e.healthCheckPort]))].filter((p) => p !== undefined).join(' and ')}.`,
+          message: `The security groups of IP targets ${endpoints.slice(0, 3).map((e) => e.targetId).join(', ')} in target group ${group.name} were not checked (lbcheck does not collect their network interfaces); make sure they admit ${describeLoadBalancer(lb)} (${lbTextOf(group)}) on port ${[...new Set(endpoints.flatMap((e) => [e.trafficPort, e.healthCheckPort]))].filter((p) => p !== undefined).join(' and ')}.`,
           evidence: { loadBalancerArn: lb.arn, targets: endpoints.map((e) => ({ ip: e.ip, port: e.trafficPort, healthCheckPort: e.healthCheckPort })), why: 'IP targets\' network interfaces are not in the inventory' },
         });
       }

@@ -13,6 +13,14 @@ function only(pick: 'alb' | 'nlb' | 'classic', ingress: ReturnType<typeof tcp>[]
 }
 const w0 = healthyWorld();
 
+/** Gives the VPC and the LB subnets IPv6 CIDRs and makes the kept load balancer dualstack. */
+function dualstack(w: World, pick: 'alb' | 'nlb'): void {
+  w[pick].ipAddressType = 'dualstack';
+  w.vpc.ipv6CidrBlocks = ['2600:1f18:0:100::/56'];
+  w.subnetA.ipv6CidrBlocks = ['2600:1f18:0:101::/64'];
+  w.subnetB.ipv6CidrBlocks = ['2600:1f18:0:102::/64'];
+}
+
 ruleTester(rule).run({
   valid: [
     { name: 'targets admit every load balancer', scope: healthyWorld().scope },
@@ -37,6 +45,14 @@ ruleTester(rule).run({
       }),
     },
     { name: 'a Classic LB whose instances admit its security group', scope: only('classic', [tcp(8080, 'sg-lb')]) },
+    {
+      name: 'a dualstack ALB reaches IPv4 targets from its subnets\' IPv4 CIDRs only: those are enough',
+      scope: only('alb', [tcp(8080, '10.0.1.0/24', '10.0.2.0/24')], (w) => dualstack(w, 'alb')),
+    },
+    {
+      name: 'a dualstack NLB preserving client IPs: IPv4 targets see IPv4 clients, and IPv6 clients translated to the LB subnets',
+      scope: only('nlb', [tcp(8080, '0.0.0.0/0')], (w) => dualstack(w, 'nlb')),
+    },
   ],
   invalid: [
     {
@@ -131,6 +147,20 @@ ruleTester(rule).run({
           severity: 'info',
           messageIncludes: "make sure they admit NLB edge (its subnets 10.0.1.0/24, 10.0.2.0/24) on port 8080",
           evidence: { targets: [{ ip: '10.0.11.20' }, { ip: '10.0.12.20' }] },
+        },
+      ],
+    },
+    {
+      name: 'an IPv6 target group behind a dualstack ALB is reached from the subnets\' IPv6 CIDRs',
+      scope: only('alb', [tcp(8080, '10.0.1.0/24', '10.0.2.0/24')], (w) => {
+        dualstack(w, 'alb');
+        w.albGroup.ipAddressType = 'ipv6';
+      }),
+      expect: [
+        {
+          resourceArn: w0.albGroup.arn,
+          messageIncludes: 'do not admit TCP 8080 from ALB web (its security group sg-lb or its subnets 2600:1f18:0:101::/64, 2600:1f18:0:102::/64)',
+          evidence: { loadBalancerSubnetCidrs: ['2600:1f18:0:101::/64', '2600:1f18:0:102::/64'], notAdmitted: ['2600:1f18:0:101::/64', '2600:1f18:0:102::/64'] },
         },
       ],
     },
