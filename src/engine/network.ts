@@ -366,10 +366,10 @@ export function subnetCidrs(index: InventoryIndex, subnetIds: readonly string[],
   });
 }
 
-/** Transport protocols a listener or target group protocol carries. */
+/** Transport protocols a listener or target group protocol carries (QUIC runs over UDP; TCP_QUIC takes both on one port). */
 export function transportsOf(protocol: string | undefined): TransportProtocol[] {
-  if (protocol === 'UDP') return ['udp'];
-  if (protocol === 'TCP_UDP') return ['tcp', 'udp'];
+  if (protocol === 'UDP' || protocol === 'QUIC') return ['udp'];
+  if (protocol === 'TCP_UDP' || protocol === 'TCP_QUIC') return ['tcp', 'udp'];
   return ['tcp'];
 }
 

@@ -126,9 +126,9 @@ function placeTargets(index: InventoryIndex, group: TargetGroup): TargetEndpoint
   });
 }
 
-/** NLB client IP preservation: the TG attribute, else AWS's default (on for instance targets, off for IP targets over TCP/TLS). */
+/** NLB client IP preservation: the TG attribute, else AWS's default (on for instance targets and UDP/QUIC groups, off for IP targets over TCP/TLS). */
 export function preservesClientIp(lb: LoadBalancer, group: TargetGroup | undefined): boolean {
   if (lb.kind !== 'network' || !group) return false;
   if (group.attributes.preserveClientIp !== undefined) return group.attributes.preserveClientIp;
-  return group.targetType === 'instance' || group.protocol === 'UDP' || group.protocol === 'TCP_UDP';
+  return group.targetType === 'instance' || transportsOf(group.protocol).includes('udp');
 }

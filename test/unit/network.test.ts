@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InventoryIndex } from '../../src/inventory/indexes.js';
 import { cidrRange } from '../../src/inventory/cidr.js';
-import { authorizeCommand, coverageOf, evaluateNetworkAcl, evaluateSecurityGroups, formatRange, uncoveredRanges } from '../../src/engine/network.js';
-import { aclEntry, networkAcl, scopeOf, securityGroup, sgRule, tcp } from '../support/fixtures.js';
+import { authorizeCommand, coverageOf, evaluateNetworkAcl, evaluateSecurityGroups, formatRange, transportsOf, uncoveredRanges } from '../../src/engine/network.js';
+import { preservesClientIp } from '../../src/engine/targets.js';
+import { aclEntry, networkAcl, nlb, scopeOf, securityGroup, sgRule, targetGroup, tcp } from '../support/fixtures.js';
 
 describe('address ranges', () => {
   it('formats blocks as CIDRs and other ranges as first-last', () => {
@@ -101,5 +102,24 @@ describe('authorizeCommand', () => {
     expect(authorizeCommand('ingress', 'sg-1', 'udp', 53, { groupId: 'sg-2' })).toBe('aws ec2 authorize-security-group-ingress --group-id sg-1 --protocol udp --port 53 --source-group sg-2');
     expect(authorizeCommand('ingress', 'sg-1', 'tcp', 443, { cidr: '::/0' })).toBe('aws ec2 authorize-security-group-ingress --group-id sg-1 --ip-permissions IpProtocol=tcp,FromPort=443,ToPort=443,Ipv6Ranges=[{CidrIpv6=::/0}]');
     expect(authorizeCommand('egress', 'sg-1', 'tcp', 8080, { cidr: '10.0.11.10/32' })).toBe('aws ec2 authorize-security-group-egress --group-id sg-1 --ip-permissions IpProtocol=tcp,FromPort=8080,ToPort=8080,IpRanges=[{CidrIp=10.0.11.10/32}]');
+  });
+});
+
+describe('transport protocols', () => {
+  it('maps listener and target group protocols to TCP and UDP (QUIC is UDP)', () => {
+    expect(transportsOf('HTTPS')).toEqual(['tcp']);
+    expect(transportsOf('UDP')).toEqual(['udp']);
+    expect(transportsOf('QUIC')).toEqual(['udp']);
+    expect(transportsOf('TCP_UDP')).toEqual(['tcp', 'udp']);
+    expect(transportsOf('TCP_QUIC')).toEqual(['tcp', 'udp']);
+  });
+
+  it("defaults NLB client IP preservation as AWS does: on for UDP and QUIC IP targets, off for TCP ones", () => {
+    const lb = nlb({ name: 'edge' });
+    const ipGroup = (protocol: 'TCP' | 'UDP' | 'QUIC' | 'TCP_QUIC') => targetGroup({ name: 'g', targetType: 'ip', protocol, attributes: { raw: {} } });
+    expect(preservesClientIp(lb, ipGroup('TCP'))).toBe(false);
+    expect(preservesClientIp(lb, ipGroup('UDP'))).toBe(true);
+    expect(preservesClientIp(lb, ipGroup('QUIC'))).toBe(true);
+    expect(preservesClientIp(lb, ipGroup('TCP_QUIC'))).toBe(true);
   });
 });

@@ -64,6 +64,17 @@ ruleTester(rule).run({
         return w.scope;
       })(),
     },
+    {
+      name: 'a QUIC listener (HTTP/3 over UDP) admitted over UDP',
+      scope: (() => {
+        const w = healthyWorld();
+        w.nlb.securityGroupIds = ['sg-lb'];
+        w.nlb.listeners = [listener({ port: 443, protocol: 'QUIC' })];
+        w.lbGroup.ingress = [sgRule('udp', 443, '0.0.0.0/0')];
+        w.scope.loadBalancers = [w.nlb];
+        return w.scope;
+      })(),
+    },
   ],
   invalid: [
     {
@@ -92,6 +103,18 @@ ruleTester(rule).run({
           evidence: { rulesConsidered: [{ groupId: 'sg-lb', protocol: 'tcp', ports: '443', source: '10.0.0.0/8' }] },
         },
       ],
+    },
+    {
+      name: 'a TCP_QUIC listener needs both TCP and UDP admitted',
+      scope: (() => {
+        const w = healthyWorld();
+        w.nlb.securityGroupIds = ['sg-lb'];
+        w.nlb.listeners = [listener({ port: 443, protocol: 'TCP_QUIC' })];
+        w.lbGroup.ingress = [tcp(443, '0.0.0.0/0')];
+        w.scope.loadBalancers = [w.nlb];
+        return w.scope;
+      })(),
+      expect: [{ resourceArn: w0.nlb.arn, discriminator: 'udp/443', messageIncludes: 'do not admit UDP 443', evidence: { listenerProtocol: 'TCP_QUIC', protocol: 'udp' } }],
     },
     {
       name: 'a UDP rule does not admit a TCP listener',
