@@ -133,7 +133,13 @@ function describeMeasurement(measurement: KeepAliveMeasurement): string {
   return `measured: ${where} closed an idle keep-alive connection after ${measuredSeconds(measurement)} s${hint}`;
 }
 
+/**
+ * What a measurement declares for the idle-timeout rule. A server that answers
+ * `Connection: close` keeps no idle connection, so there is nothing for the load balancer
+ * to reuse and no race to lose: it declares nothing (it is not a 0 s keep-alive).
+ */
 export function keepAliveDeclaration(measurement: KeepAliveMeasurement): KeepAliveDeclaration | undefined {
+  if (measurement.noKeepAlive) return undefined;
   const seconds = measuredSeconds(measurement);
   if (seconds === undefined) return undefined;
   return { seconds, source: 'measured', detail: describeMeasurement(measurement) };
@@ -227,6 +233,7 @@ export async function measureInventoryKeepalive(inventory: Inventory, options: M
   const notChecked: NotChecked[] = [];
   endpoints.forEach(({ scope, endpoint }, i) => {
     const measurement = results[i] as KeepAliveMeasurement;
+    if (measurement.noKeepAlive) return;
     const declaration = keepAliveDeclaration(measurement);
     if (!declaration) {
       notChecked.push({ what: `keep-alive of ${endpoint.label}`, why: `not reachable from here: ${measurement.error ?? 'no answer'}`, region: scope.region, account: scope.account });

@@ -1,18 +1,20 @@
 /** Keep-alive measurement against real HTTP servers on loopback. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { measureInventoryKeepalive, measureKeepAlive } from '../../src/probe/keepalive.js';
+import { keepAliveDeclaration, measureInventoryKeepalive, measureKeepAlive } from '../../src/probe/keepalive.js';
 import { inventoryOf } from '../support/engine-fixtures.js';
 import { alb, forward, REGION, scopeOf, target, targetGroup } from '../support/fixtures.js';
-import { closeAll, sharedFreePort, startHttpServer, startKeepAliveServer, type Closable } from '../support/net-servers.js';
+import { closeAll, sharedFreePort, startHttpServer, startKeepAliveServer, startResettingServer, type Closable } from '../support/net-servers.js';
 
 const SHORT = '127.0.3.1'; // keeps idle connections 1 s, like a backend that closes long before the LB does
 const LONG = '127.0.3.2'; // node:http with keepAliveTimeout 30 s
 const NOTHING = '127.0.3.3'; // refuses
+const CLOSING = '127.0.3.4'; // answers with Connection: close (no keep-alive at all)
 let port: number;
 const servers: Closable[] = [];
 
 beforeAll(async () => {
-  port = await sharedFreePort([SHORT, LONG, NOTHING]);
+  port = await sharedFreePort([SHORT, LONG, NOTHING, CLOSING]);
+  servers.push(await startResettingServer(CLOSING, port, Number.MAX_SAFE_INTEGER));
   servers.push(await startKeepAliveServer(SHORT, port, 1000));
   servers.push(await startHttpServer(LONG, port, { keepAliveTimeoutMs: 30_000 }));
 });
@@ -34,6 +36,12 @@ describe('measureKeepAlive', () => {
     expect(measurement).toEqual({ ip: LONG, port, status: 200, announcedSeconds: 30, openAtLeastMs: 600 });
   });
 
+  it('a server that answers Connection: close keeps nothing idle: no keep-alive to compare, not a 0 s one', async () => {
+    const measurement = await measureKeepAlive({ ip: CLOSING, port, timeoutMs: 1000, capMs: 600 });
+    expect(measurement).toMatchObject({ ip: CLOSING, port, status: 200, noKeepAlive: true });
+    expect(keepAliveDeclaration(measurement)).toBeUndefined();
+  });
+
   it('reports a target it cannot reach instead of throwing', async () => {
     const measurement = await measureKeepAlive({ ip: NOTHING, port, timeoutMs: 1000, capMs: 600 });
     expect(measurement).toEqual({ ip: NOTHING, port, error: `connect ECONNREFUSED ${NOTHING}:${port}` });
@@ -43,9 +51,9 @@ describe('measureKeepAlive', () => {
 describe('measureInventoryKeepalive', () => {
   it('keys the shortest measured keep-alive by target group ARN and by target, and lists unreachable targets', async () => {
     const lb = alb({ name: 'web' });
-    const group = targetGroup({ name: 'web', targetType: 'ip', port, targets: [target(LONG), target(SHORT), target(NOTHING)] });
+    const group = targetGroup({ name: 'web', targetType: 'ip', port, targets: [target(LONG), target(SHORT), target(NOTHING), target(CLOSING)] });
     forward(lb, group, { port: 80, protocol: 'HTTP' });
-    const result = await measureInventoryKeepalive(inventoryOf([scopeOf({ loadBalancers: [lb], targetGroups: [group] })]), { timeoutMs: 1000, capMs: 4000 });
+    const result = await measureInventoryKeepalive(inventoryOf([scopeOf({ loadBalancers: [lb], targetGroups: [group] })]), { timeoutMs: 1000, capMs: 4000, maxTargetsPerGroup: 4 });
 
     const forGroup = result.measuredKeepalive[group.arn];
     expect(forGroup).toMatchObject({ source: 'measured', detail: expect.stringMatching(new RegExp(`^measured: ${SHORT.replaceAll('.', '\\.')}:${port} closed an idle keep-alive connection after 1(\\.\\d)? s \\(it announced Keep-Alive: timeout=1\\)$`)) });
@@ -56,6 +64,8 @@ describe('measureInventoryKeepalive', () => {
       source: 'measured',
       detail: `measured: ${LONG}:${port} kept an idle connection open for at least 4 s (the measurement stopped there) (it announced Keep-Alive: timeout=30)`,
     });
+    // CLOSING answered and keeps nothing idle: neither a measurement nor a gap.
+    expect(result.measuredKeepalive[`${CLOSING}:${port}`]).toBeUndefined();
     expect(result.notChecked).toEqual([
       { what: `keep-alive of target group web target ${NOTHING}`, why: `not reachable from here: connect ECONNREFUSED ${NOTHING}:${port}`, region: REGION, account: '123456789012' },
     ]);
