@@ -43,7 +43,7 @@ export default defineRule({
     source: 'config',
     appliesTo: ['application', 'network', 'classic'],
     description:
-      "Network ACLs are stateless: each direction of a connection is checked on its own, entries are evaluated in ascending rule number, the first entry that matches a packet decides, and what no entry matches is denied (the '*' rule). For each load balancer this rule evaluates, exactly, every flow its traffic needs: on the LB subnets' ACL, inbound listener port from the clients and outbound ephemeral ports 1024-65535 back to them; outbound target and health-check ports to each target subnet and inbound ephemeral ports from it; on each target subnet's ACL, inbound target and health-check ports from each LB subnet and outbound ephemeral ports back (and, for an NLB with client IP preservation, the same to and from the clients). Traffic within one subnet does not cross an ACL and is not checked. Clients are as in lb-security-group-blocks-listener (anywhere for internet-facing). Partial coverage is evaluated precisely over the whole address and port range: a flow entirely denied is an error; a flow denied only for some addresses or ports (e.g. a deny entry for one block of addresses, or only 32768-65535 allowed for return traffic) is a warning that names the denied part.",
+      "Network ACLs are stateless: each direction of a connection is checked on its own, entries are evaluated in ascending rule number, the first entry that matches a packet decides, and what no entry matches is denied (the '*' rule). For each load balancer this rule evaluates, exactly, every flow its traffic needs: on the LB subnets' ACL, inbound listener port from the clients and outbound ephemeral ports 1024-65535 back to them; outbound target and health-check ports to each target subnet and inbound ephemeral ports from it; on each target subnet's ACL, inbound target and health-check ports from each LB subnet and outbound ephemeral ports back (and, for an NLB with client IP preservation, the same to and from the clients of the target group's IP family: a dualstack NLB translates the other family's clients to its own addresses). Traffic within one subnet does not cross an ACL and is not checked. Clients are as in lb-security-group-blocks-listener (anywhere for internet-facing). Partial coverage is evaluated precisely over the whole address and port range: a flow entirely denied is an error; a flow denied only for some addresses or ports (e.g. a deny entry for one block of addresses, or only 32768-65535 allowed for return traffic) is a warning that names the denied part.",
     rationale:
       'A network ACL that drops one leg of a connection makes the load balancer look dead or flaky with nothing in its logs: SYNs time out, or replies are dropped so connections hang. Because ACLs are stateless, forgetting the ephemeral return ports is the classic mistake, and an ACL shared by several subnets can break an AZ nobody was looking at.',
     remediation: {
@@ -133,8 +133,12 @@ export default defineRule({
           }
         }
         if (preserve && targetAcl) {
+          // Clients keep their address only in the target group's IP family; a dualstack NLB translates the
+          // other family's clients to its own (LB subnet) addresses, which the flows above already cover.
+          const targetFamilyIsIpv6 = endpoint.group?.ipAddressType === 'ipv6';
+          const preservedClients = clients.cidrs.filter((cidr) => cidr.includes(':') === targetFamilyIsIpv6);
           for (const protocol of endpoint.trafficProtocols) {
-            for (const cidr of clients.cidrs) {
+            for (const cidr of preservedClients) {
               evaluate(targetAcl, targetSubnet.id, 'target-inbound', { direction: 'inbound', protocol, ports: { from: endpoint.trafficPort, to: endpoint.trafficPort }, peerCidr: cidr }, 'clients (client IP preservation)');
               evaluate(targetAcl, targetSubnet.id, 'target-return', { direction: 'outbound', protocol, ports: EPHEMERAL_PORTS, peerCidr: cidr }, 'clients (client IP preservation)');
             }

@@ -54,6 +54,17 @@ ruleTester(rule).run({
       name: 'a deny entry numbered after an allow that matches first does not matter',
       scope: withAcls('alb', [aclEntry(50, 'inbound', 'allow', '0.0.0.0/0', 'tcp', 443), aclEntry(60, 'inbound', 'deny', '0.0.0.0/0', 'tcp', 443), ...publicAcl()], appAcl()),
     },
+    {
+      name: 'a dualstack NLB preserving client IPs to IPv4 targets: IPv6 clients arrive translated, so the target ACL needs no IPv6 entries',
+      scope: withAcls(
+        'nlb',
+        [aclEntry(100, 'inbound', 'allow', '0.0.0.0/0'), aclEntry(101, 'inbound', 'allow', '::/0'), aclEntry(100, 'outbound', 'allow', '0.0.0.0/0'), aclEntry(101, 'outbound', 'allow', '::/0')],
+        [aclEntry(100, 'inbound', 'allow', '0.0.0.0/0', 'tcp', 8080), aclEntry(100, 'outbound', 'allow', '0.0.0.0/0', 'tcp', '1024-65535')],
+        (w) => {
+          w.nlb.ipAddressType = 'dualstack';
+        },
+      ),
+    },
   ],
   invalid: [
     {
