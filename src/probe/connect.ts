@@ -40,12 +40,14 @@ const round = (ms: number) => Math.round(ms * 10) / 10;
 
 const UNREACHABLE_CODES = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'EHOSTDOWN', 'ENETDOWN']);
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+/** The kernel gave up (SYN or data retransmits unanswered): a timeout, even when it came before our own deadline. */
+const TIMEOUT_CODES = new Set(['ETIMEDOUT']);
 
 function errorCode(error: unknown): string | undefined {
   const direct = (error as { code?: unknown } | undefined)?.code;
   const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
   // undici wraps socket errors (UND_ERR_SOCKET) and keeps the system error as the cause.
-  if (typeof cause === 'string' && (RESET_CODES.has(cause) || UNREACHABLE_CODES.has(cause))) return cause;
+  if (typeof cause === 'string' && (RESET_CODES.has(cause) || UNREACHABLE_CODES.has(cause) || TIMEOUT_CODES.has(cause))) return cause;
   return typeof direct === 'string' ? direct : typeof cause === 'string' ? cause : undefined;
 }
 
@@ -54,6 +56,7 @@ export function classifyError(error: unknown, phase: Phase): AttemptOutcome {
   const code = errorCode(error);
   if (code === 'ECONNREFUSED') return 'refused';
   if (code && RESET_CODES.has(code)) return 'reset';
+  if (code && TIMEOUT_CODES.has(code)) return 'timeout';
   if (code && UNREACHABLE_CODES.has(code)) return 'unreachable';
   if (phase === 'tls') return 'tls-error';
   if (phase === 'http') return 'http-error';

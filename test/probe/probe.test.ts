@@ -170,6 +170,8 @@ describe('probeAttempt', () => {
     expect(classifyError(system('EHOSTUNREACH'), 'connect')).toBe('unreachable');
     expect(classifyError(system('ENETUNREACH'), 'connect')).toBe('unreachable');
     expect(classifyError(system('EADDRNOTAVAIL'), 'connect')).toBe('unreachable');
+    expect(classifyError(system('ETIMEDOUT'), 'connect')).toBe('timeout');
+    expect(classifyError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET', cause: system('ETIMEDOUT') }), 'http')).toBe('timeout');
     expect(classifyError(system('EPIPE'), 'http')).toBe('reset');
     expect(classifyError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET', cause: system('ECONNRESET') }), 'http')).toBe('reset');
     expect(classifyError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }), 'http')).toBe('http-error');
