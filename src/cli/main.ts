@@ -80,8 +80,8 @@ export function buildProgram(): Command {
     .option('--debug', 'show stack traces and AWS call details on stderr')
     .option('-q, --quiet', 'no progress on stderr')
     .configureOutput({
-      // One line per usage error, prefixed like every other lbcheck error.
-      outputError: (text, write) => write(`lbcheck: ${text.trim()} (see lbcheck --help)\n`),
+      // One line per usage error, prefixed like every other lbcheck error (commander puts "(Did you mean ...?)" on a line of its own).
+      outputError: (text, write) => write(`lbcheck: ${text.trim().replace(/\s*\n\s*/g, ' ')} (see lbcheck --help)\n`),
     })
     .addHelpText(
       'after',

@@ -145,6 +145,10 @@ describe('lbcheck snapshot', () => {
     );
     expectOneErrorLine(await lbcheck(['snapshot', '--region', region]), "lbcheck: error: required option '--output <file>' not specified (see lbcheck --help)");
     expectOneErrorLine(
+      await lbcheck(['snapshot', '--regon', region, '--output', 'x.json']),
+      "lbcheck: error: unknown option '--regon' (Did you mean --region?) (see lbcheck --help)",
+    );
+    expectOneErrorLine(
       await lbcheck(['snapshot', '--region', region, '--endpoint-url', 'localhost:5000', '--output', 'x.json']),
       'lbcheck: error: --endpoint-url must be an http:// or https:// URL, got "localhost:5000"',
     );
