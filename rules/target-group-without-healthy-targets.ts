@@ -32,7 +32,7 @@ export default defineRule({
     source: 'config',
     appliesTo: ['application', 'network', 'gateway', 'classic'],
     description:
-      "For every listener's default action and listener rule that forwards to a target group, checks that the target group has at least one healthy target, and says what it has instead: no targets registered, or targets that are all unhealthy, initial, draining, unused or unavailable. For a Classic load balancer, checks its registered instances. Lambda target groups with health checks off count their targets as serving.",
+      "For every listener's default action and listener rule that forwards to a target group, checks that the target group has at least one healthy target, and says what it has instead: no targets registered, or targets that are all unhealthy, initial, draining, unused or unavailable. For a Classic load balancer, checks its registered instances; when the health of every one is unknown, it says so in a warning instead. Lambda target groups with health checks off count their targets as serving.",
     rationale:
       'With no healthy target, an ALB answers 503 (or, when every target is unhealthy, fails open and sends traffic to unhealthy targets), an NLB resets or times out connections, and a Classic LB answers 503: every request on that listener or rule fails or lands on a target known to be broken.',
     remediation: {
@@ -53,6 +53,18 @@ export default defineRule({
         if (lb.listeners.length === 0) continue;
         const instances = lb.classic?.instances ?? [];
         if (instances.some((i) => i.state === 'healthy')) continue;
+        // Every state 'unknown': AWS could not say (or lbcheck could not read it; notChecked says so). Not a known outage.
+        const healthUnknown = instances.length > 0 && instances.every((i) => i.state === 'unknown');
+        if (healthUnknown) {
+          findings.push({
+            resource: loadBalancerResource(lb, scope),
+            severity: 'warning',
+            discriminator: 'health-unknown',
+            message: `The health of ${describeLoadBalancer(lb)}'s ${instances.length} registered instance(s) is unknown, so lbcheck cannot tell whether any of them serves; check aws elb describe-instance-health --load-balancer-name ${lb.name} (and that lbcheck may call elasticloadbalancing:DescribeInstanceHealth).`,
+            evidence: { listenerPorts: lb.listeners.map((l) => l.port), instances: instances.map((i) => ({ id: i.instanceId, state: i.state })) },
+          });
+          continue;
+        }
         const what = instances.length === 0 ? 'has no registered instances' : `has no healthy instance (${stateSummary(instances.map((i) => i.state))})`;
         findings.push({
           resource: loadBalancerResource(lb, scope),

@@ -96,6 +96,13 @@ ruleTester(rule).run({
       expect: [{ resourceArn: w0.classic.arn, resourceType: 'classic', messageIncludes: 'Classic LB legacy has no healthy instance (1 unhealthy)', evidence: { instances: [{ id: 'i-web1', state: 'unhealthy', reasonCode: 'Instance' }] } }],
     },
     {
+      name: "a Classic LB whose instances' health is unknown (not read, or AWS cannot say) is a warning, not an outage",
+      scope: brokenWorld((w) => {
+        w.classic.classic!.instances = [{ instanceId: 'i-web1', state: 'unknown' }, { instanceId: 'i-web2', state: 'unknown' }];
+      }),
+      expect: [{ resourceArn: w0.classic.arn, severity: 'warning', discriminator: 'health-unknown', messageIncludes: "The health of Classic LB legacy's 2 registered instance(s) is unknown" }],
+    },
+    {
       name: 'a Classic LB with no instances',
       scope: brokenWorld((w) => {
         w.classic.classic!.instances = [];
