@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LbcheckError, errorLine } from './errors.js';
 
@@ -11,7 +11,10 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
     await writeFile(temporary, content, { mode: 0o644 });
     await rename(temporary, target);
   } catch (error) {
-    throw new LbcheckError(`cannot write ${path}: ${errorLine(error)}`, { cause: error });
+    // A rename that failed (the target is a directory, say) must not leave the temporary file behind.
+    await rm(temporary, { force: true }).catch(() => undefined);
+    const why = (error as { code?: string }).code === 'EISDIR' ? 'is a directory' : errorLine(error);
+    throw new LbcheckError(`cannot write ${path}: ${why}`, { cause: error });
   }
 }
 

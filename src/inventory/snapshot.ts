@@ -58,6 +58,9 @@ export async function readSnapshot(path: string): Promise<Inventory> {
   if (version === undefined) {
     throw new LbcheckError(`${name}: not an lbcheck snapshot (no schemaVersion; write one with lbcheck snapshot --output FILE)`);
   }
+  if ('findings' in data && !('scopes' in data)) {
+    throw new LbcheckError(`${name}: an lbcheck report, not a snapshot (write one with lbcheck snapshot --output FILE)`);
+  }
   const parsed = inventorySchema.safeParse(data, { reportInput: true });
   if (!parsed.success) throw new LbcheckError(`${name}: ${issueLine(parsed.error.issues[0])}`);
   return parsed.data;

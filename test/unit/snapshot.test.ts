@@ -2,7 +2,7 @@
  * Snapshot write/read: a round trip keeps every field, only model fields are written, and
  * a bad file is one line naming the file and the problem.
  */
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -206,6 +206,19 @@ describe('writeSnapshot / readSnapshot', () => {
       'report.json: not an lbcheck snapshot (no schemaVersion; write one with lbcheck snapshot --output FILE)',
     );
     expect(await readError('list.json', '[]')).toBe('list.json: not an lbcheck snapshot (expected a JSON object with schemaVersion 1)');
+    // An audit JSON report carries schemaVersion 1 too.
+    const report = { schemaVersion: 1, tool: { name: 'lbcheck', version: '0.1.0' }, scope: { regions: [REGION], accounts: [ACCOUNT] }, findings: [], notChecked: [] };
+    expect(await readError('audit.json', JSON.stringify(report))).toBe(
+      'audit.json: an lbcheck report, not a snapshot (write one with lbcheck snapshot --output FILE)',
+    );
+  });
+
+  it('refuses to write over a directory in one line, and leaves no temporary file', async () => {
+    const parent = join(dir, 'over-a-directory');
+    const target = join(parent, 'inv.json');
+    await mkdir(target, { recursive: true });
+    await expect(writeSnapshot(inventory(), target)).rejects.toThrow(new LbcheckError(`cannot write ${target}: is a directory`));
+    expect(await readdir(parent)).toEqual(['inv.json']);
   });
 
   it('says when the file cannot be read', async () => {
