@@ -1,7 +1,7 @@
 import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
 import { defineRule, type Finding, type RuleContext, type RuleFinding } from '../src/engine/types.js';
 import type { LoadBalancer } from '../src/inventory/model.js';
-import { CONNECT_FAILURES, locationEvidence, placeOf, probedLoadBalancers, relatedConfigFindings } from '../src/probe/rule-support.js';
+import { acceptedConnection, CONNECT_FAILURES, locationEvidence, placeOf, probedLoadBalancers, relatedConfigFindings } from '../src/probe/rule-support.js';
 import type { AttemptOutcome, ProbeAddress, ProbeTarget } from '../src/probe/types.js';
 
 const VERBS: Partial<Record<AttemptOutcome, string>> = {
@@ -26,10 +26,6 @@ const LOCAL_ROUTE_ERRORS = /ENETUNREACH|EADDRNOTAVAIL/;
 
 function failsLocally(address: ProbeAddress): boolean {
   return address.attempts.every((attempt) => attempt.outcome === 'unreachable' && LOCAL_ROUTE_ERRORS.test(attempt.error ?? ''));
-}
-
-function connects(address: ProbeAddress): boolean {
-  return address.attempts.some((attempt) => !CONNECT_FAILURES.has(attempt.outcome));
 }
 
 function explanation(related: readonly Finding[], address: ProbeAddress): string {
@@ -64,7 +60,7 @@ export default defineRule({
   check(ctx) {
     const findings: RuleFinding[] = [];
     for (const { lb, target } of probedLoadBalancers(ctx)) {
-      const reachedFromHere = target.addresses.some(connects);
+      const reachedFromHere = target.addresses.some(acceptedConnection);
       if (lb.scheme === 'internal' && !reachedFromHere) continue;
       for (const address of target.addresses) {
         const failures = address.attempts.filter((attempt) => CONNECT_FAILURES.has(attempt.outcome));

@@ -22,8 +22,8 @@ import type { ProbeProtocol } from './connect.js';
 import { parseDnsServer, type DnsServer } from './dns.js';
 import { measureInventoryKeepalive } from './keepalive.js';
 import { probeTargets, type ProbeRequest } from './probe.js';
-import { CONNECT_FAILURES } from './rule-support.js';
-import type { ProbeAddress, ProbeReport, ProbeTarget } from './types.js';
+import { acceptedConnection } from './rule-support.js';
+import type { ProbeReport, ProbeTarget } from './types.js';
 
 export const INTERNAL_NOT_REACHABLE = 'internal load balancer: not reachable from outside its VPC';
 
@@ -59,8 +59,6 @@ function skippedTarget(lb: LoadBalancer, listener: Listener, why: string): Probe
   return { host: lb.dnsName, port: listener.port, loadBalancerArn: lb.arn, skipped: why, dns: { server: 'not resolved', ms: 0, addresses: [] }, addresses: [] };
 }
 
-const connected = (address: ProbeAddress) => address.attempts.some((attempt) => !CONNECT_FAILURES.has(attempt.outcome));
-
 /** Probe every load balancer of the inventory on its listener ports. */
 export async function probeInventory(inventory: Inventory, options: ProbeInventoryOptions): Promise<ProbeReport> {
   const dnsServer = typeof options.dnsServer === 'string' ? parseDnsServer(options.dnsServer) : options.dnsServer;
@@ -89,7 +87,7 @@ export async function probeInventory(inventory: Inventory, options: ProbeInvento
   const report = await probeTargets(requests, { dnsServer, timeoutMs: options.timeoutMs, attempts: options.attempts, progress: options.progress, concurrency: options.concurrency });
   for (const target of report.targets) {
     const isInternal = target.loadBalancerArn !== undefined && internal.has(target.loadBalancerArn);
-    if (isInternal && target.addresses.length > 0 && !target.addresses.some(connected)) target.skipped = INTERNAL_NOT_REACHABLE;
+    if (isInternal && target.addresses.length > 0 && !target.addresses.some(acceptedConnection)) target.skipped = INTERNAL_NOT_REACHABLE;
   }
   return { ...report, targets: [...report.targets, ...skipped] };
 }

@@ -25,6 +25,11 @@ export function probedLoadBalancers(ctx: RuleContext): ProbedLoadBalancer[] {
 /** Outcomes that mean the address did not accept a connection (TLS and HTTP errors come after one). */
 export const CONNECT_FAILURES: ReadonlySet<AttemptOutcome> = new Set(['timeout', 'refused', 'reset', 'unreachable']);
 
+/** Whether any attempt on the address got a connection (a TLS or HTTP error still means it accepted one). */
+export function acceptedConnection(address: ProbeAddress): boolean {
+  return address.attempts.some((attempt) => !CONNECT_FAILURES.has(attempt.outcome));
+}
+
 /** The values of a finding's evidence that name resources: a field equal to the id, or a list holding it. */
 function evidenceNames(finding: Finding, id: string): boolean {
   return Object.values(finding.evidence).some((value) => value === id || (Array.isArray(value) && value.includes(id)));

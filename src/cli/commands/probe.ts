@@ -11,7 +11,8 @@ import { colorEnabled, stderrProgress } from '../progress.js';
 import type { ProbeProtocol } from '../../probe/connect.js';
 import { parseDnsServer } from '../../probe/dns.js';
 import { defaultProtocol, probeTargets } from '../../probe/probe.js';
-import { failedAttempts, formatProbeText } from '../../probe/text.js';
+import { formatProbeText } from '../../probe/text.js';
+import { probeSummary } from '../../report/report.js';
 
 export interface ProbeCommandOptions extends GlobalOptions, ProbeFlags {
   port?: number[];
@@ -42,7 +43,7 @@ export async function run(hosts: string[], options: ProbeCommandOptions): Promis
     return 2;
   }
   for (const line of unresolved) progress.warn(line);
-  const failing = report.targets.flatMap((target) => target.addresses.filter((address) => failedAttempts(address) > 0).map((address) => `${address.ip}:${target.port}`));
+  const { failing } = probeSummary(report);
   if (failing.length > 0) progress.step(`probe: ${failing.length} address${failing.length === 1 ? '' : 'es'} failed: ${failing.join(', ')}`);
   return failing.length > 0 || unresolved.length > 0 ? 1 : 0;
 }
