@@ -21,6 +21,7 @@ import type {
   Subnet,
   TargetHealthState,
 } from '../inventory/model.js';
+import { attributeMap } from './attributes.js';
 import { chunks } from './limiter.js';
 import { pageSizeFor, type ScopeRun } from './scope-run.js';
 
@@ -169,10 +170,7 @@ export async function describeClassic(run: ScopeRun, listing: ClassicListing): P
         client.send(new DescribeTagsCommand({ LoadBalancerNames: batch })),
       );
       for (const description of out?.TagDescriptions ?? []) {
-        if (!description.LoadBalancerName) continue;
-        const tags: Record<string, string> = {};
-        for (const tag of description.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? '';
-        details.tags.set(description.LoadBalancerName, tags);
+        if (description.LoadBalancerName) details.tags.set(description.LoadBalancerName, attributeMap(description.Tags));
       }
     }),
   ]);
