@@ -2,7 +2,7 @@ import { describeLoadBalancer, loadBalancerResource } from '../src/engine/target
 import { defineRule, type Finding, type RuleContext, type RuleFinding } from '../src/engine/types.js';
 import type { LoadBalancer } from '../src/inventory/model.js';
 import { acceptedConnection, CONNECT_FAILURES, locationEvidence, placeOf, probedLoadBalancers, relatedConfigFindings } from '../src/probe/rule-support.js';
-import type { AttemptOutcome, ProbeAddress, ProbeTarget } from '../src/probe/types.js';
+import type { AttemptOutcome, ProbeAddress, ProbeAttempt, ProbeTarget } from '../src/probe/types.js';
 
 const VERBS: Partial<Record<AttemptOutcome, string>> = {
   timeout: 'times out',
@@ -19,13 +19,14 @@ const CAUSES: Record<string, string> = {
 };
 
 /**
- * Errors that say this machine cannot send to the address family at all (no IPv6 route
- * here): a fact about where lbcheck runs, not about the load balancer.
+ * Errors that say this machine could not even try: no route for the address family (no
+ * IPv6 here), or no socket to try with (out of file descriptors or buffers). Facts about
+ * where lbcheck runs, not about the load balancer.
  */
-const LOCAL_ROUTE_ERRORS = /ENETUNREACH|EADDRNOTAVAIL/;
+const LOCAL_ERRORS = /ENETUNREACH|EADDRNOTAVAIL|EMFILE|ENFILE|ENOBUFS/;
 
-function failsLocally(address: ProbeAddress): boolean {
-  return address.attempts.every((attempt) => attempt.outcome === 'unreachable' && LOCAL_ROUTE_ERRORS.test(attempt.error ?? ''));
+function failedLocally(attempt: ProbeAttempt): boolean {
+  return attempt.outcome === 'unreachable' && LOCAL_ERRORS.test(attempt.error ?? '');
 }
 
 function explanation(related: readonly Finding[], address: ProbeAddress): string {
@@ -44,7 +45,7 @@ export default defineRule({
     source: 'probe',
     appliesTo: ['application', 'network', 'classic'],
     description:
-      "With --probe, lbcheck resolves every load balancer's DNS name and connects to every address on every listener port, several times. This rule fires for each address where an attempt did not connect (timeout, refused, reset, unreachable) while the check expected it to: the LB is internet-facing, or it is internal and a sibling address connected (so lbcheck runs where the LB's clients are). It is an error when every attempt failed and a warning when only some did (an intermittent node). Internal LBs that nothing could reach from here are reported as skipped, not as findings; an IPv6 address this machine has no route to (ENETUNREACH) is not held against the LB. The message names the address's AZ, subnet and network interface, and the config findings on that subnet that explain the failure.",
+      "With --probe, lbcheck resolves every load balancer's DNS name and connects to every address on every listener port, several times. This rule fires for each address where an attempt did not connect (timeout, refused, reset, unreachable) while the check expected it to: the LB is internet-facing, or it is internal and a sibling address connected (so lbcheck runs where the LB's clients are). It is an error when every attempt failed and a warning when only some did (an intermittent node). Internal LBs that nothing could reach from here are reported as skipped, not as findings; an attempt this machine could not make (no IPv6 route, ENETUNREACH; out of sockets, EMFILE) is not held against the LB. The message names the address's AZ, subnet and network interface, and the config findings on that subnet that explain the failure.",
     rationale:
       "DNS hands each client one of the LB's node addresses. When one node is broken, the clients that pick it hang until their connect timeout while everyone else works, and tools such as curl move on to the next address and hide it. The result looks like an intermittent application problem and is often blamed on the backend or the database.",
     remediation: {
@@ -63,18 +64,18 @@ export default defineRule({
       const reachedFromHere = target.addresses.some(acceptedConnection);
       if (lb.scheme === 'internal' && !reachedFromHere) continue;
       for (const address of target.addresses) {
-        const failures = address.attempts.filter((attempt) => CONNECT_FAILURES.has(attempt.outcome));
-        if (failures.length === 0 || failsLocally(address)) continue;
-        findings.push(unreachableFinding(ctx, lb, target, address, failures.length));
+        const tested = address.attempts.filter((attempt) => !failedLocally(attempt));
+        const failures = tested.filter((attempt) => CONNECT_FAILURES.has(attempt.outcome));
+        if (failures.length === 0) continue;
+        findings.push(unreachableFinding(ctx, lb, target, address, failures.length, tested.length));
       }
     }
     return findings;
   },
 });
 
-function unreachableFinding(ctx: RuleContext, lb: LoadBalancer, target: ProbeTarget, address: ProbeAddress, failed: number): RuleFinding {
-  const total = address.attempts.length;
-  const outcomes = [...new Set(address.attempts.filter((a) => CONNECT_FAILURES.has(a.outcome)).map((a) => a.outcome))];
+function unreachableFinding(ctx: RuleContext, lb: LoadBalancer, target: ProbeTarget, address: ProbeAddress, failed: number, total: number): RuleFinding {
+  const outcomes = [...new Set(address.attempts.filter((a) => CONNECT_FAILURES.has(a.outcome) && !failedLocally(a)).map((a) => a.outcome))];
   const verb = outcomes.map((outcome) => VERBS[outcome] ?? outcome).join(' and ');
   const related = relatedConfigFindings(ctx, lb, address);
   const share = total === 1 ? 'in its one attempt' : failed === total ? `in all ${total} attempts` : `in ${failed} of ${total} attempts`;

@@ -95,6 +95,18 @@ describe('dns-address-unreachable', () => {
     expect(rule.check(context(probe, world))).toEqual([]);
   });
 
+  it('does not count attempts this machine could not make (out of file descriptors) against the LB', () => {
+    const world = healthyWorld();
+    const noSocket = { outcome: 'unreachable' as const, error: 'EMFILE: connect EMFILE 3.2.2.2:443 - Local (undefined:undefined)' };
+    const allLocal = probeOf(world.alb, [address('3.1.1.1', [ok(12)], A), address('3.2.2.2', [noSocket, noSocket], B)]);
+    expect(rule.check(context(allLocal, world))).toEqual([]);
+    const mixed = probeOf(world.alb, [address('3.1.1.1', [ok(12)], A), address('3.2.2.2', [noSocket, timeout(), ok(15)], B)]);
+    const [finding, ...rest] = rule.check(context(mixed, world));
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ severity: 'warning', evidence: { failedAttempts: 1, totalAttempts: 2 } });
+    expect(finding?.message).toContain('times out on port 443 in 1 of 2 attempts');
+  });
+
   it('does not count TLS or HTTP errors: the address accepted the connection', () => {
     const world = healthyWorld();
     const probe = probeOf(world.alb, [
