@@ -1,11 +1,12 @@
 /**
  * Pagination: with a small page size every page is fetched (moto honours elbv2 PageSize
  * and NextMarker), so all load balancers are collected in more than one call. And
- * --concurrency bounds the calls in flight across every client of the run.
+ * --concurrency bounds the calls in flight across every client of the run. And DescribeTags
+ * names at most 20 resources per call, as AWS requires and moto does not.
  */
 import { DescribeSubnetsCommand, type DescribeSubnetsCommandInput } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { collectInventory } from '../../src/aws/collect.js';
 import { FAKE_CREDENTIALS, MOTO_REGIONS, motoEndpoint } from '../support/moto.js';
@@ -122,4 +123,57 @@ it('follows NextToken through pages of EC2 results (moto returns one page, so th
     ['page-2', 5],
   ]);
   expect(inventory.scopes[0]?.subnets.map((subnet) => subnet.id)).toEqual(['subnet-page1', 'subnet-page2']);
+});
+
+describe('DescribeTags batches (AWS takes at most 20 ARNs, or 20 Classic names, per call; moto takes more)', () => {
+  const batchRegion = MOTO_REGIONS.collectorTagBatches;
+  const targetGroups: string[] = [];
+  const classicNames: string[] = [];
+
+  beforeAll(async () => {
+    const s = await scenario(batchRegion);
+    const vpc = await s.vpc({ cidr: '10.41.0.0/16' });
+    const a = await s.subnet(vpc, { cidr: '10.41.1.0/24', az: `${batchRegion}a` });
+    for (let n = 0; n < 21; n += 1) {
+      targetGroups.push(await s.targetGroup(vpc, { port: 8000 + n, tags: { n: String(n) } }));
+      classicNames.push((await s.classic({ subnets: [a], listeners: [{ port: 80, instancePort: 8080 }], tags: { n: String(n) } })).name);
+    }
+  });
+
+  it('names at most 20 resources per call, and collects the tags of every one', async () => {
+    const elbv2Batches: string[][] = [];
+    const classicBatches: string[][] = [];
+    const inventory = await collectInventory({
+      regions: [batchRegion],
+      profiles: [],
+      endpointUrl: motoEndpoint(),
+      concurrency: 4,
+      credentials: async () => FAKE_CREDENTIALS,
+      onClients: (clients) => {
+        clients.elbv2.middlewareStack.add(
+          (next, context) => async (args) => {
+            if (context.commandName === 'DescribeTagsCommand') elbv2Batches.push([...((args.input as { ResourceArns: string[] }).ResourceArns ?? [])]);
+            return next(args);
+          },
+          { step: 'initialize', name: 'recordElbv2TagBatches' },
+        );
+        clients.elb.middlewareStack.add(
+          (next, context) => async (args) => {
+            if (context.commandName === 'DescribeTagsCommand') classicBatches.push([...((args.input as { LoadBalancerNames: string[] }).LoadBalancerNames ?? [])]);
+            return next(args);
+          },
+          { step: 'initialize', name: 'recordClassicTagBatches' },
+        );
+      },
+    });
+
+    expect(elbv2Batches.map((batch) => batch.length).sort()).toEqual([1, 20]);
+    expect(elbv2Batches.flat().sort()).toEqual([...targetGroups].sort());
+    expect(classicBatches.map((batch) => batch.length).sort()).toEqual([1, 20]);
+    expect(classicBatches.flat().sort()).toEqual([...classicNames].sort());
+    const scope = inventory.scopes[0];
+    expect(scope?.targetGroups.map((g) => [g.arn, g.tags.n]).sort()).toEqual(targetGroups.map((arn, n) => [arn, String(n)]).sort());
+    expect(scope?.loadBalancers.map((lb) => [lb.name, lb.tags.n]).sort()).toEqual(classicNames.map((name, n) => [name, String(n)]).sort());
+    expect(inventory.notChecked).toEqual([]);
+  });
 });
