@@ -1,5 +1,6 @@
 import { clientsOf, EPHEMERAL_PORTS, evaluateNetworkAcl, transportsOf, type AclEvaluation, type AclFlow, type PortRange, type TransportProtocol } from '../src/engine/network.js';
 import { describeLoadBalancer, loadBalancerResource, preservesClientIp, subnetIdsOf, targetEndpointsOf } from '../src/engine/targets.js';
+import { memoizeBy } from '../src/engine/memo.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { LoadBalancer, NetworkAcl, Subnet } from '../src/inventory/model.js';
 
@@ -61,16 +62,10 @@ export default defineRule({
   check({ scope, index, settings }) {
     const findings: RuleFinding[] = [];
     // Load balancers share ACLs and target subnets: evaluate each (ACL, flow) once per run.
-    const evaluations = new Map<string, AclEvaluation>();
-    const evaluateOnce = (acl: NetworkAcl, flow: AclFlow): AclEvaluation => {
-      const key = `${acl.id}|${flow.direction}|${flow.protocol}|${flow.ports.from}-${flow.ports.to}|${flow.peerCidr}`;
-      let evaluation = evaluations.get(key);
-      if (!evaluation) {
-        evaluation = evaluateNetworkAcl(acl, flow);
-        evaluations.set(key, evaluation);
-      }
-      return evaluation;
-    };
+    const evaluateOnce = memoizeBy(
+      (acl: NetworkAcl, flow: AclFlow) => `${acl.id}|${flow.direction}|${flow.protocol}|${flow.ports.from}-${flow.ports.to}|${flow.peerCidr}`,
+      evaluateNetworkAcl,
+    );
     for (const lb of scope.loadBalancers) {
       if (lb.kind === 'gateway' || !lb.vpcId) continue;
       const groups = new Map<string, Group>();

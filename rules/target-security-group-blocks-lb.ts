@@ -8,10 +8,12 @@ import {
   targetGroupResource,
   type TargetEndpoint,
 } from '../src/engine/targets.js';
+import { memoizeBy } from '../src/engine/memo.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { TargetGroup } from '../src/inventory/model.js';
 
 type CheckKind = 'traffic' | 'health-check' | 'lb-egress';
+type SecurityGroupQuery = [groupIds: string[], direction: 'ingress' | 'egress', protocol: TransportProtocol, port: number, peer: Peer];
 
 interface Failure {
   group?: TargetGroup;
@@ -67,16 +69,11 @@ export default defineRule({
   check({ scope, index, settings }) {
     const findings: RuleFinding[] = [];
     // Thousands of targets share a few security groups: evaluate each (groups, direction, traffic, peer) once per run.
-    const evaluations = new Map<string, SecurityGroupEvaluation>();
-    const evaluateOnce = (groupIds: string[], direction: 'ingress' | 'egress', protocol: TransportProtocol, port: number, peer: Peer): SecurityGroupEvaluation => {
-      const key = `${groupIds.join(',')}|${direction}|${protocol}/${port}|${peer.cidrs.join(',')}|${peer.securityGroupIds.join(',')}`;
-      let evaluation = evaluations.get(key);
-      if (!evaluation) {
-        evaluation = evaluateSecurityGroups(index, groupIds, direction, { protocol, port }, peer);
-        evaluations.set(key, evaluation);
-      }
-      return evaluation;
-    };
+    const evaluateOnce = memoizeBy(
+      (...[groupIds, direction, protocol, port, peer]: SecurityGroupQuery) =>
+        `${groupIds.join(',')}|${direction}|${protocol}/${port}|${peer.cidrs.join(',')}|${peer.securityGroupIds.join(',')}`,
+      (...[groupIds, direction, protocol, port, peer]: SecurityGroupQuery) => evaluateSecurityGroups(index, groupIds, direction, { protocol, port }, peer),
+    );
     for (const lb of scope.loadBalancers) {
       if (lb.kind === 'gateway' || !lb.vpcId) continue;
       const lbGroups = lb.securityGroupIds;

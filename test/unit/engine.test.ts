@@ -4,6 +4,7 @@ import { fingerprint } from '../../src/engine/fingerprint.js';
 import { EMPTY_CONFIG, type LbcheckConfig } from '../../src/engine/config.js';
 import { atOrAbove } from '../../src/engine/severity.js';
 import { globToRegExp, matchesGlob } from '../../src/engine/glob.js';
+import { memoizeBy } from '../../src/engine/memo.js';
 import { ACCOUNT } from '../support/fixtures.js';
 import { idleTimeoutRule, inventoryOf, probeEchoRule, smallScope, targetGroupRule, throwingRule } from '../support/engine-fixtures.js';
 
@@ -199,5 +200,22 @@ describe('atOrAbove', () => {
     expect(atOrAbove('warning', 'warning')).toBe(true);
     expect(atOrAbove('info', 'warning')).toBe(false);
     expect(atOrAbove('error', 'none')).toBe(false);
+  });
+});
+
+describe('memoizeBy', () => {
+  it('computes each distinct key once and returns the same result for it', () => {
+    let calls = 0;
+    const square = memoizeBy(
+      (n: number) => String(n),
+      (n: number) => {
+        calls++;
+        return { value: n * n };
+      },
+    );
+    const first = square(3);
+    expect(square(3)).toBe(first);
+    expect(square(4)).toEqual({ value: 16 });
+    expect(calls).toBe(2);
   });
 });
