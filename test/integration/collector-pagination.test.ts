@@ -2,9 +2,10 @@
  * Pagination: with a small page size every page is fetched (moto honours elbv2 PageSize
  * and NextMarker), so all load balancers are collected in more than one call. And
  * --concurrency bounds the calls in flight across every client of the run. And DescribeTags
- * names at most 20 resources per call, as AWS requires and moto does not.
+ * names at most 20 resources per call, and an EC2 filter at most 200 values, as AWS requires
+ * and moto does not.
  */
-import { DescribeSubnetsCommand, type DescribeSubnetsCommandInput } from '@aws-sdk/client-ec2';
+import { DescribeSubnetsCommand, type DescribeInstancesCommandInput, type DescribeSubnetsCommandInput } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
@@ -125,10 +126,11 @@ it('follows NextToken through pages of EC2 results (moto returns one page, so th
   expect(inventory.scopes[0]?.subnets.map((subnet) => subnet.id)).toEqual(['subnet-page1', 'subnet-page2']);
 });
 
-describe('DescribeTags batches (AWS takes at most 20 ARNs, or 20 Classic names, per call; moto takes more)', () => {
-  const batchRegion = MOTO_REGIONS.collectorTagBatches;
+describe('batches of ids (AWS limits how many one call may name; moto does not)', () => {
+  const batchRegion = MOTO_REGIONS.collectorBatches;
   const targetGroups: string[] = [];
   const classicNames: string[] = [];
+  let instanceIds: string[] = [];
 
   beforeAll(async () => {
     const s = await scenario(batchRegion);
@@ -138,9 +140,11 @@ describe('DescribeTags batches (AWS takes at most 20 ARNs, or 20 Classic names, 
       targetGroups.push(await s.targetGroup(vpc, { port: 8000 + n, tags: { n: String(n) } }));
       classicNames.push((await s.classic({ subnets: [a], listeners: [{ port: 80, instancePort: 8080 }], tags: { n: String(n) } })).name);
     }
+    instanceIds = await s.instances(a, 201);
+    await s.register(targetGroups[0] as string, instanceIds);
   });
 
-  it('names at most 20 resources per call, and collects the tags of every one', async () => {
+  it('DescribeTags names at most 20 ARNs (elbv2) or 20 names (Classic) per call, and the tags of every one are collected', async () => {
     const elbv2Batches: string[][] = [];
     const classicBatches: string[][] = [];
     const inventory = await collectInventory({
@@ -175,5 +179,30 @@ describe('DescribeTags batches (AWS takes at most 20 ARNs, or 20 Classic names, 
     expect(scope?.targetGroups.map((g) => [g.arn, g.tags.n]).sort()).toEqual(targetGroups.map((arn, n) => [arn, String(n)]).sort());
     expect(scope?.loadBalancers.map((lb) => [lb.name, lb.tags.n]).sort()).toEqual(classicNames.map((name, n) => [name, String(n)]).sort());
     expect(inventory.notChecked).toEqual([]);
+  });
+
+  it('DescribeInstances names at most 200 instance ids per filter, and every target instance is collected', async () => {
+    const batches: string[][] = [];
+    const inventory = await collectInventory({
+      regions: [batchRegion],
+      profiles: [],
+      endpointUrl: motoEndpoint(),
+      concurrency: 4,
+      credentials: async () => FAKE_CREDENTIALS,
+      onClients: (clients) =>
+        clients.ec2.middlewareStack.add(
+          (next, context) => async (args) => {
+            if (context.commandName === 'DescribeInstancesCommand') {
+              const { Filters = [] } = args.input as DescribeInstancesCommandInput;
+              batches.push(Filters.flatMap((filter) => (filter.Name === 'instance-id' ? (filter.Values ?? []) : [])));
+            }
+            return next(args);
+          },
+          { step: 'initialize', name: 'recordInstanceBatches' },
+        ),
+    });
+    expect(batches.map((batch) => batch.length).sort()).toEqual([1, 200]);
+    expect(batches.flat().sort()).toEqual([...instanceIds].sort());
+    expect(inventory.scopes[0]?.instances.map((instance) => instance.id).sort()).toEqual([...instanceIds].sort());
   });
 });

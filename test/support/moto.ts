@@ -56,8 +56,8 @@ export const MOTO_REGIONS = {
   collector: 'eu-central-2',
   collectorFailures: 'af-south-1',
   collectorPagination: 'ap-east-1',
-  /** More tagged resources than one DescribeTags call may name (20), elbv2 and Classic. */
-  collectorTagBatches: 'ap-southeast-3',
+  /** More resources than one call may name: 21 tagged (DescribeTags: 20), 201 target instances (EC2 filter: 200 values). */
+  collectorBatches: 'ap-southeast-3',
   /** --all-regions: DescribeRegions is mocked to name these two, which nothing builds in. */
   collectorRegions: ['us-east-2', 'eu-north-1'],
   iamPolicy: 'us-west-1',

@@ -399,18 +399,26 @@ export class Scenario {
   // ------------------------------------------------------------ compute
 
   async instance(subnetId: string, options: { securityGroups?: string[]; privateIp?: string; instanceType?: string } = {}): Promise<string> {
+    const [id] = await this.instances(subnetId, 1, options);
+    return required(id, 'InstanceId');
+  }
+
+  /** `count` instances from one RunInstances call. */
+  async instances(subnetId: string, count: number, options: { securityGroups?: string[]; privateIp?: string; instanceType?: string } = {}): Promise<string[]> {
     const out = await this.clients.ec2.send(
       new RunInstancesCommand({
         ImageId: MOTO_AMI,
-        MinCount: 1,
-        MaxCount: 1,
+        MinCount: count,
+        MaxCount: count,
         InstanceType: (options.instanceType ?? 't3.micro') as never,
         SubnetId: subnetId,
         SecurityGroupIds: options.securityGroups,
         PrivateIpAddress: options.privateIp,
       }),
     );
-    return required(out.Instances?.[0]?.InstanceId, 'InstanceId');
+    const ids = (out.Instances ?? []).flatMap((instance) => (instance.InstanceId ? [instance.InstanceId] : []));
+    if (ids.length !== count) throw new Error(`RunInstances started ${ids.length} instances, not ${count}`);
+    return ids;
   }
 
   // ------------------------------------------------------------ load balancers
