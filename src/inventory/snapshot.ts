@@ -77,8 +77,17 @@ export function jsonErrorWhere(message: string, text: string): string {
     return `${withPosition[1]} at line ${before.length} column ${(before.at(-1)?.length ?? 0) + 1}`;
   }
   // V8 quotes the text instead of a position for some errors ("Unexpected token 'x', "..." is not valid JSON"): find it ourselves.
-  const at = lineAndColumn(text, firstSyntaxErrorOffset(text));
-  return `${message.replace(/, (?:\.\.\.)?".*$/s, '').replace(/ of JSON input$/, ' of input')} at line ${at.line} column ${at.column}`;
+  const what = message.replace(/, (?:\.\.\.)?".*$/s, '').replace(/ of JSON input$/, ' of input');
+  let offset: number;
+  try {
+    offset = firstSyntaxErrorOffset(text);
+  } catch (error) {
+    // Nesting deeper than the stack (JSON.parse itself does not recurse): the message without a position.
+    if (error instanceof RangeError) return what;
+    throw error;
+  }
+  const at = lineAndColumn(text, offset);
+  return `${what} at line ${at.line} column ${at.column}`;
 }
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {

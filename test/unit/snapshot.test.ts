@@ -179,6 +179,8 @@ describe('writeSnapshot / readSnapshot', () => {
     expect(await readError('inv.json', '{\n  "schemaVersion": 1,\n    }\n')).toBe('inv.json: not JSON (Expected double-quoted property name at line 3 column 5)');
     expect(await readError('bare.json', '{\n  "schemaVersion": 1,\n  "scopes": [oops]\n}')).toBe("bare.json: not JSON (Unexpected token 'o' at line 3 column 14)");
     expect(await readError('empty.json', '')).toBe('empty.json: not JSON (Unexpected end of input at line 1 column 1)');
+    // Nested deeper than a recursive scan can follow: still one line naming the file.
+    expect(await readError('deep.json', `${'['.repeat(200_000)}x`)).toBe("deep.json: not JSON (Unexpected token 'x')");
   });
 
   it('names the path of a field with a wrong value and what it expected', async () => {
