@@ -44,7 +44,7 @@ export default defineRule({
     source: 'config',
     appliesTo: ['application', 'network', 'classic'],
     description:
-      "Network ACLs are stateless: each direction of a connection is checked on its own, entries are evaluated in ascending rule number, the first entry that matches a packet decides, and what no entry matches is denied (the '*' rule). For each load balancer this rule evaluates, exactly, every flow its traffic needs: on the LB subnets' ACL, inbound listener port from the clients and outbound ephemeral ports 1024-65535 back to them; outbound target and health-check ports to each target subnet and inbound ephemeral ports from it; on each target subnet's ACL, inbound target and health-check ports from each LB subnet and outbound ephemeral ports back (and, for an NLB with client IP preservation, the same to and from the clients of the target group's IP family: a dualstack NLB translates the other family's clients to its own addresses). Traffic within one subnet does not cross an ACL and is not checked. Clients are as in lb-security-group-blocks-listener (anywhere for internet-facing). Partial coverage is evaluated precisely over the whole address and port range: a flow entirely denied is an error; a flow denied only for some addresses or ports (e.g. a deny entry for one block of addresses, or only 32768-65535 allowed for return traffic) is a warning that names the denied part.",
+      "Network ACLs are stateless: each direction of a connection is checked on its own, entries are evaluated in ascending rule number, the first entry that matches a packet decides, and what no entry matches is denied (the '*' rule). For each load balancer this rule evaluates, exactly, every flow its traffic needs: on the LB subnets' ACL, inbound listener port from the clients and outbound ephemeral ports 1024-65535 back to them; outbound target ports (in the target group's protocols) and health-check ports (always TCP) to each target subnet and inbound ephemeral ports from it; on each target subnet's ACL, inbound target and health-check ports from each LB subnet and outbound ephemeral ports back (and, for an NLB with client IP preservation, the same to and from the clients of the target group's IP family: a dualstack NLB translates the other family's clients to its own addresses). Traffic within one subnet does not cross an ACL and is not checked. Clients are as in lb-security-group-blocks-listener (anywhere for internet-facing). Partial coverage is evaluated precisely over the whole address and port range: a flow entirely denied is an error; a flow denied only for some addresses or ports (e.g. a deny entry for one block of addresses, or only 32768-65535 allowed for return traffic) is a warning that names the denied part.",
     rationale:
       'A network ACL that drops one leg of a connection makes the load balancer look dead or flaky with nothing in its logs: SYNs time out, or replies are dropped so connections hang. Because ACLs are stateless, forgetting the ephemeral return ports is the classic mistake, and an ACL shared by several subnets can break an AZ nobody was looking at.',
     remediation: {
@@ -104,26 +104,29 @@ export default defineRule({
         if (!endpoint.subnetId || endpoint.trafficPort === undefined) continue;
         const targetSubnet: Subnet | undefined = index.subnet(endpoint.subnetId);
         if (!targetSubnet?.cidrBlock) continue;
-        const ports = [...new Set([endpoint.trafficPort, ...(endpoint.group?.healthCheck.enabled === false ? [] : [endpoint.healthCheckPort])])].filter((p): p is number => p !== undefined);
+        // Traffic on the traffic port in the target group's protocols; health checks are always TCP (also for UDP groups).
+        const flows = new Map<string, { protocol: TransportProtocol; port: number }>();
+        for (const protocol of endpoint.trafficProtocols) flows.set(`${protocol}/${endpoint.trafficPort}`, { protocol, port: endpoint.trafficPort });
+        if (endpoint.group?.healthCheck.enabled !== false && endpoint.healthCheckPort !== undefined) {
+          flows.set(`tcp/${endpoint.healthCheckPort}`, { protocol: 'tcp', port: endpoint.healthCheckPort });
+        }
         const preserve = preservesClientIp(lb, endpoint.group);
-        const combination = `${targetSubnet.id}|${endpoint.trafficProtocols.join(',')}|${ports.join(',')}|${endpoint.trafficPort}|${preserve}`;
+        const combination = `${targetSubnet.id}|${[...flows.keys()].join(',')}|${endpoint.trafficPort}|${preserve}`;
         if (seenCombinations.has(combination)) continue;
         seenCombinations.add(combination);
         const targetAcl = aclOf(targetSubnet.id);
         for (const lbSubnet of lbSubnets) {
           if (lbSubnet.id === targetSubnet.id || !lbSubnet.cidrBlock) continue; // same subnet: no ACL in the path
           const lbAcl = aclOf(lbSubnet.id);
-          for (const protocol of endpoint.trafficProtocols) {
-            for (const port of ports) {
-              const single = { from: port, to: port };
-              if (lbAcl) {
-                evaluate(lbAcl, lbSubnet.id, 'lb-to-target', { direction: 'outbound', protocol, ports: single, peerCidr: targetSubnet.cidrBlock }, `target subnet ${targetSubnet.id}`);
-                evaluate(lbAcl, lbSubnet.id, 'lb-return', { direction: 'inbound', protocol, ports: EPHEMERAL_PORTS, peerCidr: targetSubnet.cidrBlock }, `target subnet ${targetSubnet.id}`);
-              }
-              if (targetAcl) {
-                evaluate(targetAcl, targetSubnet.id, 'target-inbound', { direction: 'inbound', protocol, ports: single, peerCidr: lbSubnet.cidrBlock }, `${describeLoadBalancer(lb)} subnet ${lbSubnet.id}`);
-                evaluate(targetAcl, targetSubnet.id, 'target-return', { direction: 'outbound', protocol, ports: EPHEMERAL_PORTS, peerCidr: lbSubnet.cidrBlock }, `${describeLoadBalancer(lb)} subnet ${lbSubnet.id}`);
-              }
+          for (const { protocol, port } of flows.values()) {
+            const single = { from: port, to: port };
+            if (lbAcl) {
+              evaluate(lbAcl, lbSubnet.id, 'lb-to-target', { direction: 'outbound', protocol, ports: single, peerCidr: targetSubnet.cidrBlock }, `target subnet ${targetSubnet.id}`);
+              evaluate(lbAcl, lbSubnet.id, 'lb-return', { direction: 'inbound', protocol, ports: EPHEMERAL_PORTS, peerCidr: targetSubnet.cidrBlock }, `target subnet ${targetSubnet.id}`);
+            }
+            if (targetAcl) {
+              evaluate(targetAcl, targetSubnet.id, 'target-inbound', { direction: 'inbound', protocol, ports: single, peerCidr: lbSubnet.cidrBlock }, `${describeLoadBalancer(lb)} subnet ${lbSubnet.id}`);
+              evaluate(targetAcl, targetSubnet.id, 'target-return', { direction: 'outbound', protocol, ports: EPHEMERAL_PORTS, peerCidr: lbSubnet.cidrBlock }, `${describeLoadBalancer(lb)} subnet ${lbSubnet.id}`);
             }
           }
         }

@@ -65,6 +65,26 @@ ruleTester(rule).run({
         },
       ),
     },
+    {
+      name: 'a UDP target group health-checked over TCP on another port: UDP on the traffic port, TCP on the health-check port',
+      scope: withAcls(
+        'nlb',
+        [aclEntry(100, 'inbound', 'allow', '0.0.0.0/0'), aclEntry(100, 'outbound', 'allow', '0.0.0.0/0')],
+        [
+          aclEntry(100, 'inbound', 'allow', '0.0.0.0/0', 'udp', 53),
+          aclEntry(110, 'inbound', 'allow', '10.0.0.0/16', 'tcp', 80),
+          aclEntry(100, 'outbound', 'allow', '0.0.0.0/0', 'udp', '1024-65535'),
+          aclEntry(110, 'outbound', 'allow', '10.0.0.0/16', 'tcp', '1024-65535'),
+        ],
+        (w) => {
+          w.nlb.listeners = [{ ...w.nlb.listeners[0]!, port: 53, protocol: 'UDP' }];
+          w.nlbGroup.protocol = 'UDP';
+          w.nlbGroup.port = 53;
+          w.nlbGroup.healthCheck = { enabled: true, protocol: 'TCP', port: 80 };
+          w.nlbGroup.targets = w.nlbGroup.targets.map((t) => ({ ...t, port: 53 }));
+        },
+      ),
+    },
   ],
   invalid: [
     {
