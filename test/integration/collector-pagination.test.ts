@@ -5,13 +5,13 @@
  * names at most 20 resources per call, and an EC2 filter at most 200 values, as AWS requires
  * and moto does not.
  */
-import { DescribeSubnetsCommand, type DescribeInstancesCommandInput, type DescribeSubnetsCommandInput } from '@aws-sdk/client-ec2';
+import { DescribeSubnetsCommand, EC2ServiceException, type DescribeInstancesCommandInput, type DescribeSubnetsCommandInput } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { collectInventory } from '../../src/aws/collect.js';
 import { FAKE_CREDENTIALS, MOTO_REGIONS, motoEndpoint } from '../support/moto.js';
-import { scenario } from '../support/scenario.js';
+import { MOTO_ACCOUNT, scenario } from '../support/scenario.js';
 
 const region = MOTO_REGIONS.collectorPagination;
 
@@ -124,6 +124,37 @@ it('follows NextToken through pages of EC2 results (moto returns one page, so th
     ['page-2', 5],
   ]);
   expect(inventory.scopes[0]?.subnets.map((subnet) => subnet.id)).toEqual(['subnet-page1', 'subnet-page2']);
+});
+
+it('keeps the pages it got when a later page fails, and says the listing is incomplete', async () => {
+  const inventory = await collectInventory({
+    regions: [region],
+    profiles: [],
+    endpointUrl: motoEndpoint(),
+    concurrency: 4,
+    pageSize: 5,
+    credentials: async () => FAKE_CREDENTIALS,
+    onClients: (clients) => {
+      const realSend = (clients.ec2.send as (command: unknown) => Promise<unknown>).bind(clients.ec2);
+      const mock = mockClient(clients.ec2);
+      mock.send.callsFake((command: unknown) => realSend(command) as never);
+      mock.on(DescribeSubnetsCommand).callsFake((input: DescribeSubnetsCommandInput) => {
+        if (input.NextToken === 'page-2') {
+          throw new EC2ServiceException({ name: 'UnauthorizedOperation', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'denied on page 2' });
+        }
+        return { Subnets: [{ SubnetId: 'subnet-page1', VpcId: 'vpc-paged', AvailabilityZone: `${region}a`, CidrBlock: '10.99.0.0/24' }], NextToken: 'page-2' };
+      });
+    },
+  });
+  expect(inventory.scopes[0]?.subnets.map((subnet) => subnet.id)).toEqual(['subnet-page1']);
+  expect(inventory.notChecked).toEqual([
+    {
+      what: expect.stringMatching(new RegExp(`^subnets of vpc-\\w+ \\(ec2:DescribeSubnets in ${region}; incomplete after 1\\)$`)),
+      why: 'UnauthorizedOperation: denied on page 2',
+      region,
+      account: MOTO_ACCOUNT,
+    },
+  ]);
 });
 
 describe('batches of ids (AWS limits how many one call may name; moto does not)', () => {
