@@ -13,6 +13,7 @@ import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { TargetGroup } from '../src/inventory/model.js';
 
 type CheckKind = 'traffic' | 'health-check' | 'lb-egress';
+const GONE_STATES = new Set(['shutting-down', 'terminated']);
 type SecurityGroupQuery = [groupIds: string[], direction: 'ingress' | 'egress', protocol: TransportProtocol, port: number, peer: Peer];
 
 interface Failure {
@@ -50,7 +51,7 @@ export default defineRule({
     source: 'config',
     appliesTo: ['application', 'network', 'classic'],
     description:
-      "For every instance target (elbv2 target groups and Classic LBs' registered instances), checks that the instance's security groups admit the load balancer on the traffic port (the target's port, else the target group's; the Classic instance port) and on the health-check port ('traffic-port' or its own number): an inbound rule whose source is one of the LB's security groups, or CIDRs covering all of the LB's subnets (where its nodes' addresses come from; only their CIDRs of the target group's IP family, IPv4 unless the group is IPv6, even for a dualstack LB). For an NLB with client IP preservation on, traffic arrives from the clients' addresses instead (anywhere for internet-facing), so the targets must admit those on the traffic port, while health checks still come from the LB's subnets. When the load balancer has security groups, their outbound rules must allow the traffic and health-check ports to each target (a rule referencing the target's security group, or CIDRs covering its address). IP targets' own security groups are not collected (their network interfaces are not load balancer ENIs): lbcheck says so in an info finding and still checks the LB's outbound rules to them.",
+      "For every instance target (elbv2 target groups and Classic LBs' registered instances), checks that the instance's security groups admit the load balancer on the traffic port (the target's port, else the target group's; the Classic instance port) and on the health-check port ('traffic-port' or its own number): an inbound rule whose source is one of the LB's security groups, or CIDRs covering all of the LB's subnets (where its nodes' addresses come from; only their CIDRs of the target group's IP family, IPv4 unless the group is IPv6, even for a dualstack LB). For an NLB with client IP preservation on, traffic arrives from the clients' addresses instead (anywhere for internet-facing), so the targets must admit those on the traffic port, while health checks still come from the LB's subnets. When the load balancer has security groups, their outbound rules must allow the traffic and health-check ports to each target (a rule referencing the target's security group, or CIDRs covering its address). IP targets' own security groups are not collected (their network interfaces are not load balancer ENIs): lbcheck says so in an info finding and still checks the LB's outbound rules to them. Terminated instances that are still registered are skipped: they have no network interface left.",
     rationale:
       'A target that does not admit the load balancer fails its health checks and never receives traffic (503 when all targets are affected); if only the traffic port is blocked, health checks pass and requests fail with 502 or 504. An outbound rule missing on the load balancer has the same effect and is easy to miss because security groups are often assumed to allow all egress.',
     remediation: {
@@ -136,6 +137,8 @@ export default defineRule({
             missingInstances.push(endpoint);
             continue;
           }
+          // A terminated instance still registered has no network interface left to admit anything: not a security group problem.
+          if (GONE_STATES.has(endpoint.instance.state)) continue;
           const targetGroups = endpoint.instance.securityGroupIds;
           for (const check of checks) {
             const fixPeer = lbGroups[0] ? { groupId: lbGroups[0] } : { cidr: check.peer.cidrs[0] ?? '<LB subnet CIDR>' };

@@ -46,6 +46,13 @@ ruleTester(rule).run({
     },
     { name: 'a Classic LB whose instances admit its security group', scope: only('classic', [tcp(8080, 'sg-lb')]) },
     {
+      name: 'a terminated instance still registered has no security groups to judge',
+      scope: only('alb', [tcp(8080, 'sg-lb')], (w) => {
+        Object.assign(w.web2, { state: 'terminated', securityGroupIds: [], privateIpAddress: undefined });
+        w.albGroup.targets[1]!.health = { state: 'unused', reason: 'Target.InvalidState' };
+      }),
+    },
+    {
       name: 'a dualstack ALB reaches IPv4 targets from its subnets\' IPv4 CIDRs only: those are enough',
       scope: only('alb', [tcp(8080, '10.0.1.0/24', '10.0.2.0/24')], (w) => dualstack(w, 'alb')),
     },
