@@ -54,8 +54,6 @@ export function pageSizeFor(requested: number | undefined, min: number, max: num
 export class ScopeRun {
   readonly notChecked: NotChecked[] = [];
   readonly failures: CallFailure[] = [];
-  /** Calls that succeeded: a scope with none collected nothing. */
-  succeeded = 0;
 
   constructor(
     readonly clients: AwsClients,
@@ -80,9 +78,7 @@ export class ScopeRun {
   /** One call. On failure: a notChecked entry for `what`, and undefined. */
   async call<T>(operation: string, what: string, send: () => Promise<T>): Promise<T | undefined> {
     try {
-      const result = await this.limiter.run(send);
-      this.succeeded += 1;
-      return result;
+      return await this.limiter.run(send);
     } catch (error) {
       this.fail(operation, what, error);
       return undefined;
@@ -96,9 +92,7 @@ export class ScopeRun {
    */
   async callIfSupported<T>(operation: string, what: string, send: () => Promise<T>): Promise<T | 'unsupported' | undefined> {
     try {
-      const result = await this.limiter.run(send);
-      this.succeeded += 1;
-      return result;
+      return await this.limiter.run(send);
     } catch (error) {
       const name = error instanceof Error ? error.name : '';
       if (UNSUPPORTED_OPERATION_CODES.has(name)) return 'unsupported';
@@ -121,10 +115,7 @@ export class ScopeRun {
     const items: Item[] = [];
     try {
       await this.limiter.run(async () => {
-        for await (const page of pages()) {
-          this.succeeded += 1;
-          items.push(...(itemsOf(page) ?? []));
-        }
+        for await (const page of pages()) items.push(...(itemsOf(page) ?? []));
       });
       return { items, complete: true };
     } catch (error) {
