@@ -17,7 +17,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     source: 'probe',
     appliesTo: ['application', 'network', 'classic'],
-    description: `With --probe, compares the TCP connect times of the addresses one LB name resolves to, on each listener port. For each address it takes the median connect time over its attempts that connected, and the median of the other addresses' medians; it fires when the address is more than ${SLOW_FACTOR}× slower than its siblings and at least ${SLOW_MARGIN_MS} ms slower. At least two addresses must have connected. Timeouts are not "slow": dns-address-unreachable reports them.`,
+    description: `With --probe, compares the TCP connect times of the addresses one LB name resolves to, on each listener port. For each address it takes the median connect time over its attempts that connected, and the median of the other addresses' medians; it fires when the address is more than ${SLOW_FACTOR}× slower than its siblings and at least ${SLOW_MARGIN_MS} ms slower. Only addresses of the same IP family are compared (IPv4 and IPv6 take different paths), and at least two of them must have connected. Timeouts are not "slow": dns-address-unreachable reports them.`,
     rationale:
       'All nodes of a load balancer should be equally close to a client. One node that connects far slower points to a congested or impaired AZ, a long network path (a route through another region or a firewall appliance), or packet loss that forces SYN retransmits: a share of clients see slow requests that do not show in the LB\'s averages.',
     remediation: {
@@ -37,9 +37,10 @@ export default defineRule({
         const value = median(connectTimes);
         return value === undefined ? [] : [{ address, connectTimes, median: value }];
       });
-      if (timed.length < 2) continue;
       for (const entry of timed) {
-        const siblings = timed.filter((other) => other !== entry);
+        // IPv4 and IPv6 take different paths from the client: an address is compared with siblings of its own family.
+        const siblings = timed.filter((other) => other !== entry && other.address.family === entry.address.family);
+        if (siblings.length === 0) continue;
         const siblingMedian = median(siblings.map((other) => other.median)) as number;
         if (entry.median <= SLOW_FACTOR * siblingMedian || entry.median - siblingMedian < SLOW_MARGIN_MS) continue;
         const ratio = siblingMedian > 0 ? `${Math.round(entry.median / siblingMedian)}×` : 'far';

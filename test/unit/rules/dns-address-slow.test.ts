@@ -60,6 +60,20 @@ describe('dns-address-slow', () => {
     expect(rule.check(context(probe, world))).toEqual([]);
   });
 
+  it('compares an address only with siblings of its own IP family (a slower IPv6 path is not a slow node)', () => {
+    const world = healthyWorld();
+    world.alb.ipAddressType = 'dualstack';
+    const probe = probeOf(world.alb, [
+      address('3.1.1.1', [ok(20)], A),
+      address('3.2.2.2', [ok(22)], B),
+      address('3.3.3.3', [ok(21)], C),
+      address('2600:1f18::a', [ok(300)], A),
+      address('2600:1f18::b', [ok(310)], B),
+      address('2600:1f18::c', [ok(1200)], C),
+    ]);
+    expect(rule.check(context(probe, world)).map((f) => [f.discriminator, f.evidence.siblingMedianConnectMs])).toEqual([['2600:1f18::c:443', 305]]);
+  });
+
   it('needs two addresses that connected: a timeout is not slow, and one address has no siblings', () => {
     const world = healthyWorld();
     expect(rule.check(context(probeOf(world.alb, [address('3.1.1.1', [ok(500)], A), address('3.2.2.2', [timeout()], B)]), world))).toEqual([]);
