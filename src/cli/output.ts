@@ -18,6 +18,9 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
   }
 }
 
+/** Write errors reach emit through the write callback; without a listener the stream's 'error' event would crash with a stack trace. */
+function errorsThroughCallback(): void {}
+
 /** Machine output: to --output FILE when given, else stdout. */
 export async function emit(content: string, outputPath?: string): Promise<void> {
   const text = content.endsWith('\n') ? content : `${content}\n`;
@@ -25,5 +28,12 @@ export async function emit(content: string, outputPath?: string): Promise<void> 
     await writeFileAtomic(outputPath, text);
     return;
   }
-  await new Promise<void>((resolveWrite, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolveWrite())));
+  if (!process.stdout.listeners('error').includes(errorsThroughCallback)) process.stdout.on('error', errorsThroughCallback);
+  await new Promise<void>((resolveWrite, reject) =>
+    process.stdout.write(text, (error) => {
+      // The reader went away (`lbcheck ... | head`): it has what it wanted; the exit code stays the command's own.
+      if (error && (error as NodeJS.ErrnoException).code !== 'EPIPE') reject(new LbcheckError(`cannot write to stdout: ${errorLine(error)}`, { cause: error }));
+      else resolveWrite();
+    }),
+  );
 }

@@ -3,6 +3,7 @@
  * a real collection from moto written to a file, and every way it can fail with exit 2
  * and one line on stderr.
  */
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
@@ -10,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSnapshot } from '../../src/inventory/snapshot.js';
-import { runCli, type CliResult } from './cli-support.js';
+import { CLI, runCli, type CliResult } from './cli-support.js';
 import { FAKE_CREDENTIALS, MOTO_REGIONS, motoEndpoint, motoEnv } from '../support/moto.js';
 import { MOTO_ACCOUNT, scenario, type LoadBalancerRef } from '../support/scenario.js';
 
@@ -75,6 +76,19 @@ describe('lbcheck snapshot', () => {
     const inventory = JSON.parse(result.stdout) as { schemaVersion: number; scopes: { loadBalancers: { arn: string }[] }[] };
     expect(inventory.schemaVersion).toBe(1);
     expect(inventory.scopes[0]?.loadBalancers.map((lb) => lb.arn).sort()).toEqual([alb.arn, classic.arn].sort());
+  });
+
+  it('stops quietly, with its own exit code, when the reader of stdout goes away (| head)', async () => {
+    const child = spawn(process.execPath, [CLI, 'snapshot', '--endpoint-url', motoEndpoint(), '--region', region, '--output', '-', '--quiet'], {
+      cwd: dir,
+      env: { ...motoEnv(), NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   });
 
   it('honours AWS_ENDPOINT_URL and AWS_REGION when no flags name them', async () => {
