@@ -38,6 +38,10 @@ async function importedActions(): Promise<Set<string>> {
   for (const file of files) {
     if (!file.endsWith('.ts')) continue;
     const source = await readFile(join(ROOT, file), 'utf8');
+    // Only named imports are read below: any other way to reach a client (namespace, default, dynamic, require) would slip past this check.
+    const named = source.match(/import\s*(?:type\s*)?\{[^}]*\}\s*from\s*'@aws-sdk\/client-[a-z0-9-]+'/g) ?? [];
+    const any = source.match(/['"`]@aws-sdk\/client-[a-z0-9-]+['"`]/g) ?? [];
+    if (any.length !== named.length) throw new Error(`${file} reaches an AWS SDK client other than by \`import { ... } from '@aws-sdk/client-...'\`: iam-policy.test.ts cannot see what it calls`);
     for (const match of source.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'(@aws-sdk\/client-[a-z0-9-]+)'/g)) {
       const [, names = '', module = ''] = match;
       const prefix = IAM_PREFIX[module];
