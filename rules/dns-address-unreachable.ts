@@ -29,7 +29,11 @@ function failedLocally(attempt: ProbeAttempt): boolean {
   return attempt.outcome === 'unreachable' && LOCAL_ERRORS.test(attempt.error ?? '');
 }
 
-function explanation(related: readonly Finding[], address: ProbeAddress): string {
+const NOTHING_ANSWERED =
+  'nothing lbcheck probed accepted a connection from this machine, so first make sure it can reach the load balancers at all (firewall, proxy, VPN, no internet access)';
+
+function explanation(related: readonly Finding[], address: ProbeAddress, nothingAnswered: boolean): string {
+  if (related.length === 0 && nothingAnswered) return NOTHING_ANSWERED;
   if (related.length === 0) return 'no configuration finding explains it, so look at the node itself (its health, routes and NACLs outside this scope)';
   return related
     .map((finding) => `its ${address.subnetId ? `subnet ${address.subnetId}` : 'network interface'} ${CAUSES[finding.ruleId] ?? 'has a related finding'} (${finding.ruleId})`)
@@ -45,7 +49,7 @@ export default defineRule({
     source: 'probe',
     appliesTo: ['application', 'network', 'classic'],
     description:
-      "With --probe, lbcheck resolves every load balancer's DNS name and connects to every address on every listener port, several times. This rule fires for each address where an attempt did not connect (timeout, refused, reset, unreachable) while the check expected it to: the LB is internet-facing, or it is internal and a sibling address connected (so lbcheck runs where the LB's clients are). It is an error when every attempt failed and a warning when only some did (an intermittent node). Internal LBs that nothing could reach from here are reported as skipped, not as findings; an attempt this machine could not make (no IPv6 route, ENETUNREACH; out of sockets, EMFILE) is not held against the LB. The message names the address's AZ, subnet and network interface, and the config findings on that subnet that explain the failure.",
+      "With --probe, lbcheck resolves every load balancer's DNS name and connects to every address on every listener port, several times. This rule fires for each address where an attempt did not connect (timeout, refused, reset, unreachable) while the check expected it to: the LB is internet-facing, or it is internal and a sibling address connected (so lbcheck runs where the LB's clients are). It is an error when every attempt failed and a warning when only some did (an intermittent node). Internal LBs that nothing could reach from here are reported as skipped, not as findings; an attempt this machine could not make (no IPv6 route, ENETUNREACH; out of sockets, EMFILE) is not held against the LB. The message names the address's AZ, subnet and network interface, and the config findings on that subnet that explain the failure; when no address of any load balancer connected at all, it says to check this machine's own network access first.",
     rationale:
       "DNS hands each client one of the LB's node addresses. When one node is broken, the clients that pick it hang until their connect timeout while everyone else works, and tools such as curl move on to the next address and hide it. The result looks like an intermittent application problem and is often blamed on the backend or the database.",
     remediation: {
@@ -60,6 +64,9 @@ export default defineRule({
   },
   check(ctx) {
     const findings: RuleFinding[] = [];
+    // When not one address of any load balancer connected, the likeliest fault is this machine's own
+    // network: the findings still stand (one LB may really be down), but they say so.
+    const nothingAnswered = !(ctx.probe?.targets ?? []).some((target) => target.addresses.some(acceptedConnection));
     for (const { lb, target } of probedLoadBalancers(ctx)) {
       const reachedFromHere = target.addresses.some(acceptedConnection);
       if (lb.scheme === 'internal' && !reachedFromHere) continue;
@@ -67,14 +74,22 @@ export default defineRule({
         const tested = address.attempts.filter((attempt) => !failedLocally(attempt));
         const failures = tested.filter((attempt) => CONNECT_FAILURES.has(attempt.outcome));
         if (failures.length === 0) continue;
-        findings.push(unreachableFinding(ctx, lb, target, address, failures.length, tested.length));
+        findings.push(unreachableFinding(ctx, lb, target, address, failures.length, tested.length, nothingAnswered));
       }
     }
     return findings;
   },
 });
 
-function unreachableFinding(ctx: RuleContext, lb: LoadBalancer, target: ProbeTarget, address: ProbeAddress, failed: number, total: number): RuleFinding {
+function unreachableFinding(
+  ctx: RuleContext,
+  lb: LoadBalancer,
+  target: ProbeTarget,
+  address: ProbeAddress,
+  failed: number,
+  total: number,
+  nothingAnswered: boolean,
+): RuleFinding {
   const outcomes = [...new Set(address.attempts.filter((a) => CONNECT_FAILURES.has(a.outcome) && !failedLocally(a)).map((a) => a.outcome))];
   const verb = outcomes.map((outcome) => VERBS[outcome] ?? outcome).join(' and ');
   const related = relatedConfigFindings(ctx, lb, address);
@@ -83,7 +98,7 @@ function unreachableFinding(ctx: RuleContext, lb: LoadBalancer, target: ProbeTar
     resource: loadBalancerResource(lb, ctx.scope),
     severity: failed === total ? 'error' : 'warning',
     discriminator: `${address.ip}:${target.port}`,
-    message: `IP ${address.ip} of ${describeLoadBalancer(lb)} ${placeOf(address)} ${verb} on port ${target.port} ${share}; ${explanation(related, address)}.`,
+    message: `IP ${address.ip} of ${describeLoadBalancer(lb)} ${placeOf(address)} ${verb} on port ${target.port} ${share}; ${explanation(related, address, nothingAnswered)}.`,
     evidence: {
       ...locationEvidence(address),
       host: target.host,
@@ -95,6 +110,7 @@ function unreachableFinding(ctx: RuleContext, lb: LoadBalancer, target: ProbeTar
       attempts: address.attempts,
       siblingAddresses: target.addresses.filter((other) => other !== address).map((other) => other.ip),
       relatedFindings: related.map((finding) => ({ ruleId: finding.ruleId, fingerprint: finding.fingerprint, message: finding.message })),
+      nothingAcceptedFromHere: nothingAnswered,
     },
   };
 }

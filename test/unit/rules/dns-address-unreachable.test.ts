@@ -50,8 +50,22 @@ describe('dns-address-unreachable', () => {
         attempts: [timeout(), timeout()],
         siblingAddresses: ['3.1.1.1'],
         relatedFindings: [],
+        nothingAcceptedFromHere: false,
       },
     });
+  });
+
+  it('says to check this machine first when no address of any load balancer connected', () => {
+    const world = healthyWorld();
+    const probe = probeOf(world.alb, [address('3.1.1.1', [timeout()], A), address('3.2.2.2', [timeout()], B)]);
+    const findings = rule.check(context(probe, world));
+    expect(findings.map((f) => [f.severity, f.discriminator, f.evidence.nothingAcceptedFromHere])).toEqual([
+      ['error', '3.1.1.1:443', true],
+      ['error', '3.2.2.2:443', true],
+    ]);
+    expect(findings[0]?.message).toBe(
+      `IP 3.1.1.1 of ALB web in ${REGION}a (subnet subnet-a) times out on port 443 in its one attempt; nothing lbcheck probed accepted a connection from this machine, so first make sure it can reach the load balancers at all (firewall, proxy, VPN, no internet access).`,
+    );
   });
 
   it('is a warning when the address fails only some attempts (an intermittent node)', () => {
