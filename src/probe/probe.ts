@@ -6,8 +6,11 @@
  * `attempts × timeout` in sequence. Run together, each attempt is still its own
  * connection (so an address that fails one time in three shows it), and the whole
  * probe takes about DNS time + one timeout, whatever the number of addresses — as
- * long as the pool (`concurrency`, default 256 sockets) holds every attempt; beyond
- * that it grows by one timeout per extra poolful.
+ * long as the pool (`concurrency`, default 1024 sockets) holds every attempt; beyond
+ * that it grows by one timeout per extra poolful. 1024 covers e.g. 50 LBs x 2 listeners
+ * x 3 addresses x 3 attempts; Node raises its open-file soft limit to the hard limit at
+ * start-up (tens of thousands on Linux), and an attempt that still finds no socket
+ * (EMFILE) is counted as this machine's failure, not the load balancer's.
  */
 import { performance } from 'node:perf_hooks';
 import { isIP } from 'node:net';
@@ -17,7 +20,7 @@ import { resolveHost, type DnsServer } from './dns.js';
 import { mapBounded } from './pool.js';
 import type { ProbeAddress, ProbeAttempt, ProbeDns, ProbeReport, ProbeTarget } from './types.js';
 
-export const DEFAULT_PROBE_CONCURRENCY = 256;
+export const DEFAULT_PROBE_CONCURRENCY = 1024;
 
 export interface ProbeRequest {
   host: string;
