@@ -11,8 +11,11 @@ function truncate(text: string, maxLength: number): string {
   return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
 }
 
+/** Pairs of what the evidence holds: an absent (undefined) field is left out, as JSON leaves it out. */
 function evidencePairs(evidence: Record<string, unknown>): string[] {
-  return Object.entries(evidence).map(([key, value]) => `${key}=${formatValue(value)}`);
+  return Object.entries(evidence)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => `${key}=${formatValue(value)}`);
 }
 
 export function evidenceLine(evidence: Record<string, unknown>, maxLength: number): string {

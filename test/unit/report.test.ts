@@ -171,6 +171,7 @@ describe('evidenceLines', () => {
     expect(evidenceLines(evidence, 45, 2)).toEqual(['subnetId=subnet-0c1c routeTableId=rtb-09d8', 'via=main routes=0.0.0.0/0 nat-0e2b,10.20.0.0…']);
     expect(evidenceLines({ port: 443 }, 40, 2)).toEqual(['port=443']);
     expect(evidenceLines({}, 40, 2)).toEqual([]);
+    expect(evidenceLines({ targetGroupArn: undefined, port: 80, check: null }, 40, 2)).toEqual(['port=80 check=null']);
   });
 });
 
