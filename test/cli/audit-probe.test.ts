@@ -97,7 +97,8 @@ describe('lbcheck audit --probe', () => {
     const finding = report.findings.find((f) => f.ruleId === 'idle-timeout-exceeds-target-keepalive');
     expect(finding?.resource.arn).toBe(lb.arn);
     expect(finding?.evidence).toMatchObject({ idleTimeoutSeconds: 2, keepAliveSource: 'measured' });
-    expect(finding?.message).toContain(`from measured: ${TARGET}:${port} closed an idle keep-alive connection after 1`);
+    // The server closes after 1 s; the measurement is "about 1 s" (0.7-2.0 s): a loaded machine reads the close late or early.
+    expect(finding?.message).toMatch(new RegExp(`from measured: ${TARGET.replaceAll('.', '\\.')}:${port} closed an idle keep-alive connection after (0\\.[7-9]|1(\\.\\d)?|2(\\.0)?) s`));
     expect(finding?.message).toContain('(it announced Keep-Alive: timeout=1)');
   });
 });
