@@ -189,6 +189,13 @@ function nothingCollectedError(failures: CallFailure[], notChecked: NotChecked[]
   const rejected = failures.find((f) => f.kind === 'rejected');
   if (rejected) return new LbcheckError(`AWS rejected the credentials: ${rejected.reason}`);
   const credentials = failures.find((f) => f.kind === 'credentials');
+  if (credentials?.profile) {
+    // The user named the profile: AWS_PROFILE and access-key variables are not what to fix.
+    const { profile } = credentials;
+    return new LbcheckError(
+      `no AWS credentials for profile ${profile}: check it in ~/.aws/config and ~/.aws/credentials, or log in with aws sso login --profile ${profile} (${credentials.reason})`,
+    );
+  }
   if (credentials) {
     return new LbcheckError(
       `no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or log in with aws sso login (${credentials.reason})`,
@@ -219,7 +226,7 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
         await credentials();
       } catch (error) {
         const { reason } = classifyError(error);
-        failures.push({ operation: 'credentials', kind: 'credentials', reason: profile ? `profile ${profile}: ${reason}` : reason });
+        failures.push({ operation: 'credentials', kind: 'credentials', reason, profile });
         notChecked.push({ what: `everything for ${label}`, why: `no AWS credentials: ${reason}` });
         return;
       }

@@ -27,6 +27,8 @@ export interface CallFailure {
   kind: FailureKind;
   /** `Code: message`, e.g. `AccessDenied: User ... is not authorized to perform ...`. */
   reason: string;
+  /** The --profile whose credentials could not be loaded (credentials failures). */
+  profile?: string;
 }
 
 /** What kind of failure an SDK error is, and its one-line reason. */

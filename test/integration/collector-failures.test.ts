@@ -229,4 +229,14 @@ describe('nothing reachable', () => {
       'no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or log in with aws sso login (Could not load credentials from any providers)',
     );
   });
+
+  it('missing credentials of a named --profile fail with one line about that profile', async () => {
+    const missing = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    const run = collectInventory(options({ profiles: ['audit-ro'], credentials: async () => Promise.reject(missing) }));
+    await expect(run).rejects.toThrow(
+      new LbcheckError(
+        'no AWS credentials for profile audit-ro: check it in ~/.aws/config and ~/.aws/credentials, or log in with aws sso login --profile audit-ro (Could not load credentials from any providers)',
+      ),
+    );
+  });
 });
