@@ -26,9 +26,12 @@ export default defineRule({
   check({ scope }) {
     const findings: RuleFinding[] = [];
     for (const lb of scope.loadBalancers) {
-      const zones = [...new Set(lb.availabilityZones.map((z) => z.zoneName))];
-      const zone = zones[0];
-      if (zones.length !== 1 || zone === undefined) continue;
+      // A zone whose name could not be read (its subnet was not collected) still counts as one AZ of its own:
+      // AWS enables a load balancer in at most one subnet per AZ.
+      const zones = [...new Set(lb.availabilityZones.flatMap((z) => (z.zoneName ? [z.zoneName] : [])))];
+      const unnamed = lb.availabilityZones.filter((z) => !z.zoneName).length;
+      if (zones.length + unnamed !== 1) continue;
+      const zone = zones[0] ?? 'one AZ (its name could not be read)';
       const subnetIds = lb.availabilityZones.flatMap((z) => (z.subnetId ? [z.subnetId] : []));
       findings.push({
         resource: loadBalancerResource(lb, scope),

@@ -10,6 +10,10 @@ ruleTester(rule).run({
   valid: [
     { name: 'ALB, NLB and Classic LB in two AZs', scope: healthyWorld().scope },
     { name: 'an LB with no zones at all (nothing to count) is left alone', scope: scopeOf({ loadBalancers: [nlb({ name: 'none', subnets: [] })] }) },
+    {
+      name: 'a Classic LB in two subnets whose AZs could not be read is not taken for a one-AZ LB',
+      scope: scopeOf({ loadBalancers: [classic({ name: 'unread', zones: [{ zoneName: '', subnetId: 'subnet-a' }, { zoneName: '', subnetId: 'subnet-b' }] })] }),
+    },
   ],
   invalid: [
     {
