@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiCallCounter, type AwsClients } from '../../src/aws/clients.js';
 import { collectInventory, type CollectOptions } from '../../src/aws/collect.js';
 import { LbcheckError } from '../../src/cli/errors.js';
-import { FAKE_CREDENTIALS, MOTO_REGIONS, motoEndpoint } from '../support/moto.js';
+import { FAKE_CREDENTIALS, MOTO_REGIONS, mockInFrontOfMoto, motoEndpoint } from '../support/moto.js';
 import { MOTO_ACCOUNT, scenario, type LoadBalancerRef } from '../support/scenario.js';
 
 const region = MOTO_REGIONS.collectorFailures;
@@ -37,10 +37,7 @@ function options(overrides: Partial<CollectOptions> = {}): CollectOptions {
 
 /** Makes `client` answer `command` with `error` and pass every other command to moto. */
 function failOnly(client: AwsClients[keyof AwsClients], command: unknown, error: Error): void {
-  const target = client as unknown as Parameters<typeof mockClient>[0];
-  const realSend = (client.send as (sent: unknown) => Promise<unknown>).bind(client);
-  const mock = mockClient(target);
-  mock.send.callsFake((sent: unknown) => realSend(sent) as never);
+  const mock = mockInFrontOfMoto(client);
   mock.on(command as Parameters<typeof mock.on>[0]).rejects(error);
 }
 

@@ -6,11 +6,10 @@
  * and moto does not.
  */
 import { DescribeSubnetsCommand, EC2ServiceException, type DescribeInstancesCommandInput, type DescribeSubnetsCommandInput } from '@aws-sdk/client-ec2';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { collectInventory } from '../../src/aws/collect.js';
-import { FAKE_CREDENTIALS, MOTO_REGIONS, motoEndpoint } from '../support/moto.js';
+import { FAKE_CREDENTIALS, MOTO_REGIONS, mockInFrontOfMoto, motoEndpoint } from '../support/moto.js';
 import { MOTO_ACCOUNT, scenario } from '../support/scenario.js';
 
 const region = MOTO_REGIONS.collectorPagination;
@@ -108,9 +107,7 @@ it('follows NextToken through pages of EC2 results (moto returns one page, so th
     pageSize: 5,
     credentials: async () => FAKE_CREDENTIALS,
     onClients: (clients) => {
-      const realSend = (clients.ec2.send as (command: unknown) => Promise<unknown>).bind(clients.ec2);
-      const mock = mockClient(clients.ec2);
-      mock.send.callsFake((command: unknown) => realSend(command) as never);
+      const mock = mockInFrontOfMoto(clients.ec2);
       mock.on(DescribeSubnetsCommand).callsFake((input: DescribeSubnetsCommandInput) => {
         asked.push({ ...input }); // the paginator reuses its input object between pages
         return input.NextToken === 'page-2'
@@ -135,9 +132,7 @@ it('keeps the pages it got when a later page fails, and says the listing is inco
     pageSize: 5,
     credentials: async () => FAKE_CREDENTIALS,
     onClients: (clients) => {
-      const realSend = (clients.ec2.send as (command: unknown) => Promise<unknown>).bind(clients.ec2);
-      const mock = mockClient(clients.ec2);
-      mock.send.callsFake((command: unknown) => realSend(command) as never);
+      const mock = mockInFrontOfMoto(clients.ec2);
       mock.on(DescribeSubnetsCommand).callsFake((input: DescribeSubnetsCommandInput) => {
         if (input.NextToken === 'page-2') {
           throw new EC2ServiceException({ name: 'UnauthorizedOperation', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'denied on page 2' });

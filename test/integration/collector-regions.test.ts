@@ -3,10 +3,9 @@
  * region it knows, so that one answer is mocked; each region is then collected from moto).
  */
 import { DescribeRegionsCommand, type DescribeRegionsCommandInput } from '@aws-sdk/client-ec2';
-import { mockClient } from 'aws-sdk-client-mock';
 import { expect, it } from 'vitest';
 import { collectInventory } from '../../src/aws/collect.js';
-import { FAKE_CREDENTIALS, MOTO_REGIONS, motoEndpoint } from '../support/moto.js';
+import { FAKE_CREDENTIALS, MOTO_REGIONS, mockInFrontOfMoto, motoEndpoint } from '../support/moto.js';
 
 const [ENABLED, OPTED_IN] = MOTO_REGIONS.collectorRegions;
 
@@ -20,9 +19,7 @@ it('collects every region DescribeRegions lists as enabled, asking only for enab
     concurrency: 8,
     credentials: async () => FAKE_CREDENTIALS,
     onClients: (clients) => {
-      const realSend = (clients.ec2.send as (command: unknown) => Promise<unknown>).bind(clients.ec2);
-      const mock = mockClient(clients.ec2);
-      mock.send.callsFake((command: unknown) => realSend(command) as never);
+      const mock = mockInFrontOfMoto(clients.ec2);
       mock.on(DescribeRegionsCommand).callsFake((input: DescribeRegionsCommandInput) => {
         asked.push(input);
         return { Regions: [{ RegionName: ENABLED, OptInStatus: 'opt-in-not-required' }, { RegionName: OPTED_IN, OptInStatus: 'opted-in' }] };

@@ -6,6 +6,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { mockClient } from 'aws-sdk-client-mock';
 import { inject } from 'vitest';
 
 export const FAKE_CREDENTIALS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
@@ -75,3 +76,16 @@ export const MOTO_REGIONS = {
     keepalive: 'ap-south-1',
   },
 } as const;
+
+/**
+ * An aws-sdk-client-mock on `client` that passes every command on to moto, so a test can
+ * override just the commands moto cannot answer the way it needs (AccessDenied, pages of
+ * EC2 results, a mocked DescribeRegions) and leave the rest real.
+ */
+export function mockInFrontOfMoto<TClient extends { send: (...args: never[]) => unknown }>(client: TClient) {
+  const target = client as unknown as Parameters<typeof mockClient>[0];
+  const realSend = (client.send as (command: unknown) => Promise<unknown>).bind(client);
+  const mock = mockClient(target);
+  mock.send.callsFake((command: unknown) => realSend(command) as never);
+  return mock;
+}
