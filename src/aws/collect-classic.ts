@@ -83,6 +83,7 @@ export function classicAttributes(attributes: AwsClassicAttributes | undefined):
     crossZoneEnabled: crossZone ?? false,
     connectionDraining: draining?.Enabled !== undefined ? { enabled: draining.Enabled, timeoutSeconds: draining.Timeout } : undefined,
     raw,
+    ...(attributes === undefined && { unread: true }),
   };
 }
 

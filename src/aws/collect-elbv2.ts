@@ -318,7 +318,7 @@ async function loadBalancerOf(run: ScopeRun, lb: AwsLoadBalancer, kind: LoadBala
     attributes: attributesOut
       ? loadBalancerAttributes(kind, attributeMap(attributesOut.Attributes))
       : // The call failed (a notChecked entry says so): the idle timeout is unknown, not the default.
-        { ...loadBalancerAttributes(kind, {}), idleTimeoutSeconds: undefined },
+        { ...loadBalancerAttributes(kind, {}), idleTimeoutSeconds: undefined, unread: true },
     listeners,
     tags: (await tags).get(arn) ?? {},
   };

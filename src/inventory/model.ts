@@ -97,6 +97,8 @@ export interface LoadBalancerAttributes {
   connectionDraining?: { enabled: boolean; timeoutSeconds?: number };
   /** Every attribute as AWS returned it (key -> value), for evidence and for rules we have not thought of yet. */
   raw: Record<string, string>;
+  /** True when the attributes could not be read (a notChecked entry says why): the values above are then AWS's defaults, assumed. */
+  unread?: boolean;
 }
 
 // QUIC and TCP_QUIC: NLB listener/target group protocols (elbv2 ProtocolEnum) since 2025.

@@ -57,6 +57,7 @@ const loadBalancer = z.object({
     deletionProtection: z.boolean().optional(),
     connectionDraining: z.object({ enabled: z.boolean(), timeoutSeconds: int.optional() }).optional(),
     raw: tags,
+    unread: z.boolean().optional(),
   }),
   listeners: z.array(listener),
   tags,

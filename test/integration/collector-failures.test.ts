@@ -83,7 +83,7 @@ describe('a call that is denied', () => {
     const denied = new ElasticLoadBalancingV2ServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'no' });
     const inventory = await collectInventory(options({ onClients: (clients) => failOnly(clients.elbv2, DescribeLoadBalancerAttributesCommand, denied) }));
     const collected = inventory.scopes[0]?.loadBalancers.find((l) => l.arn === alb.arn);
-    expect(collected?.attributes).toEqual({ idleTimeoutSeconds: undefined, crossZoneEnabled: true, deletionProtection: false, raw: {} });
+    expect(collected?.attributes).toEqual({ idleTimeoutSeconds: undefined, crossZoneEnabled: true, deletionProtection: false, raw: {}, unread: true });
     expect(inventory.notChecked).toEqual([
       { what: `attributes of ${alb.arn} (elasticloadbalancing:DescribeLoadBalancerAttributes in ${region})`, why: 'AccessDenied: no', region, account: MOTO_ACCOUNT },
     ]);
