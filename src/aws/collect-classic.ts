@@ -83,7 +83,6 @@ export function classicAttributes(attributes: AwsClassicAttributes | undefined):
     crossZoneEnabled: crossZone ?? false,
     connectionDraining: draining?.Enabled !== undefined ? { enabled: draining.Enabled, timeoutSeconds: draining.Timeout } : undefined,
     raw,
-    ...(attributes === undefined && { unread: true }),
   };
 }
 
@@ -204,7 +203,7 @@ export function classicLoadBalancers(
       attributes: details.attributes.has(name)
         ? classicAttributes(details.attributes.get(name))
         : // The call failed (a notChecked entry says so): the idle timeout is unknown, not the default.
-          { ...classicAttributes(undefined), idleTimeoutSeconds: undefined },
+          { ...classicAttributes(undefined), idleTimeoutSeconds: undefined, unread: true },
       listeners: listenersOf(description),
       tags: details.tags.get(name) ?? {},
       classic: {
