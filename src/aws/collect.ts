@@ -19,6 +19,7 @@ import { describeElbv2, listElbv2 } from './collect-elbv2.js';
 import { ApiCallCounter, createClients, credentialsFor, destroyClients, type AwsClients } from './clients.js';
 import { Limiter } from './limiter.js';
 import { classifyError, ScopeRun, type CallFailure } from './scope-run.js';
+import { plural } from '../words.js';
 
 export interface CollectOptions {
   /** Regions to scan; empty means the profile's (or environment's) region, unless allRegions. */
@@ -173,7 +174,6 @@ function summary(scope: Scope): string {
     .filter(([n]) => Number(n) > 0)
     .map(([n, label]) => `${n} ${label}`)
     .join(', ');
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   return (
     `${scope.region} (${scope.account}${scope.profile ? `, profile ${scope.profile}` : ''}): ` +
     `${plural(scope.loadBalancers.length, 'load balancer')}${kinds ? ` (${kinds})` : ''}, ` +

@@ -19,6 +19,7 @@ import { probeAttempt, type ProbeProtocol } from './connect.js';
 import { resolveHost, type DnsServer } from './dns.js';
 import { mapBounded } from './pool.js';
 import type { ProbeAddress, ProbeAttempt, ProbeDns, ProbeReport, ProbeTarget } from './types.js';
+import { plural } from '../words.js';
 
 export const DEFAULT_PROBE_CONCURRENCY = 1024;
 
@@ -49,7 +50,7 @@ export function defaultProtocol(port: number): ProbeProtocol {
 export async function probeTargets(requests: readonly ProbeRequest[], options: ProbeOptions): Promise<ProbeReport> {
   const started = performance.now();
   const hosts = [...new Set(requests.map((request) => request.host))];
-  options.progress?.step(`probe: resolving ${hosts.length} name${hosts.length === 1 ? '' : 's'}`);
+  options.progress?.step(`probe: resolving ${plural(hosts.length, 'name')}`);
   const resolved = new Map<string, ProbeDns>(
     await Promise.all(
       hosts.map(async (host) => [host, await resolveHost(host, { server: options.dnsServer, timeoutMs: options.timeoutMs })] as const),
@@ -72,7 +73,7 @@ export async function probeTargets(requests: readonly ProbeRequest[], options: P
     target.addresses.flatMap((address) => Array.from({ length: options.attempts }, (_, attempt) => ({ target, address, attempt }))),
   );
   const addressCount = targets.reduce((sum, target) => sum + target.addresses.length, 0);
-  options.progress?.step(`probe: ${addressCount} address${addressCount === 1 ? '' : 'es'}, ${options.attempts} attempt(s) each, timeout ${options.timeoutMs} ms`);
+  options.progress?.step(`probe: ${plural(addressCount, 'address')}, ${options.attempts} attempt(s) each, timeout ${options.timeoutMs} ms`);
   const outcomes = await mapBounded(jobs, options.concurrency ?? DEFAULT_PROBE_CONCURRENCY, ({ target, address }) =>
     probeAttempt({ ip: address.ip, port: target.port, host: target.host, protocol: target.protocol ?? 'tcp', timeoutMs: options.timeoutMs }),
   );

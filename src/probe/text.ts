@@ -4,6 +4,7 @@
  */
 import { median } from './stats.js';
 import type { AttemptOutcome, ProbeAddress, ProbeReport, ProbeTarget } from './types.js';
+import { plural } from '../words.js';
 
 export interface TextOptions {
   color: boolean;
@@ -40,7 +41,7 @@ function targetBlock(target: ProbeTarget, options: TextOptions): string[] {
   const via = dns.cnames?.length ? `, via CNAME ${dns.cnames.join(' -> ')}` : '';
   const ttls = dns.ttl ? [...new Set(Object.values(dns.ttl))] : [];
   const ttl = ttls.length ? `, TTL ${ttls.join('/')} s` : '';
-  const header = `${target.host}:${target.port} (${target.protocol ?? 'tcp'})  DNS ${dns.server} ${dns.ms} ms: ${dns.addresses.length} address${dns.addresses.length === 1 ? '' : 'es'}${ttl}${via}`;
+  const header = `${target.host}:${target.port} (${target.protocol ?? 'tcp'})  DNS ${dns.server} ${dns.ms} ms: ${plural(dns.addresses.length, 'address')}${ttl}${via}`;
   const lines = [options.color ? `${DIM}${header}${RESET}` : header];
   if (target.skipped) lines.push(`  skipped: ${target.skipped}`);
   if (dns.error) lines.push(`  DNS error: ${options.color ? `${RED}${dns.error}${RESET}` : dns.error}`);

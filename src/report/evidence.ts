@@ -1,3 +1,5 @@
+import { plural } from '../words.js';
+
 /** Evidence as a short human line: `key=value` pairs, nested values as compact JSON, cut at a width. */
 function formatValue(value: unknown): string {
   if (value === null || value === undefined) return String(value);
@@ -36,11 +38,6 @@ export function evidenceLines(evidence: Record<string, unknown>, width: number, 
   }
   if (current !== '') lines.push(truncate(current, width));
   return lines;
-}
-
-/** `1 region`, `2 regions`, `3 addresses`. */
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : word.endsWith('s') ? 'es' : 's'}`;
 }
 
 /** Severity counts as a phrase: `2 errors, 1 warning, 0 info`. */

@@ -1,7 +1,8 @@
 /** Markdown for a GitHub job summary: a summary table, then the findings grouped by load balancer. */
 import { ruleDocsUrl } from '../engine/registry.js';
 import type { ReportFinding } from '../engine/runner.js';
-import { countsPhrase, evidenceLine, plural } from './evidence.js';
+import { plural } from '../words.js';
+import { countsPhrase, evidenceLine } from './evidence.js';
 import { groupByLoadBalancer, probeSummary, type AuditReport, type RenderContext } from './report.js';
 
 const SEVERITY_ICON = { error: '🔴 error', warning: '🟠 warning', info: '🔵 info' } as const;

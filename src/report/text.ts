@@ -5,7 +5,8 @@
  */
 import type { Severity } from '../engine/types.js';
 import type { ReportFinding } from '../engine/runner.js';
-import { countsPhrase, evidenceLines, plural } from './evidence.js';
+import { plural } from '../words.js';
+import { countsPhrase, evidenceLines } from './evidence.js';
 import { groupByLoadBalancer, probeSummary, type AuditReport, type RenderContext } from './report.js';
 
 /** Evidence gets two lines of this width at most: enough for ids and timeouts; the JSON report has all of it. */

@@ -13,6 +13,7 @@ import { parseDnsServer } from '../../probe/dns.js';
 import { defaultProtocol, probeTargets } from '../../probe/probe.js';
 import { formatProbeText } from '../../probe/text.js';
 import { probeSummary } from '../../report/report.js';
+import { plural } from '../../words.js';
 
 export interface ProbeCommandOptions extends GlobalOptions, ProbeFlags {
   port?: number[];
@@ -44,6 +45,6 @@ export async function run(hosts: string[], options: ProbeCommandOptions): Promis
   }
   for (const line of unresolved) progress.warn(line);
   const { failing } = probeSummary(report);
-  if (failing.length > 0) progress.step(`probe: ${failing.length} address${failing.length === 1 ? '' : 'es'} failed: ${failing.join(', ')}`);
+  if (failing.length > 0) progress.step(`probe: ${plural(failing.length, 'address')} failed: ${failing.join(', ')}`);
   return failing.length > 0 || unresolved.length > 0 ? 1 : 0;
 }

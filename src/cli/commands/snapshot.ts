@@ -9,6 +9,7 @@ import type { GlobalOptions, ScopeOptions } from '../main.js';
 import { emit } from '../output.js';
 import { stderrProgress } from '../progress.js';
 import { collectOptionsFrom } from '../scope.js';
+import { plural } from '../../words.js';
 
 export interface SnapshotOptions extends ScopeOptions, GlobalOptions {
   output: string;
@@ -23,10 +24,9 @@ export async function run(options: SnapshotOptions): Promise<number> {
   const loadBalancers = inventory.scopes.reduce((n, scope) => n + scope.loadBalancers.length, 0);
   const calls = Object.values(inventory.stats.apiCalls).reduce((n, c) => n + c, 0);
   const gaps = inventory.notChecked.length ? `; ${inventory.notChecked.length} not checked` : '';
-  const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   progress.step(
-    `wrote ${options.output === '-' ? 'the snapshot to stdout' : options.output}: ${count(loadBalancers, 'load balancer')} in ` +
-      `${count(inventory.scopes.length, 'scope')}, ${count(calls, 'API call')} in ${(inventory.stats.durationMs / 1000).toFixed(1)} s${gaps}`,
+    `wrote ${options.output === '-' ? 'the snapshot to stdout' : options.output}: ${plural(loadBalancers, 'load balancer')} in ` +
+      `${plural(inventory.scopes.length, 'scope')}, ${plural(calls, 'API call')} in ${(inventory.stats.durationMs / 1000).toFixed(1)} s${gaps}`,
   );
   for (const gap of inventory.notChecked) progress.warn(`not checked: ${gap.what}: ${gap.why}`);
   return 0;
