@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiCallCounter, type AwsClients } from '../../src/aws/clients.js';
 import { collectInventory, type CollectOptions } from '../../src/aws/collect.js';
 import { LbcheckError } from '../../src/cli/errors.js';
-import { FAKE_CREDENTIALS, MOTO_REGIONS, mockInFrontOfMoto, motoEndpoint } from '../support/moto.js';
+import { MOTO_REGIONS, mockInFrontOfMoto, motoCollectOptions, motoEndpoint } from '../support/moto.js';
 import { MOTO_ACCOUNT, scenario, type LoadBalancerRef } from '../support/scenario.js';
 
 const region = MOTO_REGIONS.collectorFailures;
@@ -26,11 +26,8 @@ let subnets: string[];
 
 function options(overrides: Partial<CollectOptions> = {}): CollectOptions {
   return {
-    regions: [region],
-    profiles: [],
-    endpointUrl: motoEndpoint(),
+    ...motoCollectOptions([region]),
     concurrency: 4,
-    credentials: async () => FAKE_CREDENTIALS,
     ...overrides,
   };
 }

@@ -9,7 +9,7 @@ import { DescribeSubnetsCommand, EC2ServiceException, type DescribeInstancesComm
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { collectInventory } from '../../src/aws/collect.js';
-import { FAKE_CREDENTIALS, MOTO_REGIONS, mockInFrontOfMoto, motoEndpoint } from '../support/moto.js';
+import { MOTO_REGIONS, mockInFrontOfMoto, motoCollectOptions } from '../support/moto.js';
 import { MOTO_ACCOUNT, scenario } from '../support/scenario.js';
 
 const region = MOTO_REGIONS.collectorPagination;
@@ -33,12 +33,9 @@ it('follows every page of DescribeLoadBalancers and collects all load balancers'
   // Markers of the elbv2 DescribeLoadBalancers pages the collector sent (Classic's call shares the operation name).
   const markers: (string | undefined)[] = [];
   const inventory = await collectInventory({
-    regions: [region],
-    profiles: [],
-    endpointUrl: motoEndpoint(),
+    ...motoCollectOptions([region]),
     concurrency: 4,
     pageSize: 2,
-    credentials: async () => FAKE_CREDENTIALS,
     onClients: (clients) =>
       clients.elbv2.middlewareStack.add(
         (next, context) => async (args) => {
@@ -84,11 +81,8 @@ it('never has more calls in flight than --concurrency, across all clients of the
     }
   };
   const inventory = await collectInventory({
-    regions: [region],
-    profiles: [],
-    endpointUrl: motoEndpoint(),
+    ...motoCollectOptions([region]),
     concurrency: 2,
-    credentials: async () => FAKE_CREDENTIALS,
     onClients: track,
   });
   expect(inventory.scopes[0]?.loadBalancers).toHaveLength(7);
@@ -100,12 +94,9 @@ it('follows NextToken through pages of EC2 results (moto returns one page, so th
   const asked: DescribeSubnetsCommandInput[] = [];
   const page = (id: string, zone: string) => ({ SubnetId: id, VpcId: 'vpc-paged', AvailabilityZone: zone, CidrBlock: '10.99.0.0/24' });
   const inventory = await collectInventory({
-    regions: [region],
-    profiles: [],
-    endpointUrl: motoEndpoint(),
+    ...motoCollectOptions([region]),
     concurrency: 4,
     pageSize: 5,
-    credentials: async () => FAKE_CREDENTIALS,
     onClients: (clients) => {
       const mock = mockInFrontOfMoto(clients.ec2);
       mock.on(DescribeSubnetsCommand).callsFake((input: DescribeSubnetsCommandInput) => {
@@ -125,12 +116,9 @@ it('follows NextToken through pages of EC2 results (moto returns one page, so th
 
 it('keeps the pages it got when a later page fails, and says the listing is incomplete', async () => {
   const inventory = await collectInventory({
-    regions: [region],
-    profiles: [],
-    endpointUrl: motoEndpoint(),
+    ...motoCollectOptions([region]),
     concurrency: 4,
     pageSize: 5,
-    credentials: async () => FAKE_CREDENTIALS,
     onClients: (clients) => {
       const mock = mockInFrontOfMoto(clients.ec2);
       mock.on(DescribeSubnetsCommand).callsFake((input: DescribeSubnetsCommandInput) => {
@@ -174,11 +162,8 @@ describe('batches of ids (AWS limits how many one call may name; moto does not)'
     const elbv2Batches: string[][] = [];
     const classicBatches: string[][] = [];
     const inventory = await collectInventory({
-      regions: [batchRegion],
-      profiles: [],
-      endpointUrl: motoEndpoint(),
+      ...motoCollectOptions([batchRegion]),
       concurrency: 4,
-      credentials: async () => FAKE_CREDENTIALS,
       onClients: (clients) => {
         clients.elbv2.middlewareStack.add(
           (next, context) => async (args) => {
@@ -210,11 +195,8 @@ describe('batches of ids (AWS limits how many one call may name; moto does not)'
   it('DescribeInstances names at most 200 instance ids per filter, and every target instance is collected', async () => {
     const batches: string[][] = [];
     const inventory = await collectInventory({
-      regions: [batchRegion],
-      profiles: [],
-      endpointUrl: motoEndpoint(),
+      ...motoCollectOptions([batchRegion]),
       concurrency: 4,
-      credentials: async () => FAKE_CREDENTIALS,
       onClients: (clients) =>
         clients.ec2.middlewareStack.add(
           (next, context) => async (args) => {

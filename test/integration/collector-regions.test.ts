@@ -5,19 +5,16 @@
 import { DescribeRegionsCommand, type DescribeRegionsCommandInput } from '@aws-sdk/client-ec2';
 import { expect, it } from 'vitest';
 import { collectInventory } from '../../src/aws/collect.js';
-import { FAKE_CREDENTIALS, MOTO_REGIONS, mockInFrontOfMoto, motoEndpoint } from '../support/moto.js';
+import { MOTO_REGIONS, mockInFrontOfMoto, motoCollectOptions } from '../support/moto.js';
 
 const [ENABLED, OPTED_IN] = MOTO_REGIONS.collectorRegions;
 
 it('collects every region DescribeRegions lists as enabled, asking only for enabled ones', async () => {
   const asked: DescribeRegionsCommandInput[] = [];
   const inventory = await collectInventory({
-    regions: [],
+    ...motoCollectOptions([]),
     allRegions: true,
-    profiles: [],
-    endpointUrl: motoEndpoint(),
     concurrency: 8,
-    credentials: async () => FAKE_CREDENTIALS,
     onClients: (clients) => {
       const mock = mockInFrontOfMoto(clients.ec2);
       mock.on(DescribeRegionsCommand).callsFake((input: DescribeRegionsCommandInput) => {

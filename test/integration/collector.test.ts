@@ -7,7 +7,7 @@ import { ApiCallCounter } from '../../src/aws/clients.js';
 import { collectInventory } from '../../src/aws/collect.js';
 import { InventoryIndex } from '../../src/inventory/indexes.js';
 import type { Inventory, LoadBalancer, Scope } from '../../src/inventory/model.js';
-import { FAKE_CREDENTIALS, MOTO_REGIONS, motoEndpoint } from '../support/moto.js';
+import { MOTO_REGIONS, motoCollectOptions } from '../support/moto.js';
 import { MOTO_ACCOUNT, scenario, type LoadBalancerRef } from '../support/scenario.js';
 
 const region = MOTO_REGIONS.collector;
@@ -125,11 +125,8 @@ beforeAll(async () => {
   };
 
   inventory = await collectInventory({
-    regions: [region],
-    profiles: [],
-    endpointUrl: motoEndpoint(),
+    ...motoCollectOptions([region]),
     concurrency: 8,
-    credentials: async () => FAKE_CREDENTIALS,
     counter,
   });
   const found = inventory.scopes.find((s2) => s2.region === region);

@@ -10,7 +10,7 @@ import { collectInventory } from '../../src/aws/collect.js';
 import { runEngine, type ReportFinding } from '../../src/engine/runner.js';
 import type { Inventory } from '../../src/inventory/model.js';
 import { rules } from '../../rules/index.js';
-import { FAKE_CREDENTIALS, MOTO_REGIONS, motoEndpoint } from '../support/moto.js';
+import { MOTO_REGIONS, motoCollectOptions } from '../support/moto.js';
 import { scenario, type LoadBalancerRef, type NetworkAclEntrySpec, type SecurityGroupRuleSpec } from '../support/scenario.js';
 
 const CORE_RULES = new Set([
@@ -130,7 +130,7 @@ async function build(region: string, breakage: Breakage = {}): Promise<Setup> {
 }
 
 async function audit(region: string): Promise<{ inventory: Inventory; findings: ReportFinding[] }> {
-  const inventory = await collectInventory({ regions: [region], profiles: [], endpointUrl: motoEndpoint(), concurrency: 8, credentials: async () => FAKE_CREDENTIALS });
+  const inventory = await collectInventory({ ...motoCollectOptions([region]), concurrency: 8 });
   const result = runEngine({ inventory, rules });
   return { inventory, findings: result.findings.filter((f) => CORE_RULES.has(f.ruleId)) };
 }

@@ -8,6 +8,7 @@ import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balanci
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { inject } from 'vitest';
+import type { CollectOptions } from '../../src/aws/collect.js';
 
 export const FAKE_CREDENTIALS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
@@ -88,4 +89,9 @@ export function mockInFrontOfMoto<TClient extends { send: (...args: never[]) => 
   const mock = mockClient(target);
   mock.send.callsFake((command: unknown) => realSend(command) as never);
   return mock;
+}
+
+/** What every collectInventory call against the run's moto_server shares: its endpoint, fake credentials, no profiles. */
+export function motoCollectOptions(regions: string[]): CollectOptions {
+  return { regions, profiles: [], endpointUrl: motoEndpoint(), concurrency: 4, credentials: async () => FAKE_CREDENTIALS };
 }

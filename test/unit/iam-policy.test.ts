@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiCallCounter } from '../../src/aws/clients.js';
 import { collectInventory } from '../../src/aws/collect.js';
-import { FAKE_CREDENTIALS, MOTO_REGIONS, motoEndpoint } from '../support/moto.js';
+import { MOTO_REGIONS, motoCollectOptions } from '../support/moto.js';
 import { scenario } from '../support/scenario.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -95,11 +95,8 @@ describe('iam-policy.json', () => {
       await s.listener(nlb, { port: 443, protocol: 'TCP', targetGroup: await s.targetGroup(vpc, { port: 443, protocol: 'TCP' }) });
       await s.classic({ subnets: [a], listeners: [{ port: 80, instancePort: 8080 }], instances: [instance] });
       await collectInventory({
-        regions: [region],
-        profiles: [],
-        endpointUrl: motoEndpoint(),
+        ...motoCollectOptions([region]),
         concurrency: 4,
-        credentials: async () => FAKE_CREDENTIALS,
         counter,
       });
     });
