@@ -27,7 +27,6 @@ let subnets: string[];
 function options(overrides: Partial<CollectOptions> = {}): CollectOptions {
   return {
     ...motoCollectOptions([region]),
-    concurrency: 4,
     ...overrides,
   };
 }

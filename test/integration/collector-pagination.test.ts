@@ -34,7 +34,6 @@ it('follows every page of DescribeLoadBalancers and collects all load balancers'
   const markers: (string | undefined)[] = [];
   const inventory = await collectInventory({
     ...motoCollectOptions([region]),
-    concurrency: 4,
     pageSize: 2,
     onClients: (clients) =>
       clients.elbv2.middlewareStack.add(
@@ -95,7 +94,6 @@ it('follows NextToken through pages of EC2 results (moto returns one page, so th
   const page = (id: string, zone: string) => ({ SubnetId: id, VpcId: 'vpc-paged', AvailabilityZone: zone, CidrBlock: '10.99.0.0/24' });
   const inventory = await collectInventory({
     ...motoCollectOptions([region]),
-    concurrency: 4,
     pageSize: 5,
     onClients: (clients) => {
       const mock = mockInFrontOfMoto(clients.ec2);
@@ -117,7 +115,6 @@ it('follows NextToken through pages of EC2 results (moto returns one page, so th
 it('keeps the pages it got when a later page fails, and says the listing is incomplete', async () => {
   const inventory = await collectInventory({
     ...motoCollectOptions([region]),
-    concurrency: 4,
     pageSize: 5,
     onClients: (clients) => {
       const mock = mockInFrontOfMoto(clients.ec2);
@@ -163,7 +160,6 @@ describe('batches of ids (AWS limits how many one call may name; moto does not)'
     const classicBatches: string[][] = [];
     const inventory = await collectInventory({
       ...motoCollectOptions([batchRegion]),
-      concurrency: 4,
       onClients: (clients) => {
         clients.elbv2.middlewareStack.add(
           (next, context) => async (args) => {
@@ -196,7 +192,6 @@ describe('batches of ids (AWS limits how many one call may name; moto does not)'
     const batches: string[][] = [];
     const inventory = await collectInventory({
       ...motoCollectOptions([batchRegion]),
-      concurrency: 4,
       onClients: (clients) =>
         clients.ec2.middlewareStack.add(
           (next, context) => async (args) => {

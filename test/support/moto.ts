@@ -91,7 +91,7 @@ export function mockInFrontOfMoto<TClient extends { send: (...args: never[]) => 
   return mock;
 }
 
-/** What every collectInventory call against the run's moto_server shares: its endpoint, fake credentials, no profiles. */
+/** What every collectInventory call against the run's moto_server shares: its endpoint, fake credentials, no profiles, 4 calls in flight. */
 export function motoCollectOptions(regions: string[]): CollectOptions {
   return { regions, profiles: [], endpointUrl: motoEndpoint(), concurrency: 4, credentials: async () => FAKE_CREDENTIALS };
 }

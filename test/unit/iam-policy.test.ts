@@ -96,7 +96,6 @@ describe('iam-policy.json', () => {
       await s.classic({ subnets: [a], listeners: [{ port: 80, instancePort: 8080 }], instances: [instance] });
       await collectInventory({
         ...motoCollectOptions([region]),
-        concurrency: 4,
         counter,
       });
     });
