@@ -58,6 +58,7 @@ export default defineRule({
     id: 'az-without-healthy-targets',
     title: 'Availability Zone has no healthy target while cross-zone load balancing is off',
     defaultSeverity: 'error',
+    category: 'reachability',
     source: 'config',
     appliesTo: ['application', 'network', 'gateway', 'classic'],
     description:

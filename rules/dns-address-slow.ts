@@ -15,6 +15,7 @@ export default defineRule({
     id: 'dns-address-slow',
     title: 'One resolved address of a load balancer connects far slower than the others',
     defaultSeverity: 'warning',
+    category: 'reachability',
     source: 'probe',
     appliesTo: ['application', 'network', 'classic'],
     description: `With --probe, compares the TCP connect times of the addresses one LB name resolves to, on each listener port. For each address it takes the median connect time over its attempts that connected, and the median of the other addresses' medians; it fires when the address is more than ${SLOW_FACTOR}× slower than its siblings and at least ${SLOW_MARGIN_MS} ms slower. Only addresses of the same IP family are compared (IPv4 and IPv6 take different paths), and at least two of them must have connected. Timeouts are not "slow": dns-address-unreachable reports them.`,

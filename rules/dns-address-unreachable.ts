@@ -46,6 +46,7 @@ export default defineRule({
     id: 'dns-address-unreachable',
     title: 'A resolved address of a load balancer does not accept connections',
     defaultSeverity: 'error',
+    category: 'reachability',
     source: 'probe',
     appliesTo: ['application', 'network', 'classic'],
     description:

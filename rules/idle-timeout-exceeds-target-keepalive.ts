@@ -84,6 +84,7 @@ export default defineRule({
     id: 'idle-timeout-exceeds-target-keepalive',
     title: "Load balancer idle timeout is not shorter than the targets' keep-alive timeout",
     defaultSeverity: 'error',
+    category: 'reachability',
     source: 'config',
     appliesTo: ['application', 'classic'],
     description: `Compares the idle timeout of each ALB and Classic LB (AWS default 60 s) with the HTTP keep-alive timeout of its targets, and fires when the idle timeout is equal or longer. The keep-alive is known from, strongest first: the probe's measurement; a tag ${KEEPALIVE_TAG} on the target group; a keepalive entry in .lbcheck.yml matching the target group's name or ARN; the tag on the load balancer (the only place for Classic LBs); a config entry matching the load balancer. Values are seconds (5, 5s, 4.5s), milliseconds (65000ms) or minutes (2m), or a server name whose default is used: ${SERVER_KEEPALIVE_DEFAULTS.map((s) => `${s.name} ${formatSeconds(s.seconds)}`).join(', ')}. A tag lbcheck cannot understand is reported (severity info), not ignored. An idle timeout lbcheck could not read is taken as AWS's default, and the finding is then a warning that says so. NLBs and GWLBs do not pool connections to targets and are never checked.`,

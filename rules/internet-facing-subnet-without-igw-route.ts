@@ -64,6 +64,7 @@ export default defineRule({
     id: 'internet-facing-subnet-without-igw-route',
     title: 'Internet-facing load balancer subnet has no route to an internet gateway',
     defaultSeverity: 'error',
+    category: 'reachability',
     source: 'config',
     appliesTo: ['application', 'network', 'classic'],
     description:

@@ -14,6 +14,7 @@ export default defineRule({
     id: 'lb-security-group-blocks-listener',
     title: "Load balancer security groups do not admit the listener port from its clients",
     defaultSeverity: 'error',
+    category: 'reachability',
     source: 'config',
     appliesTo: ['application', 'network', 'classic'],
     description:

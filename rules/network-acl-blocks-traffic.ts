@@ -41,6 +41,7 @@ export default defineRule({
     id: 'network-acl-blocks-traffic',
     title: "A network ACL on the load balancer's or the targets' subnets blocks its traffic",
     defaultSeverity: 'error',
+    category: 'reachability',
     source: 'config',
     appliesTo: ['application', 'network', 'classic'],
     description:

@@ -6,6 +6,7 @@ export default defineRule({
     id: 'single-az-load-balancer',
     title: 'Load balancer is enabled in only one Availability Zone',
     defaultSeverity: 'warning',
+    category: 'resilience',
     source: 'config',
     appliesTo: ['application', 'network', 'gateway', 'classic'],
     description:

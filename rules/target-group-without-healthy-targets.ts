@@ -29,6 +29,7 @@ export default defineRule({
     id: 'target-group-without-healthy-targets',
     title: 'Listener forwards to a target group with no healthy target',
     defaultSeverity: 'error',
+    category: 'reachability',
     source: 'config',
     appliesTo: ['application', 'network', 'gateway', 'classic'],
     description:

@@ -48,6 +48,7 @@ export default defineRule({
     id: 'target-security-group-blocks-lb',
     title: "Targets' security groups do not admit the load balancer",
     defaultSeverity: 'error',
+    category: 'reachability',
     source: 'config',
     appliesTo: ['application', 'network', 'classic'],
     description:

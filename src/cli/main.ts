@@ -109,7 +109,8 @@ export function buildProgram(): Command {
       new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info', 'none']).default('error'),
     )
     .option('--config <file>', 'config file (default: .lbcheck.yml found from the working directory up)')
-    .option('--baseline <file>', 'a previous JSON report: findings already in it are not new');
+    .option('--baseline <file>', 'a previous JSON report: findings already in it are not new')
+    .option('--rule <id|category>', 'run only this rule, or this category (reachability|resilience|security|operations); repeatable', collect);
   addScopeOptions(audit);
   addProbeOptions(audit);
   audit.action(async (options, command: Command) => {

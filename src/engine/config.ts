@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { parseCidr } from '../inventory/cidr.js';
 import { LbcheckError, errorLine } from '../cli/errors.js';
 import { unknownRuleMessage } from './registry.js';
-import type { RuleSettings, Severity } from './types.js';
+import { RULE_CATEGORIES, type RuleCategory, type RuleSettings, type Severity } from './types.js';
 
 export const CONFIG_FILE_NAME = '.lbcheck.yml';
 
@@ -34,11 +34,13 @@ export interface LbcheckConfig {
   /** The file as the user would name it (relative to the working directory), absent when no file was found. */
   file?: string;
   rules: Record<string, { severity: SeveritySetting }>;
+  /** Categories turned on (true) or off (false); absent = on. */
+  categories: Partial<Record<RuleCategory, boolean>>;
   ignore: IgnoreEntry[];
   settings: Pick<RuleSettings, 'keepalive' | 'clientCidrs'>;
 }
 
-export const EMPTY_CONFIG: LbcheckConfig = { rules: {}, ignore: [], settings: { keepalive: [], clientCidrs: [] } };
+export const EMPTY_CONFIG: LbcheckConfig = { rules: {}, categories: {}, ignore: [], settings: { keepalive: [], clientCidrs: [] } };
 
 const SEVERITY_SETTINGS = ['error', 'warning', 'info', 'off'] as const;
 const severitySetting = z.enum(SEVERITY_SETTINGS, { error: `expected one of ${SEVERITY_SETTINGS.join('|')}` });
@@ -49,6 +51,12 @@ const ruleSetting = z.preprocess(
   (value) => (typeof value === 'string' ? { severity: value } : value),
   z.strictObject({ severity: severitySetting }, { error: 'expected a severity (error|warning|info|off) or { severity }' }),
 );
+
+/** `on`/`off` (YAML 1.2 reads them as strings) or a boolean. */
+const onOff = z.union([z.enum(['on', 'off']), z.boolean()], { error: 'expected on or off' }).transform((value) => value === true || value === 'on');
+const categorySettings = z.partialRecord(z.enum(RULE_CATEGORIES as [RuleCategory, ...RuleCategory[]]), onOff, {
+  error: `expected a map of category (${RULE_CATEGORIES.join('|')}) to on|off`,
+});
 
 const isoDate = nonEmpty('a date YYYY-MM-DD').refine(
   (text) => /^\d{4}-\d{2}-\d{2}$/.test(text) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text),
@@ -83,11 +91,12 @@ const cidr = nonEmpty('a CIDR').refine((text) => parseCidr(text) !== undefined &
 const configSchema = z.strictObject(
   {
     rules: z.record(z.string(), ruleSetting, { error: 'expected a map of rule id to severity' }).optional(),
+    categories: categorySettings.optional(),
     ignore: z.array(ignoreEntry, { error: 'expected a list of { rule, resource, reason, expires? }' }).optional(),
     keepalive: z.array(keepaliveEntry, { error: 'expected a list of { targetGroup|loadBalancer, seconds|server }' }).optional(),
     clientCidrs: z.array(cidr, { error: 'expected a list of CIDRs' }).optional(),
   },
-  { error: 'expected a map with rules, ignore, keepalive, clientCidrs' },
+  { error: 'expected a map with rules, categories, ignore, keepalive, clientCidrs' },
 );
 
 type Path = readonly PropertyKey[];
@@ -141,7 +150,7 @@ class ConfigProblems {
   fromIssue(issue: z.core.$ZodIssue): LbcheckError {
     if (issue.code === 'unrecognized_keys') {
       const key = issue.keys[0] ?? '';
-      const expected = issue.path.length === 0 ? ' (expected rules, ignore, keepalive, clientCidrs)' : '';
+      const expected = issue.path.length === 0 ? ' (expected rules, categories, ignore, keepalive, clientCidrs)' : '';
       return this.error([...issue.path, key], `unknown key${expected}`, { key: true });
     }
     const { depth } = locate(this.document, issue.path);
@@ -204,7 +213,7 @@ export function parseConfig(text: string, file: string, options: ParseConfigOpti
     return { match, appliesTo, seconds, server, detail };
   });
 
-  return { file, rules, ignore, settings: { keepalive, clientCidrs: value.clientCidrs ?? [] } };
+  return { file, rules, categories: value.categories ?? {}, ignore, settings: { keepalive, clientCidrs: value.clientCidrs ?? [] } };
 }
 
 async function isFile(path: string): Promise<boolean> {

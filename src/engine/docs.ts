@@ -21,6 +21,7 @@ export function renderRuleDoc(meta: RuleMeta): string {
     '| | |',
     '| --- | --- |',
     `| Default severity | ${meta.defaultSeverity} |`,
+    `| Category | ${meta.category} (\`--rule ${meta.category}\` runs this category) |`,
     `| Source | ${meta.source === 'probe' ? 'probe (runs with `lbcheck audit --probe`)' : 'configuration'} |`,
     `| Applies to | ${meta.appliesTo.join(', ')} |`,
     '',

@@ -12,6 +12,7 @@ import { errorLine } from '../cli/errors.js';
 import { EMPTY_CONFIG, type LbcheckConfig } from './config.js';
 import { fingerprint } from './fingerprint.js';
 import { applyIgnores, type ExpiredIgnore, type SuppressedFinding } from './ignores.js';
+import { enabledRules, type RuleSelection } from './selection.js';
 import { compareSeverity } from './severity.js';
 import type { Finding, KeepAliveDeclaration, Rule, RuleContext, RuleFinding, RuleSettings, Severity } from './types.js';
 
@@ -33,6 +34,8 @@ export interface EngineInput {
   inventory: Inventory;
   rules: readonly Rule[];
   config?: LbcheckConfig;
+  /** `--rule ID|CATEGORY`: only these rules (absent: every rule the config enables). */
+  selection?: RuleSelection;
   probe?: ProbeReport;
   /** Keep-alive timeouts measured by the probe (--measure-keepalive). */
   measuredKeepalive?: Record<string, KeepAliveDeclaration>;
@@ -56,10 +59,6 @@ function severityFor(rule: Rule, raw: RuleFinding, config: LbcheckConfig): Sever
   const setting = config.rules[rule.meta.id]?.severity;
   if (setting !== undefined && setting !== 'off') return setting;
   return raw.severity ?? rule.meta.defaultSeverity;
-}
-
-function isEnabled(rule: Rule, config: LbcheckConfig): boolean {
-  return config.rules[rule.meta.id]?.severity !== 'off';
 }
 
 /** The LB a finding is about: its resource when that is an LB, else the evidence's loadBalancerArn, else the LB in front of its target group. */
@@ -94,6 +93,7 @@ function runOne(rule: Rule, ctx: RuleContext, config: LbcheckConfig, notChecked:
   }
   return raw.map((finding) => ({
     ruleId: rule.meta.id,
+    category: rule.meta.category,
     severity: severityFor(rule, finding, config),
     resource: { ...finding.resource, account: finding.resource.account ?? ctx.scope.account },
     message: finding.message,
@@ -116,7 +116,7 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 export function runEngine(input: EngineInput): EngineResult {
   const config = input.config ?? EMPTY_CONFIG;
-  const enabled = input.rules.filter((rule) => isEnabled(rule, config));
+  const enabled = enabledRules(input.rules, config, input.selection);
   const configRules = enabled.filter((rule) => rule.meta.source === 'config');
   const probeRules = input.probe ? enabled.filter((rule) => rule.meta.source === 'probe') : [];
   const settings: RuleSettings = { ...config.settings, measuredKeepalive: input.measuredKeepalive ?? {} };

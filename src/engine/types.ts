@@ -11,6 +11,14 @@ import type { ProbeReport } from '../probe/types.js';
 export type Severity = 'error' | 'warning' | 'info';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
+/**
+ * What a rule guards. `reachability`: traffic cannot flow (the core rules); `resilience`: it flows
+ * until something fails (an AZ, a target, a burst); `security`: it flows, exposed; `operations`:
+ * it flows, but running and debugging it is harder than it needs to be (no logs, no guard rails).
+ */
+export type RuleCategory = 'reachability' | 'resilience' | 'security' | 'operations';
+export const RULE_CATEGORIES: readonly RuleCategory[] = ['reachability', 'resilience', 'security', 'operations'];
+
 export interface RuleReference {
   title: string;
   url: string;
@@ -21,6 +29,8 @@ export interface RuleMeta {
   id: string;
   title: string;
   defaultSeverity: Severity;
+  /** What the rule guards; `--rule CATEGORY` and the config's `categories` select by it. */
+  category: RuleCategory;
   /** 'config' rules read the inventory; 'probe' rules also need a probe result. */
   source: 'config' | 'probe';
   /** Load balancer kinds the rule can fire on. */
@@ -62,6 +72,8 @@ export interface RuleFinding {
 
 export interface Finding {
   ruleId: string;
+  /** The rule's category (an extension of the contract's JSON finding). */
+  category: RuleCategory;
   severity: Severity;
   resource: ResourceRef;
   message: string;

@@ -46,7 +46,7 @@ function ruleDescriptor(meta: RuleMeta) {
       markdown: `${meta.rationale}\n\n**Fix:** ${remediation}\n\n${meta.references.map((ref) => `- [${ref.title}](${ref.url})`).join('\n')}`,
     },
     defaultConfiguration: { level: LEVEL[meta.defaultSeverity] },
-    properties: { tags: ['aws', 'load-balancer', meta.source], 'problem.severity': meta.defaultSeverity === 'info' ? 'recommendation' : meta.defaultSeverity },
+    properties: { tags: ['aws', 'load-balancer', meta.category, meta.source], 'problem.severity': meta.defaultSeverity === 'info' ? 'recommendation' : meta.defaultSeverity },
   };
 }
 

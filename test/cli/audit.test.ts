@@ -18,6 +18,7 @@ const API_GROUP_ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targe
 
 interface JsonFinding {
   ruleId: string;
+  category: string;
   severity: string;
   resource: { arn: string; type: string; name: string; region: string };
   message: string;
@@ -143,6 +144,18 @@ describe('audit --snapshot examples/incidents.snapshot.json', () => {
     expect(markdown.startsWith('## lbcheck: 2 errors, 0 warnings, 0 info')).toBe(true);
   });
 
+  it('runs only the rules --rule names, by id or by category, and tags each finding with its category', async () => {
+    const all = JSON.parse((await audit(['--snapshot', EXAMPLE, '--format', 'json'])).stdout) as JsonReport & { rules: string[] };
+    for (const finding of all.findings) expect(['reachability', 'resilience', 'security', 'operations']).toContain(finding.category);
+    const reachability = JSON.parse((await audit(['--snapshot', EXAMPLE, '--format', 'json', '--rule', 'reachability'])).stdout) as JsonReport & { rules: string[] };
+    expect(reachability.findings.map((f) => f.fingerprint)).toEqual(all.findings.filter((f) => f.category === 'reachability').map((f) => f.fingerprint));
+    const one = await audit(['--snapshot', EXAMPLE, '--format', 'json', '--rule', 'single-az-load-balancer', '--rule', 'security']);
+    const report = JSON.parse(one.stdout) as JsonReport & { rules: string[] };
+    expect(report.rules).toContain('single-az-load-balancer');
+    expect(report.rules).not.toContain('internet-facing-subnet-without-igw-route');
+    expect(report.findings.filter((f) => f.ruleId === 'internet-facing-subnet-without-igw-route')).toEqual([]);
+  });
+
   it('defaults to JSON when stdout is not a terminal', async () => {
     const { stdout } = await audit(['--snapshot', EXAMPLE]);
     expect((JSON.parse(stdout) as JsonReport).schemaVersion).toBe(1);
@@ -167,6 +180,15 @@ describe('bad input: exit 2 and one line naming the file', () => {
     const result = await audit(['--snapshot', EXAMPLE, '--config', file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`lbcheck: error: ${file}:3:3: unknown rule id "foo" (see lbcheck rules)\n`);
+  });
+
+  it('an unknown --rule id or category', async () => {
+    const result = await audit(['--snapshot', EXAMPLE, '--rule', 'securty']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      'lbcheck: error: --rule "securty" is neither a rule id nor a category (reachability, resilience, security, operations); did you mean "security"? (see lbcheck rules)\n',
+    );
   });
 
   it('a corrupt snapshot', async () => {

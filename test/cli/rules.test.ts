@@ -7,15 +7,17 @@ describe('lbcheck rules', () => {
   it('lists every registered rule with its metadata as JSON', async () => {
     const result = await runCli(['rules', '--format', 'json']);
     expect(result.code).toBe(0);
-    const listed = JSON.parse(result.stdout) as { id: string; title: string; defaultSeverity: string; docs: string }[];
-    expect(listed.map((r) => [r.id, r.title, r.defaultSeverity])).toEqual(rules.map((r) => [r.meta.id, r.meta.title, r.meta.defaultSeverity]));
+    const listed = JSON.parse(result.stdout) as { id: string; title: string; defaultSeverity: string; category: string; docs: string }[];
+    expect(listed.map((r) => [r.id, r.title, r.defaultSeverity, r.category])).toEqual(
+      rules.map((r) => [r.meta.id, r.meta.title, r.meta.defaultSeverity, r.meta.category]),
+    );
     for (const rule of listed) expect(rule.docs).toMatch(new RegExp(`/docs/rules/${rule.id}\\.md$`));
   });
 
   it('lists them as text, one line each', async () => {
     const result = await runCli(['rules']);
     expect(result.code).toBe(0);
-    for (const rule of rules) expect(result.stdout).toMatch(new RegExp(`^${rule.meta.id} +${rule.meta.defaultSeverity} +${rule.meta.source} +`, 'm'));
+    for (const rule of rules) expect(result.stdout).toMatch(new RegExp(`^${rule.meta.id} +${rule.meta.defaultSeverity} +${rule.meta.category} +${rule.meta.source} +`, 'm'));
   });
 });
 

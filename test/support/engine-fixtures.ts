@@ -11,6 +11,7 @@ export function meta(overrides: Partial<RuleMeta> & { id: string }): RuleMeta {
   return {
     title: `Test rule ${overrides.id}`,
     defaultSeverity: 'warning',
+    category: 'reachability',
     source: 'config',
     appliesTo: ['application', 'network', 'classic'],
     description: 'Reports every load balancer for the engine tests.',

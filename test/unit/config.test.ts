@@ -38,11 +38,16 @@ describe('parseConfig', () => {
         '  - loadBalancer: legacy',
         '    seconds: 75',
         'clientCidrs: [10.0.0.0/8, "2001:db8::/32"]',
+        'categories:',
+        '  security: off',
+        '  operations: on',
+        '  resilience: false',
       ].join('\n'),
     );
     expect(config).toEqual({
       file: '.lbcheck.yml',
       rules: { 'single-az-load-balancer': { severity: 'off' }, 'idle-timeout-exceeds-target-keepalive': { severity: 'warning' } },
+      categories: { security: false, operations: true, resilience: false },
       ignore: [
         {
           rule: 'internet-facing-subnet-without-igw-route',
@@ -63,7 +68,7 @@ describe('parseConfig', () => {
   });
 
   it('accepts an empty file', () => {
-    expect(parse('# nothing yet\n')).toEqual({ file: '.lbcheck.yml', rules: {}, ignore: [], settings: { keepalive: [], clientCidrs: [] } });
+    expect(parse('# nothing yet\n')).toEqual({ file: '.lbcheck.yml', rules: {}, categories: {}, ignore: [], settings: { keepalive: [], clientCidrs: [] } });
   });
 
   it('points at a bad severity in the object form', () => {
@@ -103,10 +108,15 @@ describe('parseConfig', () => {
   });
 
   it('rejects unknown keys at the key', () => {
-    expect(errorOf('rules: {}\nignores: []\n')).toBe('.lbcheck.yml:2:1: ignores: unknown key (expected rules, ignore, keepalive, clientCidrs)');
+    expect(errorOf('rules: {}\nignores: []\n')).toBe('.lbcheck.yml:2:1: ignores: unknown key (expected rules, categories, ignore, keepalive, clientCidrs)');
     expect(errorOf('rules:\n  single-az-load-balancer: { severity: info, level: 2 }\n')).toBe(
       '.lbcheck.yml:2:46: rules.single-az-load-balancer.level: unknown key',
     );
+  });
+
+  it('rejects an unknown category and a category setting that is not on or off', () => {
+    expect(errorOf('categories:\n  hardening: off\n')).toMatch(/^\.lbcheck\.yml:2:3: categories\.hardening: /);
+    expect(errorOf('categories:\n  security: warning\n')).toBe('.lbcheck.yml:2:13: categories.security: expected on or off');
   });
 
   it('rejects a keep-alive entry with both seconds and server, and an unknown server', () => {
@@ -131,7 +141,7 @@ describe('parseConfig', () => {
   });
 
   it('rejects a file that is not a map', () => {
-    expect(errorOf('- rules\n')).toBe('.lbcheck.yml:1:1: expected a map with rules, ignore, keepalive, clientCidrs');
+    expect(errorOf('- rules\n')).toBe('.lbcheck.yml:1:1: expected a map with rules, categories, ignore, keepalive, clientCidrs');
   });
 });
 
@@ -151,7 +161,7 @@ describe('loadConfig', () => {
     const root = await mkdtemp(join(tmpdir(), 'lbcheck-noconfig-'));
     const config = await loadConfig({ ...options, cwd: root });
     // tmpdir() may itself sit under a directory with a .lbcheck.yml on some machines; here it does not.
-    expect(config).toEqual({ rules: {}, ignore: [], settings: { keepalive: [], clientCidrs: [] } });
+    expect(config).toEqual({ rules: {}, categories: {}, ignore: [], settings: { keepalive: [], clientCidrs: [] } });
   });
 
   it('reads --config relative to the working directory and names it as given', async () => {

@@ -21,6 +21,7 @@ describe('runEngine', () => {
     expect(result.findings).toEqual([
       {
         ruleId: 'target-group-port',
+        category: 'reachability',
         severity: 'error',
         resource: { arn: TG_ARN, type: 'target-group', name: 'web-tg', region: 'us-east-1', account: ACCOUNT },
         message: 'Target group web-tg listens on 8080.',
@@ -30,6 +31,7 @@ describe('runEngine', () => {
       },
       {
         ruleId: 'idle-timeout-at-least',
+        category: 'reachability',
         severity: 'warning',
         resource: { arn: WEB_ARN, type: 'application', name: 'web', region: 'us-east-1', account: ACCOUNT },
         message: 'web has an idle timeout of 60 s.',

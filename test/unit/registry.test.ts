@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rules } from '../../rules/index.js';
 import { KEBAB_CASE, suggestRuleId, unknownRuleMessage, validateRegistry } from '../../src/engine/registry.js';
-import { SEVERITIES } from '../../src/engine/types.js';
+import { RULE_CATEGORIES, SEVERITIES } from '../../src/engine/types.js';
 import { meta } from '../support/engine-fixtures.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -41,6 +41,9 @@ describe('rule registry', () => {
       if (!KEBAB_CASE.test(m.id)) problems.push(`${m.id}: id is not kebab-case`);
       if (!SEVERITIES.includes(m.defaultSeverity)) problems.push(`${m.id}: defaultSeverity ${m.defaultSeverity}`);
       for (const field of ['title', 'description', 'rationale'] as const) if (m[field].trim() === '') problems.push(`${m.id}: empty ${field}`);
+      if (!RULE_CATEGORIES.includes(m.category)) problems.push(`${m.id}: category ${m.category}`);
+      // A CI gate on error keeps meaning "traffic is failing or will fail".
+      if (m.category !== 'reachability' && m.defaultSeverity === 'error') problems.push(`${m.id}: a ${m.category} rule defaults to error`);
       if (m.remediation.text.trim() === '') problems.push(`${m.id}: empty remediation`);
       if (m.appliesTo.length === 0) problems.push(`${m.id}: appliesTo is empty`);
       if (m.references.length === 0) problems.push(`${m.id}: no references`);

@@ -125,7 +125,9 @@ describe('sarif report', () => {
       version: string;
       $schema: string;
       runs: {
-        tool: { driver: { name: string; rules: { id: string; name?: string; helpUri: string; defaultConfiguration: { level: string } }[] } };
+        tool: {
+          driver: { name: string; rules: { id: string; name?: string; helpUri: string; defaultConfiguration: { level: string }; properties: { tags: string[] } }[] };
+        };
         results: {
           ruleId: string;
           ruleIndex: number;
@@ -145,6 +147,12 @@ describe('sarif report', () => {
       ['always-throws', 'AlwaysThrows', ruleDocsUrl('always-throws'), 'warning'],
       ['idle', undefined, ruleDocsUrl('idle'), 'warning'],
       ['target-group-port', 'TargetGroupPort', ruleDocsUrl('target-group-port'), 'error'],
+    ]);
+    // The category is a SARIF tag, so code scanning can filter by it.
+    expect(run.tool.driver.rules.map((r) => r.properties.tags)).toEqual([
+      ['aws', 'load-balancer', 'reachability', 'config'],
+      ['aws', 'load-balancer', 'reachability', 'config'],
+      ['aws', 'load-balancer', 'reachability', 'config'],
     ]);
     expect(
       run.results.map((r) => [

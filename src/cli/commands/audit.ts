@@ -11,6 +11,7 @@ import { loadConfig } from '../../engine/config.js';
 import { SERVER_KEEPALIVE_SECONDS } from '../../engine/keepalive.js';
 import { allRules } from '../../engine/registry.js';
 import { runEngine, type EngineResult } from '../../engine/runner.js';
+import { parseRuleSelection } from '../../engine/selection.js';
 import { atOrAbove } from '../../engine/severity.js';
 import type { Severity } from '../../engine/types.js';
 import { buildReport, renderReport, type AuditReport } from '../../report/index.js';
@@ -30,6 +31,8 @@ export interface AuditOptions extends GlobalOptions, ScopeOptions, ProbeFlags {
   failOn: Severity | 'none';
   config?: string;
   baseline?: string;
+  /** --rule ID|CATEGORY, repeatable. */
+  rule?: string[];
 }
 
 const SCOPE_FLAGS = ['region', 'allRegions', 'profile', 'endpointUrl'] as const;
@@ -83,6 +86,7 @@ export async function run(options: AuditOptions, _command?: Command): Promise<nu
   // Bad config or baseline fails before any AWS call.
   const config = await loadConfig({ configPath: options.config, ruleIds: rules.map((rule) => rule.meta.id), serverKeepalive: SERVER_KEEPALIVE_SECONDS });
   if (config.file !== undefined) progress.debug(`config: ${config.file}`);
+  const selection = parseRuleSelection(options.rule ?? [], rules);
   const baseline = options.baseline !== undefined ? await readBaseline(options.baseline) : undefined;
 
   const inventory = await loadInventory(options, progress);
@@ -91,6 +95,7 @@ export async function run(options: AuditOptions, _command?: Command): Promise<nu
     inventory: probed ? { ...inventory, notChecked: [...inventory.notChecked, ...probed.notChecked] } : inventory,
     rules,
     config,
+    ...(selection && { selection }),
     ...(probed && { probe: probed.probe, measuredKeepalive: probed.measuredKeepalive }),
     ...(baseline && { baseline }),
   });

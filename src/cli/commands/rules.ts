@@ -19,8 +19,8 @@ export async function run(options: RulesOptions): Promise<number> {
   }
   const width = Math.max(...rules.map((rule) => rule.meta.id.length));
   const lines = rules.map((rule) => {
-    const { id, defaultSeverity, source, title } = rule.meta;
-    return `${id.padEnd(width)}  ${defaultSeverity.padEnd(7)}  ${source.padEnd(6)}  ${title}`;
+    const { id, defaultSeverity, category, source, title } = rule.meta;
+    return `${id.padEnd(width)}  ${defaultSeverity.padEnd(7)}  ${category.padEnd(12)}  ${source.padEnd(6)}  ${title}`;
   });
   lines.push('', `${rules.length} rules. lbcheck explain RULE_ID shows the rationale, the fix and the references.`);
   await emit(lines.join('\n'));

@@ -8,6 +8,7 @@ const meta = {
   id: 'every-load-balancer',
   title: 'Reports every load balancer',
   defaultSeverity: 'warning' as const,
+  category: 'reachability' as const,
   source: 'config' as const,
   appliesTo: ['application', 'network', 'classic'] as const,
   description: 'test rule',
