@@ -8,7 +8,9 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { VERSION } from '../version.js';
+import { escapeControlCharacters } from '../text-safety.js';
 import { LbcheckError, errorLine } from './errors.js';
+import { writeErrorLine } from './progress.js';
 
 export interface GlobalOptions {
   debug?: boolean;
@@ -81,7 +83,7 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no progress on stderr')
     .configureOutput({
       // One line per usage error, prefixed like every other lbcheck error (commander puts "(Did you mean ...?)" on a line of its own).
-      outputError: (text, write) => write(`lbcheck: ${text.trim().replace(/\s*\n\s*/g, ' ')} (see lbcheck --help)\n`),
+      outputError: (text, write) => write(`lbcheck: ${escapeControlCharacters(text.trim().replace(/\s*\n\s*/g, ' '))} (see lbcheck --help)\n`),
     })
     .addHelpText(
       'after',
@@ -184,11 +186,11 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof LbcheckError) {
-      process.stderr.write(`lbcheck: error: ${errorLine(error)}\n`);
+      writeErrorLine(errorLine(error));
     } else {
-      process.stderr.write(`lbcheck: internal error: ${errorLine(error)}${debug ? '' : ' (run with --debug for details)'}\n`);
+      process.stderr.write(`lbcheck: internal error: ${escapeControlCharacters(errorLine(error))}${debug ? '' : ' (run with --debug for details)'}\n`);
     }
-    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack.split('\n').map(escapeControlCharacters).join('\n')}\n`);
     return 2;
   }
 }

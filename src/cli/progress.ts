@@ -1,7 +1,10 @@
 /**
  * Progress and logs go to stderr, machine output to stdout. Quiet under --quiet;
- * no colour when NO_COLOR is set or stderr is not a TTY.
+ * no colour when NO_COLOR is set or stderr is not a TTY. Messages carry text from
+ * outside (AWS names and errors), so control and bidi characters are escaped here.
  */
+import { escapeControlCharacters } from '../text-safety.js';
+
 export interface Progress {
   /** A step of a long scan ("us-east-1: 12 load balancers"). */
   step(message: string): void;
@@ -15,7 +18,7 @@ export const silentProgress: Progress = { step: () => {}, warn: () => {}, debug:
 
 export function stderrProgress(options: { quiet?: boolean; debug?: boolean; stream?: NodeJS.WritableStream } = {}): Progress {
   const stream = options.stream ?? process.stderr;
-  const write = (line: string) => stream.write(`${line}\n`);
+  const write = (line: string) => stream.write(`${escapeControlCharacters(line)}\n`);
   return {
     step: (message) => {
       if (!options.quiet) write(`lbcheck: ${message}`);
@@ -25,6 +28,11 @@ export function stderrProgress(options: { quiet?: boolean; debug?: boolean; stre
       if (options.debug) write(`lbcheck: debug: ${message}`);
     },
   };
+}
+
+/** The one-line `lbcheck: error: ...` a failed command ends with. */
+export function writeErrorLine(message: string): void {
+  process.stderr.write(`lbcheck: error: ${escapeControlCharacters(message)}\n`);
 }
 
 export function colorEnabled(stream: NodeJS.WritableStream & { isTTY?: boolean }): boolean {

@@ -4,6 +4,7 @@
  */
 import { median } from './stats.js';
 import type { AttemptOutcome, ProbeAddress, ProbeReport, ProbeTarget } from './types.js';
+import { escapeControlCharacters as safe } from '../text-safety.js';
 import { plural } from '../words.js';
 
 export interface TextOptions {
@@ -41,19 +42,19 @@ function targetBlock(target: ProbeTarget, options: TextOptions): string[] {
   const via = dns.cnames?.length ? `, via CNAME ${dns.cnames.join(' -> ')}` : '';
   const ttls = dns.ttl ? [...new Set(Object.values(dns.ttl))] : [];
   const ttl = ttls.length ? `, TTL ${ttls.join('/')} s` : '';
-  const header = `${target.host}:${target.port} (${target.protocol ?? 'tcp'})  DNS ${dns.server} ${dns.ms} ms: ${plural(dns.addresses.length, 'address')}${ttl}${via}`;
+  const header = safe(`${target.host}:${target.port} (${target.protocol ?? 'tcp'})  DNS ${dns.server} ${dns.ms} ms: ${plural(dns.addresses.length, 'address')}${ttl}${via}`);
   const lines = [options.color ? `${DIM}${header}${RESET}` : header];
-  if (target.skipped) lines.push(`  skipped: ${target.skipped}`);
-  if (dns.error) lines.push(`  DNS error: ${options.color ? `${RED}${dns.error}${RESET}` : dns.error}`);
+  if (target.skipped) lines.push(`  skipped: ${safe(target.skipped)}`);
+  if (dns.error) lines.push(`  DNS error: ${options.color ? `${RED}${safe(dns.error)}${RESET}` : safe(dns.error)}`);
   if (target.addresses.length === 0) return lines;
   const rows = [['ADDRESS', 'AZ', 'SUBNET', 'ATTEMPTS', 'CONNECT ms', 'TLS ms', 'FIRST BYTE ms', 'STATUS']];
   const notes: string[] = [];
   for (const address of target.addresses) {
     const statuses = [...new Set(address.attempts.flatMap((attempt) => (attempt.status ? [attempt.status] : [])))];
     rows.push([
-      address.ip,
-      address.az ?? '-',
-      address.subnetId ?? '-',
+      safe(address.ip),
+      safe(address.az ?? '-'),
+      safe(address.subnetId ?? '-'),
       address.attempts.map((attempt) => paint(attempt.outcome, options)).join(' '),
       spread(address, (attempt) => attempt.connectMs),
       spread(address, (attempt) => attempt.tlsMs),
@@ -61,9 +62,9 @@ function targetBlock(target: ProbeTarget, options: TextOptions): string[] {
       statuses.length ? statuses.join('/') : '-',
     ]);
     const errors = [...new Set(address.attempts.flatMap((attempt) => (attempt.outcome !== 'ok' && attempt.error ? [attempt.error] : [])))];
-    for (const error of errors) notes.push(`${address.ip}: ${error}`);
+    for (const error of errors) notes.push(safe(`${address.ip}: ${error}`));
     const certificate = address.attempts.find((attempt) => attempt.certificateError)?.certificateError;
-    if (certificate) notes.push(`${address.ip}: certificate not valid for ${target.host}: ${certificate}`);
+    if (certificate) notes.push(safe(`${address.ip}: certificate not valid for ${target.host}: ${certificate}`));
   }
   lines.push(...table(rows).map((line) => `  ${line}`));
   for (const note of notes) lines.push(`  ${options.color ? `${YELLOW}${note}${RESET}` : note}`);

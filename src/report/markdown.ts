@@ -2,26 +2,18 @@
 import { ruleDocsUrl } from '../engine/registry.js';
 import type { ReportFinding } from '../engine/runner.js';
 import { plural } from '../words.js';
+import { escapeMarkdown, markdownCode } from './escape.js';
 import { countsPhrase, evidenceLine } from './evidence.js';
 import { groupByLoadBalancer, probeSummary, type AuditReport, type RenderContext } from './report.js';
 
 const SEVERITY_ICON = { error: '🔴 error', warning: '🟠 warning', info: '🔵 info' } as const;
 
-/** Text safe inside a table cell: no pipes, no newlines, no HTML. */
-export function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, ' ');
-}
-
-function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
-}
-
 function findingRow(finding: ReportFinding): string {
-  const rule = `[${code(finding.ruleId)}](${ruleDocsUrl(finding.ruleId)})`;
-  const resource = `${finding.resource.type} ${code(finding.resource.name)}`;
+  const rule = `[${markdownCode(finding.ruleId)}](${ruleDocsUrl(finding.ruleId)})`;
+  const resource = `${escapeMarkdown(finding.resource.type)} ${markdownCode(finding.resource.name)}`;
   const evidence = evidenceLine(finding.evidence, 300);
-  const message = `${finding.message}${finding.new === true ? ' **(new)**' : ''}`;
-  return `| ${SEVERITY_ICON[finding.severity]} | ${rule} | ${cell(resource)} | ${cell(message)}${evidence ? `<br><sub>${cell(evidence)}</sub>` : ''} |`;
+  const message = `${escapeMarkdown(finding.message)}${finding.new === true ? ' **(new)**' : ''}`;
+  return `| ${SEVERITY_ICON[finding.severity]} | ${rule} | ${resource} | ${message}${evidence ? `<br><sub>${escapeMarkdown(evidence)}</sub>` : ''} |`;
 }
 
 export function renderMarkdown(report: AuditReport, _context: RenderContext): string {
@@ -30,18 +22,18 @@ export function renderMarkdown(report: AuditReport, _context: RenderContext): st
   out.push('| | |', '| --- | --- |');
   out.push(`| Errors | ${summary.errors} |`, `| Warnings | ${summary.warnings} |`, `| Info | ${summary.infos} |`);
   if (report.baseline) out.push(`| New since baseline | ${summary.newFindings} |`);
-  out.push(`| Checked | ${plural(summary.loadBalancers, 'load balancer')} in ${cell(report.scope.regions.join(', ') || 'no region')} |`);
+  out.push(`| Checked | ${plural(summary.loadBalancers, 'load balancer')} in ${escapeMarkdown(report.scope.regions.join(', ') || 'no region')} |`);
   out.push(`| Rules run | ${report.rules.length} |`);
   if (report.probe) {
     const probe = probeSummary(report.probe);
-    const failing = probe.failing.length > 0 ? `, ${probe.failing.length} failing (${cell(probe.failing.join(', '))})` : ', all answered';
+    const failing = probe.failing.length > 0 ? `, ${probe.failing.length} failing (${escapeMarkdown(probe.failing.join(', '))})` : ', all answered';
     out.push(`| Probed | ${plural(probe.addresses, 'address')} of ${plural(probe.names, 'name')}${failing} |`);
   }
   if (report.ignores.suppressed.length > 0) out.push(`| Ignored by config | ${report.ignores.suppressed.length} |`);
   out.push(`| Not checked | ${report.notChecked.length} |`, '');
 
   for (const group of groupByLoadBalancer(report.findings)) {
-    out.push(group.loadBalancer ? `### ${cell(group.loadBalancer.name)} <sub>${code(group.loadBalancer.arn)}</sub>` : '### Other resources', '');
+    out.push(group.loadBalancer ? `### ${escapeMarkdown(group.loadBalancer.name)} <sub>${markdownCode(group.loadBalancer.arn)}</sub>` : '### Other resources', '');
     out.push('| Severity | Rule | Resource | Finding |', '| --- | --- | --- | --- |');
     for (const finding of group.findings) out.push(findingRow(finding));
     out.push('');
@@ -49,13 +41,13 @@ export function renderMarkdown(report: AuditReport, _context: RenderContext): st
   if (report.ignores.expired.length > 0) {
     out.push('### Expired ignores', '');
     for (const expired of report.ignores.expired) {
-      out.push(`- ${code(expired.rule)} on ${code(expired.resource)} expired ${expired.expires} (${code(expired.ignore)}): ${cell(expired.reason)}`);
+      out.push(`- ${markdownCode(expired.rule)} on ${markdownCode(expired.resource)} expired ${escapeMarkdown(expired.expires)} (${markdownCode(expired.ignore)}): ${escapeMarkdown(expired.reason)}`);
     }
     out.push('');
   }
   if (report.notChecked.length > 0) {
     out.push('### Not checked', '');
-    for (const entry of report.notChecked) out.push(`- ${cell(entry.what)}: ${cell(entry.why)}`);
+    for (const entry of report.notChecked) out.push(`- ${escapeMarkdown(entry.what)}: ${escapeMarkdown(entry.why)}`);
     out.push('');
   }
   return `${out.join('\n')}\n`;

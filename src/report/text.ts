@@ -5,6 +5,7 @@
  */
 import type { Severity } from '../engine/types.js';
 import type { ReportFinding } from '../engine/runner.js';
+import { escapeControlCharacters as safe } from '../text-safety.js';
 import { plural } from '../words.js';
 import { countsPhrase, evidenceLines } from './evidence.js';
 import { groupByLoadBalancer, probeSummary, type AuditReport, type RenderContext } from './report.js';
@@ -32,9 +33,9 @@ function paint(color: boolean): Paint {
 function findingLines(finding: ReportFinding, p: Paint, onLoadBalancer: boolean): string[] {
   const label = p.severity(finding.severity, finding.severity.padEnd(7));
   const isNew = finding.new === true ? ` ${p.bold('(new)')}` : '';
-  const about = onLoadBalancer && finding.loadBalancer?.arn === finding.resource.arn ? '' : ` [${finding.resource.type} ${finding.resource.name}]`;
-  const lines = [`  ${label} ${finding.ruleId}${about}${isNew}`, `          ${finding.message}`];
-  for (const line of evidenceLines(finding.evidence, EVIDENCE_WIDTH, 2)) lines.push(p.dim(`          ${line}`));
+  const about = onLoadBalancer && finding.loadBalancer?.arn === finding.resource.arn ? '' : ` [${safe(finding.resource.type)} ${safe(finding.resource.name)}]`;
+  const lines = [`  ${label} ${safe(finding.ruleId)}${about}${isNew}`, `          ${safe(finding.message)}`];
+  for (const line of evidenceLines(finding.evidence, EVIDENCE_WIDTH, 2)) lines.push(p.dim(`          ${safe(line)}`));
   return lines;
 }
 
@@ -45,7 +46,7 @@ export function renderText(report: AuditReport, context: RenderContext): string 
     const first = group.findings[0];
     if (group.loadBalancer && first) {
       const lb = group.loadBalancer;
-      out.push(`${p.bold(lb.name)} ${p.dim(`(${lb.kind}, ${first.resource.region})  ${lb.arn}`)}`);
+      out.push(`${p.bold(safe(lb.name))} ${p.dim(safe(`(${lb.kind}, ${first.resource.region})  ${lb.arn}`))}`);
     } else {
       out.push(p.bold('Other resources'));
     }
@@ -54,7 +55,7 @@ export function renderText(report: AuditReport, context: RenderContext): string 
   }
   const { summary } = report;
   const counts = countsPhrase(summary);
-  const newPart = report.baseline ? ` (${summary.newFindings} new since ${report.baseline.file})` : '';
+  const newPart = report.baseline ? ` (${summary.newFindings} new since ${safe(report.baseline.file)})` : '';
   out.push(`${report.findings.length === 0 ? 'No findings' : counts}${report.findings.length === 0 ? '' : newPart}`);
   const where = `${plural(summary.loadBalancers, 'load balancer')} in ${plural(summary.regions, 'region')}`;
   const accounts = summary.accounts > 1 ? ` across ${plural(summary.accounts, 'account')}` : '';
@@ -63,19 +64,19 @@ export function renderText(report: AuditReport, context: RenderContext): string 
     const probe = probeSummary(report.probe);
     out.push(
       `Probe: ${plural(probe.addresses, 'address')} of ${plural(probe.names, 'name')} probed` +
-        `${probe.failing.length > 0 ? `, ${probe.failing.length} failed at least once (${probe.failing.join(', ')})` : ', all answered'}` +
+        `${probe.failing.length > 0 ? `, ${probe.failing.length} failed at least once (${safe(probe.failing.join(', '))})` : ', all answered'}` +
         `${probe.skipped > 0 ? `; ${plural(probe.skipped, 'listener')} skipped` : ''}`,
     );
   }
   if (report.ignores.suppressed.length > 0) out.push(`${plural(report.ignores.suppressed.length, 'finding')} ignored by the config`);
   for (const expired of report.ignores.expired) {
     out.push(
-      p.severity('warning', `expired ignore (${expired.ignore}, expired ${expired.expires}): ${expired.rule} on ${expired.resource}: no longer suppresses`),
+      p.severity('warning', safe(`expired ignore (${expired.ignore}, expired ${expired.expires}): ${expired.rule} on ${expired.resource}: no longer suppresses`)),
     );
   }
   if (report.notChecked.length > 0) {
     out.push(p.severity('warning', `Not checked (${report.notChecked.length}):`));
-    for (const entry of report.notChecked) out.push(`  - ${entry.what}: ${entry.why}`);
+    for (const entry of report.notChecked) out.push(safe(`  - ${entry.what}: ${entry.why}`));
   }
   return `${out.join('\n')}\n`;
 }

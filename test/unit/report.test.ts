@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { RAW_CONTROL_OR_BIDI, withoutOwnColours } from '../support/hostile-text.js';
 import { runEngine } from '../../src/engine/runner.js';
 import { fingerprint } from '../../src/engine/fingerprint.js';
 import { EMPTY_CONFIG } from '../../src/engine/config.js';
 import { ruleDocsUrl } from '../../src/engine/registry.js';
 import { buildReport, renderReport, type AuditReport } from '../../src/report/index.js';
-import { cell } from '../../src/report/markdown.js';
 import { VERSION } from '../../src/version.js';
 import { ACCOUNT } from '../support/fixtures.js';
 import { idleTimeoutRule, inventoryOf, smallScope, targetGroupRule, throwingRule } from '../support/engine-fixtures.js';
@@ -13,6 +13,17 @@ const WEB_ARN = `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:loadbalancer/
 const LEGACY_ARN = `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:loadbalancer/legacy`;
 const TG_ARN = `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:targetgroup/web-tg/0123456789abcdef`;
 const rules = [idleTimeoutRule('idle', 30), targetGroupRule(), throwingRule()];
+
+/** Names an attacker can choose (an LB name, a tag, an AWS error message, a snapshot string): clear the screen, retitle the window, reverse the text, ping a team. */
+const HOSTILE_NAME = 'web\u001b[2J\u001b]0;pwned\u0007\u202Eevil|[x](https://evil.example) @org/team\r# Approved';
+const HOSTILE_WHY = 'AccessDenied: \u001b[31mnot\u001b[0m authorized\n<img src=x>';
+
+function hostileReport(): AuditReport {
+  const scope = JSON.parse(JSON.stringify(smallScope()).replaceAll('"web"', JSON.stringify(HOSTILE_NAME))) as ReturnType<typeof smallScope>;
+  const inventory = inventoryOf([scope], [{ what: 'region eu-west-3', why: HOSTILE_WHY, region: 'eu-west-3' }]);
+  return buildReport({ inventory, result: runEngine({ inventory, rules, config: EMPTY_CONFIG }), durationMs: 1 });
+}
+
 
 function sampleReport(options: { baseline?: ReadonlySet<string> } = {}): AuditReport {
   const inventory = inventoryOf([smallScope()], [{ what: 'region eu-west-3', why: 'AccessDenied: not authorized', region: 'eu-west-3' }]);
@@ -93,6 +104,13 @@ describe('text report', () => {
     );
   });
 
+  it('shows control and bidi characters from AWS text instead of obeying them', () => {
+    const text = renderReport('text', hostileReport(), { ...context, color: true });
+    expect(withoutOwnColours(text)).not.toMatch(RAW_CONTROL_OR_BIDI);
+    expect(text).toContain('web\\x1b[2J\\x1b]0;pwned\\x07\\u202eevil|[x](https://evil.example) @org/team\\r# Approved has an idle timeout of 60 s.');
+    expect(text).toContain('  - region eu-west-3: AccessDenied: \\x1b[31mnot\\x1b[0m authorized\\n<img src=x>');
+  });
+
   it('colours severities when asked', () => {
     const text = renderReport('text', sampleReport(), { ...context, color: true });
     expect(text).toContain('\u001b[31merror  \u001b[0m target-group-port');
@@ -114,8 +132,21 @@ describe('markdown report', () => {
     expect(markdown).toContain('### Not checked\n\n- region eu-west-3: AccessDenied: not authorized');
   });
 
-  it('escapes table-breaking characters', () => {
-    expect(cell('a|b\n<script>')).toBe('a\\|b &lt;script&gt;');
+  it('keeps hostile AWS text inert: no control or bidi character, no link, mention, HTML, heading or extra cell', () => {
+    const markdown = renderReport('markdown', hostileReport(), context);
+    expect(markdown).not.toMatch(RAW_CONTROL_OR_BIDI);
+    const heading = markdown.split('\n').find((line) => line.startsWith('### web'));
+    expect(heading).toBe(
+      '### web\\\\x1b\\[2J\\\\x1b\\]0;pwned\\\\x07\\\\u202eevil\\|\\[x\\]\\(https://evil.example\\) @&#8203;org/team\\\\r# Approved ' +
+        `<sub>\`${WEB_ARN}\`</sub>`,
+    );
+    // Every finding row keeps its four cells.
+    for (const row of markdown.split('\n').filter((line) => line.startsWith('| 🔴') || line.startsWith('| 🟠'))) {
+      expect(row.split(/(?<!\\)\|/).length).toBe(6);
+    }
+    expect(markdown).toContain('- region eu-west-3: AccessDenied: \\\\x1b\\[31mnot\\\\x1b\\[0m authorized\\\\n&lt;img src=x&gt;');
+    // Outside code spans (where nothing is parsed), nothing pings, embeds or links.
+    expect(markdown.replace(/`[^`]*`/g, '')).not.toMatch(/@org|<img|\]\(https:\/\/evil/);
   });
 });
 
@@ -206,5 +237,29 @@ describe('text report with a probe', () => {
       '\nProbe: 2 addresses of 1 name probed, 1 failed at least once (127.0.0.3:443); 1 listener skipped\n',
     );
     expect(renderReport('markdown', report, context)).toContain('| Probed | 2 addresses of 1 name, 1 failing (127.0.0.3:443) |');
+  });
+});
+
+describe('probe table', () => {
+  it('shows control and bidi characters from DNS answers, errors and the host instead of obeying them', async () => {
+    const { formatProbeText } = await import('../../src/probe/text.js');
+    const text = formatProbeText(
+      {
+        targets: [
+          {
+            host: 'web\u202Eevil',
+            port: 443,
+            dns: { server: 'system', ms: 3, addresses: ['127.0.0.2'], cnames: ['a\u001b]0;pwned\u0007.example'] },
+            addresses: [{ ip: '127.0.0.2', family: 4, az: 'us-east-1a\u001b[2J', attempts: [{ outcome: 'http-error', error: 'HTTP 502: \u001b[31mbad\r' }] }],
+          },
+        ],
+      },
+      { color: true },
+    );
+    expect(withoutOwnColours(text)).not.toMatch(RAW_CONTROL_OR_BIDI);
+    expect(text).toContain('web\\u202eevil:443 (tcp)');
+    expect(text).toContain('via CNAME a\\x1b]0;pwned\\x07.example');
+    expect(text).toContain('us-east-1a\\x1b[2J');
+    expect(text).toContain('127.0.0.2: HTTP 502: \\x1b[31mbad\\r');
   });
 });

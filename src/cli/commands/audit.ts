@@ -20,7 +20,7 @@ import { countsPhrase } from '../../report/evidence.js';
 import { LbcheckError } from '../errors.js';
 import type { GlobalOptions, ProbeFlags, ScopeOptions } from '../main.js';
 import { emit } from '../output.js';
-import { colorEnabled, stderrProgress, type Progress } from '../progress.js';
+import { colorEnabled, stderrProgress, writeErrorLine, type Progress } from '../progress.js';
 
 export interface AuditOptions extends GlobalOptions, ScopeOptions, ProbeFlags {
   snapshot?: string;
@@ -114,7 +114,7 @@ export async function run(options: AuditOptions, _command?: Command): Promise<nu
 
   if (nothingChecked(inventory, result)) {
     const first = result.notChecked[0];
-    process.stderr.write(`lbcheck: error: nothing could be checked${first ? `: ${first.what}: ${first.why}` : ''}\n`);
+    writeErrorLine(`nothing could be checked${first ? `: ${first.what}: ${first.why}` : ''}`);
     return 2;
   }
   progress.step(`${countsPhrase(report.summary)} in ${Math.round(performance.now() - started)} ms`);

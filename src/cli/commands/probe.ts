@@ -7,7 +7,7 @@
 import type { GlobalOptions, ProbeFlags } from '../main.js';
 import { LbcheckError } from '../errors.js';
 import { emit } from '../output.js';
-import { colorEnabled, stderrProgress } from '../progress.js';
+import { colorEnabled, stderrProgress, writeErrorLine } from '../progress.js';
 import type { ProbeProtocol } from '../../probe/connect.js';
 import { parseDnsServer } from '../../probe/dns.js';
 import { defaultProtocol, probeTargets } from '../../probe/probe.js';
@@ -40,7 +40,7 @@ export async function run(hosts: string[], options: ProbeCommandOptions): Promis
 
   const unresolved = [...new Set(report.targets.filter((target) => target.dns.error).map((target) => `${target.host}: ${target.dns.error}`))];
   if (report.targets.every((target) => target.addresses.length === 0)) {
-    process.stderr.write(`lbcheck: error: no address to probe: ${unresolved.join('; ')}\n`);
+    writeErrorLine(`no address to probe: ${unresolved.join('; ')}`);
     return 2;
   }
   for (const line of unresolved) progress.warn(line);
