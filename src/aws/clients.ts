@@ -10,7 +10,8 @@ import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balanci
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types';
+import type { AwsCredentialIdentityProvider, FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, MiddlewareStack } from '@smithy/types';
+import type { ApiFamily, RequestBuckets } from './limiter.js';
 
 // lbcheck supports Node >= 20.18 (package.json engines); the SDK's multi-line notice about its own future
 // Node support would break lbcheck's one-line stderr on every run under Node 20. A user's explicit setting wins.
@@ -59,6 +60,8 @@ export interface ClientOptions {
   maxAttempts?: number;
   /** Explicit credentials (tests); default: the provider chain for `profile`. */
   credentials?: AwsCredentialIdentityProvider;
+  /** The request buckets of this client's account and region, once known (undefined: not paced). */
+  buckets?: () => RequestBuckets | undefined;
 }
 
 /** Enough to ride out throttling bursts with adaptive backoff, few enough that a dead endpoint fails in seconds. */
@@ -87,6 +90,43 @@ function countCalls<Input extends object, Output extends object>(
   );
 }
 
+/** Error codes with which AWS says a request went over its rate (ELB: Throttling, EC2: RequestLimitExceeded). */
+const THROTTLING_CODES = new Set(['Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'RequestThrottled', 'RequestThrottledException', 'TooManyRequestsException']);
+
+export function isThrottlingError(error: unknown): boolean {
+  return error instanceof Error && THROTTLING_CODES.has(error.name);
+}
+
+/**
+ * Paces every HTTP attempt (retries too: each one spends a token at AWS) to the account's bucket
+ * for its API family, and tells the bucket when AWS throttled it anyway.
+ */
+function paceCalls<Input extends object, Output extends object>(
+  client: { middlewareStack: MiddlewareStack<Input, Output> },
+  family: ApiFamily,
+  buckets: () => RequestBuckets | undefined,
+): void {
+  client.middlewareStack.addRelativeTo(
+    (next: FinalizeHandler<Input, Output>, context: HandlerExecutionContext) => async (args: FinalizeHandlerArguments<Input>) => {
+      const operation = ((context as { commandName?: string }).commandName ?? '').replace(/Command$/, '');
+      const bucket = buckets()?.bucket(family, operation);
+      if (!bucket) return next(args);
+      await bucket.take();
+      try {
+        const output = await next(args);
+        bucket.succeeded();
+        return output;
+      } catch (error) {
+        if (isThrottlingError(error)) bucket.throttled();
+        throw error;
+      }
+    },
+    // Inside the retry loop (once per attempt, after the retry strategy's own wait), before signing:
+    // a request signed before a long wait would carry a stale timestamp.
+    { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'lbcheckRequestPacing' },
+  );
+}
+
 export function createClients(options: ClientOptions): AwsClients {
   const config = {
     region: options.region,
@@ -108,6 +148,11 @@ export function createClients(options: ClientOptions): AwsClients {
   countCalls(clients.elbv2, 'elasticloadbalancing', options.counter);
   countCalls(clients.elb, 'elasticloadbalancing', options.counter);
   countCalls(clients.sts, 'sts', options.counter);
+  if (options.buckets) {
+    paceCalls(clients.ec2, 'ec2', options.buckets);
+    paceCalls(clients.elbv2, 'elbv2', options.buckets);
+    paceCalls(clients.elb, 'elb', options.buckets);
+  }
   return clients;
 }
 

@@ -2,7 +2,8 @@
  * Collects the inventory for every (account, region) scope: for each profile, its
  * account (STS) and regions; for each region, the elbv2 and Classic load balancers, then
  * their details and the network of their VPCs, then the target instances and the prefix
- * lists their rules reference. Calls run in parallel under one limiter (--concurrency).
+ * lists their rules reference. Each scope runs its calls in parallel under its own limiter
+ * (--concurrency) and paces them to its own request buckets, as AWS meters them.
  * A failed call is a notChecked entry; only when nothing at all could be collected does
  * the run fail, with one line saying why.
  */
@@ -17,7 +18,7 @@ import { classicLoadBalancers, describeClassic, listClassic } from './collect-cl
 import { collectInstances, collectNetwork, collectPrefixLists, type NetworkCollected } from './collect-ec2.js';
 import { describeElbv2, listElbv2 } from './collect-elbv2.js';
 import { ApiCallCounter, createClients, credentialsFor, destroyClients, type AwsClients } from './clients.js';
-import { Limiter } from './limiter.js';
+import { Limiter, RequestBuckets, type ApiFamily, type BucketSize } from './limiter.js';
 import { classifyError, ScopeRun, type CallFailure } from './scope-run.js';
 import { plural } from '../words.js';
 
@@ -32,8 +33,10 @@ export interface CollectOptions {
   endpointUrl?: string;
   /** The endpoint to name in errors when endpointUrl is not set (AWS_ENDPOINT_URL, which the SDK reads itself). */
   endpointLabel?: string;
-  /** AWS calls in flight at once. */
+  /** AWS calls in flight at once, per account and region. */
   concurrency: number;
+  /** The request buckets to pace to (default: AWS's documented sizes); false: do not pace (an emulator without limits). */
+  requestBuckets?: Record<ApiFamily, BucketSize> | false;
   /** Page size for paginated listings (default: the largest each API allows). */
   pageSize?: number;
   /** Attempts per call, including the first. */
@@ -209,7 +212,18 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
   const started = performance.now();
   const progress = options.progress ?? silentProgress;
   const counter = options.counter ?? new ApiCallCounter();
-  const limiter = new Limiter(options.concurrency);
+  // AWS keeps its request buckets per account and region: so does lbcheck, and scopes run in parallel.
+  const bucketsByScope = new Map<string, RequestBuckets>();
+  const bucketsOf = (account: string, region: string): RequestBuckets | undefined => {
+    if (options.requestBuckets === false) return undefined;
+    const key = `${account}/${region}`;
+    let buckets = bucketsByScope.get(key);
+    if (!buckets) {
+      buckets = new RequestBuckets(options.requestBuckets);
+      bucketsByScope.set(key, buckets);
+    }
+    return buckets;
+  };
   const endpoint = options.endpointUrl ?? options.endpointLabel ?? 'its regional endpoints';
   const profiles: (string | undefined)[] = options.profiles.length ? options.profiles : [undefined];
 
@@ -230,8 +244,8 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
         notChecked.push({ what: `everything for ${label}`, why: `no AWS credentials: ${reason}` });
         return;
       }
-      const clientsFor = (region: string) => {
-        const clients = createClients({ region, profile, endpointUrl: options.endpointUrl, counter, maxAttempts: options.maxAttempts, credentials });
+      const clientsFor = (region: string, buckets?: () => RequestBuckets | undefined) => {
+        const clients = createClients({ region, profile, endpointUrl: options.endpointUrl, counter, maxAttempts: options.maxAttempts, credentials, buckets });
         options.onClients?.(clients, region);
         return clients;
       };
@@ -243,15 +257,16 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
           if (!home) throw new LbcheckError(profile ? `${NO_REGION_MESSAGE} (profile ${profile} has none)` : NO_REGION_MESSAGE);
           regions = [home];
         } else {
-          regions = await enabledRegions(clientsFor(home ?? 'us-east-1'), limiter, home ?? 'us-east-1', failures, notChecked, label);
+          regions = await enabledRegions(clientsFor(home ?? 'us-east-1'), home ?? 'us-east-1', failures, notChecked, label);
           progress.step(`${label}: ${regions.length} enabled regions`);
         }
       }
 
       await Promise.all(
         regions.map(async (region) => {
-          const clients = clientsFor(region);
-          const run = new ScopeRun(clients, region, 'unknown', limiter, options.pageSize);
+          // Paced to the buckets of the account STS named (when it could not: per profile). Called only once `run` exists.
+          const clients = clientsFor(region, () => bucketsOf(run.account === 'unknown' ? `profile ${profile ?? ''}` : run.account, region));
+          const run = new ScopeRun(clients, region, 'unknown', new Limiter(options.concurrency), options.pageSize);
           const scopeStarted = performance.now();
           try {
             const outcome = await collectScope(run, profile, endpoint);
@@ -291,20 +306,17 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
 /** The regions enabled for the account: EC2 DescribeRegions without AllRegions lists only those. */
 async function enabledRegions(
   clients: AwsClients,
-  limiter: Limiter,
   homeRegion: string,
   failures: CallFailure[],
   notChecked: NotChecked[],
   label: string,
 ): Promise<string[]> {
   try {
-    const out = await limiter.run(() =>
-      clients.ec2.send(
-        new DescribeRegionsCommand({
-          AllRegions: false,
-          Filters: [{ Name: 'opt-in-status', Values: ['opt-in-not-required', 'opted-in'] }],
-        }),
-      ),
+    const out = await clients.ec2.send(
+      new DescribeRegionsCommand({
+        AllRegions: false,
+        Filters: [{ Name: 'opt-in-status', Values: ['opt-in-not-required', 'opted-in'] }],
+      }),
     );
     return (out.Regions ?? []).flatMap((r) => (r.RegionName ? [r.RegionName] : [])).sort();
   } catch (error) {

@@ -23,6 +23,8 @@ export interface ScopeOptions {
   profile?: string[];
   endpointUrl?: string;
   concurrency: number;
+  /** false with --no-pace: do not pace calls to AWS's request buckets. */
+  pace?: boolean;
 }
 
 export interface ProbeFlags {
@@ -59,7 +61,8 @@ function addScopeOptions(command: Command): Command {
     .option('--all-regions', 'scan every region enabled for the account (DescribeRegions)')
     .option('--profile <profile>', 'AWS shared-config profile (repeatable: one scan per profile)', collect)
     .option('--endpoint-url <url>', 'send every AWS call to this endpoint (an emulator); AWS_ENDPOINT_URL is honoured too')
-    .option('--concurrency <n>', 'AWS calls in flight at once', positiveInteger('--concurrency', 64), DEFAULT_CONCURRENCY);
+    .option('--concurrency <n>', 'AWS calls in flight at once, per account and region', positiveInteger('--concurrency', 64), DEFAULT_CONCURRENCY)
+    .option('--no-pace', "do not pace calls to AWS's documented request rates (an emulator without limits)");
 }
 
 function addProbeOptions(command: Command): Command {

@@ -1,5 +1,5 @@
 /**
- * Turns the scope flags (--region, --all-regions, --profile, --endpoint-url, --concurrency)
+ * Turns the scope flags (--region, --all-regions, --profile, --endpoint-url, --concurrency, --no-pace)
  * and the environment into the collector's options, rejecting bad input before any AWS call.
  */
 import type { CollectOptions } from '../aws/collect.js';
@@ -58,6 +58,7 @@ export function collectOptionsFrom(
     endpointUrl,
     endpointLabel,
     concurrency: options.concurrency,
+    ...(options.pace === false ? { requestBuckets: false as const } : {}),
     progress,
   };
 }

@@ -1,9 +1,9 @@
 /**
  * What the collector does when calls fail: AccessDenied on one call (aws-sdk-client-mock,
- * everything else from moto), throttling through a fault-injecting proxy in front of moto
+ * everything else from moto), throttling through the AWS-limits proxy in front of moto
  * (so the SDK's real adaptive retries run), no credentials, and an unreachable endpoint.
  */
-import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   DescribeLoadBalancerAttributesCommand,
@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiCallCounter, type AwsClients } from '../../src/aws/clients.js';
 import { collectInventory, type CollectOptions } from '../../src/aws/collect.js';
 import { LbcheckError } from '../../src/cli/errors.js';
+import { AwsLimitsProxy } from '../support/aws-limits-proxy.js';
 import { MOTO_REGIONS, mockInFrontOfMoto, motoCollectOptions, motoEndpoint } from '../support/moto.js';
 import { MOTO_ACCOUNT, scenario, type LoadBalancerRef } from '../support/scenario.js';
 
@@ -113,58 +114,14 @@ describe('a call that is denied', () => {
   });
 });
 
-/** An HTTP proxy to moto that answers chosen query-API actions with a throttling error. */
-class ThrottlingProxy {
-  readonly seen: string[] = [];
-  private server: Server | undefined;
-  constructor(private readonly throttle: (action: string, nth: number) => boolean) {}
-
-  async start(): Promise<string> {
-    const target = new URL(motoEndpoint());
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks);
-        const action = new URLSearchParams(body.toString()).get('Action') ?? '';
-        this.seen.push(action);
-        if (this.throttle(action, this.seen.filter((a) => a === action).length)) {
-          res.writeHead(400, { 'content-type': 'text/xml' });
-          res.end(
-            action.startsWith('Describe') && req.headers.authorization?.includes('/ec2/')
-              ? '<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>t</RequestID></Response>'
-              : '<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>t</RequestId></ErrorResponse>',
-          );
-          return;
-        }
-        const upstream = request(
-          { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
-          (answer: IncomingMessage) => {
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(res);
-          },
-        );
-        upstream.on('error', () => res.destroy());
-        upstream.end(body);
-      });
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise((resolve) => this.server?.close(resolve));
-  }
-}
-
 describe('throttling', () => {
-  const proxies: ThrottlingProxy[] = [];
+  const proxies: AwsLimitsProxy[] = [];
   afterAll(async () => {
     for (const proxy of proxies) await proxy.stop();
   });
 
   it('is retried by the SDK, and the call counts once however many attempts it took', async () => {
-    const proxy = new ThrottlingProxy((action, nth) => action === 'DescribeSubnets' && nth <= 2);
+    const proxy = new AwsLimitsProxy({ upstream: motoEndpoint(), throttle: (action, nth) => action === 'DescribeSubnets' && nth <= 2 });
     proxies.push(proxy);
     const inventory = await collectInventory(options({ endpointUrl: await proxy.start() }));
     expect(proxy.seen.filter((a) => a === 'DescribeSubnets')).toHaveLength(3);
@@ -174,7 +131,7 @@ describe('throttling', () => {
   });
 
   it('beyond the retries becomes a notChecked entry, and the rest is collected', async () => {
-    const proxy = new ThrottlingProxy((action) => action === 'DescribeTargetGroupAttributes');
+    const proxy = new AwsLimitsProxy({ upstream: motoEndpoint(), throttle: (action) => action === 'DescribeTargetGroupAttributes' });
     proxies.push(proxy);
     const inventory = await collectInventory(options({ endpointUrl: await proxy.start(), maxAttempts: 3 }));
     expect(proxy.seen.filter((a) => a === 'DescribeTargetGroupAttributes')).toHaveLength(3);

@@ -58,6 +58,8 @@ export const MOTO_REGIONS = {
   collector: 'eu-central-2',
   collectorFailures: 'af-south-1',
   collectorPagination: 'ap-east-1',
+  /** Collections paced to request buckets through the AWS-limits proxy: two regions, so two sets of buckets. */
+  collectorPacing: ['us-west-2', 'eu-south-2'],
   /** More resources than one call may name: 21 tagged (DescribeTags: 20), 201 target instances (EC2 filter: 200 values). */
   collectorBatches: 'ap-southeast-3',
   /** --all-regions: DescribeRegions is mocked to name these two, which nothing builds in. */
@@ -91,7 +93,10 @@ export function mockInFrontOfMoto<TClient extends { send: (...args: never[]) => 
   return mock;
 }
 
-/** What every collectInventory call against the run's moto_server shares: its endpoint, fake credentials, no profiles, 4 calls in flight. */
+/**
+ * What every collectInventory call against the run's moto_server shares: its endpoint, fake credentials, no profiles,
+ * 4 calls in flight, and no pacing (moto has no request limits; test/integration/collector-pacing.test.ts tests pacing).
+ */
 export function motoCollectOptions(regions: string[]): CollectOptions {
-  return { regions, profiles: [], endpointUrl: motoEndpoint(), concurrency: 4, credentials: async () => FAKE_CREDENTIALS };
+  return { regions, profiles: [], endpointUrl: motoEndpoint(), concurrency: 4, requestBuckets: false, credentials: async () => FAKE_CREDENTIALS };
 }
