@@ -15,39 +15,25 @@ interface ZoneCheck {
   group?: TargetGroup;
   crossZone: boolean;
   crossZoneSource: string;
-  /** Cross-zone is off only by AWS's default, because the LB's attributes could not be read. */
-  crossZoneAssumed: boolean;
   endpoints: TargetEndpoint[];
 }
-
-const UNREAD_SOURCE = "AWS's default (off), assumed: lbcheck could not read the load balancer's attributes";
 
 /** Cross-zone per target group: the TG's own setting when it has one, else the LB's (ALB: always on). */
 function zoneChecks(index: Parameters<typeof targetEndpointsOf>[0], lb: LoadBalancer): ZoneCheck[] {
   if (lb.kind === 'classic') {
-    return [
-      {
-        crossZone: lb.attributes.crossZoneEnabled,
-        crossZoneSource: lb.attributes.unread ? UNREAD_SOURCE : 'Classic LB attribute CrossZoneLoadBalancing',
-        crossZoneAssumed: lb.attributes.unread === true,
-        endpoints: targetEndpointsOf(index, lb),
-      },
-    ];
+    return [{ crossZone: lb.attributes.crossZoneEnabled, crossZoneSource: 'Classic LB attribute CrossZoneLoadBalancing', endpoints: targetEndpointsOf(index, lb) }];
   }
   return index.targetGroupsOf(lb).map((group) => {
     const own = group.attributes.crossZoneEnabled;
     return {
       group,
       crossZone: own ?? lb.attributes.crossZoneEnabled,
-      crossZoneAssumed: own === undefined && lb.kind !== 'application' && lb.attributes.unread === true,
       crossZoneSource:
         own !== undefined
           ? `target group attribute load_balancing.cross_zone.enabled=${own}`
           : lb.kind === 'application'
             ? 'ALB (cross-zone is always on unless a target group turns it off)'
-            : lb.attributes.unread
-              ? UNREAD_SOURCE
-              : `load balancer attribute load_balancing.cross_zone.enabled=${lb.attributes.crossZoneEnabled}`,
+            : `load balancer attribute load_balancing.cross_zone.enabled=${lb.attributes.crossZoneEnabled}`,
       endpoints: targetEndpointsOfGroup(index, group),
     };
   });
@@ -61,8 +47,9 @@ export default defineRule({
     category: 'reachability',
     source: 'config',
     appliesTo: ['application', 'network', 'gateway', 'classic'],
+    requires: ['listeners', 'listenerRules', 'targetGroups', 'loadBalancerAttributes', 'targetGroupAttributes', 'targetHealth', 'instances', 'subnets'],
     description:
-      "For each load balancer, target group and enabled AZ where cross-zone load balancing is off for that target group (ALB: only when the target group turns it off; NLB/GWLB: the target group's setting, else the LB's, default off; Classic: its CrossZoneLoadBalancing attribute), checks that at least one healthy target sits in that AZ. An instance target is in its instance's AZ; an IP target in the AZ AWS reports, else the AZ of the subnet whose CIDR holds it; an IP target outside the VPC ('all') serves every AZ. Target groups with no healthy target anywhere are left to target-group-without-healthy-targets. When the load balancer's attributes could not be read, cross-zone off is only AWS's default, assumed, and the finding is a warning that says so.",
+      "For each load balancer, target group and enabled AZ where cross-zone load balancing is off for that target group (ALB: only when the target group turns it off; NLB/GWLB: the target group's setting, else the LB's, default off; Classic: its CrossZoneLoadBalancing attribute), checks that at least one healthy target sits in that AZ. An instance target is in its instance's AZ; an IP target in the AZ AWS reports, else the AZ of the subnet whose CIDR holds it; an IP target outside the VPC ('all') serves every AZ. Target groups with no healthy target anywhere are left to target-group-without-healthy-targets.",
     rationale:
       'With cross-zone off, each AZ node only sends to targets in its own AZ. When an AZ has none healthy, that node cannot serve: AWS removes its address from DNS, but clients and resolvers that cached the old answer keep sending to it and fail, and if every AZ becomes unhealthy DNS fails open and returns all addresses again. The result is a share of failing requests proportional to the AZ.',
     remediation: {
@@ -82,7 +69,7 @@ export default defineRule({
     for (const lb of scope.loadBalancers) {
       const zones = [...new Set(lb.availabilityZones.map((z) => z.zoneName))];
       for (const check of zoneChecks(index, lb)) {
-        if (check.crossZone || check.group?.targetsUnknown || check.group?.targetType === 'lambda' || check.group?.targetType === 'alb') continue;
+        if (check.crossZone || check.group?.targetType === 'lambda' || check.group?.targetType === 'alb') continue;
         const healthy = check.endpoints.filter((e) => e.healthState === 'healthy');
         if (healthy.length === 0) continue; // target-group-without-healthy-targets reports it
         const servesEveryZone = healthy.some((e) => e.zone === 'all');
@@ -116,9 +103,7 @@ export default defineRule({
           findings.push({
             resource: loadBalancerResource(lb, scope),
             discriminator,
-            // Off only by assumption: say so, and do not claim an outage as certain.
-            ...(check.crossZoneAssumed && { severity: 'warning' as const }),
-            message: `${subject}${check.crossZoneAssumed ? " (cross-zone assumed off: lbcheck could not read the load balancer's attributes)" : ''} (${inZone.length === 0 ? 'none registered' : `${inZone.length} registered, none healthy`}): ${DNS_BEHAVIOUR}; register healthy targets in ${zone} or turn cross-zone load balancing on.`,
+            message: `${subject} (${inZone.length === 0 ? 'none registered' : `${inZone.length} registered, none healthy`}): ${DNS_BEHAVIOUR}; register healthy targets in ${zone} or turn cross-zone load balancing on.`,
             evidence,
           });
         }

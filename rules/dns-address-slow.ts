@@ -18,6 +18,8 @@ export default defineRule({
     category: 'reachability',
     source: 'probe',
     appliesTo: ['application', 'network', 'classic'],
+    // What the probe measured stands on its own; an address the network interfaces do not place is said to be unplaced.
+    requires: [],
     description: `With --probe, compares the TCP connect times of the addresses one LB name resolves to, on each listener port. For each address it takes the median connect time over its attempts that connected, and the median of the other addresses' medians; it fires when the address is more than ${SLOW_FACTOR}× slower than its siblings and at least ${SLOW_MARGIN_MS} ms slower. Only addresses of the same IP family are compared (IPv4 and IPv6 take different paths), and at least two of them must have connected. Timeouts are not "slow": dns-address-unreachable reports them.`,
     rationale:
       'All nodes of a load balancer should be equally close to a client. One node that connects far slower points to a congested or impaired AZ, a long network path (a route through another region or a firewall appliance), or packet loss that forces SYN retransmits: a share of clients see slow requests that do not show in the LB\'s averages.',

@@ -49,6 +49,8 @@ export default defineRule({
     category: 'reachability',
     source: 'probe',
     appliesTo: ['application', 'network', 'classic'],
+    // What the probe measured stands on its own; an address the network interfaces do not place is said to be unplaced.
+    requires: [],
     description:
       "With --probe, lbcheck resolves every load balancer's DNS name and connects to every address on every listener port, several times. This rule fires for each address where an attempt did not connect (timeout, refused, reset, unreachable) while the check expected it to: the LB is internet-facing, or it is internal and a sibling address connected (so lbcheck runs where the LB's clients are). It is an error when every attempt failed and a warning when only some did (an intermittent node). Internal LBs that nothing could reach from here are reported as skipped, not as findings; an attempt this machine could not make (no IPv6 route, ENETUNREACH; out of sockets, EMFILE) is not held against the LB. The message names the address's AZ, subnet and network interface, and the config findings on that subnet that explain the failure; when no address of any load balancer connected at all, it says to check this machine's own network access first.",
     rationale:

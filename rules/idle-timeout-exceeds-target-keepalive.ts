@@ -6,9 +6,6 @@ import type { LoadBalancer, TargetGroup } from '../src/inventory/model.js';
 
 export const KEEPALIVE_TAG = 'lbcheck:keepalive';
 
-/** AWS's default idle timeout for ALBs and Classic LBs. */
-const AWS_DEFAULT_IDLE_TIMEOUT = 60;
-
 interface Found {
   declaration?: KeepAliveDeclaration;
   /** Tags whose value could not be understood: reported, never silently ignored. */
@@ -65,12 +62,12 @@ function keepAliveFor(settings: RuleSettings, lb: LoadBalancer, group: TargetGro
   return found;
 }
 
-/** The LB's idle timeout; `assumed` when the collector could not read it (a notChecked entry says why) and AWS's default stands in. */
-function idleTimeoutOf(lb: LoadBalancer): { seconds: number; source: string; assumed: boolean } {
+/** The LB's idle timeout and where it came from (undefined only in a hand-made inventory: the collector reads it or marks it unread). */
+function idleTimeoutOf(lb: LoadBalancer): { seconds: number; source: string } | undefined {
   const seconds = lb.attributes.idleTimeoutSeconds;
-  if (seconds === undefined) return { seconds: AWS_DEFAULT_IDLE_TIMEOUT, source: `AWS default ${AWS_DEFAULT_IDLE_TIMEOUT} s (the inventory has no value)`, assumed: true };
+  if (seconds === undefined) return undefined;
   const key = Object.keys(lb.attributes.raw).find((k) => /idle.?timeout/i.test(k));
-  return { seconds, source: key ? `load balancer attribute ${key}` : 'load balancer idle timeout (AWS default when never set)', assumed: false };
+  return { seconds, source: key ? `load balancer attribute ${key}` : 'load balancer idle timeout (AWS default when never set)' };
 }
 
 function howToFix(declaration: KeepAliveDeclaration, atLeast: number): string {
@@ -87,7 +84,8 @@ export default defineRule({
     category: 'reachability',
     source: 'config',
     appliesTo: ['application', 'classic'],
-    description: `Compares the idle timeout of each ALB and Classic LB (AWS default 60 s) with the HTTP keep-alive timeout of its targets, and fires when the idle timeout is equal or longer. The keep-alive is known from, strongest first: the probe's measurement; a tag ${KEEPALIVE_TAG} on the target group; a keepalive entry in .lbcheck.yml matching the target group's name or ARN; the tag on the load balancer (the only place for Classic LBs); a config entry matching the load balancer. Values are seconds (5, 5s, 4.5s), milliseconds (65000ms) or minutes (2m), or a server name whose default is used: ${SERVER_KEEPALIVE_DEFAULTS.map((s) => `${s.name} ${formatSeconds(s.seconds)}`).join(', ')}. A tag lbcheck cannot understand is reported (severity info), not ignored. An idle timeout lbcheck could not read is taken as AWS's default, and the finding is then a warning that says so. NLBs and GWLBs do not pool connections to targets and are never checked.`,
+    requires: ['listeners', 'listenerRules', 'targetGroups', 'loadBalancerAttributes', 'tags'],
+    description: `Compares the idle timeout of each ALB and Classic LB (AWS default 60 s) with the HTTP keep-alive timeout of its targets, and fires when the idle timeout is equal or longer. The keep-alive is known from, strongest first: the probe's measurement; a tag ${KEEPALIVE_TAG} on the target group; a keepalive entry in .lbcheck.yml matching the target group's name or ARN; the tag on the load balancer (the only place for Classic LBs); a config entry matching the load balancer. Values are seconds (5, 5s, 4.5s), milliseconds (65000ms) or minutes (2m), or a server name whose default is used: ${SERVER_KEEPALIVE_DEFAULTS.map((s) => `${s.name} ${formatSeconds(s.seconds)}`).join(', ')}. A tag lbcheck cannot understand is reported (severity info), not ignored. NLBs and GWLBs do not pool connections to targets and are never checked.`,
     rationale:
       "The load balancer keeps idle connections to targets open for its idle timeout and reuses them. When a target closes an idle connection first (Node.js after 5 s, gunicorn after 2 s, Tomcat after 20 s by default), the load balancer can send a request on the socket at the moment the target closes it; the request fails and the client gets a 502 Bad Gateway. It is rare per request and constant at volume, and hard to trace because both sides look healthy. AWS: configure the application's idle timeout to be larger than the load balancer's.",
     remediation: {
@@ -109,6 +107,7 @@ export default defineRule({
       // Classic TCP/SSL listeners pass each client connection through: no pooled back-end connection to race.
       if (lb.kind === 'classic' && !lb.listeners.some((l) => l.protocol === 'HTTP' || l.protocol === 'HTTPS')) continue;
       const idle = idleTimeoutOf(lb);
+      if (!idle) continue;
       const groups: (TargetGroup | undefined)[] = lb.kind === 'classic' ? [undefined] : index.targetGroupsOf(lb).filter((g) => g.targetType !== 'lambda');
       for (const group of groups) {
         const endpoints = group ? targetEndpointsOfGroup(index, group) : targetEndpointsOf(index, lb);
@@ -129,13 +128,10 @@ export default defineRule({
         if (!declaration || idle.seconds < declaration.seconds) continue;
         const atLeast = idle.seconds + 5;
         const origin = declaration.server ? `${declaration.server} default, ${declaration.detail}` : declaration.detail;
-        // An idle timeout lbcheck could not read is not known to be too long: a warning that says what it assumed.
-        const assumption = idle.assumed ? ` (lbcheck could not read the idle timeout and assumed AWS's default ${AWS_DEFAULT_IDLE_TIMEOUT} s)` : '';
         findings.push({
           resource,
-          ...(idle.assumed && { severity: 'warning' as const }),
           discriminator: group?.arn,
-          message: `${describeLoadBalancer(lb)}'s idle timeout (${idle.seconds} s) is not shorter than the keep-alive of ${where} (${formatSeconds(declaration.seconds)}, from ${origin})${assumption}, so targets close pooled connections the load balancer still reuses and some requests fail with 502; the backend keep-alive must be LONGER than ${idle.seconds} s: ${howToFix(declaration, atLeast)}.`,
+          message: `${describeLoadBalancer(lb)}'s idle timeout (${idle.seconds} s) is not shorter than the keep-alive of ${where} (${formatSeconds(declaration.seconds)}, from ${origin}), so targets close pooled connections the load balancer still reuses and some requests fail with 502; the backend keep-alive must be LONGER than ${idle.seconds} s: ${howToFix(declaration, atLeast)}.`,
           evidence: {
             idleTimeoutSeconds: idle.seconds,
             idleTimeoutSource: idle.source,

@@ -67,6 +67,7 @@ export default defineRule({
     category: 'reachability',
     source: 'config',
     appliesTo: ['application', 'network', 'classic'],
+    requires: ['subnets', 'routeTables', 'internetGateways'],
     description:
       "For every subnet of an internet-facing load balancer, finds the subnet's effective route table (its explicit association, else the VPC's main table) and checks that the default route (0.0.0.0/0; ::/0 as well for dualstack; only ::/0 for dualstack-without-public-ipv4) is active and targets an internet gateway attached to the same VPC. A route to a NAT gateway, transit gateway, network interface or peering connection does not count: none of them carries inbound connections from the internet. Internal load balancers are never checked; Classic load balancers in EC2-Classic have no subnets and are skipped.",
     rationale:
@@ -100,18 +101,10 @@ export default defineRule({
       }
       for (const zone of lb.availabilityZones) {
         if (!zone.subnetId) continue;
+        // The subnets were read (the runner saw to it): one that is not there was deleted, and AWS drops the zone with it.
         const subnet = index.subnet(zone.subnetId);
+        if (!subnet) continue;
         const resource = loadBalancerResource(lb, scope);
-        if (!subnet) {
-          findings.push({
-            resource,
-            severity: 'warning',
-            discriminator: zone.subnetId,
-            message: `Subnet ${zone.subnetId} (${zone.zoneName}) of internet-facing ${describeLoadBalancer(lb)} is not in the inventory, so its route to the internet could not be checked; make sure lbcheck may call ec2:DescribeSubnets and ec2:DescribeRouteTables.`,
-            evidence: { subnetId: zone.subnetId, availabilityZone: zone.zoneName, vpcId: lb.vpcId, problem: 'subnet-not-in-inventory' },
-          });
-          continue;
-        }
         const failed = familiesNeeded(lb)
           .map((family) => checkInternetRoute(index, subnet.id, subnet.vpcId, family))
           .filter((check) => !check.ok);

@@ -17,6 +17,7 @@ export default defineRule({
     category: 'reachability',
     source: 'config',
     appliesTo: ['application', 'network', 'classic'],
+    requires: ['listeners', 'securityGroups', 'prefixLists', 'prefixListEntries', 'vpcs'],
     description:
       "For each listener of a load balancer that has security groups (ALB, Classic LB in a VPC, NLB created with security groups), checks that the union of the groups' inbound rules admits the listener port and protocol (TCP; UDP for UDP listeners; both for TCP_UDP) from all of its clients. Clients are anywhere (0.0.0.0/0, plus ::/0 for dualstack; only ::/0 for dualstack-without-public-ipv4) for internet-facing load balancers; for internal ones, the clientCidrs of .lbcheck.yml, else the VPC's CIDRs (an assumption: an internal LB serves its own VPC). Rules match on protocol 'all' or the same protocol and a port range holding the port; CIDR rules and resolved prefix lists must together cover every client range: a narrower range only partly admits (warning). A rule referencing another security group cannot be judged for internal clients (info); an unresolvable prefix list makes the result unknown (warning), never a certain block. NLBs without security groups are skipped: nothing on the LB filters traffic.",
     rationale:
@@ -39,16 +40,8 @@ export default defineRule({
       if (lb.kind === 'gateway' || lb.securityGroupIds.length === 0) continue;
       const clients = clientsOf(index, lb, settings.clientCidrs);
       const resource = loadBalancerResource(lb, scope);
-      if (clients.cidrs.length === 0) {
-        findings.push({
-          resource,
-          severity: 'warning',
-          discriminator: 'clients-unknown',
-          message: `The clients of internal ${describeLoadBalancer(lb)} are unknown (${clients.source}), so its security groups could not be checked; set clientCidrs in .lbcheck.yml.`,
-          evidence: { clientsSource: clients.source, securityGroupIds: lb.securityGroupIds },
-        });
-        continue;
-      }
+      // No client range at all (an internal LB outside any VPC lbcheck read): nothing to compare with.
+      if (clients.cidrs.length === 0) continue;
       for (const listener of lb.listeners) {
         for (const protocol of transportsOf(listener.protocol)) {
           const result = evaluateSecurityGroups(index, lb.securityGroupIds, 'ingress', { protocol, port: listener.port }, { cidrs: clients.cidrs, securityGroupIds: [] });

@@ -44,6 +44,7 @@ export default defineRule({
     category: 'reachability',
     source: 'config',
     appliesTo: ['application', 'network', 'classic'],
+    requires: ['listeners', 'listenerRules', 'targetGroups', 'targetGroupAttributes', 'targetHealth', 'instances', 'subnets', 'networkAcls', 'vpcs'],
     description:
       "Network ACLs are stateless: each direction of a connection is checked on its own, entries are evaluated in ascending rule number, the first entry that matches a packet decides, and what no entry matches is denied (the '*' rule). For each load balancer this rule evaluates, exactly, every flow its traffic needs: on the LB subnets' ACL, inbound listener port from the clients and outbound ephemeral ports 1024-65535 back to them; outbound target ports (in the target group's protocols) and health-check ports (always TCP) to each target subnet and inbound ephemeral ports from it; on each target subnet's ACL, inbound target and health-check ports from each LB subnet and outbound ephemeral ports back (and, for an NLB with client IP preservation, the same to and from the clients of the target group's IP family: a dualstack NLB translates the other family's clients to its own addresses). Traffic within one subnet does not cross an ACL and is not checked. Clients are as in lb-security-group-blocks-listener (anywhere for internet-facing). Partial coverage is evaluated precisely over the whole address and port range: a flow entirely denied is an error; a flow denied only for some addresses or ports (e.g. a deny entry for one block of addresses, or only 32768-65535 allowed for return traffic) is a warning that names the denied part.",
     rationale:
@@ -70,12 +71,8 @@ export default defineRule({
     for (const lb of scope.loadBalancers) {
       if (lb.kind === 'gateway' || !lb.vpcId) continue;
       const groups = new Map<string, Group>();
-      const missing = new Set<string>();
-      const aclOf = (subnetId: string): NetworkAcl | undefined => {
-        const acl = index.networkAclOf(subnetId);
-        if (!acl) missing.add(subnetId);
-        return acl;
-      };
+      // Subnets and ACLs were read (the runner saw to it): every subnet of a VPC has an ACL, its own or the default.
+      const aclOf = (subnetId: string): NetworkAcl | undefined => index.networkAclOf(subnetId);
       const evaluate = (acl: NetworkAcl, aclSubnet: string, purpose: Purpose, flow: AclFlow, label: string): void => {
         const key = `${acl.id}|${purpose}|${flow.protocol}|${portsText(flow.ports)}`;
         const group = groups.get(key) ?? { acl, purpose, protocol: flow.protocol, ports: flow.ports, subnetsOfAcl: new Set<string>(), peers: new Map() };
@@ -85,7 +82,7 @@ export default defineRule({
       };
 
       const clients = clientsOf(index, lb, settings.clientCidrs);
-      const lbSubnets = subnetIdsOf(lb).flatMap((id) => index.subnet(id) ?? (missing.add(id), []));
+      const lbSubnets = subnetIdsOf(lb).flatMap((id) => index.subnet(id) ?? []);
       for (const lbSubnet of lbSubnets) {
         const acl = aclOf(lbSubnet.id);
         if (!acl) continue;
@@ -146,15 +143,6 @@ export default defineRule({
       }
 
       findings.push(...groupFindings(lb, scope, groups));
-      if (missing.size > 0) {
-        findings.push({
-          resource: loadBalancerResource(lb, scope),
-          severity: 'warning',
-          discriminator: 'acl-not-in-inventory',
-          message: `The network ACLs of subnets ${[...missing].join(', ')} used by ${describeLoadBalancer(lb)} or its targets are not in the inventory, so that traffic could not be checked; make sure lbcheck may call ec2:DescribeNetworkAcls and ec2:DescribeSubnets.`,
-          evidence: { subnetIds: [...missing] },
-        });
-      }
     }
     return findings;
   },

@@ -9,6 +9,8 @@ export default defineRule({
     category: 'resilience',
     source: 'config',
     appliesTo: ['application', 'network', 'gateway', 'classic'],
+    // The zones come with the load balancer; a Classic zone whose subnet was not read still counts as one (below).
+    requires: [],
     description:
       'Counts the distinct Availability Zones a load balancer is enabled in and reports the ones with exactly one. (Application Load Balancers need two at creation, but NLBs, GWLBs and Classic LBs can run in one, and an ALB can lose a zone to a deleted subnet.)',
     rationale:

@@ -32,8 +32,9 @@ export default defineRule({
     category: 'reachability',
     source: 'config',
     appliesTo: ['application', 'network', 'gateway', 'classic'],
+    requires: ['listeners', 'listenerRules', 'targetGroups', 'targetHealth'],
     description:
-      "For every listener's default action and listener rule that forwards to a target group, checks that the target group has at least one healthy target, and says what it has instead: no targets registered, or targets that are all unhealthy, initial, draining, unused or unavailable. For a Classic load balancer, checks its registered instances; when the health of every one is unknown, it says so in a warning instead. Lambda target groups with health checks off count their targets as serving.",
+      "For every listener's default action and listener rule that forwards to a target group, checks that the target group has at least one healthy target, and says what it has instead: no targets registered, or targets that are all unhealthy, initial, draining, unused or unavailable. For a Classic load balancer, checks its registered instances; when AWS reports the health of every one as Unknown, it says so in a warning instead. Lambda target groups with health checks off count their targets as serving.",
     rationale:
       'With no healthy target, an ALB answers 503 (or, when every target is unhealthy, fails open and sends traffic to unhealthy targets), an NLB resets or times out connections, and a Classic LB answers 503: every request on that listener or rule fails or lands on a target known to be broken.',
     remediation: {
@@ -54,14 +55,14 @@ export default defineRule({
         if (lb.listeners.length === 0) continue;
         const instances = lb.classic?.instances ?? [];
         if (instances.some((i) => i.state === 'healthy')) continue;
-        // Every state 'unknown': AWS could not say (or lbcheck could not read it; notChecked says so). Not a known outage.
+        // Every state 'unknown': AWS itself could not say (its "Unknown" state). Not a known outage.
         const healthUnknown = instances.length > 0 && instances.every((i) => i.state === 'unknown');
         if (healthUnknown) {
           findings.push({
             resource: loadBalancerResource(lb, scope),
             severity: 'warning',
             discriminator: 'health-unknown',
-            message: `The health of ${describeLoadBalancer(lb)}'s ${instances.length} registered instance(s) is unknown, so lbcheck cannot tell whether any of them serves; check aws elb describe-instance-health --load-balancer-name ${lb.name} (and that lbcheck may call elasticloadbalancing:DescribeInstanceHealth).`,
+            message: `AWS reports the health of ${describeLoadBalancer(lb)}'s ${instances.length} registered instance(s) as Unknown, so lbcheck cannot tell whether any of them serves; check aws elb describe-instance-health --load-balancer-name ${lb.name}.`,
             evidence: { listenerPorts: lb.listeners.map((l) => l.port), instances: instances.map((i) => ({ id: i.instanceId, state: i.state })) },
           });
           continue;
@@ -79,19 +80,9 @@ export default defineRule({
         continue;
       }
       for (const [arn, listenerPorts] of forwardedGroups(lb)) {
+        // The target groups were listed (the runner saw to it): one that is not there was deleted after the listener was read.
         const group = index.targetGroup(arn);
-        if (!group) {
-          findings.push({
-            resource: loadBalancerResource(lb, scope),
-            severity: 'warning',
-            discriminator: arn,
-            message: `${describeLoadBalancer(lb)} forwards port ${listenerPorts.join(', ')} to target group ${arn}, which is not in the inventory, so its targets could not be checked; make sure lbcheck may call elasticloadbalancing:DescribeTargetGroups and DescribeTargetHealth.`,
-            evidence: { targetGroupArn: arn, listenerPorts, problem: 'target-group-not-in-inventory' },
-          });
-          continue;
-        }
-        // Target health that could not be collected is in notChecked; an empty list then means unknown, not none.
-        if (group.targetsUnknown || group.targets.some((t) => receivesTraffic(group, t.health.state))) continue;
+        if (!group || group.targets.some((t) => receivesTraffic(group, t.health.state))) continue;
         const empty = group.targets.length === 0;
         const what = empty ? 'has no registered targets' : `has no healthy target (${stateSummary(group.targets.map((t) => t.health.state))})`;
         findings.push({

@@ -51,6 +51,7 @@ export default defineRule({
     category: 'reachability',
     source: 'config',
     appliesTo: ['application', 'network', 'classic'],
+    requires: ['listeners', 'listenerRules', 'targetGroups', 'targetGroupAttributes', 'targetHealth', 'instances', 'subnets', 'securityGroups', 'prefixLists', 'prefixListEntries', 'vpcs'],
     description:
       "For every instance target (elbv2 target groups and Classic LBs' registered instances), checks that the instance's security groups admit the load balancer on the traffic port (the target's port, else the target group's; the Classic instance port) and on the health-check port ('traffic-port' or its own number): an inbound rule whose source is one of the LB's security groups, or CIDRs covering all of the LB's subnets (where its nodes' addresses come from; only their CIDRs of the target group's IP family, IPv4 unless the group is IPv6, even for a dualstack LB). For an NLB with client IP preservation on, traffic arrives from the clients' addresses instead (anywhere for internet-facing), so the targets must admit those on the traffic port, while health checks still come from the LB's subnets. When the load balancer has security groups, their outbound rules must allow the traffic and health-check ports to each target (a rule referencing the target's security group, or CIDRs covering its address). IP targets' own security groups are not collected (their network interfaces are not load balancer ENIs): lbcheck says so in an info finding and still checks the LB's outbound rules to them. Terminated instances that are still registered are skipped: they have no network interface left.",
     rationale:
@@ -100,7 +101,6 @@ export default defineRule({
       };
       const failures = new Map<string, Failure>();
       const ipTargetsByGroup = new Map<TargetGroup, TargetEndpoint[]>();
-      const missingInstances: TargetEndpoint[] = [];
 
       const record = (endpoint: TargetEndpoint, kind: CheckKind, protocol: TransportProtocol, port: number, groupIds: string[], peer: Peer, peerText: string, fixPeer: Failure['fixPeer'], direction: 'ingress' | 'egress', targetGroups: string[]): void => {
         const evaluation = evaluateOnce(groupIds, direction, protocol, port, peer);
@@ -134,10 +134,8 @@ export default defineRule({
         }
 
         if (endpoint.kind === 'instance') {
-          if (!endpoint.instance) {
-            missingInstances.push(endpoint);
-            continue;
-          }
+          // The instances were read (the runner saw to it): one that is not there no longer exists.
+          if (!endpoint.instance) continue;
           // A terminated instance still registered has no network interface left to admit anything: not a security group problem.
           if (GONE_STATES.has(endpoint.instance.state)) continue;
           const targetGroups = endpoint.instance.securityGroupIds;
@@ -211,22 +209,6 @@ export default defineRule({
         });
       }
 
-      const missingByGroup = new Map<string, TargetEndpoint[]>();
-      for (const endpoint of missingInstances) {
-        const key = endpoint.group?.arn ?? lb.arn;
-        missingByGroup.set(key, [...(missingByGroup.get(key) ?? []), endpoint]);
-      }
-      for (const endpoints of missingByGroup.values()) {
-        const group = endpoints[0]?.group;
-        const ids = [...new Set(endpoints.map((e) => e.targetId))];
-        findings.push({
-          resource: resourceOf(group),
-          severity: 'warning',
-          discriminator: `${group ? `${lb.arn}|` : ''}instances-not-in-inventory`,
-          message: `Instances ${ids.slice(0, 3).join(', ')} registered with ${group ? `target group ${group.name}` : describeLoadBalancer(lb)} are not in the inventory, so their security groups could not be checked; make sure lbcheck may call ec2:DescribeInstances.`,
-          evidence: { loadBalancerArn: lb.arn, instanceIds: ids },
-        });
-      }
     }
     return findings;
   },

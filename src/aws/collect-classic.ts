@@ -142,16 +142,24 @@ export async function describeClassic(run: ScopeRun, listing: ClassicListing): P
   const client = run.clients.elb;
   const details: ClassicDetailsCollected = { attributes: new Map(), instanceHealth: new Map(), tags: new Map() };
   const names = listing.loadBalancers.flatMap((lb) => (lb.LoadBalancerName ? [lb.LoadBalancerName] : []));
+  // The account is known by now (STS runs first): failures name the LBs by the ARNs the inventory gives them.
+  const arnOf = (name: string) => classicLoadBalancerArn(run.region, run.account, name);
   await Promise.all([
     ...names.map(async (name) => {
-      const out = await run.call('elasticloadbalancing:DescribeLoadBalancerAttributes', `attributes of Classic LB ${name}`, () =>
-        client.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerName: name })),
+      const out = await run.call(
+        'elasticloadbalancing:DescribeLoadBalancerAttributes',
+        `attributes of Classic LB ${name}`,
+        () => client.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerName: name })),
+        [arnOf(name)],
       );
       if (out?.LoadBalancerAttributes) details.attributes.set(name, out.LoadBalancerAttributes);
     }),
     ...names.map(async (name) => {
-      const out = await run.call('elasticloadbalancing:DescribeInstanceHealth', `instance health of Classic LB ${name}`, () =>
-        client.send(new DescribeInstanceHealthCommand({ LoadBalancerName: name })),
+      const out = await run.call(
+        'elasticloadbalancing:DescribeInstanceHealth',
+        `instance health of Classic LB ${name}`,
+        () => client.send(new DescribeInstanceHealthCommand({ LoadBalancerName: name })),
+        [arnOf(name)],
       );
       if (!out) return;
       const states = new Map<string, { state: TargetHealthState; reasonCode?: string; description?: string }>();
@@ -166,8 +174,11 @@ export async function describeClassic(run: ScopeRun, listing: ClassicListing): P
       details.instanceHealth.set(name, states);
     }),
     ...chunks(names, TAGS_BATCH).map(async (batch) => {
-      const out = await run.call('elasticloadbalancing:DescribeTags', `tags of ${batch.length} Classic LBs`, () =>
-        client.send(new DescribeTagsCommand({ LoadBalancerNames: batch })),
+      const out = await run.call(
+        'elasticloadbalancing:DescribeTags',
+        `tags of ${batch.length} Classic LBs`,
+        () => client.send(new DescribeTagsCommand({ LoadBalancerNames: batch })),
+        batch.map(arnOf),
       );
       for (const description of out?.TagDescriptions ?? []) {
         if (description.LoadBalancerName) details.tags.set(description.LoadBalancerName, attributeMap(description.Tags));
@@ -202,8 +213,8 @@ export function classicLoadBalancers(
       securityGroupIds: description.SecurityGroups ?? [],
       attributes: details.attributes.has(name)
         ? classicAttributes(details.attributes.get(name))
-        : // The call failed (a notChecked entry says so): the idle timeout is unknown, not the default.
-          { ...classicAttributes(undefined), idleTimeoutSeconds: undefined, unread: true },
+        : // The call failed (the scope's `unread` says so): the idle timeout is unknown, not the default.
+          { ...classicAttributes(undefined), idleTimeoutSeconds: undefined },
       listeners: listenersOf(description),
       tags: details.tags.get(name) ?? {},
       classic: {

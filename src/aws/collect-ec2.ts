@@ -207,7 +207,7 @@ export async function collectNetwork(run: ScopeRun, vpcIds: readonly string[]): 
     filterName = 'vpc-id',
   ): Promise<Item[]> {
     const results = await Promise.all(
-      batches.map((batch) => run.list(operation, `${what} of ${batch.join(', ')}`, () => pages({ Name: filterName, Values: batch }), itemsOf)),
+      batches.map((batch) => run.list(operation, `${what} of ${batch.join(', ')}`, () => pages({ Name: filterName, Values: batch }), itemsOf, batch)),
     );
     return results.flatMap((r) => r.items);
   }
@@ -336,6 +336,7 @@ export async function collectInstances(run: ScopeRun, instanceIds: readonly stri
             { Filters: [{ Name: 'instance-id', Values: batch }] },
           ),
         (page) => (page.Reservations ?? []).flatMap((r) => r.Instances ?? []),
+        batch,
       ),
     ),
   );
@@ -358,6 +359,7 @@ export async function collectPrefixLists(run: ScopeRun, prefixListIds: readonly 
             { Filters: [{ Name: 'prefix-list-id', Values: batch }] },
           ),
         (page) => page.PrefixLists,
+        batch,
       ),
     ),
   );
@@ -371,6 +373,7 @@ export async function collectPrefixLists(run: ScopeRun, prefixListIds: readonly 
           `entries of prefix list ${id}`,
           () => paginateGetManagedPrefixListEntries({ client, pageSize: pageSizeFor(run.pageSize, 1, 100) }, { PrefixListId: id }),
           (page) => page.Entries,
+          [id],
         );
         return {
           id,

@@ -203,16 +203,17 @@ async function listenersOf(run: ScopeRun, lb: AwsLoadBalancer, kind: LoadBalance
     `listeners of ${arn}`,
     () => paginateDescribeListeners({ client }, { LoadBalancerArn: arn, PageSize: pageSize }),
     (page) => page.Listeners,
+    [arn],
   );
   const known = items.filter((listener) => {
     if (oneOf(listener.Protocol, PROTOCOLS) || (kind === 'gateway' && !listener.Protocol)) return true;
     run.note(`listener ${listener.ListenerArn ?? ''}`, `protocol ${listener.Protocol || '(none)'} is not one this lbcheck knows`);
     return false;
   });
-  return Promise.all(known.map((listener) => listenerOf(run, listener, kind)));
+  return Promise.all(known.map((listener) => listenerOf(run, listener, kind, arn)));
 }
 
-async function listenerOf(run: ScopeRun, listener: AwsListener, kind: LoadBalancerKind): Promise<Listener> {
+async function listenerOf(run: ScopeRun, listener: AwsListener, kind: LoadBalancerKind, loadBalancerArn: string): Promise<Listener> {
   const client = run.clients.elbv2;
   const arn = listener.ListenerArn ?? '';
   // A GWLB listener has no protocol or port of its own: "The Gateway Load Balancer and its registered virtual
@@ -229,13 +230,17 @@ async function listenerOf(run: ScopeRun, listener: AwsListener, kind: LoadBalanc
       `rules of listener ${arn}`,
       () => paginateDescribeRules({ client }, { ListenerArn: arn, PageSize: pageSize }),
       (page) => page.Rules,
+      [loadBalancerArn],
     );
     rules = items.filter((rule) => !rule.IsDefault).map(listenerRuleOf);
   }
   let idleTimeoutSeconds: number | undefined;
   if (kind === 'network' && protocol === 'TCP') {
-    const out = await run.callIfSupported('elasticloadbalancing:DescribeListenerAttributes', `attributes of listener ${arn}`, () =>
-      client.send(new DescribeListenerAttributesCommand({ ListenerArn: arn })),
+    const out = await run.callIfSupported(
+      'elasticloadbalancing:DescribeListenerAttributes',
+      `attributes of listener ${arn}`,
+      () => client.send(new DescribeListenerAttributesCommand({ ListenerArn: arn })),
+      [loadBalancerArn],
     );
     if (out === 'unsupported') idleTimeoutSeconds = NLB_TCP_IDLE_TIMEOUT_DEFAULT;
     else if (out) idleTimeoutSeconds = integerAttribute(attributeMap(out.Attributes), 'tcp.idle_timeout.seconds') ?? NLB_TCP_IDLE_TIMEOUT_DEFAULT;
@@ -265,8 +270,11 @@ async function tagsOf(run: ScopeRun, arns: string[]): Promise<Map<string, Record
   const tags = new Map<string, Record<string, string>>();
   await Promise.all(
     chunks(arns, TAGS_BATCH).map(async (batch) => {
-      const out = await run.call('elasticloadbalancing:DescribeTags', `tags of ${batch.length} elbv2 resources`, () =>
-        run.clients.elbv2.send(new DescribeTagsCommand({ ResourceArns: batch })),
+      const out = await run.call(
+        'elasticloadbalancing:DescribeTags',
+        `tags of ${batch.length} elbv2 resources`,
+        () => run.clients.elbv2.send(new DescribeTagsCommand({ ResourceArns: batch })),
+        batch,
       );
       for (const description of out?.TagDescriptions ?? []) {
         if (!description.ResourceArn) continue;
@@ -297,8 +305,11 @@ type TagsByArn = Promise<Map<string, Record<string, string>>>;
 async function loadBalancerOf(run: ScopeRun, lb: AwsLoadBalancer, kind: LoadBalancerKind, tags: TagsByArn): Promise<LoadBalancer> {
   const arn = lb.LoadBalancerArn ?? '';
   const [attributesOut, listeners] = await Promise.all([
-    run.call('elasticloadbalancing:DescribeLoadBalancerAttributes', `attributes of ${arn}`, () =>
-      run.clients.elbv2.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn })),
+    run.call(
+      'elasticloadbalancing:DescribeLoadBalancerAttributes',
+      `attributes of ${arn}`,
+      () => run.clients.elbv2.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn })),
+      [arn],
     ),
     listenersOf(run, lb, kind),
   ]);
@@ -317,8 +328,8 @@ async function loadBalancerOf(run: ScopeRun, lb: AwsLoadBalancer, kind: LoadBala
     securityGroupIds: lb.SecurityGroups ?? [],
     attributes: attributesOut
       ? loadBalancerAttributes(kind, attributeMap(attributesOut.Attributes))
-      : // The call failed (a notChecked entry says so): the idle timeout is unknown, not the default.
-        { ...loadBalancerAttributes(kind, {}), idleTimeoutSeconds: undefined, unread: true },
+      : // The call failed (the scope's `unread` says so): the idle timeout is unknown, not the default.
+        { ...loadBalancerAttributes(kind, {}), idleTimeoutSeconds: undefined },
     listeners,
     tags: (await tags).get(arn) ?? {},
   };
@@ -328,11 +339,17 @@ async function targetGroupOf(run: ScopeRun, group: AwsTargetGroup, targetType: T
   const arn = group.TargetGroupArn ?? '';
   const protocol = oneOf(group.Protocol, PROTOCOLS);
   const [attributesOut, healthOut] = await Promise.all([
-    run.call('elasticloadbalancing:DescribeTargetGroupAttributes', `attributes of ${arn}`, () =>
-      run.clients.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn })),
+    run.call(
+      'elasticloadbalancing:DescribeTargetGroupAttributes',
+      `attributes of ${arn}`,
+      () => run.clients.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn })),
+      [arn],
     ),
-    run.call('elasticloadbalancing:DescribeTargetHealth', `targets and target health of ${arn}`, () =>
-      run.clients.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn })),
+    run.call(
+      'elasticloadbalancing:DescribeTargetHealth',
+      `targets and target health of ${arn}`,
+      () => run.clients.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn })),
+      [arn],
     ),
   ]);
   return {
@@ -347,7 +364,6 @@ async function targetGroupOf(run: ScopeRun, group: AwsTargetGroup, targetType: T
     healthCheck: healthCheckOf(group),
     attributes: targetGroupAttributes(attributeMap(attributesOut?.Attributes), { targetType, protocol }),
     targets: (healthOut?.TargetHealthDescriptions ?? []).flatMap((d) => targetOf(d) ?? []),
-    targetsUnknown: healthOut === undefined ? true : undefined,
     tags: (await tags).get(arn) ?? {},
   };
 }

@@ -162,6 +162,7 @@ async function collectScope(run: ScopeRun, profile: string | undefined, endpoint
     networkInterfaces,
     instances,
     prefixLists,
+    unread: run.unread,
   };
   return { scope, notChecked: run.notChecked, failures: run.failures };
 }

@@ -4,7 +4,8 @@
  * so a failure becomes a `notChecked` entry naming the operation, the region and AWS's
  * error code and message, and collection goes on with the rest.
  */
-import type { NotChecked } from '../inventory/model.js';
+import { collectionOfCall } from '../inventory/completeness.js';
+import type { NotChecked, Unread } from '../inventory/model.js';
 import type { AwsClients } from './clients.js';
 import type { Limiter } from './limiter.js';
 
@@ -56,6 +57,8 @@ export function pageSizeFor(requested: number | undefined, min: number, max: num
 export class ScopeRun {
   readonly notChecked: NotChecked[] = [];
   readonly failures: CallFailure[] = [];
+  /** The collections not read completely, for the scope's `unread`. */
+  readonly unread: Unread[] = [];
 
   constructor(
     readonly clients: AwsClients,
@@ -66,23 +69,33 @@ export class ScopeRun {
     readonly pageSize?: number,
   ) {}
 
-  private fail(operation: string, what: string, error: unknown, suffix = ''): void {
+  /**
+   * Records a failed call: a notChecked entry, and (for a call that reads a collection) an
+   * `unread` entry for the resources it was for (`resources` absent: the whole scope).
+   */
+  private fail(operation: string, what: string, error: unknown, resources: readonly string[] | undefined, itemsRead = 0): void {
     const { kind, reason } = classifyError(error);
     this.failures.push({ operation, kind, reason });
+    const suffix = itemsRead > 0 ? `; incomplete after ${itemsRead}` : '';
     this.notChecked.push({
       what: `${what} (${operation} in ${this.region}${suffix})`,
       why: reason,
       region: this.region,
       account: this.account,
+      call: operation,
     });
+    const collection = collectionOfCall(operation);
+    if (collection) {
+      this.unread.push({ collection, read: itemsRead > 0 ? 'partly' : 'none', call: operation, why: reason, ...(resources && { resources: [...resources] }) });
+    }
   }
 
-  /** One call. On failure: a notChecked entry for `what`, and undefined. */
-  async call<T>(operation: string, what: string, send: () => Promise<T>): Promise<T | undefined> {
+  /** One call for `resources` (absent: for the whole scope). On failure: a notChecked entry for `what`, and undefined. */
+  async call<T>(operation: string, what: string, send: () => Promise<T>, resources?: readonly string[]): Promise<T | undefined> {
     try {
       return await this.limiter.run(send);
     } catch (error) {
-      this.fail(operation, what, error);
+      this.fail(operation, what, error, resources);
       return undefined;
     }
   }
@@ -92,13 +105,13 @@ export class ScopeRun {
    * endpoint does not know the operation, 'unsupported' (no notChecked entry: the setting
    * it reads cannot have been changed there either); any other failure is recorded as usual.
    */
-  async callIfSupported<T>(operation: string, what: string, send: () => Promise<T>): Promise<T | 'unsupported' | undefined> {
+  async callIfSupported<T>(operation: string, what: string, send: () => Promise<T>, resources?: readonly string[]): Promise<T | 'unsupported' | undefined> {
     try {
       return await this.limiter.run(send);
     } catch (error) {
       const name = error instanceof Error ? error.name : '';
       if (UNSUPPORTED_OPERATION_CODES.has(name)) return 'unsupported';
-      this.fail(operation, what, error);
+      this.fail(operation, what, error, resources);
       return undefined;
     }
   }
@@ -113,6 +126,7 @@ export class ScopeRun {
     what: string,
     pages: () => AsyncIterable<Page>,
     itemsOf: (page: Page) => Item[] | undefined,
+    resources?: readonly string[],
   ): Promise<{ items: Item[]; complete: boolean }> {
     const items: Item[] = [];
     try {
@@ -121,7 +135,7 @@ export class ScopeRun {
       });
       return { items, complete: true };
     } catch (error) {
-      this.fail(operation, what, error, items.length ? `; incomplete after ${items.length}` : '');
+      this.fail(operation, what, error, resources, items.length);
       return { items, complete: false };
     }
   }

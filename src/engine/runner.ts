@@ -9,6 +9,8 @@ import { InventoryIndex } from '../inventory/indexes.js';
 import type { Inventory, LoadBalancer, LoadBalancerKind, NotChecked, Scope } from '../inventory/model.js';
 import type { ProbeReport } from '../probe/types.js';
 import { errorLine } from '../cli/errors.js';
+import { collectionOfCall } from '../inventory/completeness.js';
+import { Completeness, couldNotCheck } from './completeness.js';
 import { EMPTY_CONFIG, type LbcheckConfig } from './config.js';
 import { fingerprint } from './fingerprint.js';
 import { applyIgnores, type ExpiredIgnore, type SuppressedFinding } from './ignores.js';
@@ -78,28 +80,53 @@ function owningLoadBalancer(finding: Finding, scope: Scope, index: InventoryInde
   return undefined;
 }
 
-function runOne(rule: Rule, ctx: RuleContext, config: LbcheckConfig, notChecked: NotChecked[]): Finding[] | undefined {
+function toFinding(rule: Rule, finding: RuleFinding, severity: Severity, scope: Scope): Finding {
+  return {
+    ruleId: rule.meta.id,
+    category: rule.meta.category,
+    severity,
+    resource: { ...finding.resource, account: finding.resource.account ?? scope.account },
+    message: finding.message,
+    evidence: finding.evidence,
+    fingerprint: fingerprint(rule.meta.id, finding.resource.arn, finding.discriminator),
+  };
+}
+
+/**
+ * Runs one rule over a scope. Load balancers whose required inputs were not read get one
+ * "could not check" warning each (whatever the rule's configured severity: it is not a
+ * finding of the rule) and are left out of the scope the rule sees.
+ */
+function runOne(rule: Rule, ctx: RuleContext, completeness: Completeness, config: LbcheckConfig, notChecked: NotChecked[]): Finding[] | undefined {
+  const gaps = completeness.gapsFor(rule);
+  const scope = gaps.size === 0 ? ctx.scope : { ...ctx.scope, loadBalancers: ctx.scope.loadBalancers.filter((lb) => !gaps.has(lb)) };
+  const unchecked = [...gaps].map(([lb, missing]) => toFinding(rule, couldNotCheck(lb, ctx.scope, missing), 'warning', ctx.scope));
   let raw: RuleFinding[];
   try {
-    raw = rule.check(ctx);
+    raw = rule.check({ ...ctx, scope });
   } catch (error) {
     notChecked.push({
       what: `rule ${rule.meta.id} in ${ctx.scope.account}/${ctx.scope.region}`,
       why: `rule ${rule.meta.id} failed: ${errorLine(error)}`,
       region: ctx.scope.region,
       account: ctx.scope.account,
+      rules: [rule.meta.id],
     });
     return undefined;
   }
-  return raw.map((finding) => ({
-    ruleId: rule.meta.id,
-    category: rule.meta.category,
-    severity: severityFor(rule, finding, config),
-    resource: { ...finding.resource, account: finding.resource.account ?? ctx.scope.account },
-    message: finding.message,
-    evidence: finding.evidence,
-    fingerprint: fingerprint(rule.meta.id, finding.resource.arn, finding.discriminator),
-  }));
+  return [...unchecked, ...raw.map((finding) => toFinding(rule, finding, severityFor(rule, finding, config), ctx.scope))];
+}
+
+/**
+ * A failed call's notChecked entry, with the rules that needed what it reads (every rule
+ * for a failed load balancer listing: nothing at all was checked for what it missed).
+ */
+function withAffectedRules(entry: NotChecked, rules: readonly Rule[]): NotChecked {
+  if (entry.call === undefined) return entry;
+  const collection = collectionOfCall(entry.call);
+  if (collection === undefined) return { ...entry, rules: [] };
+  const affected = rules.filter((rule) => collection === 'loadBalancers' || rule.meta.requires.includes(collection));
+  return { ...entry, rules: affected.map((rule) => rule.meta.id) };
 }
 
 /** Deterministic order: severity, then rule, then resource (region, name, ARN), then fingerprint. */
@@ -120,17 +147,18 @@ export function runEngine(input: EngineInput): EngineResult {
   const configRules = enabled.filter((rule) => rule.meta.source === 'config');
   const probeRules = input.probe ? enabled.filter((rule) => rule.meta.source === 'probe') : [];
   const settings: RuleSettings = { ...config.settings, measuredKeepalive: input.measuredKeepalive ?? {} };
-  const notChecked: NotChecked[] = [...input.inventory.notChecked];
+  const notChecked: NotChecked[] = input.inventory.notChecked.map((entry) => withAffectedRules(entry, [...configRules, ...probeRules]));
   const all: ReportFinding[] = [];
   const seen = new Set<string>();
   let checksCompleted = 0;
 
   for (const scope of input.inventory.scopes) {
     const index = new InventoryIndex(scope);
+    const completeness = new Completeness(scope, index);
     const scopeFindings: Finding[] = [];
     const runAll = (rules: readonly Rule[], ctx: RuleContext) => {
       for (const rule of rules) {
-        const findings = runOne(rule, ctx, config, notChecked);
+        const findings = runOne(rule, ctx, completeness, config, notChecked);
         if (findings === undefined) continue;
         checksCompleted++;
         scopeFindings.push(...findings);

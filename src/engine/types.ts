@@ -5,7 +5,7 @@
  * findings with the evidence it used. It never calls the SDK.
  */
 import type { InventoryIndex } from '../inventory/indexes.js';
-import type { LoadBalancerKind, Scope } from '../inventory/model.js';
+import type { Collection, LoadBalancerKind, Scope } from '../inventory/model.js';
 import type { ProbeReport } from '../probe/types.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -35,6 +35,11 @@ export interface RuleMeta {
   source: 'config' | 'probe';
   /** Load balancer kinds the rule can fire on. */
   appliesTo: readonly LoadBalancerKind[];
+  /**
+   * The collections the rule reads. Where one was not read completely for a load balancer,
+   * the runner reports "could not check" for it and the rule never sees that load balancer.
+   */
+  requires: readonly Collection[];
   /** One paragraph: what the rule checks. */
   description: string;
   /** Why it matters: the failure users see. */

@@ -19,6 +19,56 @@ export interface NotChecked {
   why: string;
   region?: string;
   account?: string;
+  /** The AWS call that failed, as IAM names it (`ec2:DescribeRouteTables`), when a call failed. */
+  call?: string;
+  /** The rules that could not check (some of) their resources because of it; the engine fills it in. */
+  rules?: string[];
+}
+
+/**
+ * The parts of a scope the collector reads, each with one AWS call (a listing, or one call
+ * per resource). Rules declare the collections they `require`; when one was not read
+ * completely, the engine reports "could not check" instead of running the rule on the gap.
+ */
+export const COLLECTIONS = [
+  'loadBalancers',
+  'targetGroups',
+  'listeners',
+  'listenerRules',
+  'listenerAttributes',
+  'loadBalancerAttributes',
+  'targetGroupAttributes',
+  'targetHealth',
+  'tags',
+  'vpcs',
+  'subnets',
+  'routeTables',
+  'internetGateways',
+  'egressOnlyInternetGateways',
+  'natGateways',
+  'securityGroups',
+  'networkAcls',
+  'networkInterfaces',
+  'instances',
+  'prefixLists',
+  'prefixListEntries',
+] as const;
+export type Collection = (typeof COLLECTIONS)[number];
+
+/** A collection that was not read completely in a scope: the call that failed, why, and what it was for. */
+export interface Unread {
+  collection: Collection;
+  /** `partly`: some of it was read before the call failed (a later page); `none`: nothing was. */
+  read: 'partly' | 'none';
+  /** The failed call, as IAM names it (`ec2:DescribeRouteTables`). */
+  call: string;
+  /** AWS's error, `Code: message`. */
+  why: string;
+  /**
+   * What the call was for: load balancer or target group ARNs, VPC, instance or prefix list ids.
+   * Absent when it was for the whole scope (a region-wide listing).
+   */
+  resources?: string[];
 }
 
 export interface Inventory {
@@ -51,6 +101,8 @@ export interface Scope {
   instances: Instance[];
   /** Managed prefix lists referenced by security groups or routes, resolved to CIDRs. */
   prefixLists: PrefixList[];
+  /** The collections that were not read completely (empty: everything was read). */
+  unread: Unread[];
 }
 
 // ---------------------------------------------------------------- load balancers
@@ -97,8 +149,6 @@ export interface LoadBalancerAttributes {
   connectionDraining?: { enabled: boolean; timeoutSeconds?: number };
   /** Every attribute as AWS returned it (key -> value), for evidence and for rules we have not thought of yet. */
   raw: Record<string, string>;
-  /** True when the attributes could not be read (a notChecked entry says why): the values above are then AWS's defaults, assumed. */
-  unread?: boolean;
 }
 
 // QUIC and TCP_QUIC: NLB listener/target group protocols (elbv2 ProtocolEnum) since 2025.
@@ -159,11 +209,6 @@ export interface TargetGroup {
   healthCheck: HealthCheck;
   attributes: TargetGroupAttributes;
   targets: Target[];
-  /**
-   * True when the targets could not be listed (DescribeTargetHealth failed; a notChecked entry says why):
-   * an empty `targets` then means "unknown", not "none". Absent when the targets were collected.
-   */
-  targetsUnknown?: boolean;
   tags: Record<string, string>;
 }
 

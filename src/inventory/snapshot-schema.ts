@@ -4,7 +4,7 @@
  * to the model and not here (or typed differently) fails the type check.
  */
 import { z } from 'zod';
-import type { Inventory } from './model.js';
+import { COLLECTIONS, type Inventory, type Unread } from './model.js';
 
 const str = z.string();
 const int = z.number().int();
@@ -14,7 +14,43 @@ const tags = z.record(str, str);
 const listenerProtocol = z.enum(['HTTP', 'HTTPS', 'TCP', 'TLS', 'UDP', 'TCP_UDP', 'GENEVE', 'SSL', 'QUIC', 'TCP_QUIC']);
 const targetHealthState = z.enum(['initial', 'healthy', 'unhealthy', 'unhealthy.draining', 'unused', 'draining', 'unavailable', 'unknown']);
 
-const notChecked = z.object({ what: str, why: str, region: str.optional(), account: str.optional() });
+const notChecked = z.object({ what: str, why: str, region: str.optional(), account: str.optional(), call: str.optional(), rules: strings.optional() });
+
+const unread = z.object({
+  collection: z.enum(COLLECTIONS),
+  read: z.enum(['partly', 'none']),
+  call: str,
+  why: str,
+  resources: strings.optional(),
+});
+
+const LEGACY_WHY = 'could not be read (recorded by an older lbcheck, which did not keep the reason)';
+
+/**
+ * Snapshots written before scopes had `unread` marked what could not be read on the
+ * resources themselves (`attributes.unread`, `targetsUnknown`): turn those marks into
+ * `unread` entries, so an old snapshot's gaps are not read as AWS's defaults.
+ */
+function withLegacyUnread(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || 'unread' in value) return value;
+  const items = (key: string): Record<string, unknown>[] => {
+    const list = (value as Record<string, unknown>)[key];
+    return Array.isArray(list) ? list.filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null) : [];
+  };
+  const gaps: Unread[] = [];
+  for (const lb of items('loadBalancers')) {
+    const attributes = lb.attributes as { unread?: unknown } | undefined;
+    if (attributes?.unread === true && typeof lb.arn === 'string') {
+      gaps.push({ collection: 'loadBalancerAttributes', read: 'none', call: 'elasticloadbalancing:DescribeLoadBalancerAttributes', why: LEGACY_WHY, resources: [lb.arn] });
+    }
+  }
+  for (const group of items('targetGroups')) {
+    if (group.targetsUnknown === true && typeof group.arn === 'string') {
+      gaps.push({ collection: 'targetHealth', read: 'none', call: 'elasticloadbalancing:DescribeTargetHealth', why: LEGACY_WHY, resources: [group.arn] });
+    }
+  }
+  return { ...value, unread: gaps };
+}
 
 const listenerRule = z.object({ arn: str, priority: str, conditions: z.array(z.unknown()), targetGroupArns: strings });
 
@@ -57,7 +93,6 @@ const loadBalancer = z.object({
     deletionProtection: z.boolean().optional(),
     connectionDraining: z.object({ enabled: z.boolean(), timeoutSeconds: int.optional() }).optional(),
     raw: tags,
-    unread: z.boolean().optional(),
   }),
   listeners: z.array(listener),
   tags,
@@ -106,7 +141,6 @@ const targetGroup = z.object({
       health: z.object({ state: targetHealthState, reason: str.optional(), description: str.optional() }),
     }),
   ),
-  targetsUnknown: z.boolean().optional(),
   tags,
 });
 
@@ -143,7 +177,7 @@ const securityGroupRule = z.object({
   ),
 });
 
-const scope = z.object({
+const scope = z.preprocess(withLegacyUnread, z.object({
   account: str,
   region: str,
   profile: str.optional(),
@@ -232,7 +266,8 @@ const scope = z.object({
     }),
   ),
   prefixLists: z.array(z.object({ id: str, name: str.optional(), addressFamily: str.optional(), cidrs: strings })),
-});
+  unread: z.array(unread),
+}));
 
 export const inventorySchema = z.object({
   schemaVersion: z.literal(1),

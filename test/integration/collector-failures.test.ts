@@ -66,12 +66,22 @@ describe('a call that is denied', () => {
         why: `AccessDenied: User: arn:aws:iam::${MOTO_ACCOUNT}:user/auditor is not authorized to perform: elasticloadbalancing:DescribeTargetHealth`,
         region,
         account: MOTO_ACCOUNT,
+        call: 'elasticloadbalancing:DescribeTargetHealth',
       },
     ]);
     const scope = inventory.scopes[0];
     const group = scope?.targetGroups.find((g) => g.arn === tg);
-    // Unknown targets are marked as such, never an empty list that reads as "no targets".
-    expect(group).toMatchObject({ targets: [], targetsUnknown: true, port: 8080 });
+    // Unknown targets are recorded as unread for that group, never an empty list that reads as "no targets".
+    expect(group).toMatchObject({ targets: [], port: 8080 });
+    expect(scope?.unread).toEqual([
+      {
+        collection: 'targetHealth',
+        read: 'none',
+        call: 'elasticloadbalancing:DescribeTargetHealth',
+        why: `AccessDenied: User: arn:aws:iam::${MOTO_ACCOUNT}:user/auditor is not authorized to perform: elasticloadbalancing:DescribeTargetHealth`,
+        resources: [tg],
+      },
+    ]);
     expect(scope?.loadBalancers.find((l) => l.arn === alb.arn)?.listeners[0]?.defaultTargetGroupArns).toEqual([tg]);
     expect(scope?.subnets.map((s) => s.id).sort()).toEqual([...subnets].sort());
   });
@@ -80,10 +90,10 @@ describe('a call that is denied', () => {
     const denied = new ElasticLoadBalancingV2ServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'no' });
     const inventory = await collectInventory(options({ onClients: (clients) => failOnly(clients.elbv2, DescribeLoadBalancerAttributesCommand, denied) }));
     const collected = inventory.scopes[0]?.loadBalancers.find((l) => l.arn === alb.arn);
-    expect(collected?.attributes).toEqual({ idleTimeoutSeconds: undefined, crossZoneEnabled: true, deletionProtection: false, raw: {}, unread: true });
-    expect(inventory.notChecked).toEqual([
-      { what: `attributes of ${alb.arn} (elasticloadbalancing:DescribeLoadBalancerAttributes in ${region})`, why: 'AccessDenied: no', region, account: MOTO_ACCOUNT },
-    ]);
+    expect(collected?.attributes).toEqual({ idleTimeoutSeconds: undefined, crossZoneEnabled: true, deletionProtection: false, raw: {} });
+    const call = 'elasticloadbalancing:DescribeLoadBalancerAttributes';
+    expect(inventory.notChecked).toEqual([{ what: `attributes of ${alb.arn} (${call} in ${region})`, why: 'AccessDenied: no', region, account: MOTO_ACCOUNT, call }]);
+    expect(inventory.scopes[0]?.unread).toEqual([{ collection: 'loadBalancerAttributes', read: 'none', call, why: 'AccessDenied: no', resources: [alb.arn] }]);
   });
 
   it('leaves the account unknown when STS is denied, and collects the region anyway', async () => {
@@ -92,7 +102,7 @@ describe('a call that is denied', () => {
     expect(inventory.scopes[0]?.account).toBe('unknown');
     expect(inventory.scopes[0]?.loadBalancers.map((l) => l.arn)).toEqual([alb.arn]);
     expect(inventory.notChecked).toEqual([
-      { what: `the account id (sts:GetCallerIdentity in ${region})`, why: 'AccessDenied: explicit deny', region, account: 'unknown' },
+      { what: `the account id (sts:GetCallerIdentity in ${region})`, why: 'AccessDenied: explicit deny', region, account: 'unknown', call: 'sts:GetCallerIdentity' },
     ]);
   });
 
@@ -141,7 +151,11 @@ describe('throttling', () => {
         why: 'Throttling: Rate exceeded',
         region,
         account: MOTO_ACCOUNT,
+        call: 'elasticloadbalancing:DescribeTargetGroupAttributes',
       },
+    ]);
+    expect(inventory.scopes[0]?.unread).toEqual([
+      { collection: 'targetGroupAttributes', read: 'none', call: 'elasticloadbalancing:DescribeTargetGroupAttributes', why: 'Throttling: Rate exceeded', resources: [tg] },
     ]);
     const group = inventory.scopes[0]?.targetGroups.find((g) => g.arn === tg);
     expect(group?.targets.map((t) => t.health.state)).toEqual(['healthy']);

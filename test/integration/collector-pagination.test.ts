@@ -133,7 +133,12 @@ it('keeps the pages it got when a later page fails, and says the listing is inco
       why: 'UnauthorizedOperation: denied on page 2',
       region,
       account: MOTO_ACCOUNT,
+      call: 'ec2:DescribeSubnets',
     },
+  ]);
+  // Read partly: the subnets of the first page are kept, and the VPC's subnets are recorded as incomplete.
+  expect(inventory.scopes[0]?.unread).toEqual([
+    { collection: 'subnets', read: 'partly', call: 'ec2:DescribeSubnets', why: 'UnauthorizedOperation: denied on page 2', resources: [expect.stringMatching(/^vpc-/)] },
   ]);
 });
 

@@ -212,7 +212,7 @@ describe('collectInventory against moto', () => {
       tags: { 'lbcheck:keepalive': 'nodejs' },
       healthCheck: { enabled: true, port: 'traffic-port', path: '/healthz' },
     });
-    expect(web?.targetsUnknown).toBeUndefined();
+    expect(scope.unread).toEqual([]);
     // 'use_load_balancer_configuration' means "inherit": undefined, not false.
     expect(web?.attributes.raw['load_balancing.cross_zone.enabled']).toBe('use_load_balancer_configuration');
     expect(web?.attributes.crossZoneEnabled).toBeUndefined();

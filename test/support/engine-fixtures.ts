@@ -14,6 +14,7 @@ export function meta(overrides: Partial<RuleMeta> & { id: string }): RuleMeta {
     category: 'reachability',
     source: 'config',
     appliesTo: ['application', 'network', 'classic'],
+    requires: [],
     description: 'Reports every load balancer for the engine tests.',
     rationale: 'Engine tests need a rule with known output.',
     remediation: { text: 'Nothing to fix.', cli: 'aws elbv2 describe-load-balancers' },

@@ -226,6 +226,7 @@ export function scopeOf(parts: Partial<Scope> = {}): Scope {
     networkInterfaces: [],
     instances: [],
     prefixLists: [],
+    unread: [],
     ...parts,
   };
 }

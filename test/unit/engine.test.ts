@@ -52,6 +52,7 @@ describe('runEngine', () => {
         why: 'rule always-throws failed: cannot read property of undefined',
         region: 'us-east-1',
         account: ACCOUNT,
+        rules: ['always-throws'],
       },
     ]);
     expect(result.findings.map((f) => f.resource.name)).toEqual(['web']);

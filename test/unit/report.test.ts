@@ -55,7 +55,7 @@ describe('json report', () => {
     ]);
     expect(report.notChecked).toEqual([
       { what: 'region eu-west-3', why: 'AccessDenied: not authorized', region: 'eu-west-3' },
-      { what: `rule always-throws in ${ACCOUNT}/us-east-1`, why: 'rule always-throws failed: cannot read property of undefined', region: 'us-east-1', account: ACCOUNT },
+      { what: `rule always-throws in ${ACCOUNT}/us-east-1`, why: 'rule always-throws failed: cannot read property of undefined', region: 'us-east-1', account: ACCOUNT, rules: ['always-throws'] },
     ]);
     expect((report.ignores as AuditReport['ignores']).expired.map((e) => [e.rule, e.resource, e.expires, e.unsuppressed])).toEqual([
       ['idle', 'nothing-*', '2020-01-01', []],

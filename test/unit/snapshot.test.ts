@@ -125,9 +125,16 @@ function inventory(): Inventory {
         ],
         instances: [{ id: 'i-0a', state: 'running', vpcId: 'vpc-0a1b', subnetId: 'subnet-0a', availabilityZone: `${REGION}a`, privateIpAddress: '10.0.1.20', securityGroupIds: ['sg-0t'] }],
         prefixLists: [{ id: 'pl-1', name: 'office', addressFamily: 'IPv4', cidrs: ['192.0.2.0/24'] }],
+        unread: [
+          { collection: 'prefixListEntries', read: 'partly', call: 'ec2:GetManagedPrefixListEntries', why: 'Throttling: Rate exceeded', resources: ['pl-1'] },
+          { collection: 'egressOnlyInternetGateways', read: 'none', call: 'ec2:DescribeEgressOnlyInternetGateways', why: 'UnauthorizedOperation: no' },
+        ],
       },
     ],
-    notChecked: [{ what: 'region eu-west-3', why: 'AccessDenied: not authorized', region: 'eu-west-3' }],
+    notChecked: [
+      { what: 'region eu-west-3', why: 'AccessDenied: not authorized', region: 'eu-west-3' },
+      { what: 'entries of prefix list pl-1', why: 'Throttling: Rate exceeded', region: REGION, account: ACCOUNT, call: 'ec2:GetManagedPrefixListEntries' },
+    ],
     stats: { apiCalls: { DescribeLoadBalancers: 2, DescribeTargetHealth: 1 }, durationMs: 812 },
   };
 }
@@ -162,6 +169,27 @@ describe('writeSnapshot / readSnapshot', () => {
     expect(read).toEqual(JSON.parse(JSON.stringify(inventory())));
     expect(read.scopes[0]?.routeTables[0]?.routes[0]?.state).toBe('blackhole');
     expect(read.scopes[0]?.targetGroups[0]?.targets[0]?.health.reason).toBe('Target.Timeout');
+    expect(read.scopes[0]?.unread.map((gap) => gap.call)).toEqual(['ec2:GetManagedPrefixListEntries', 'ec2:DescribeEgressOnlyInternetGateways']);
+  });
+
+  it('reads a snapshot written before scopes had `unread`, turning its marks on resources into unread entries', async () => {
+    const old = JSON.parse(JSON.stringify(inventory())) as { scopes: Record<string, unknown>[] };
+    const scope = old.scopes[0] as { unread?: unknown; loadBalancers: { arn: string; attributes: Record<string, unknown> }[]; targetGroups: { arn: string; targetsUnknown?: boolean }[] };
+    delete scope.unread;
+    scope.loadBalancers[0]!.attributes.unread = true;
+    scope.targetGroups[0]!.targetsUnknown = true;
+    const path = join(dir, 'old.json');
+    await writeFile(path, JSON.stringify(old));
+    const read = await readSnapshot(path);
+    expect(read.scopes[0]?.unread).toEqual([
+      expect.objectContaining({ collection: 'loadBalancerAttributes', read: 'none', call: 'elasticloadbalancing:DescribeLoadBalancerAttributes', resources: [scope.loadBalancers[0]!.arn] }),
+      expect.objectContaining({ collection: 'targetHealth', read: 'none', call: 'elasticloadbalancing:DescribeTargetHealth', resources: [scope.targetGroups[0]!.arn] }),
+    ]);
+    // And one with no marks reads as complete.
+    delete scope.loadBalancers[0]!.attributes.unread;
+    delete scope.targetGroups[0]!.targetsUnknown;
+    await writeFile(path, JSON.stringify(old));
+    expect((await readSnapshot(path)).scopes[0]?.unread).toEqual([]);
   });
 
   it('writes only model fields, so nothing else on the objects (credentials) reaches the file, and leaves no temporary file', async () => {

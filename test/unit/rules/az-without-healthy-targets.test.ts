@@ -93,22 +93,6 @@ ruleTester(rule).run({
       ],
     },
     {
-      name: "an NLB whose attributes could not be read: cross-zone off is AWS's default, assumed, so a warning that says so",
-      scope: brokenWorld((w) => {
-        w.nlb.attributes.unread = true;
-        w.nlbGroup.targets[1]!.health = { state: 'unhealthy', reason: 'Target.FailedHealthChecks' };
-      }),
-      expect: [
-        {
-          resourceArn: w0.nlb.arn,
-          severity: 'warning',
-          discriminator: `us-east-1b:${w0.nlbGroup.arn}`,
-          messageIncludes: "no healthy target there (cross-zone assumed off: lbcheck could not read the load balancer's attributes) (1 registered, none healthy)",
-          evidence: { crossZoneSource: "AWS's default (off), assumed: lbcheck could not read the load balancer's attributes" },
-        },
-      ],
-    },
-    {
       name: 'an ALB target group that turns cross-zone off, with no target in us-east-1b',
       scope: brokenWorld((w) => {
         w.albGroup.attributes.crossZoneEnabled = false;

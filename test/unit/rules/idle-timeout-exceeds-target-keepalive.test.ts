@@ -121,25 +121,6 @@ ruleTester(rule).run({
       ],
     },
     {
-      name: 'a Classic LB tagged with its server, and an idle timeout the inventory lacks (AWS default assumed: a warning)',
-      scope: brokenWorld((w) => {
-        w.classic.tags[TAG] = 'Gunicorn';
-        w.classic.attributes.idleTimeoutSeconds = undefined;
-      }),
-      expect: [
-        {
-          resourceArn: w0.classic.arn,
-          severity: 'warning',
-          messageIncludes: [
-            "Classic LB legacy's idle timeout (60 s) is not shorter than the keep-alive of Classic LB legacy (2 s",
-            "(lbcheck could not read the idle timeout and assumed AWS's default 60 s)",
-            'run gunicorn with --keep-alive 65',
-          ],
-          evidence: { idleTimeoutSource: 'AWS default 60 s (the inventory has no value)', server: 'gunicorn' },
-        },
-      ],
-    },
-    {
       name: 'a tag it cannot understand is reported, and the LB tag is used instead',
       scope: brokenWorld((w) => {
         w.albGroup.tags[TAG] = 'fast';

@@ -164,15 +164,5 @@ ruleTester(rule).run({
         },
       ],
     },
-    {
-      name: 'no network ACL known for a subnet is said so',
-      scope: (() => {
-        const w = healthyWorld();
-        w.scope.networkAcls = [];
-        w.scope.loadBalancers = [w.alb];
-        return w.scope;
-      })(),
-      expect: [{ resourceArn: w0.alb.arn, severity: 'warning', messageIncludes: 'The network ACLs of subnets subnet-a, subnet-b, subnet-app-a, subnet-app-b used by ALB web or its targets are not in the inventory' }],
-    },
   ],
 });

@@ -11,6 +11,7 @@ const meta = {
   category: 'reachability' as const,
   source: 'config' as const,
   appliesTo: ['application', 'network', 'classic'] as const,
+  requires: [],
   description: 'test rule',
   rationale: 'test rule',
   remediation: { text: 'none' },

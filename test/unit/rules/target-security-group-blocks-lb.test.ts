@@ -127,13 +127,6 @@ ruleTester(rule).run({
       expect: [{ resourceArn: w0.albGroup.arn, messageIncludes: 'outbound TCP 8080 to targets i-web2 of target group web', evidence: { targets: [{ id: 'i-web2', securityGroupIds: ['sg-app2'] }] } }],
     },
     {
-      name: 'a registered instance missing from the inventory is said so',
-      scope: only('alb', [tcp(8080, 'sg-lb')], (w) => {
-        w.albGroup.targets.push(target('i-gone', { port: 8080 }));
-      }),
-      expect: [{ resourceArn: w0.albGroup.arn, severity: 'warning', messageIncludes: 'Instances i-gone registered with target group web are not in the inventory' }],
-    },
-    {
       name: "IP targets' own security groups cannot be seen: an info finding says so",
       scope: only('alb', [tcp(8080, 'sg-lb')], (w) => {
         w.albGroup.targetType = 'ip';
