@@ -1,7 +1,7 @@
 import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
-import { locationEvidence, placeOf, probedLoadBalancers } from '../src/probe/rule-support.js';
-import { median } from '../src/probe/stats.js';
+import { locationEvidence, placeOf, probedLoadBalancers } from '../src/engine/probe-support.js';
+import { median } from '../src/engine/stats.js';
 
 /** Slower than this many times the siblings' median... */
 export const SLOW_FACTOR = 3;

@@ -1,8 +1,8 @@
 import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
 import { defineRule, type Finding, type RuleContext, type RuleFinding } from '../src/engine/types.js';
 import type { LoadBalancer } from '../src/inventory/model.js';
-import { acceptedConnection, CONNECT_FAILURES, locationEvidence, placeOf, probedLoadBalancers, relatedConfigFindings } from '../src/probe/rule-support.js';
-import type { AttemptOutcome, ProbeAddress, ProbeAttempt, ProbeTarget } from '../src/probe/types.js';
+import { acceptedConnection, CONNECT_FAILURES, locationEvidence, placeOf, probedLoadBalancers, relatedConfigFindings } from '../src/engine/probe-support.js';
+import type { AttemptOutcome, ProbeAddress, ProbeAttempt, ProbeTarget } from '../src/inventory/probe-report.js';
 
 const VERBS: Partial<Record<AttemptOutcome, string>> = {
   timeout: 'times out',

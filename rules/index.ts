@@ -3,6 +3,7 @@
  * name is the rule id. test/unit/registry.test.ts keeps this list, the files, the
  * docs and the tests in step.
  */
+import { validateRegistry } from '../src/engine/registry.js';
 import type { Rule } from '../src/engine/types.js';
 import azWithoutHealthyTargets from './az-without-healthy-targets.js';
 import dnsAddressSlow from './dns-address-slow.js';
@@ -27,3 +28,11 @@ export const rules: readonly Rule[] = [
   targetGroupWithoutHealthyTargets,
   targetSecurityGroupBlocksLb,
 ];
+
+let validated: readonly Rule[] | undefined;
+
+/** Every registered rule, in registry order (sorted by id), checked once (src/engine/registry.ts). */
+export function allRules(): readonly Rule[] {
+  validated ??= validateRegistry(rules);
+  return validated;
+}

@@ -6,7 +6,7 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderRuleDoc } from '../src/engine/docs.js';
-import { allRules } from '../src/engine/registry.js';
+import { allRules } from '../rules/index.js';
 
 const directory = join(import.meta.dirname, '..', 'docs', 'rules');
 await mkdir(directory, { recursive: true });

@@ -10,8 +10,8 @@
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { LbcheckError, errorLine } from '../cli/errors.js';
-import { silentProgress, type Progress } from '../cli/progress.js';
+import { LbcheckError, errorLine } from '../errors.js';
+import { silentProgress, type Progress } from '../progress.js';
 import { SNAPSHOT_SCHEMA_VERSION, type Inventory, type LoadBalancer, type NetworkInterface, type NotChecked, type Scope } from '../inventory/model.js';
 import { TOOL_NAME, VERSION } from '../version.js';
 import { classicLoadBalancers, describeClassic, listClassic } from './collect-classic.js';

@@ -9,33 +9,9 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { escapeControlCharacters } from '../text-safety.js';
-import { LbcheckError, errorLine } from './errors.js';
+import { LbcheckError, errorLine } from '../errors.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_PROBE_ATTEMPTS, DEFAULT_PROBE_TIMEOUT_MS, type GlobalOptions } from './options.js';
 import { writeErrorLine } from './progress.js';
-
-export interface GlobalOptions {
-  debug?: boolean;
-  quiet?: boolean;
-}
-
-export interface ScopeOptions {
-  region?: string[];
-  allRegions?: boolean;
-  profile?: string[];
-  endpointUrl?: string;
-  concurrency: number;
-  /** false with --no-pace: do not pace calls to AWS's request buckets. */
-  pace?: boolean;
-}
-
-export interface ProbeFlags {
-  dnsServer?: string;
-  timeout: number;
-  attempts: number;
-}
-
-export const DEFAULT_CONCURRENCY = 8;
-export const DEFAULT_PROBE_TIMEOUT_MS = 3000;
-export const DEFAULT_PROBE_ATTEMPTS = 3;
 
 function positiveInteger(name: string, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {

@@ -1,20 +1,11 @@
 /**
- * Progress and logs go to stderr, machine output to stdout. Quiet under --quiet;
- * no colour when NO_COLOR is set or stderr is not a TTY. Messages carry text from
- * outside (AWS names and errors), so control and bidi characters are escaped here.
+ * The terminal renderer of Progress: progress and logs go to stderr, machine output to
+ * stdout. Quiet under --quiet; no colour when NO_COLOR is set or stderr is not a TTY.
+ * Messages carry text from outside (AWS names and errors), so control and bidi
+ * characters are escaped here.
  */
+import type { Progress } from '../progress.js';
 import { escapeControlCharacters } from '../text-safety.js';
-
-export interface Progress {
-  /** A step of a long scan ("us-east-1: 12 load balancers"). */
-  step(message: string): void;
-  /** Something the user should know that is not a finding (a skipped region, a retry). */
-  warn(message: string): void;
-  /** Only with --debug. */
-  debug(message: string): void;
-}
-
-export const silentProgress: Progress = { step: () => {}, warn: () => {}, debug: () => {} };
 
 export function stderrProgress(options: { quiet?: boolean; debug?: boolean; stream?: NodeJS.WritableStream } = {}): Progress {
   const stream = options.stream ?? process.stderr;

@@ -3,9 +3,9 @@
  * and the environment into the collector's options, rejecting bad input before any AWS call.
  */
 import type { CollectOptions } from '../aws/collect.js';
-import { LbcheckError } from './errors.js';
-import type { GlobalOptions, ScopeOptions } from './main.js';
-import type { Progress } from './progress.js';
+import { LbcheckError } from '../errors.js';
+import type { GlobalOptions, ScopeOptions } from './options.js';
+import type { Progress } from '../progress.js';
 
 /**
  * AWS region names: partition prefix, optional gov/iso qualifier, direction, number

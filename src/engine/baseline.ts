@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { LbcheckError, errorLine } from '../cli/errors.js';
+import { LbcheckError, errorLine } from '../errors.js';
 
 const baselineSchema = z.object({
   schemaVersion: z.literal(1, { error: 'expected schemaVersion 1' }),

@@ -11,7 +11,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { z } from 'zod';
 import { parseCidr } from '../inventory/cidr.js';
-import { LbcheckError, errorLine } from '../cli/errors.js';
+import { LbcheckError, errorLine } from '../errors.js';
 import { unknownRuleMessage } from './registry.js';
 import { RULE_CATEGORIES, type RuleCategory, type RuleSettings, type Severity } from './types.js';
 

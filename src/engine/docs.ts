@@ -4,6 +4,14 @@
  */
 import type { RuleMeta } from './types.js';
 
+/** Where each rule's page lives; SARIF helpUri and `lbcheck explain` point here. */
+export const RULE_DOCS_BASE_URL = 'https://github.com/lbcheck/lbcheck/blob/main/docs/rules';
+
+/** A rule's page, from its id alone: reporters link it without loading the rule registry. */
+export function ruleDocsUrl(ruleId: string): string {
+  return `${RULE_DOCS_BASE_URL}/${ruleId}.md`;
+}
+
 export const GENERATED_NOTE = '<!-- Generated from the rule metadata by `npm run docs` (scripts/gen-docs.ts). Do not edit by hand. -->';
 
 function fenced(language: string, text: string): string {

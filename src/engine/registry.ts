@@ -1,19 +1,11 @@
 /**
- * The rule registry as the engine sees it: rules/index.ts, checked once for the
- * invariants everything else relies on (unique kebab-case ids), plus lookups by id.
+ * What the engine checks of a rule list (rules/index.ts checks its own once with it):
+ * the invariants everything else relies on (unique kebab-case ids), plus lookups by id.
  */
-import { rules as registeredRules } from '../../rules/index.js';
 import type { Rule } from './types.js';
-import { LbcheckError } from '../cli/errors.js';
-
-/** Where each rule's page lives; SARIF helpUri and `lbcheck explain` point here. */
-export const RULE_DOCS_BASE_URL = 'https://github.com/lbcheck/lbcheck/blob/main/docs/rules';
+import { LbcheckError } from '../errors.js';
 
 export const KEBAB_CASE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
-
-export function ruleDocsUrl(ruleId: string): string {
-  return `${RULE_DOCS_BASE_URL}/${ruleId}.md`;
-}
 
 /** Checks a rule list for what the engine assumes: ids kebab-case and unique. Throws on the first problem. */
 export function validateRegistry(rules: readonly Rule[]): readonly Rule[] {
@@ -25,14 +17,6 @@ export function validateRegistry(rules: readonly Rule[]): readonly Rule[] {
     seen.add(id);
   }
   return rules;
-}
-
-let validated: readonly Rule[] | undefined;
-
-/** Every registered rule, in registry order (sorted by id). */
-export function allRules(): readonly Rule[] {
-  validated ??= validateRegistry(registeredRules);
-  return validated;
 }
 
 /** Edit distance, for did-you-mean suggestions. */
@@ -74,7 +58,7 @@ export function unknownRuleMessage(ruleId: string, knownIds: readonly string[]):
   return `unknown rule id "${ruleId}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''} (see lbcheck rules)`;
 }
 
-export function findRule(ruleId: string, rules: readonly Rule[] = allRules()): Rule {
+export function findRule(ruleId: string, rules: readonly Rule[]): Rule {
   const rule = rules.find((candidate) => candidate.meta.id === ruleId);
   if (!rule) throw new LbcheckError(unknownRuleMessage(ruleId, rules.map((r) => r.meta.id)));
   return rule;

@@ -7,8 +7,8 @@
  */
 import { InventoryIndex } from '../inventory/indexes.js';
 import type { Inventory, LoadBalancer, LoadBalancerKind, NotChecked, Scope } from '../inventory/model.js';
-import type { ProbeReport } from '../probe/types.js';
-import { errorLine } from '../cli/errors.js';
+import type { ProbeReport } from '../inventory/probe-report.js';
+import { errorLine } from '../errors.js';
 import { collectionOfCall } from '../inventory/completeness.js';
 import { Completeness, couldNotCheck } from './completeness.js';
 import { EMPTY_CONFIG, type LbcheckConfig } from './config.js';

@@ -7,7 +7,7 @@
  * config turns off stays off, a rule the config gives a severity runs even when its
  * category is off, and a category the config turns off takes its other rules with it.
  */
-import { LbcheckError } from '../cli/errors.js';
+import { LbcheckError } from '../errors.js';
 import type { LbcheckConfig } from './config.js';
 import { suggestRuleId } from './registry.js';
 import { RULE_CATEGORIES, type Rule, type RuleCategory } from './types.js';

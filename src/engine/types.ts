@@ -6,7 +6,7 @@
  */
 import type { InventoryIndex } from '../inventory/indexes.js';
 import type { Collection, LoadBalancerKind, Scope } from '../inventory/model.js';
-import type { ProbeReport } from '../probe/types.js';
+import type { ProbeReport } from '../inventory/probe-report.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];

@@ -9,8 +9,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { z } from 'zod';
-import { LbcheckError, errorLine } from '../cli/errors.js';
-import { writeFileAtomic } from '../cli/output.js';
+import { LbcheckError, errorLine } from '../errors.js';
+import { writeFileAtomic } from '../fs.js';
 import { SNAPSHOT_SCHEMA_VERSION, type Inventory } from './model.js';
 import { inventorySchema } from './snapshot-schema.js';
 

@@ -17,13 +17,13 @@
 import type { KeepAliveDeclaration } from '../engine/types.js';
 import { InventoryIndex } from '../inventory/indexes.js';
 import type { Inventory, Listener, LoadBalancer, NotChecked } from '../inventory/model.js';
-import type { Progress } from '../cli/progress.js';
+import type { Progress } from '../progress.js';
 import type { ProbeProtocol } from './connect.js';
 import { parseDnsServer, type DnsServer } from './dns.js';
 import { measureInventoryKeepalive } from './keepalive.js';
 import { probeTargets, type ProbeRequest } from './probe.js';
-import { acceptedConnection } from './rule-support.js';
-import type { ProbeReport, ProbeTarget } from './types.js';
+import { acceptedConnection } from '../engine/probe-support.js';
+import type { ProbeReport, ProbeTarget } from '../inventory/probe-report.js';
 
 export const INTERNAL_NOT_REACHABLE = 'internal load balancer: not reachable from outside its VPC';
 

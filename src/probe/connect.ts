@@ -21,7 +21,7 @@ import { Socket, isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { checkServerIdentity, connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { Client } from 'undici';
-import type { AttemptOutcome, ProbeAttempt } from './types.js';
+import type { AttemptOutcome, ProbeAttempt } from '../inventory/probe-report.js';
 
 export type ProbeProtocol = 'tcp' | 'tls' | 'http' | 'https';
 

@@ -7,8 +7,8 @@ import { lookup } from 'node:dns/promises';
 import { Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { LbcheckError } from '../cli/errors.js';
-import type { ProbeDns } from './types.js';
+import { LbcheckError } from '../errors.js';
+import type { ProbeDns } from '../inventory/probe-report.js';
 
 export interface DnsServer {
   /** As node:dns setServers takes it: `1.2.3.4`, `1.2.3.4:5353`, `[::1]:5353`. */

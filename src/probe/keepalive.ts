@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import type { KeepAliveDeclaration } from '../engine/types.js';
 import type { Inventory, LoadBalancer, NotChecked, Scope, TargetGroup } from '../inventory/model.js';
 import { InventoryIndex } from '../inventory/indexes.js';
-import type { Progress } from '../cli/progress.js';
+import type { Progress } from '../progress.js';
 import { openConnection } from './connect.js';
 import { mapBounded } from './pool.js';
 

@@ -14,11 +14,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { isIP } from 'node:net';
-import type { Progress } from '../cli/progress.js';
+import type { Progress } from '../progress.js';
 import { probeAttempt, type ProbeProtocol } from './connect.js';
 import { resolveHost, type DnsServer } from './dns.js';
 import { mapBounded } from './pool.js';
-import type { ProbeAddress, ProbeAttempt, ProbeDns, ProbeReport, ProbeTarget } from './types.js';
+import type { ProbeAddress, ProbeAttempt, ProbeDns, ProbeReport, ProbeTarget } from '../inventory/probe-report.js';
 import { plural } from '../words.js';
 
 export const DEFAULT_PROBE_CONCURRENCY = 1024;

@@ -1,5 +1,5 @@
 /** Markdown for a GitHub job summary: a summary table, then the findings grouped by load balancer. */
-import { ruleDocsUrl } from '../engine/registry.js';
+import { ruleDocsUrl } from '../engine/docs.js';
 import type { ReportFinding } from '../engine/runner.js';
 import { plural } from '../words.js';
 import { escapeMarkdown, markdownCode } from './escape.js';

@@ -4,8 +4,8 @@
  * applied or expired, and the rules that ran.
  */
 import type { Inventory, NotChecked } from '../inventory/model.js';
-import type { ProbeReport } from '../probe/types.js';
-import { failedAttempts } from '../probe/text.js';
+import type { ProbeReport } from '../inventory/probe-report.js';
+import { failedAttempts } from './probe-text.js';
 import type { EngineResult, LoadBalancerRef, ReportFinding } from '../engine/runner.js';
 import type { ExpiredIgnore, SuppressedFinding } from '../engine/ignores.js';
 import type { RuleMeta } from '../engine/types.js';

@@ -5,7 +5,7 @@
  * fingerprint (GitHub uses it to follow an alert across runs). Every registered rule
  * is listed in tool.driver.rules, with its page as helpUri.
  */
-import { ruleDocsUrl } from '../engine/registry.js';
+import { ruleDocsUrl } from '../engine/docs.js';
 import type { ReportFinding } from '../engine/runner.js';
 import type { RuleMeta, Severity } from '../engine/types.js';
 import { TOOL_NAME, VERSION } from '../version.js';

@@ -6,7 +6,7 @@
  * route to the internet gateway.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProbeReport } from '../../src/probe/types.js';
+import type { ProbeReport } from '../../src/inventory/probe-report.js';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.js';
 import { MOTO_REGIONS, motoEndpoint, motoEnv } from '../support/moto.js';
 import { closeAll, sharedFreePort, startHangingListeners, startHttpServer, startKeepAliveServer, type Closable } from '../support/net-servers.js';

@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProbeReport } from '../../src/probe/types.js';
+import type { ProbeReport } from '../../src/inventory/probe-report.js';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.js';
 import { closeAll, selfSignedCertificate, sharedFreePort, startHangingListeners, startHttpServer, type Closable } from '../support/net-servers.js';
 import { runCli } from './cli-support.js';

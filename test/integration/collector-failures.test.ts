@@ -15,7 +15,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiCallCounter, type AwsClients } from '../../src/aws/clients.js';
 import { collectInventory, type CollectOptions } from '../../src/aws/collect.js';
-import { LbcheckError } from '../../src/cli/errors.js';
+import { LbcheckError } from '../../src/errors.js';
 import { AwsLimitsProxy } from '../support/aws-limits-proxy.js';
 import { MOTO_REGIONS, mockInFrontOfMoto, motoCollectOptions, motoEndpoint } from '../support/moto.js';
 import { MOTO_ACCOUNT, scenario, type LoadBalancerRef } from '../support/scenario.js';

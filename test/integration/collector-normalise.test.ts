@@ -10,7 +10,7 @@ import { loadBalancerArnOfInterface } from '../../src/aws/collect.js';
 import { Limiter, chunks } from '../../src/aws/limiter.js';
 import { classifyError } from '../../src/aws/scope-run.js';
 import { collectOptionsFrom, isRegionName } from '../../src/cli/scope.js';
-import { silentProgress } from '../../src/cli/progress.js';
+import { silentProgress } from '../../src/progress.js';
 import type { LoadBalancer } from '../../src/inventory/model.js';
 
 describe('load balancer attributes', () => {

@@ -7,7 +7,7 @@ import unreachableRule from '../../rules/dns-address-unreachable.js';
 import { runEngine } from '../../src/engine/runner.js';
 import type { Inventory, NetworkInterface } from '../../src/inventory/model.js';
 import { INTERNAL_NOT_REACHABLE, probeForAudit, probeInventory } from '../../src/probe/audit.js';
-import type { ProbeReport } from '../../src/probe/types.js';
+import type { ProbeReport } from '../../src/inventory/probe-report.js';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.js';
 import { inventoryOf } from '../support/engine-fixtures.js';
 import { alb, listener, nlb, REGION, scopeOf, subnet, vpc } from '../support/fixtures.js';

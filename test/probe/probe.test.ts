@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDnsServer, resolveHost } from '../../src/probe/dns.js';
 import { classifyError, probeAttempt } from '../../src/probe/connect.js';
 import { defaultProtocol, probeTargets } from '../../src/probe/probe.js';
-import type { ProbeAddress, ProbeReport } from '../../src/probe/types.js';
+import type { ProbeAddress, ProbeReport } from '../../src/inventory/probe-report.js';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.js';
 import {
   closeAll,

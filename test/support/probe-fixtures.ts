@@ -1,6 +1,6 @@
 /** Builders for probe results in rule tests: addresses with attempts, and a target for one LB. */
 import type { LoadBalancer } from '../../src/inventory/model.js';
-import type { ProbeAddress, ProbeAttempt, ProbeReport, ProbeTarget } from '../../src/probe/types.js';
+import type { ProbeAddress, ProbeAttempt, ProbeReport, ProbeTarget } from '../../src/inventory/probe-report.js';
 
 export const ok = (connectMs: number): ProbeAttempt => ({ outcome: 'ok', connectMs, tlsMs: connectMs + 8, firstByteMs: connectMs + 20, status: 200 });
 export const timeout = (): ProbeAttempt => ({ outcome: 'timeout', error: 'no TCP connection within 3000 ms' });

@@ -3,7 +3,7 @@ import { RAW_CONTROL_OR_BIDI, withoutOwnColours } from '../support/hostile-text.
 import { runEngine } from '../../src/engine/runner.js';
 import { fingerprint } from '../../src/engine/fingerprint.js';
 import { EMPTY_CONFIG } from '../../src/engine/config.js';
-import { ruleDocsUrl } from '../../src/engine/registry.js';
+import { ruleDocsUrl } from '../../src/engine/docs.js';
 import { buildReport, renderReport, type AuditReport } from '../../src/report/index.js';
 import { VERSION } from '../../src/version.js';
 import { ACCOUNT } from '../support/fixtures.js';
@@ -242,7 +242,7 @@ describe('text report with a probe', () => {
 
 describe('probe table', () => {
   it('shows control and bidi characters from DNS answers, errors and the host instead of obeying them', async () => {
-    const { formatProbeText } = await import('../../src/probe/text.js');
+    const { formatProbeText } = await import('../../src/report/probe-text.js');
     const text = formatProbeText(
       {
         targets: [

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LbcheckError } from '../../src/cli/errors.js';
+import { LbcheckError } from '../../src/errors.js';
 import type { Inventory, LoadBalancer } from '../../src/inventory/model.js';
 import { firstSyntaxErrorOffset, jsonErrorWhere, readSnapshot, writeSnapshot } from '../../src/inventory/snapshot.js';
 

@@ -9,7 +9,7 @@ import type { Inventory } from '../../inventory/model.js';
 import { readBaseline } from '../../engine/baseline.js';
 import { loadConfig } from '../../engine/config.js';
 import { SERVER_KEEPALIVE_SECONDS } from '../../engine/keepalive.js';
-import { allRules } from '../../engine/registry.js';
+import { allRules } from '../../../rules/index.js';
 import { runEngine, type EngineResult } from '../../engine/runner.js';
 import { parseRuleSelection } from '../../engine/selection.js';
 import { atOrAbove } from '../../engine/severity.js';
@@ -17,10 +17,11 @@ import type { Severity } from '../../engine/types.js';
 import { buildReport, renderReport, type AuditReport } from '../../report/index.js';
 import type { ReportFormat } from '../../report/index.js';
 import { countsPhrase } from '../../report/evidence.js';
-import { LbcheckError } from '../errors.js';
-import type { GlobalOptions, ProbeFlags, ScopeOptions } from '../main.js';
+import { LbcheckError } from '../../errors.js';
+import type { GlobalOptions, ProbeFlags, ScopeOptions } from '../options.js';
 import { emit } from '../output.js';
-import { colorEnabled, stderrProgress, writeErrorLine, type Progress } from '../progress.js';
+import type { Progress } from '../../progress.js';
+import { colorEnabled, stderrProgress, writeErrorLine } from '../progress.js';
 
 export interface AuditOptions extends GlobalOptions, ScopeOptions, ProbeFlags {
   snapshot?: string;

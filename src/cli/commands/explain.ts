@@ -1,10 +1,12 @@
 /** `lbcheck explain RULE_ID`: what a rule checks, why, how to fix it, and the AWS docs behind it. */
-import { findRule, ruleDocsUrl } from '../../engine/registry.js';
+import { ruleDocsUrl } from '../../engine/docs.js';
+import { findRule } from '../../engine/registry.js';
+import { allRules } from '../../../rules/index.js';
 import { emit } from '../output.js';
-import type { GlobalOptions } from '../main.js';
+import type { GlobalOptions } from '../options.js';
 
 export async function run(ruleId: string, _options: GlobalOptions): Promise<number> {
-  const { meta } = findRule(ruleId.trim());
+  const { meta } = findRule(ruleId.trim(), allRules());
   const lines = [
     `${meta.id}: ${meta.title}`,
     `default severity: ${meta.defaultSeverity}; source: ${meta.source}; applies to: ${meta.appliesTo.join(', ')}`,

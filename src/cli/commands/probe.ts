@@ -4,14 +4,14 @@
  * failed an attempt (or a name did not resolve while others did), 2 on bad input or
  * when no name resolved at all (nothing could be checked).
  */
-import type { GlobalOptions, ProbeFlags } from '../main.js';
-import { LbcheckError } from '../errors.js';
+import type { GlobalOptions, ProbeFlags } from '../options.js';
+import { LbcheckError } from '../../errors.js';
 import { emit } from '../output.js';
 import { colorEnabled, stderrProgress, writeErrorLine } from '../progress.js';
 import type { ProbeProtocol } from '../../probe/connect.js';
 import { parseDnsServer } from '../../probe/dns.js';
 import { defaultProtocol, probeTargets } from '../../probe/probe.js';
-import { formatProbeText } from '../../probe/text.js';
+import { formatProbeText } from '../../report/probe-text.js';
 import { probeSummary } from '../../report/report.js';
 import { plural } from '../../words.js';
 

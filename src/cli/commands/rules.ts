@@ -1,7 +1,8 @@
 /** `lbcheck rules`: every registered rule with its metadata. */
-import { allRules, ruleDocsUrl } from '../../engine/registry.js';
+import { ruleDocsUrl } from '../../engine/docs.js';
+import { allRules } from '../../../rules/index.js';
 import { emit } from '../output.js';
-import type { GlobalOptions } from '../main.js';
+import type { GlobalOptions } from '../options.js';
 
 export interface RulesOptions extends GlobalOptions {
   format: 'text' | 'json';

@@ -5,7 +5,7 @@
  */
 import { collectInventory } from '../../aws/collect.js';
 import { snapshotJson } from '../../inventory/snapshot.js';
-import type { GlobalOptions, ScopeOptions } from '../main.js';
+import type { GlobalOptions, ScopeOptions } from '../options.js';
 import { emit } from '../output.js';
 import { stderrProgress } from '../progress.js';
 import { collectOptionsFrom } from '../scope.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import rule from '../../../rules/dns-address-slow.js';
 import type { RuleContext } from '../../../src/engine/types.js';
-import type { ProbeReport } from '../../../src/probe/types.js';
+import type { ProbeReport } from '../../../src/inventory/probe-report.js';
 import { contextOf, healthyWorld, REGION } from '../../support/fixtures.js';
 import { address, ok, probeOf, timeout } from '../../support/probe-fixtures.js';
 

@@ -3,7 +3,7 @@ import rule from '../../../rules/dns-address-unreachable.js';
 import igwRule from '../../../rules/internet-facing-subnet-without-igw-route.js';
 import { runEngine } from '../../../src/engine/runner.js';
 import type { RuleContext } from '../../../src/engine/types.js';
-import type { ProbeReport } from '../../../src/probe/types.js';
+import type { ProbeReport } from '../../../src/inventory/probe-report.js';
 import { inventoryOf } from '../../support/engine-fixtures.js';
 import { contextOf, healthyWorld, REGION } from '../../support/fixtures.js';
 import { address, ok, probeOf, refused, timeout } from '../../support/probe-fixtures.js';

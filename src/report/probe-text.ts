@@ -2,8 +2,8 @@
  * The probe as a human reads it: one block per host:port, one row per address, each
  * attempt's outcome, and min/median/max of the connect, TLS and first-byte times.
  */
-import { median } from './stats.js';
-import type { AttemptOutcome, ProbeAddress, ProbeReport, ProbeTarget } from './types.js';
+import { median } from '../engine/stats.js';
+import type { AttemptOutcome, ProbeAddress, ProbeReport, ProbeTarget } from '../inventory/probe-report.js';
 import { escapeControlCharacters as safe } from '../text-safety.js';
 import { plural } from '../words.js';
 

@@ -3,9 +3,9 @@
  * scope joined with their load balancers, and the config findings that explain an
  * address, so a probe finding can say "and this is why".
  */
-import type { Finding, RuleContext } from '../engine/types.js';
+import type { Finding, RuleContext } from './types.js';
 import type { LoadBalancer } from '../inventory/model.js';
-import type { AttemptOutcome, ProbeAddress, ProbeTarget } from './types.js';
+import type { AttemptOutcome, ProbeAddress, ProbeTarget } from '../inventory/probe-report.js';
 
 export interface ProbedLoadBalancer {
   lb: LoadBalancer;
