@@ -1,12 +1,13 @@
 // Bundles the CLI into dist/ with code splitting: dist/cli.js holds only argument
 // parsing, and each command (with the AWS SDK) is a chunk loaded when it runs.
+// dist/index.js is the library entry (src/index.ts: runAudit and what it takes).
 import { build } from 'esbuild';
 import { chmod, rename, rm } from 'node:fs/promises';
 
 // Build beside dist/ and swap it in, so a CLI test running meanwhile never finds dist/ half-written.
 const staging = `dist.${process.pid}.tmp`;
 await build({
-  entryPoints: { cli: 'src/cli/bin.ts' },
+  entryPoints: { cli: 'src/cli/bin.ts', index: 'src/index.ts' },
   outdir: staging,
   bundle: true,
   splitting: true,

@@ -14,6 +14,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const LAYER_RANK: Record<string, number> = {
   cli: 6,
   action: 6,
+  library: 6, // src/index.ts: what `import 'lbcheck'` gives
   audit: 5,
   aws: 4,
   probe: 4,
@@ -24,12 +25,13 @@ const LAYER_RANK: Record<string, number> = {
   base: 1, // src/errors.ts, src/progress.ts, src/fs.ts, src/words.ts, src/version.ts
 };
 
-/** The layer of a file: its folder under src/ (or rules/), `audit` for src/audit.ts, `base` for the other files at src/'s top. */
+/** The layer of a file: its folder under src/ (or rules/), `audit` for src/audit.ts, `library` for src/index.ts, `base` for the other files at src/'s top. */
 export function layerOf(file: string): string {
   const [top, second] = relative(ROOT, file).split('/');
   if (top === 'rules') return 'rules';
   if (top !== 'src' || second === undefined) throw new Error(`not in src/ or rules/: ${file}`);
   if (second === 'audit.ts') return 'audit';
+  if (second === 'index.ts') return 'library';
   if (second.endsWith('.ts')) return 'base';
   return second;
 }

@@ -1,0 +1,116 @@
+/**
+ * The audit pipeline, the one every front end calls (the CLI, the GitHub Action, a
+ * library user): inventory (collected live, read from a snapshot, or given) -> probe
+ * (optional) -> rules -> the report model. It takes options already resolved and
+ * checked by the front end, reports progress only through `Progress`, and leaves
+ * rendering, output files and exit codes to the front end.
+ */
+import { performance } from 'node:perf_hooks';
+import type { CollectOptions } from './aws/collect.js';
+import { EMPTY_CONFIG, type LbcheckConfig } from './engine/config.js';
+import { runEngine, type EngineResult } from './engine/runner.js';
+import type { RuleSelection } from './engine/selection.js';
+import type { Rule } from './engine/types.js';
+import type { Inventory } from './inventory/model.js';
+import type { AuditProbeOptions, AuditProbeResult } from './probe/audit.js';
+import { silentProgress, type Progress } from './progress.js';
+import { buildReport, type AuditReport } from './report/index.js';
+import { allRules } from '../rules/index.js';
+
+/** Where the inventory comes from. */
+export type AuditSource =
+  /** Collect it from AWS now (scopes, regions, profiles, endpoint, concurrency). Progress comes from runAudit's argument. */
+  | { kind: 'aws'; collect: Omit<CollectOptions, 'progress'> }
+  /** Read a snapshot file written by `lbcheck snapshot`. */
+  | { kind: 'snapshot'; file: string }
+  /** An inventory already in memory (a library user, a test, shards merged by a front end). */
+  | { kind: 'inventory'; inventory: Inventory };
+
+/** --probe: how to probe every resolved address of every LB name. */
+export type AuditProbeSettings = Omit<AuditProbeOptions, 'progress'>;
+
+export interface AuditOptions {
+  source: AuditSource;
+  /** The loaded config (engine/config.ts loadConfig); default: no config file. */
+  config?: LbcheckConfig;
+  /** The rules to run; default: every registered rule. */
+  rules?: readonly Rule[];
+  /** Only these rules or categories (--rule ID|CATEGORY; engine/selection.ts says how it meets the config). */
+  selection?: RuleSelection;
+  /** Probe the load balancers' addresses too; absent: no probe. */
+  probe?: AuditProbeSettings;
+  /** A previous report's fingerprints (engine/baseline.ts readBaseline) and the file they came from, named in the report. */
+  baseline?: { file: string; fingerprints: ReadonlySet<string> };
+  /** Stops the audit between its stages (collect, probe, rules) with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+export interface AuditResult {
+  /** The report model every reporter renders (report/index.ts renderReport). */
+  report: AuditReport;
+  /** The inventory the rules ran over (a front end may also write it as a snapshot). */
+  inventory: Inventory;
+  /**
+   * Nothing could be checked: no scope collected, or every rule failed everywhere.
+   * Front ends exit 2 then (contract); `report.notChecked` says why.
+   */
+  nothingChecked: boolean;
+}
+
+async function loadInventory(source: AuditSource, progress: Progress): Promise<Inventory> {
+  switch (source.kind) {
+    case 'inventory':
+      return source.inventory;
+    case 'snapshot': {
+      // Dynamic imports: a snapshot audit never loads the AWS SDK (the bundle keeps it in its own chunk).
+      const { readSnapshot } = await import('./inventory/snapshot.js');
+      progress.step(`reading snapshot ${source.file}`);
+      return readSnapshot(source.file);
+    }
+    case 'aws': {
+      const { collectInventory } = await import('./aws/collect.js');
+      return collectInventory({ ...source.collect, progress });
+    }
+  }
+}
+
+/** The probe module is a dynamic import too, so an audit without --probe never loads socket, TLS and DNS code. */
+async function probe(inventory: Inventory, settings: AuditProbeSettings, progress: Progress): Promise<AuditProbeResult> {
+  const { probeForAudit } = await import('./probe/audit.js');
+  return probeForAudit(inventory, { ...settings, progress });
+}
+
+function nothingChecked(inventory: Inventory, result: EngineResult): boolean {
+  if (inventory.scopes.length === 0) return true;
+  return result.rulesRun.length > 0 && result.checksCompleted === 0;
+}
+
+/** Runs one audit. Throws LbcheckError (src/errors.ts) for bad input the front end could not check before: an unreadable snapshot, no credentials. */
+export async function runAudit(options: AuditOptions, progress: Progress = silentProgress): Promise<AuditResult> {
+  const started = performance.now();
+  const { signal } = options;
+  signal?.throwIfAborted();
+  const inventory = await loadInventory(options.source, progress);
+  signal?.throwIfAborted();
+  const probed = options.probe ? await probe(inventory, options.probe, progress) : undefined;
+  signal?.throwIfAborted();
+  const result = runEngine({
+    inventory: probed ? { ...inventory, notChecked: [...inventory.notChecked, ...probed.notChecked] } : inventory,
+    rules: options.rules ?? allRules(),
+    config: options.config ?? EMPTY_CONFIG,
+    ...(options.selection && { selection: options.selection }),
+    ...(probed && { probe: probed.probe, measuredKeepalive: probed.measuredKeepalive }),
+    ...(options.baseline && { baseline: options.baseline.fingerprints }),
+  });
+  const report = buildReport({
+    inventory,
+    result,
+    ...(probed && { probe: probed.probe }),
+    durationMs: performance.now() - started,
+    ...(options.baseline && { baselineFile: options.baseline.file }),
+  });
+  for (const expired of report.ignores.expired) {
+    progress.warn(`${expired.ignore}: ignore of ${expired.rule} on ${expired.resource} expired on ${expired.expires}; it no longer suppresses anything`);
+  }
+  return { report, inventory, nothingChecked: nothingChecked(inventory, result) };
+}

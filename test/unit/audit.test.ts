@@ -1,0 +1,65 @@
+/** src/audit.ts, the pipeline every front end calls, without a front end around it. */
+import { describe, expect, it } from 'vitest';
+import { runAudit } from '../../src/audit.js';
+import { readSnapshot } from '../../src/inventory/snapshot.js';
+import type { Progress } from '../../src/progress.js';
+import { allRules } from '../../rules/index.js';
+
+const EXAMPLE = 'examples/incidents.snapshot.json';
+
+function recordingProgress(): Progress & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, step: (m) => lines.push(`step: ${m}`), warn: (m) => lines.push(`warn: ${m}`), debug: (m) => lines.push(`debug: ${m}`) };
+}
+
+describe('runAudit', () => {
+  it('audits a snapshot file with every rule and reports progress through the Progress it is given', async () => {
+    const progress = recordingProgress();
+    const { report, inventory, nothingChecked } = await runAudit({ source: { kind: 'snapshot', file: EXAMPLE } }, progress);
+    expect(nothingChecked).toBe(false);
+    expect(progress.lines).toEqual([`step: reading snapshot ${EXAMPLE}`]);
+    expect(report.summary.loadBalancers).toBe(inventory.scopes.flatMap((scope) => scope.loadBalancers).length);
+    expect(report.findings.map((finding) => finding.ruleId)).toContain('internet-facing-subnet-without-igw-route');
+  });
+
+  it('gives the same findings for an inventory in memory as for the file it came from', async () => {
+    const fromFile = await runAudit({ source: { kind: 'snapshot', file: EXAMPLE } });
+    const fromMemory = await runAudit({ source: { kind: 'inventory', inventory: await readSnapshot(EXAMPLE) } });
+    expect(fromMemory.report.findings).toEqual(fromFile.report.findings);
+  });
+
+  it('says nothing was checked when the inventory has no scope', async () => {
+    const inventory = { ...(await readSnapshot(EXAMPLE)), scopes: [] };
+    const { nothingChecked, report } = await runAudit({ source: { kind: 'inventory', inventory } });
+    expect(nothingChecked).toBe(true);
+    expect(report.findings).toEqual([]);
+  });
+
+  it('runs only the rules it is given', async () => {
+    const single = allRules().filter((rule) => rule.meta.id === 'single-az-load-balancer');
+    const { report } = await runAudit({ source: { kind: 'snapshot', file: EXAMPLE }, rules: single });
+    expect(report.rules).toEqual(['single-az-load-balancer']);
+    expect(report.findings.every((finding) => finding.ruleId === 'single-az-load-balancer')).toBe(true);
+  });
+
+  it('marks findings already in the baseline as not new', async () => {
+    const all = await runAudit({ source: { kind: 'snapshot', file: EXAMPLE } });
+    const first = all.report.findings[0];
+    expect(first).toBeDefined();
+    const again = await runAudit({
+      source: { kind: 'snapshot', file: EXAMPLE },
+      baseline: { file: 'previous.json', fingerprints: new Set([first?.fingerprint as string]) },
+    });
+    expect(again.report.baseline).toEqual({ file: 'previous.json' });
+    expect(again.report.findings.find((finding) => finding.fingerprint === first?.fingerprint)?.new).toBe(false);
+    expect(again.report.summary.newFindings).toBe(all.report.findings.length - 1);
+  });
+
+  it('stops before reading anything when its signal is already aborted', async () => {
+    const progress = recordingProgress();
+    const controller = new AbortController();
+    controller.abort(new Error('--max-time reached'));
+    await expect(runAudit({ source: { kind: 'snapshot', file: EXAMPLE }, signal: controller.signal }, progress)).rejects.toThrow('--max-time reached');
+    expect(progress.lines).toEqual([]);
+  });
+});
