@@ -1,5 +1,6 @@
 import { describeLoadBalancer, loadBalancerResource, targetGroupResource } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
+import { appendTo } from '../src/inventory/indexes.js';
 import type { LoadBalancer, TargetGroup, TargetHealthState } from '../src/inventory/model.js';
 
 /** "2 unhealthy, 1 draining" */
@@ -19,7 +20,7 @@ function forwardedGroups(lb: LoadBalancer): Map<string, number[]> {
   const ports = new Map<string, number[]>();
   for (const listener of lb.listeners) {
     const arns = new Set([...listener.defaultTargetGroupArns, ...listener.rules.flatMap((r) => r.targetGroupArns)]);
-    for (const arn of arns) ports.set(arn, [...(ports.get(arn) ?? []), listener.port]);
+    for (const arn of arns) appendTo(ports, arn, listener.port);
   }
   return ports;
 }

@@ -18,29 +18,13 @@ import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balanci
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { collectInventory } from '../src/aws/collect.js';
 import { runEngine } from '../src/engine/runner.js';
-import type { Inventory, LoadBalancer, Scope, TargetGroup } from '../src/inventory/model.js';
+import type { Inventory } from '../src/inventory/model.js';
 import { parseDnsServer } from '../src/probe/dns.js';
 import { probeTargets } from '../src/probe/probe.js';
 import { rules } from '../rules/index.js';
 import { startDnsServer } from '../test/support/dns-server.js';
 import { closeAll, sharedFreePort, startHangingListeners, startHttpServer } from '../test/support/net-servers.js';
-import {
-  alb,
-  allowAllEntries,
-  instance,
-  internetGateway,
-  listener,
-  networkAcl,
-  route,
-  routeTable,
-  scopeOf,
-  securityGroup,
-  subnet,
-  target,
-  targetGroup,
-  tcp,
-  vpc,
-} from '../test/support/fixtures.js';
+import { inventoryOf, syntheticScope } from './bench/synthetic.js';
 import { Scenario } from '../test/support/scenario.js';
 
 const FAKE_CREDENTIALS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'bench' };
@@ -81,59 +65,6 @@ async function benchStartup(): Promise<void> {
 }
 
 // ---------------------------------------------------------------- engine
-
-/** A synthetic region: `count` ALBs across 10 VPCs of 3 AZs, each with a listener, a target group and 6 instances. */
-function syntheticScope(count: number): Scope {
-  const scope = scopeOf();
-  const vpcCount = 10;
-  for (let v = 0; v < vpcCount; v++) {
-    const vpcId = `vpc-${v}`;
-    const subnetIds = ['a', 'b', 'c'].map((az) => `subnet-${v}${az}`);
-    scope.vpcs.push(vpc({ id: vpcId, cidrBlocks: [`10.${v}.0.0/16`] }));
-    subnetIds.forEach((id, i) =>
-      scope.subnets.push(subnet({ id, vpcId, availabilityZone: `us-east-1${'abc'[i]}`, cidrBlock: `10.${v}.${i}.0/24` })),
-    );
-    scope.internetGateways.push(internetGateway(`igw-${v}`, vpcId));
-    scope.routeTables.push(
-      routeTable({ id: `rtb-${v}`, vpcId, isMain: true, routes: [route(`10.${v}.0.0/16`, 'local', 'local'), route('0.0.0.0/0', 'internet-gateway', `igw-${v}`)] }),
-    );
-    scope.networkAcls.push(networkAcl({ id: `acl-${v}`, vpcId, isDefault: true, entries: allowAllEntries() }));
-    scope.securityGroups.push(
-      securityGroup({ id: `sg-lb-${v}`, vpcId, ingress: [tcp(443, '0.0.0.0/0')] }),
-      securityGroup({ id: `sg-app-${v}`, vpcId, ingress: [tcp(8080, `sg-lb-${v}`)] }),
-    );
-  }
-  for (let n = 0; n < count; n++) {
-    const v = n % vpcCount;
-    const subnets = ['a', 'b', 'c'].map((az) => `subnet-${v}${az}`);
-    const group: TargetGroup = targetGroup({ name: `tg-${n}`, vpcId: `vpc-${v}`, tags: { 'lbcheck:keepalive': n % 2 ? 'nodejs' : '75s' } });
-    group.arn = `${group.arn}-${n}`;
-    const lb: LoadBalancer = alb({
-      name: `alb-${n}`,
-      vpcId: `vpc-${v}`,
-      subnets,
-      zones: subnets.map((subnetId, i) => ({ zoneName: `us-east-1${'abc'[i]}`, subnetId })),
-      securityGroupIds: [`sg-lb-${v}`],
-      listeners: [listener({ port: 443, protocol: 'HTTPS', defaultTargetGroupArns: [group.arn] })],
-    });
-    group.loadBalancerArns = [lb.arn];
-    for (let t = 0; t < 6; t++) {
-      const id = `i-${n}-${t}`;
-      const az = t % 3;
-      scope.instances.push(
-        instance({ id, vpcId: `vpc-${v}`, subnetId: subnets[az], availabilityZone: `us-east-1${'abc'[az]}`, privateIpAddress: `10.${v}.${az}.${(n * 6 + t) % 250}`, securityGroupIds: [`sg-app-${v}`] }),
-      );
-      group.targets.push(target(id, { port: 8080, health: { state: t === 0 ? 'unhealthy' : 'healthy' } }));
-    }
-    scope.loadBalancers.push(lb);
-    scope.targetGroups.push(group);
-  }
-  return scope;
-}
-
-function inventoryOf(scope: Scope): Inventory {
-  return { schemaVersion: 1, tool: { name: 'lbcheck', version: 'bench' }, collectedAt: new Date(0).toISOString(), scopes: [scope], notChecked: [], stats: { apiCalls: {}, durationMs: 0 } };
-}
 
 async function benchEngine(): Promise<void> {
   const small = inventoryOf(syntheticScope(250));

@@ -66,7 +66,6 @@ function severityFor(rule: Rule, raw: RuleFinding, config: LbcheckConfig): Sever
 /** The LB a finding is about: its resource when that is an LB, else the evidence's loadBalancerArn, else the LB in front of its target group. */
 function owningLoadBalancer(finding: Finding, scope: Scope, index: InventoryIndex): LoadBalancerRef | undefined {
   const ref = (lb: LoadBalancer): LoadBalancerRef => ({ arn: lb.arn, name: lb.name, kind: lb.kind });
-  const byArn = (arn: string) => scope.loadBalancers.find((lb) => lb.arn === arn);
   const fromEvidence = finding.evidence.loadBalancerArn;
   const candidates = [
     finding.resource.arn,
@@ -74,7 +73,7 @@ function owningLoadBalancer(finding: Finding, scope: Scope, index: InventoryInde
     ...(index.targetGroup(finding.resource.arn)?.loadBalancerArns ?? []),
   ];
   for (const arn of candidates) {
-    const lb = byArn(arn);
+    const lb = index.loadBalancer(arn);
     if (lb) return ref(lb);
   }
   return undefined;
@@ -161,7 +160,8 @@ export function runEngine(input: EngineInput): EngineResult {
         const findings = runOne(rule, ctx, completeness, config, notChecked);
         if (findings === undefined) continue;
         checksCompleted++;
-        scopeFindings.push(...findings);
+        // One at a time: spreading tens of thousands of findings into push overflows the call stack.
+        for (const finding of findings) scopeFindings.push(finding);
       }
     };
     runAll(configRules, { scope, index, settings, ...(input.probe && { probe: input.probe }), configFindings: [] });

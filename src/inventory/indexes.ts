@@ -27,7 +27,8 @@ function byKey<T>(items: readonly T[], key: (item: T) => string): Map<string, T>
   return new Map(items.map((item) => [key(item), item]));
 }
 
-function appendTo<T>(map: Map<string, T[]>, key: string, item: T): void {
+/** Appends to the list under `key`, in place (copying it on each append would be quadratic). */
+export function appendTo<T>(map: Map<string, T[]>, key: string, item: T): void {
   const list = map.get(key);
   if (list) list.push(item);
   else map.set(key, [item]);
@@ -39,6 +40,8 @@ export class InventoryIndex {
   private readonly vpcs: Map<string, Vpc>;
   private readonly securityGroups: Map<string, SecurityGroup>;
   private readonly targetGroups: Map<string, TargetGroup>;
+  private readonly loadBalancers: Map<string, LoadBalancer>;
+  private readonly forwardedTargetGroups = new Map<LoadBalancer, TargetGroup[]>();
   private readonly instances: Map<string, Instance>;
   private readonly internetGateways: Map<string, InternetGateway>;
   private readonly prefixLists: Map<string, PrefixList>;
@@ -57,6 +60,7 @@ export class InventoryIndex {
     this.vpcs = byKey(scope.vpcs, (v) => v.id);
     this.securityGroups = byKey(scope.securityGroups, (g) => g.id);
     this.targetGroups = byKey(scope.targetGroups, (t) => t.arn);
+    this.loadBalancers = byKey(scope.loadBalancers, (lb) => lb.arn);
     this.instances = byKey(scope.instances, (i) => i.id);
     this.internetGateways = byKey(scope.internetGateways, (g) => g.id);
     this.prefixLists = byKey(scope.prefixLists, (p) => p.id);
@@ -93,6 +97,10 @@ export class InventoryIndex {
 
   securityGroup(id: string): SecurityGroup | undefined {
     return this.securityGroups.get(id);
+  }
+
+  loadBalancer(arn: string): LoadBalancer | undefined {
+    return this.loadBalancers.get(arn);
   }
 
   targetGroup(arn: string): TargetGroup | undefined {
@@ -139,6 +147,16 @@ export class InventoryIndex {
 
   /** The target groups a load balancer forwards to, through default actions and listener rules. */
   targetGroupsOf(loadBalancer: LoadBalancer): TargetGroup[] {
+    // Several rules ask for every LB: work it out once.
+    let groups = this.forwardedTargetGroups.get(loadBalancer);
+    if (!groups) {
+      groups = this.findTargetGroupsOf(loadBalancer);
+      this.forwardedTargetGroups.set(loadBalancer, groups);
+    }
+    return groups;
+  }
+
+  private findTargetGroupsOf(loadBalancer: LoadBalancer): TargetGroup[] {
     const arns = new Set<string>();
     for (const listener of loadBalancer.listeners) {
       for (const arn of listener.defaultTargetGroupArns) arns.add(arn);
