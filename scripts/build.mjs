@@ -3,10 +3,11 @@
 // dist/index.js is the library entry (src/index.ts: runAudit and what it takes).
 import { build } from 'esbuild';
 import { chmod, rename, rm } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
 
 // Build beside dist/ and swap it in, so a CLI test running meanwhile never finds dist/ half-written.
 const staging = `dist.${process.pid}.tmp`;
-await build({
+const { metafile } = await build({
   entryPoints: { cli: 'src/cli/bin.ts', index: 'src/index.ts' },
   outdir: staging,
   bundle: true,
@@ -20,7 +21,19 @@ await build({
     js: "#!/usr/bin/env node\nimport { createRequire as __lbcheckCreateRequire } from 'node:module';\nconst require = __lbcheckCreateRequire(import.meta.url);",
   },
   logLevel: 'warning',
+  metafile: true,
 });
+
+// Everything the bundle runs is inside it, so package.json has no runtime dependencies
+// (`npm install lbcheck` installs nothing): fail the build if an import was left outside.
+const builtins = new Set(builtinModules);
+const external = Object.values(metafile.outputs).flatMap((output) =>
+  output.imports.filter((entry) => entry.external && !entry.path.startsWith('node:') && !builtins.has(entry.path)).map((entry) => entry.path),
+);
+if (external.length > 0) {
+  await rm(staging, { recursive: true, force: true });
+  throw new Error(`the bundle leaves these imports outside it: ${[...new Set(external)].join(', ')}; bundle them, or declare them in package.json dependencies`);
+}
 await chmod(`${staging}/cli.js`, 0o755);
 await rm('dist', { recursive: true, force: true });
 await rename(staging, 'dist');

@@ -4,9 +4,10 @@
  * eslint's no-restricted-imports (eslint.config.js) catches an upward import as it is
  * written; only a graph shows a circle. The layers are ../shared/STYLE.md's "The shape".
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importSpecifiers, typescriptFiles } from '../support/imports.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -36,23 +37,15 @@ export function layerOf(file: string): string {
   return second;
 }
 
-function sourceFiles(folder: string): string[] {
-  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  });
-}
 
 /** Relative imports of source files (static, `export ... from`, and dynamic `import()`), as absolute .ts paths; JSON data is no layer. */
 function importsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  const specifiers = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s*)['"](\.{1,2}\/[^'"]+)['"]/gm)].map((match) => match[1] as string);
-  return specifiers.filter((specifier) => specifier.endsWith('.js')).map((specifier) => resolve(dirname(file), specifier.replace(/\.js$/, '.ts')));
+  return importSpecifiers(readFileSync(file, 'utf8'))
+    .filter((specifier) => specifier.startsWith('.') && specifier.endsWith('.js')).map((specifier) => resolve(dirname(file), specifier.replace(/\.js$/, '.ts')));
 }
 
 function importGraph(): Map<string, string[]> {
-  const files = [...sourceFiles(join(ROOT, 'src')), ...sourceFiles(join(ROOT, 'rules'))];
+  const files = [...typescriptFiles(join(ROOT, 'src')), ...typescriptFiles(join(ROOT, 'rules'))];
   return new Map(files.map((file) => [file, importsOf(file)]));
 }
 
