@@ -45,19 +45,6 @@ export function uncoveredRanges(target: AddressRange, covering: readonly Address
   return gaps;
 }
 
-export type Coverage = 'full' | 'partial' | 'none';
-
-/** How much of the CIDR `target` the CIDRs in `covering` hold together. */
-export function coverageOf(target: string, covering: readonly string[]): Coverage {
-  const range = cidrRange(target);
-  if (!range) return 'none';
-  const ranges = covering.flatMap((c) => cidrRange(c) ?? []);
-  const gaps = uncoveredRanges(range, ranges);
-  if (gaps.length === 0) return 'full';
-  const uncovered = gaps.reduce((sum, g) => sum + (g.hi - g.lo + 1n), 0n);
-  return uncovered === range.hi - range.lo + 1n ? 'none' : 'partial';
-}
-
 // ---------------------------------------------------------------- routes
 
 export type InternetRouteProblem =

@@ -9,7 +9,6 @@ import type { Collection, LoadBalancerKind, Scope } from '../inventory/model.js'
 import type { ProbeReport } from '../inventory/probe-report.js';
 
 export type Severity = 'error' | 'warning' | 'info';
-export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
 /**
  * What a rule guards. `reachability`: traffic cannot flow (the core rules); `resilience`: it flows

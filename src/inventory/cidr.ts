@@ -83,10 +83,5 @@ export function cidrContains(outer: string, inner: string): boolean {
   return a !== undefined && b !== undefined && rangeContains(a, b);
 }
 
-/** True when two CIDRs share at least one address. */
-export function cidrOverlaps(a: string, b: string): boolean {
-  return cidrContains(a, b) || cidrContains(b, a);
-}
-
 export const ANY_IPV4 = '0.0.0.0/0';
 export const ANY_IPV6 = '::/0';

@@ -50,7 +50,6 @@ export class InventoryIndex {
   private readonly explicitNetworkAcl = new Map<string, NetworkAcl>();
   private readonly defaultNetworkAcl = new Map<string, NetworkAcl>();
   private readonly enisByIp = new Map<string, NetworkInterface>();
-  private readonly enisByLoadBalancer = new Map<string, NetworkInterface[]>();
   private readonly targetGroupsByLoadBalancer = new Map<string, TargetGroup[]>();
   private readonly subnetRangesByVpc = new Map<string, { range: AddressRange; subnet: Subnet }[]>();
 
@@ -83,7 +82,6 @@ export class InventoryIndex {
     }
     for (const eni of scope.networkInterfaces) {
       for (const ip of [...eni.privateIpAddresses, ...eni.publicIps, ...eni.ipv6Addresses]) this.enisByIp.set(ip, eni);
-      if (eni.loadBalancerArn) appendTo(this.enisByLoadBalancer, eni.loadBalancerArn, eni);
     }
   }
 
@@ -141,10 +139,6 @@ export class InventoryIndex {
     return this.enisByIp.get(ip);
   }
 
-  networkInterfacesOf(loadBalancer: LoadBalancer): NetworkInterface[] {
-    return this.enisByLoadBalancer.get(loadBalancer.arn) ?? [];
-  }
-
   /** The target groups a load balancer forwards to, through default actions and listener rules. */
   targetGroupsOf(loadBalancer: LoadBalancer): TargetGroup[] {
     // Several rules ask for every LB: work it out once.
@@ -171,10 +165,5 @@ export class InventoryIndex {
     const address = cidrRange(ip);
     if (!address) return undefined;
     return this.subnetRangesByVpc.get(vpcId)?.find(({ range }) => rangeContains(range, address))?.subnet;
-  }
-
-  /** The AZ of a subnet, by id. */
-  zoneOfSubnet(subnetId: string): string | undefined {
-    return this.subnets.get(subnetId)?.availabilityZone;
   }
 }

@@ -319,7 +319,7 @@ describe('collectInventory against moto', () => {
     });
     expect(index.networkInterfaceByIp('127.0.0.22')?.loadBalancerArn).toBe(built.nlb.arn);
     expect(index.networkInterfaceByIp('127.0.0.23')).toMatchObject({ loadBalancerArn: built.classic.arn, description: `ELB ${built.classic.name}` });
-    expect(index.networkInterfacesOf(lb(built.alb)).map((e) => e.id)).toEqual([built.enis.alb.networkInterfaceId]);
+    expect(scope.networkInterfaces.filter((eni) => eni.loadBalancerArn === built.alb.arn).map((eni) => eni.id)).toEqual([built.enis.alb.networkInterfaceId]);
   });
 
   it('collects the instances registered as targets', () => {

@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rules } from '../../rules/index.js';
 import { KEBAB_CASE, suggestRuleId, unknownRuleMessage, validateRegistry } from '../../src/engine/registry.js';
-import { RULE_CATEGORIES, SEVERITIES } from '../../src/engine/types.js';
+import { RULE_CATEGORIES, type Severity } from '../../src/engine/types.js';
 import { meta } from '../support/engine-fixtures.js';
+
+const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
 const root = join(import.meta.dirname, '..', '..');
 
