@@ -7,7 +7,9 @@
  * throttled calls per family. moto itself has no limits (../shared/MOTO.md).
  *
  * `throttle` replaces the buckets with a rule of the test's own (throttle the 1st and 2nd
- * DescribeSubnets, say), for tests of what the collector does when throttled.
+ * DescribeSubnets, say), for tests of what the collector does when throttled; `deny` answers
+ * the calls it picks with AWS's own permission error (ELB and STS: 403 `AccessDenied`; EC2:
+ * 403 `UnauthorizedOperation`), for tests of what an audit does without a permission.
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +20,8 @@ const ELB_VERSIONS: Record<string, ApiFamily> = { '2015-12-01': 'elbv2', '2012-0
 
 export interface AwsCall {
   action: string;
+  /** The action as IAM names it, from the SigV4 signing name: `ec2:DescribeSubnets`, `elasticloadbalancing:DescribeTags`, `sts:GetCallerIdentity`. */
+  iamAction: string;
   /** undefined: not metered (STS, or an API lbcheck has no bucket for). */
   family?: ApiFamily;
   region: string;
@@ -32,6 +36,8 @@ export interface AwsLimitsProxyOptions {
   buckets?: Record<ApiFamily, BucketSize>;
   /** Throttle by a rule instead of buckets: `nth` counts this action's calls from 1. */
   throttle?: (action: string, nth: number) => boolean;
+  /** Answer the calls it picks with AWS's permission error, before any bucket. */
+  deny?: (call: AwsCall) => boolean;
 }
 
 type FamilyCounts = Record<ApiFamily | 'other', number>;
@@ -44,7 +50,7 @@ export function awsCallOf(headers: IncomingMessage['headers'], body: string): Aw
   // Authorization: AWS4-HMAC-SHA256 Credential=AKID/20260101/eu-west-1/elasticloadbalancing/aws4_request, ...
   const [accessKeyId = '', , region = '', service = ''] = /Credential=([^,\s]+)/.exec(headers.authorization ?? '')?.[1]?.split('/') ?? [];
   const family: ApiFamily | undefined = service === 'ec2' ? 'ec2' : service === 'elasticloadbalancing' ? ELB_VERSIONS[form.get('Version') ?? ''] : undefined;
-  return { action, family, region, accessKeyId };
+  return { action, iamAction: `${service}:${action}`, family, region, accessKeyId };
 }
 
 function isReadOnly(action: string): boolean {
@@ -60,6 +66,18 @@ function sendThrottled(res: ServerResponse, family: ApiFamily | undefined): void
   }
   res.writeHead(400, { 'content-type': 'text/xml' });
   res.end('<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>throttled</RequestId></ErrorResponse>');
+}
+
+/** AWS's answer to a call the caller has no permission for (EC2 words it its own way). */
+function sendDenied(res: ServerResponse, call: AwsCall): void {
+  res.writeHead(403, { 'content-type': 'text/xml' });
+  if (call.family === 'ec2') {
+    res.end('<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this operation.</Message></Error></Errors><RequestID>denied</RequestID></Response>');
+    return;
+  }
+  res.end(
+    `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: ${call.iamAction}</Message></Error><RequestId>denied</RequestId></ErrorResponse>`,
+  );
 }
 
 export class AwsLimitsProxy {
@@ -116,6 +134,10 @@ export class AwsLimitsProxy {
     const family = call.family ?? 'other';
     this.seen.push(call.action);
     this.calls[family] += 1;
+    if (this.options.deny?.(call)) {
+      sendDenied(res, call);
+      return;
+    }
     const admitted = this.admits(call);
     if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
     if (!admitted) {

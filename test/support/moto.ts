@@ -65,6 +65,8 @@ export const MOTO_REGIONS = {
   /** --all-regions: DescribeRegions is mocked to name these two, which nothing builds in. */
   collectorRegions: ['us-east-2', 'eu-north-1'],
   iamPolicy: 'us-west-1',
+  /** One clean scenario audited with each action iam-policy.json grants denied in turn. */
+  denyOneAction: 'me-central-1',
   cliSnapshot: 'sa-east-1',
   cliSnapshotOtherProfile: 'eu-west-3',
   cliAudit: 'eu-south-1',
