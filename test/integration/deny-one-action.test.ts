@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rules } from '../../rules/index.js';
 import { collectInventory } from '../../src/aws/collect.js';
-import { LbcheckError } from '../../src/cli/errors.js';
+import { LbcheckError } from '../../src/errors.js';
 import { fingerprint } from '../../src/engine/fingerprint.js';
 import { runEngine, type EngineResult, type ReportFinding } from '../../src/engine/runner.js';
 import { collectionOfCall } from '../../src/inventory/completeness.js';
