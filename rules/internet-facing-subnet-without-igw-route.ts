@@ -1,8 +1,8 @@
-import { checkInternetRoute, checkTableInternetRoute, type InternetRouteCheck } from '../src/engine/network.js';
+import { checkInternetRoute, checkTableInternetRoute, type InternetRouteCheck, type UnroutedAddresses } from '../src/engine/network.js';
 import type { InventoryIndex } from '../src/inventory/indexes.js';
 import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
-import type { LoadBalancer } from '../src/inventory/model.js';
+import type { LoadBalancer, Route, Subnet } from '../src/inventory/model.js';
 
 /** Which default routes an internet-facing LB needs: its nodes' public addresses are IPv4, IPv6, or both. */
 function familiesNeeded(lb: LoadBalancer): (4 | 6)[] {
@@ -11,25 +11,70 @@ function familiesNeeded(lb: LoadBalancer): (4 | 6)[] {
   return [4];
 }
 
-function problemText(check: InternetRouteCheck): string {
-  const table = check.effective ? `${check.effective.via === 'main' ? 'the main route table' : 'route table'} ${check.effective.routeTable.id}` : '';
-  const target = check.route ? `${check.route.target.kind} ${check.route.target.id}` : '';
-  switch (check.problem) {
-    case 'no-route-table':
-      return 'has no route table in the inventory (no explicit association and no main table for its VPC)';
-    case 'no-default-route':
-      return `has no ${check.destination} route (${table})`;
+function tableText(check: InternetRouteCheck): string {
+  return check.effective ? `${check.effective.via === 'main' ? 'the main route table' : 'route table'} ${check.effective.routeTable.id}` : '';
+}
+
+function routeDestination(route: Route): string {
+  return route.destinationCidrBlock ?? route.destinationIpv6CidrBlock ?? route.destinationPrefixListId ?? '';
+}
+
+/** What one route (or the lack of one) does wrong: "sends 0.0.0.0/0 to nat-gateway nat-1, not to an internet gateway". */
+function partText(part: UnroutedAddresses, addresses: string): string {
+  const route = part.route;
+  if (!route) return `has no route for ${addresses}`;
+  const target = `${route.target.kind} ${route.target.id}`;
+  const sends = `sends ${routeDestination(route)} to ${target}`;
+  switch (part.problem) {
     case 'not-an-internet-gateway':
-      return `sends ${check.destination} to ${target}, not to an internet gateway (${table})`;
+      return `${sends}, not to an internet gateway`;
     case 'blackhole':
-      return `sends ${check.destination} to ${target}, a blackhole route (the gateway was deleted or detached) (${table})`;
+      return `${sends}, a blackhole route (the gateway was deleted or detached)`;
     case 'gateway-not-in-inventory':
-      return `sends ${check.destination} to ${target}, which is not in the inventory (${table})`;
-    case 'gateway-not-attached-to-vpc':
-      return `sends ${check.destination} to ${target}, which is not attached to this subnet's VPC (${table})`;
+      return `${sends}, which is not in the inventory`;
+    case 'gateway-attached-to-other-vpc':
+      return `${sends}, which is attached to ${(part.gatewayVpcIds ?? []).join(', ')}, not to this subnet's VPC`;
     default:
-      return `has a working ${check.destination} route (${table})`;
+      return `${sends}, which is not attached to this subnet's VPC`;
   }
+}
+
+/** The unreached (or excepted) addresses grouped by the route that decides them, one clause each. */
+function partsText(parts: readonly UnroutedAddresses[]): string[] {
+  const byRoute = new Map<Route | undefined, UnroutedAddresses[]>();
+  for (const part of parts) byRoute.set(part.route, [...(byRoute.get(part.route) ?? []), part]);
+  return [...byRoute.values()].map((group) => {
+    const shown = group.slice(0, 3).map((p) => p.addresses).join(', ');
+    return partText(group[0] as UnroutedAddresses, group.length > 3 ? `${shown} and ${group.length - 3} more ranges` : shown);
+  });
+}
+
+function problemText(check: InternetRouteCheck): string {
+  if (check.problem === 'no-route-table') return 'has no route table in the inventory (no explicit association and no main table for its VPC)';
+  const table = tableText(check);
+  // Nothing matches any public address: say it the way people think of it.
+  if (check.internetRoutes.length === 0 && check.unreached.every((p) => !p.route)) return `has no ${check.destination} route (${table})`;
+  const clauses = partsText(check.unreached);
+  const reached = check.internetRoutes.length
+    ? `sends only ${check.internetRoutes.map(routeDestination).join(', ')} of ${check.destination} to ${[...new Set(check.internetRoutes.map((r) => r.target.id))].join(', ')} and `
+    : '';
+  return `${reached}${clauses.join(' and ')} (${table})`;
+}
+
+/** The routes to point at the gateway: those that send public addresses elsewhere; undefined stands for a missing default route. */
+function routesToFix(check: InternetRouteCheck): (Route | undefined)[] {
+  const routes = [...new Set(check.unreached.map((part) => part.route))];
+  return routes.length ? routes : [check.route];
+}
+
+function routeCommand(table: string, igw: string, check: InternetRouteCheck, route: Route | undefined): string {
+  const destination = route ?? { destinationCidrBlock: check.family === 4 ? check.destination : undefined, destinationIpv6CidrBlock: check.family === 6 ? check.destination : undefined };
+  const flag = route?.destinationPrefixListId
+    ? `--destination-prefix-list-id ${route.destinationPrefixListId}`
+    : destination.destinationCidrBlock
+      ? `--destination-cidr-block ${destination.destinationCidrBlock}`
+      : `--destination-ipv6-cidr-block ${destination.destinationIpv6CidrBlock ?? ''}`;
+  return `aws ec2 ${route ? 'replace-route' : 'create-route'} --route-table-id ${table} ${flag} --gateway-id ${igw}`;
 }
 
 /**
@@ -51,12 +96,30 @@ function fixText(index: InventoryIndex, checks: readonly InternetRouteCheck[], s
   const igw = first.attachedGatewayIds[0] ?? 'igw-<attached to the VPC>';
   if (!first.effective) return `associate ${subnetId} with a route table that sends ${first.destination} to ${igw}`;
   const table = first.effective.routeTable.id;
-  const commands = checks.map((check) => {
-    const flag = check.family === 4 ? '--destination-cidr-block 0.0.0.0/0' : '--destination-ipv6-cidr-block ::/0';
-    return `aws ec2 ${check.route ? 'replace-route' : 'create-route'} --route-table-id ${table} ${flag} --gateway-id ${igw}`;
-  });
+  const commands = checks.flatMap((check) => routesToFix(check).map((route) => routeCommand(table, igw, check, route)));
   const caution = first.effective.via === 'main' ? ` (the VPC's main table: the change applies to every subnet without its own route table, so a separate public table for ${subnetId} may be safer)` : '';
   return `run ${commands.join(' and ')}${caution}`;
+}
+
+/**
+ * More specific routes that send a few public ranges elsewhere (a partner network over a VPN,
+ * a corporate range over a transit gateway) while the rest reaches the gateway: clients in
+ * those ranges get no answer, which may be intended. A warning that names them.
+ */
+function exceptionFinding(resource: RuleFinding['resource'], lb: LoadBalancer, subnet: Subnet, checks: readonly InternetRouteCheck[], exceptions: readonly UnroutedAddresses[]): RuleFinding {
+  const table = checks[0] ? tableText(checks[0]) : '';
+  return {
+    resource,
+    severity: 'warning',
+    discriminator: `${subnet.id}/exceptions`,
+    message: `Subnet ${subnet.id} (${subnet.availabilityZone}) of internet-facing ${describeLoadBalancer(lb)} reaches the internet gateway but ${partsText(exceptions).join(' and ')} (${table}), so clients in ${exceptions.slice(0, 3).map((e) => e.addresses).join(', ')} get no answer from the ${subnet.availabilityZone} address; if they are meant to reach the load balancer, route those ranges to the internet gateway.`,
+    evidence: {
+      subnetId: subnet.id,
+      availabilityZone: subnet.availabilityZone,
+      routeTableId: checks[0]?.effective?.routeTable.id,
+      exceptions: exceptions.map((e) => ({ addresses: e.addresses, problem: e.problem, route: e.route })),
+    },
+  };
 }
 
 export default defineRule({
@@ -105,11 +168,14 @@ export default defineRule({
         const subnet = index.subnet(zone.subnetId);
         if (!subnet) continue;
         const resource = loadBalancerResource(lb, scope);
-        const failed = familiesNeeded(lb)
-          .map((family) => checkInternetRoute(index, subnet.id, subnet.vpcId, family))
-          .filter((check) => !check.ok);
+        const checks = familiesNeeded(lb).map((family) => checkInternetRoute(index, subnet.id, subnet.vpcId, family));
+        const failed = checks.filter((check) => !check.ok);
         const first = failed[0];
-        if (!first) continue;
+        if (!first) {
+          const exceptions = checks.flatMap((check) => check.exceptions);
+          if (exceptions.length) findings.push(exceptionFinding(resource, lb, subnet, checks, exceptions));
+          continue;
+        }
         const effective = first.effective;
         findings.push({
           resource,

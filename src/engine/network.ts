@@ -6,7 +6,7 @@
  * Address arithmetic works on inclusive ranges of BigInt so that "does this set of
  * rules admit this whole client range" is answered exactly, not by sampling.
  */
-import { ANY_IPV4, ANY_IPV6, cidrRange, type AddressRange } from '../inventory/cidr.js';
+import { ANY_IPV4, ANY_IPV6, NOT_ON_THE_INTERNET, cidrRange, type AddressRange } from '../inventory/cidr.js';
 import type { EffectiveRouteTable, InventoryIndex } from '../inventory/indexes.js';
 import type { NetworkAcl, NetworkAclEntry, Route, RouteTable, SecurityGroupRule } from '../inventory/model.js';
 
@@ -53,56 +53,152 @@ export type InternetRouteProblem =
   | 'blackhole'
   | 'not-an-internet-gateway'
   | 'gateway-not-in-inventory'
+  | 'gateway-attached-to-other-vpc'
   | 'gateway-not-attached-to-vpc';
+
+/** Addresses of one family that one route (or none) decides, and why they do not reach the internet gateway. */
+export interface UnroutedAddresses {
+  /** A CIDR, or "first-last" for what is left between more specific routes. */
+  addresses: string;
+  /** The longest-prefix route for them; absent when no route matches them. */
+  route?: Route;
+  problem: InternetRouteProblem;
+  /** gateway-attached-to-other-vpc: the VPCs the gateway is attached to. */
+  gatewayVpcIds?: string[];
+}
 
 export interface InternetRouteCheck {
   family: 4 | 6;
   destination: string;
   ok: boolean;
+  /** The problem of the first unreached addresses (no-route-table when the subnet has no table). */
   problem?: InternetRouteProblem;
-  /** The default route that was found (whatever its target). */
+  /** The default route (0.0.0.0/0 or ::/0) when the table has one, whatever its target. */
   route?: Route;
   effective?: EffectiveRouteTable;
   /** Internet gateways attached to the subnet's VPC, to name in the fix. */
   attachedGatewayIds: string[];
+  /** Active routes to an internet gateway attached to the VPC: what does reach the internet. */
+  internetRoutes: Route[];
+  /** Public addresses the table does not send to a working internet gateway route (the check fails on these). */
+  unreached: UnroutedAddresses[];
+  /** Narrow exceptions: public addresses that more specific routes send elsewhere while the rest reaches the gateway. */
+  exceptions: UnroutedAddresses[];
 }
 
 const ATTACHED_STATES = new Set(['available', 'attached']);
 
+function isAttachedTo(gateway: { attachments: { vpcId: string; state: string }[] }, vpcId: string): boolean {
+  return gateway.attachments.some((a) => a.vpcId === vpcId && ATTACHED_STATES.has(a.state));
+}
+
 /** Internet gateways attached to a VPC (AWS reports an attached IGW's state as "available"). */
 export function internetGatewaysOfVpc(index: InventoryIndex, vpcId: string): string[] {
-  return index.scope.internetGateways
-    .filter((igw) => igw.attachments.some((a) => a.vpcId === vpcId && ATTACHED_STATES.has(a.state)))
-    .map((igw) => igw.id);
+  return index.scope.internetGateways.filter((igw) => isAttachedTo(igw, vpcId)).map((igw) => igw.id);
 }
 
 /**
- * Whether a subnet's effective route table sends the default route of one family to an
- * internet gateway that is attached to the subnet's VPC, with the route active.
+ * Whether a subnet's effective route table sends the whole internet of one family to an
+ * internet gateway that is attached to the subnet's VPC, with the routes active.
  */
 export function checkInternetRoute(index: InventoryIndex, subnetId: string, vpcId: string, family: 4 | 6): InternetRouteCheck {
   const effective = index.effectiveRouteTable(subnetId);
   if (!effective) {
-    return { family, destination: family === 4 ? ANY_IPV4 : ANY_IPV6, attachedGatewayIds: internetGatewaysOfVpc(index, vpcId), ok: false, problem: 'no-route-table' };
+    const destination = family === 4 ? ANY_IPV4 : ANY_IPV6;
+    return { family, destination, attachedGatewayIds: internetGatewaysOfVpc(index, vpcId), ok: false, problem: 'no-route-table', internetRoutes: [], unreached: [], exceptions: [] };
   }
   return { ...checkTableInternetRoute(index, effective.routeTable, vpcId, family), effective };
 }
 
-/** The same check on one route table, whoever uses it. */
+/** A route's destinations of one family: its CIDR, or the CIDRs of its (resolved) prefix list. */
+function routeDestinations(index: InventoryIndex, route: Route, family: 4 | 6): AddressRange[] {
+  if (route.destinationPrefixListId) {
+    return (index.prefixList(route.destinationPrefixListId)?.cidrs ?? []).flatMap((c) => cidrRange(c) ?? []).filter((r) => r.family === family);
+  }
+  const cidr = family === 4 ? route.destinationCidrBlock : route.destinationIpv6CidrBlock;
+  const range = cidr === undefined ? undefined : cidrRange(cidr);
+  return range?.family === family ? [range] : [];
+}
+
+function rangeSize(range: AddressRange): bigint {
+  return range.hi - range.lo + 1n;
+}
+
+/**
+ * Splits the address space of a family by longest-prefix match: each part with the route
+ * that decides it (more specific routes first; a CIDR route before a prefix-list route of
+ * the same length), and the parts no route matches.
+ * https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html
+ */
+function longestPrefixParts(index: InventoryIndex, table: RouteTable, family: 4 | 6): { range: AddressRange; route?: Route }[] {
+  const entries = table.routes
+    .flatMap((route) => routeDestinations(index, route, family).map((range) => ({ range, route })))
+    .sort((a, b) => (rangeSize(a.range) < rangeSize(b.range) ? -1 : rangeSize(a.range) > rangeSize(b.range) ? 1 : Number(Boolean(a.route.destinationPrefixListId)) - Number(Boolean(b.route.destinationPrefixListId))));
+  const decided: AddressRange[] = [];
+  const parts: { range: AddressRange; route?: Route }[] = [];
+  for (const { range, route } of entries) {
+    for (const piece of uncoveredRanges(range, decided)) parts.push({ range: piece, route });
+    decided.push(range);
+  }
+  const universe = cidrRange(family === 4 ? ANY_IPV4 : ANY_IPV6) as AddressRange;
+  for (const piece of uncoveredRanges(universe, decided)) parts.push({ range: piece });
+  return parts;
+}
+
+/** Why a route does not carry the internet to this VPC, or 'reaches' / 'not-for-clients'. */
+function routeVerdict(index: InventoryIndex, route: Route | undefined, vpcId: string): { problem?: InternetRouteProblem; gatewayVpcIds?: string[]; reaches?: true; notForClients?: true } {
+  if (!route) return { problem: 'no-default-route' };
+  // The VPC's own addresses, and AWS service addresses behind a gateway endpoint (S3, DynamoDB): no client comes from there.
+  if (route.target.kind === 'local' || (route.target.kind === 'vpc-endpoint' && route.destinationPrefixListId)) return { notForClients: true };
+  if (route.target.kind !== 'internet-gateway') return { problem: 'not-an-internet-gateway' };
+  if (route.state === 'blackhole') return { problem: 'blackhole' };
+  const gateway = index.internetGateway(route.target.id);
+  if (!gateway) return { problem: 'gateway-not-in-inventory' };
+  if (isAttachedTo(gateway, vpcId)) return { reaches: true };
+  const elsewhere = gateway.attachments.filter((a) => ATTACHED_STATES.has(a.state)).map((a) => a.vpcId);
+  return elsewhere.length ? { problem: 'gateway-attached-to-other-vpc', gatewayVpcIds: elsewhere } : { problem: 'gateway-not-attached-to-vpc' };
+}
+
+/**
+ * Routes elsewhere that take at most this many public addresses in all (a /8 of IPv4, a /16
+ * of IPv6) while the rest reaches the gateway are deliberate exceptions (a partner network,
+ * a VPN): a warning. More is most of the internet gone: the check fails.
+ */
+const EXCEPTION_BUDGET = { 4: 1n << 24n, 6: 1n << 112n } as const;
+
+/**
+ * The same check on one route table, whoever uses it. Routing is longest-prefix match, so
+ * what counts is where each public address actually goes: a default route, or routes such
+ * as 0.0.0.0/1 + 128.0.0.0/1 that together cover the internet, to an attached gateway.
+ */
 export function checkTableInternetRoute(index: InventoryIndex, table: RouteTable, vpcId: string, family: 4 | 6): Omit<InternetRouteCheck, 'effective'> {
   const destination = family === 4 ? ANY_IPV4 : ANY_IPV6;
-  const base = { family, destination, attachedGatewayIds: internetGatewaysOfVpc(index, vpcId) };
   const route = table.routes.find((r) => (family === 4 ? r.destinationCidrBlock === ANY_IPV4 : r.destinationIpv6CidrBlock === ANY_IPV6));
-  const found = { ...base, route };
-  if (!route) return { ...found, ok: false, problem: 'no-default-route' };
-  if (route.target.kind !== 'internet-gateway') return { ...found, ok: false, problem: 'not-an-internet-gateway' };
-  if (route.state === 'blackhole') return { ...found, ok: false, problem: 'blackhole' };
-  const gateway = index.internetGateway(route.target.id);
-  if (!gateway) return { ...found, ok: false, problem: 'gateway-not-in-inventory' };
-  if (!gateway.attachments.some((a) => a.vpcId === vpcId && ATTACHED_STATES.has(a.state))) {
-    return { ...found, ok: false, problem: 'gateway-not-attached-to-vpc' };
+  const internetRoutes = new Set<Route>();
+  const failing: (UnroutedAddresses & { size: bigint })[] = [];
+  for (const part of longestPrefixParts(index, table, family)) {
+    const verdict = routeVerdict(index, part.route, vpcId);
+    if (verdict.reaches && part.route) internetRoutes.add(part.route);
+    if (!verdict.problem || !holdsPublicAddresses(part.range)) continue;
+    failing.push({
+      addresses: formatRange(part.range),
+      ...(part.route ? { route: part.route } : {}),
+      problem: verdict.problem,
+      ...(verdict.gatewayVpcIds ? { gatewayVpcIds: verdict.gatewayVpcIds } : {}),
+      size: rangeSize(part.range),
+    });
   }
-  return { ...found, ok: true };
+  const failingSize = failing.reduce((sum, f) => sum + f.size, 0n);
+  const narrow = internetRoutes.size > 0 && failing.every((f) => f.route) && failingSize <= EXCEPTION_BUDGET[family];
+  const parts = failing.map(({ size: _size, ...rest }) => rest);
+  const base = { family, destination, attachedGatewayIds: internetGatewaysOfVpc(index, vpcId), internetRoutes: [...internetRoutes], ...(route ? { route } : {}) };
+  if (parts.length === 0 || narrow) return { ...base, ok: true, unreached: [], exceptions: parts };
+  return { ...base, ok: false, problem: parts[0]?.problem, unreached: parts, exceptions: [] };
+}
+
+/** True when a range holds at least one address an internet client could have. */
+export function holdsPublicAddresses(range: AddressRange): boolean {
+  return uncoveredRanges(range, NOT_ON_THE_INTERNET).length > 0;
 }
 
 // ---------------------------------------------------------------- security groups

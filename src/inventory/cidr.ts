@@ -85,3 +85,28 @@ export function cidrContains(outer: string, inner: string): boolean {
 
 export const ANY_IPV4 = '0.0.0.0/0';
 export const ANY_IPV6 = '::/0';
+
+/**
+ * Address blocks no internet client can come from: private, shared, loopback, link-local,
+ * documentation, benchmarking, multicast and reserved IPv4 blocks of the IANA special-purpose
+ * registry (RFC 6890), and every IPv6 address outside global unicast 2000::/3 (RFC 4291).
+ * https://www.iana.org/assignments/iana-ipv4-special-registry/iana-ipv4-special-registry.xhtml
+ */
+export const NOT_ON_THE_INTERNET: readonly AddressRange[] = [
+  '0.0.0.0/8',
+  '10.0.0.0/8',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '172.16.0.0/12',
+  '192.0.0.0/24',
+  '192.0.2.0/24',
+  '192.168.0.0/16',
+  '198.18.0.0/15',
+  '198.51.100.0/24',
+  '203.0.113.0/24',
+  '224.0.0.0/3',
+  '::/3',
+  '4000::/2',
+  '8000::/1',
+].map((cidr) => cidrRange(cidr) as AddressRange);

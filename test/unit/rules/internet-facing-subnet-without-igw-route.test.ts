@@ -44,6 +44,31 @@ ruleTester(rule).run({
       }).scope,
     },
     {
+      name: 'longest prefix: 0.0.0.0/1 and 128.0.0.0/1 to the IGW together cover the internet',
+      scope: albOnly((w) => {
+        w.publicRoutes.routes = [route('10.0.0.0/16', 'local', 'local'), route('0.0.0.0/1', 'internet-gateway', 'igw-1'), route('128.0.0.0/1', 'internet-gateway', 'igw-1')];
+      }).scope,
+    },
+    {
+      name: 'longest prefix: /1 routes to the IGW win over a default route to a NAT gateway',
+      scope: albOnly((w) => {
+        w.publicRoutes.routes = [route('0.0.0.0/0', 'nat-gateway', 'nat-1'), route('0.0.0.0/1', 'internet-gateway', 'igw-1'), route('128.0.0.0/1', 'internet-gateway', 'igw-1')];
+      }).scope,
+    },
+    {
+      name: 'more specific routes for private ranges (a corporate network over a transit gateway) take no internet client away',
+      scope: albOnly((w) => {
+        w.publicRoutes.routes.push(route('10.0.0.0/8', 'transit-gateway', 'tgw-1'), route('192.168.0.0/16', 'vpc-peering', 'pcx-1'));
+      }).scope,
+    },
+    {
+      name: 'dualstack: ::/1 and 8000::/1 to the IGW cover ::/0',
+      scope: albOnly((w) => {
+        w.alb.ipAddressType = 'dualstack';
+        w.publicRoutes.routes.push(route('::/1', 'internet-gateway', 'igw-1'), route('8000::/1', 'internet-gateway', 'igw-1'));
+      }).scope,
+    },
+    {
       name: 'an IGW whose attachment state reads "attached" counts as attached',
       scope: albOnly((w) => {
         w.igw.attachments = [{ vpcId: 'vpc-1', state: 'attached' }];
@@ -167,8 +192,63 @@ ruleTester(rule).run({
         w.scope.internetGateways = [internetGateway('igw-1', 'vpc-other'), internetGateway('igw-2')];
       }).scope,
       expect: [
-        { resourceArn: albArn, discriminator: 'subnet-a', messageIncludes: ['igw-1, which is not attached to this subnet', '--gateway-id igw-2'], evidence: { problems: [{ problem: 'gateway-not-attached-to-vpc' }] } },
-        { resourceArn: albArn, discriminator: 'subnet-b', messageIncludes: 'not attached' },
+        {
+          resourceArn: albArn,
+          discriminator: 'subnet-a',
+          messageIncludes: ["sends 0.0.0.0/0 to internet-gateway igw-1, which is attached to vpc-other, not to this subnet's VPC", '--gateway-id igw-2'],
+          evidence: { problems: [{ problem: 'gateway-attached-to-other-vpc' }] },
+        },
+        { resourceArn: albArn, discriminator: 'subnet-b', messageIncludes: 'attached to vpc-other' },
+      ],
+    },
+    {
+      name: 'an IGW attached to no VPC',
+      scope: albOnly((w) => {
+        w.scope.internetGateways = [internetGateway('igw-1', '')];
+        w.alb.availabilityZones = [w.alb.availabilityZones[0]!];
+      }).scope,
+      expect: [{ resourceArn: albArn, messageIncludes: "igw-1, which is not attached to this subnet's VPC", evidence: { problems: [{ problem: 'gateway-not-attached-to-vpc' }] } }],
+    },
+    {
+      name: 'longest prefix: 0.0.0.0/1 to the IGW leaves 128.0.0.0/1 with no route',
+      scope: albOnly((w) => {
+        w.publicRoutes.routes = [route('10.0.0.0/16', 'local', 'local'), route('0.0.0.0/1', 'internet-gateway', 'igw-1')];
+        w.alb.availabilityZones = [w.alb.availabilityZones[0]!];
+      }).scope,
+      expect: [
+        {
+          resourceArn: albArn,
+          messageIncludes: ['sends only 0.0.0.0/1 of 0.0.0.0/0 to igw-1 and has no route for 128.0.0.0/1 (route table rtb-public)', 'create-route --route-table-id rtb-public --destination-cidr-block 0.0.0.0/0 --gateway-id igw-1'],
+          evidence: { problems: [{ problem: 'no-default-route' }] },
+        },
+      ],
+    },
+    {
+      name: 'longest prefix: a default route to the IGW under /1 routes to a NAT gateway reaches nothing',
+      scope: albOnly((w) => {
+        w.publicRoutes.routes.push(route('0.0.0.0/1', 'nat-gateway', 'nat-1'), route('128.0.0.0/1', 'nat-gateway', 'nat-1'));
+        w.alb.availabilityZones = [w.alb.availabilityZones[0]!];
+      }).scope,
+      expect: [
+        {
+          resourceArn: albArn,
+          messageIncludes: ['sends 0.0.0.0/1 to nat-gateway nat-1, not to an internet gateway and sends 128.0.0.0/1 to nat-gateway nat-1', 'replace-route --route-table-id rtb-public --destination-cidr-block 0.0.0.0/1 --gateway-id igw-1'],
+        },
+      ],
+    },
+    {
+      name: 'a more specific public route to a VPN gateway is a narrow exception: a warning naming the range',
+      scope: albOnly((w) => {
+        w.publicRoutes.routes.push(route('198.51.99.0/24', 'virtual-private-gateway', 'vgw-1'));
+        w.alb.availabilityZones = [w.alb.availabilityZones[0]!];
+      }).scope,
+      expect: [
+        {
+          resourceArn: albArn,
+          severity: 'warning',
+          discriminator: 'subnet-a/exceptions',
+          messageIncludes: 'reaches the internet gateway but sends 198.51.99.0/24 to virtual-private-gateway vgw-1, not to an internet gateway (route table rtb-public), so clients in 198.51.99.0/24 get no answer',
+        },
       ],
     },
     {
