@@ -266,6 +266,27 @@ export async function collectNetwork(run: ScopeRun, vpcIds: readonly string[]): 
     ),
   ]);
 
+  // A route may point at a gateway attached to another VPC (or to none): fetch those by id, so the
+  // rule can say where the gateway is instead of "not in the inventory".
+  const listed = new Set(internetGateways.map((igw) => igw.InternetGatewayId));
+  const elsewhere = [...new Set(routeTables.flatMap((t) => (t.Routes ?? []).flatMap((r) => (r.GatewayId?.startsWith('igw-') && !listed.has(r.GatewayId) ? [r.GatewayId] : []))))].sort();
+  if (elsewhere.length) {
+    // Were this call to fail, the VPCs whose routes point at these gateways are the ones left unchecked.
+    const routingVpcs = [...new Set(routeTables.filter((t) => (t.Routes ?? []).some((r) => r.GatewayId && elsewhere.includes(r.GatewayId))).flatMap((t) => (t.VpcId ? [t.VpcId] : [])))];
+    const fetched = await Promise.all(
+      chunks(elsewhere, FILTER_VALUES).map((batch) =>
+        run.list(
+          'ec2:DescribeInternetGateways',
+          `internet gateways routes point at (${batch.join(', ')})`,
+          () => paginateDescribeInternetGateways({ client, pageSize: size(1000) }, { Filters: [{ Name: 'internet-gateway-id', Values: batch }] }),
+          (p) => p.InternetGateways,
+          routingVpcs,
+        ),
+      ),
+    );
+    internetGateways.push(...fetched.flatMap((r) => r.items));
+  }
+
   const wanted = new Set(vpcIds);
   return {
     vpcs: vpcs.map((vpc) => ({

@@ -16,6 +16,8 @@ interface Built {
   vpc: string;
   ipv6Block: string;
   igw: string;
+  otherVpc: string;
+  otherIgw: string;
   eigw: string;
   nat: string;
   subnets: { a: string; b: string; c: string };
@@ -70,6 +72,10 @@ beforeAll(async () => {
   const nat = await s.natGateway(a);
   const mainTable = await s.mainRouteTable(vpc);
   await s.route(mainTable, { cidr: '0.0.0.0/0', natGatewayId: nat });
+  // A route to the internet gateway of another VPC (moto accepts it; AWS would reject it or mark it blackhole).
+  const otherVpc = await s.vpc({ cidr: '10.21.0.0/16' });
+  const otherIgw = await s.internetGateway(otherVpc);
+  await s.route(mainTable, { cidr: '203.0.113.0/24', gatewayId: otherIgw });
   const prefixList = await s.prefixList({ name: 'office', cidrs: ['192.0.2.0/24', '198.51.100.0/24'] });
   const lbSg = await s.securityGroup(vpc, { ingress: [{ port: 443, cidr: '0.0.0.0/0' }, { port: 80, ipv6Cidr: '::/0' }] });
   const targetSg = await s.securityGroup(vpc, {
@@ -120,7 +126,7 @@ beforeAll(async () => {
     classic: await s.lbNetworkInterface(classic, a, { publicIp: '127.0.0.23' }),
   };
   built = {
-    vpc, ipv6Block, igw, eigw, nat, subnets: { a, b, c }, publicTable, mainTable, lbSg, targetSg, prefixList, acl,
+    vpc, ipv6Block, igw, otherVpc, otherIgw, eigw, nat, subnets: { a, b, c }, publicTable, mainTable, lbSg, targetSg, prefixList, acl,
     instances: { one, two }, alb, internalAlb, nlb, gwlb, genevTg, classic, webTg, apiTg, tcpTg, listener, rule, enis,
   };
 
@@ -271,6 +277,8 @@ describe('collectInventory against moto', () => {
   it('collects internet, egress-only and NAT gateways', () => {
     expect(scope.internetGateways).toContainEqual({ id: built.igw, attachments: [{ vpcId: built.vpc, state: expect.stringMatching(/available|attached/) }] });
     expect(scope.egressOnlyInternetGateways.map((g) => g.id)).toEqual([built.eigw]);
+    // Fetched by id because a route points at it, so a rule can say which VPC it belongs to.
+    expect(scope.internetGateways).toContainEqual({ id: built.otherIgw, attachments: [{ vpcId: built.otherVpc, state: expect.stringMatching(/available|attached/) }] });
     expect(scope.natGateways).toContainEqual(expect.objectContaining({ id: built.nat, vpcId: built.vpc, subnetId: built.subnets.a, connectivityType: 'public' }));
   });
 
