@@ -1,6 +1,5 @@
 import { describeLoadBalancer, loadBalancerResource, targetGroupResource } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
-import { appendTo } from '../src/inventory/indexes.js';
 import type { LoadBalancer, TargetGroup, TargetHealthState } from '../src/inventory/model.js';
 
 /** "2 unhealthy, 1 draining" */
@@ -15,14 +14,29 @@ function receivesTraffic(group: TargetGroup, state: TargetHealthState): boolean 
   return state === 'healthy' || (!group.healthCheck.enabled && state === 'unavailable');
 }
 
-/** Every (target group ARN -> listener ports) a load balancer forwards to, from default actions and listener rules. */
-function forwardedGroups(lb: LoadBalancer): Map<string, number[]> {
-  const ports = new Map<string, number[]>();
+/**
+ * Every (target group ARN -> listener ports) a load balancer forwards to, from default actions
+ * and listener rules, and whether the group is only parked there: weight 0 in every weighted
+ * forward that names it, so it receives no requests.
+ */
+function forwardedGroups(lb: LoadBalancer): Map<string, { ports: number[]; parked: boolean }> {
+  const groups = new Map<string, { ports: number[]; parked: boolean }>();
   for (const listener of lb.listeners) {
-    const arns = new Set([...listener.defaultTargetGroupArns, ...listener.rules.flatMap((r) => r.targetGroupArns)]);
-    for (const arn of arns) appendTo(ports, arn, listener.port);
+    const actions = [
+      { arns: listener.defaultTargetGroupArns, parked: listener.parkedTargetGroupArns ?? [] },
+      ...listener.rules.map((r) => ({ arns: r.targetGroupArns, parked: r.parkedTargetGroupArns ?? [] })),
+    ];
+    const served = new Set(actions.flatMap((a) => a.arns.filter((arn) => !a.parked.includes(arn))));
+    for (const arn of new Set(actions.flatMap((a) => a.arns))) {
+      // Appended in place: copying the port list per listener is quadratic in listeners.
+      const known = groups.get(arn);
+      if (known) {
+        known.ports.push(listener.port);
+        known.parked &&= !served.has(arn);
+      } else groups.set(arn, { ports: [listener.port], parked: !served.has(arn) });
+    }
   }
-  return ports;
+  return groups;
 }
 
 export default defineRule({
@@ -80,12 +94,23 @@ export default defineRule({
         });
         continue;
       }
-      for (const [arn, listenerPorts] of forwardedGroups(lb)) {
+      for (const [arn, { ports: listenerPorts, parked }] of forwardedGroups(lb)) {
         // The target groups were listed (the runner saw to it): one that is not there was deleted after the listener was read.
         const group = index.targetGroup(arn);
         if (!group || group.targets.some((t) => receivesTraffic(group, t.health.state))) continue;
         const empty = group.targets.length === 0;
         const what = empty ? 'has no registered targets' : `has no healthy target (${stateSummary(group.targets.map((t) => t.health.state))})`;
+        if (parked) {
+          // A parked group (weight 0) receives no requests: nothing fails now, but shifting weight to it would.
+          findings.push({
+            resource: targetGroupResource(group, scope),
+            severity: 'info',
+            discriminator: `${lb.arn}/parked`,
+            message: `Target group ${group.name} has weight 0 in ${describeLoadBalancer(lb)}'s weighted forward on port ${listenerPorts.join(', ')}, so it receives no requests now, and it ${what}; give it healthy targets before shifting weight to it.`,
+            evidence: { loadBalancerArn: lb.arn, listenerPorts, weight: 0, targets: group.targets.map((t) => ({ id: t.id, port: t.port, state: t.health.state })) },
+          });
+          continue;
+        }
         findings.push({
           resource: targetGroupResource(group, scope),
           discriminator: lb.arn,

@@ -90,6 +90,28 @@ export function forwardTargetGroupArns(actions: Action[] | undefined): string[] 
 }
 
 /**
+ * The target groups a weighted forward gives weight 0 while another of its groups has
+ * more: they receive no requests (the parked side of a blue/green pair). A group with
+ * weight 0 in one action and more in another is not parked.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html#forward-actions
+ */
+export function parkedTargetGroupArns(actions: Action[] | undefined): string[] {
+  const parked = new Set<string>();
+  const served = new Set<string>();
+  for (const action of actions ?? []) {
+    if (action.Type !== 'forward') continue;
+    if (action.TargetGroupArn) served.add(action.TargetGroupArn);
+    const groups = action.ForwardConfig?.TargetGroups ?? [];
+    const weighted = groups.some((g) => (g.Weight ?? 1) > 0);
+    for (const group of groups) {
+      if (!group.TargetGroupArn) continue;
+      (weighted && group.Weight === 0 ? parked : served).add(group.TargetGroupArn);
+    }
+  }
+  return [...parked].filter((arn) => !served.has(arn));
+}
+
+/**
  * Normalised LB attributes.
  * - ALB idle timeout: "The default is 60 seconds."
  *   https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#connection-idle-timeout
@@ -252,6 +274,7 @@ async function listenerOf(run: ScopeRun, listener: AwsListener, kind: LoadBalanc
     sslPolicy: listener.SslPolicy,
     certificateArns: (listener.Certificates ?? []).flatMap((c) => (c.CertificateArn ? [c.CertificateArn] : [])),
     defaultTargetGroupArns: forwardTargetGroupArns(listener.DefaultActions),
+    ...withParked(parkedTargetGroupArns(listener.DefaultActions)),
     rules,
     idleTimeoutSeconds,
   };
@@ -263,7 +286,13 @@ function listenerRuleOf(rule: AwsRule): ListenerRule {
     priority: rule.Priority ?? '',
     conditions: rule.Conditions ?? [],
     targetGroupArns: forwardTargetGroupArns(rule.Actions),
+    ...withParked(parkedTargetGroupArns(rule.Actions)),
   };
+}
+
+/** The optional parkedTargetGroupArns field: present only when some group is parked, so snapshots stay as they were otherwise. */
+function withParked(arns: string[]): { parkedTargetGroupArns?: string[] } {
+  return arns.length ? { parkedTargetGroupArns: arns } : {};
 }
 
 async function tagsOf(run: ScopeRun, arns: string[]): Promise<Map<string, Record<string, string>>> {

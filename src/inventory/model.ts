@@ -165,6 +165,8 @@ export interface Listener {
   certificateArns: string[];
   /** Target groups its default action forwards to (forward and weighted forward). */
   defaultTargetGroupArns: string[];
+  /** Those of them a weighted forward gives weight 0 (parked, e.g. the idle side of a blue/green pair): they receive no requests. */
+  parkedTargetGroupArns?: string[];
   /** Non-default listener rules (ALB). */
   rules: ListenerRule[];
   /** NLB TCP listener tcp.idle_timeout.seconds (AWS default 350). */
@@ -176,6 +178,8 @@ export interface ListenerRule {
   priority: string; // a number as AWS returns it, or 'default'
   conditions: unknown[]; // as AWS returned them; rules do not interpret them yet
   targetGroupArns: string[];
+  /** Those of them the rule's weighted forward gives weight 0: they receive no requests. */
+  parkedTargetGroupArns?: string[];
 }
 
 export interface ClassicDetails {

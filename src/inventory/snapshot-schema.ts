@@ -52,7 +52,7 @@ function withLegacyUnread(value: unknown): unknown {
   return { ...value, unread: gaps };
 }
 
-const listenerRule = z.object({ arn: str, priority: str, conditions: z.array(z.unknown()), targetGroupArns: strings });
+const listenerRule = z.object({ arn: str, priority: str, conditions: z.array(z.unknown()), targetGroupArns: strings, parkedTargetGroupArns: strings.optional() });
 
 const listener = z.object({
   arn: str.optional(),
@@ -63,6 +63,7 @@ const listener = z.object({
   sslPolicy: str.optional(),
   certificateArns: strings,
   defaultTargetGroupArns: strings,
+  parkedTargetGroupArns: strings.optional(),
   rules: z.array(listenerRule),
   idleTimeoutSeconds: int.optional(),
 });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { classicAttributes, classicLoadBalancerArn } from '../../src/aws/collect-classic.js';
 import { networkAclOf, routeTableOf, routeTarget, securityGroupRule } from '../../src/aws/collect-ec2.js';
-import { forwardTargetGroupArns, loadBalancerAttributes, targetGroupAttributes } from '../../src/aws/collect-elbv2.js';
+import { forwardTargetGroupArns, loadBalancerAttributes, parkedTargetGroupArns, targetGroupAttributes } from '../../src/aws/collect-elbv2.js';
 import { loadBalancerArnOfInterface } from '../../src/aws/collect.js';
 import { Limiter, chunks } from '../../src/aws/limiter.js';
 import { classifyError } from '../../src/aws/scope-run.js';
@@ -74,6 +74,14 @@ describe('target group attributes', () => {
         { Type: 'redirect', RedirectConfig: { StatusCode: 'HTTP_301' } },
       ]),
     ).toEqual(['tg-a', 'tg-b']);
+  });
+
+  it('keeps which groups a weighted forward parks at weight 0 (blue/green), unless another action serves them', () => {
+    const blueGreen = { Type: 'forward' as const, ForwardConfig: { TargetGroups: [{ TargetGroupArn: 'tg-blue', Weight: 100 }, { TargetGroupArn: 'tg-green', Weight: 0 }] } };
+    expect(parkedTargetGroupArns([blueGreen])).toEqual(['tg-green']);
+    expect(parkedTargetGroupArns([blueGreen, { Type: 'forward', TargetGroupArn: 'tg-green' }])).toEqual([]);
+    // All weights 0: AWS does not say the LB sends nothing, so nothing is called parked.
+    expect(parkedTargetGroupArns([{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: 'tg-a', Weight: 0 }, { TargetGroupArn: 'tg-b', Weight: 0 }] } }])).toEqual([]);
   });
 });
 

@@ -27,8 +27,46 @@ ruleTester(rule).run({
         w.scope.targetGroups.push(targetGroup({ name: 'orphan' }));
       }),
     },
+    {
+      name: 'a parked (weight 0) group with a healthy target: nothing to say',
+      scope: brokenWorld((w) => {
+        const green = targetGroup({ name: 'green', targets: [target('i-web1', { port: 8080 })] });
+        w.scope.targetGroups.push(green);
+        w.alb.listeners[0]!.defaultTargetGroupArns.push(green.arn);
+        w.alb.listeners[0]!.parkedTargetGroupArns = [green.arn];
+      }),
+    },
   ],
   invalid: [
+    {
+      name: 'a parked (weight 0) empty group of a blue/green pair is info, not an error',
+      scope: brokenWorld((w) => {
+        const green = targetGroup({ name: 'green', targets: [] });
+        w.scope.targetGroups.push(green);
+        w.alb.listeners[0]!.defaultTargetGroupArns.push(green.arn);
+        w.alb.listeners[0]!.parkedTargetGroupArns = [green.arn];
+      }),
+      expect: [
+        {
+          resourceArn: targetGroup({ name: 'green' }).arn,
+          severity: 'info',
+          discriminator: `${w0.alb.arn}/parked`,
+          messageIncludes: "Target group green has weight 0 in ALB web's weighted forward on port 443, so it receives no requests now, and it has no registered targets",
+        },
+      ],
+    },
+    {
+      name: 'a group parked by one listener rule but served by another is checked as served',
+      scope: brokenWorld((w) => {
+        const green = targetGroup({ name: 'green', targets: [] });
+        w.scope.targetGroups.push(green);
+        w.alb.listeners[0]!.rules.push(
+          { arn: 'arn:rule/1', priority: '10', conditions: [], targetGroupArns: [w.albGroup.arn, green.arn], parkedTargetGroupArns: [green.arn] },
+          { arn: 'arn:rule/2', priority: '20', conditions: [], targetGroupArns: [green.arn] },
+        );
+      }),
+      expect: [{ resourceArn: targetGroup({ name: 'green' }).arn, messageIncludes: 'Target group green, which ALB web forwards port 443 to, has no registered targets' }],
+    },
     {
       name: 'an empty target group behind the ALB',
       scope: brokenWorld((w) => {
