@@ -9,6 +9,12 @@ function cidrOverlapsRange(clientCidr: string, gap: string): boolean {
   return cidrContains(clientCidr, first);
 }
 
+/** " (they admit it only from 10.0.0.0/8, addresses no internet client has)" when CIDR rules matched the port but admit no client. */
+function privateOnly(considered: readonly { source: string }[]): string {
+  const sources = [...new Set(considered.map((c) => c.source))];
+  return sources.length ? ` (they admit it only from ${sources.join(', ')}, addresses no internet client has)` : '';
+}
+
 export default defineRule({
   meta: {
     id: 'lb-security-group-blocks-listener',
@@ -19,7 +25,7 @@ export default defineRule({
     appliesTo: ['application', 'network', 'classic'],
     requires: ['listeners', 'securityGroups', 'prefixLists', 'prefixListEntries', 'vpcs'],
     description:
-      "For each listener of a load balancer that has security groups (ALB, Classic LB in a VPC, NLB created with security groups), checks that the union of the groups' inbound rules admits the listener port and protocol (TCP; UDP for UDP listeners; both for TCP_UDP) from all of its clients. Clients are anywhere (0.0.0.0/0, plus ::/0 for dualstack; only ::/0 for dualstack-without-public-ipv4) for internet-facing load balancers; for internal ones, the clientCidrs of .lbcheck.yml, else the VPC's CIDRs (an assumption: an internal LB serves its own VPC). Rules match on protocol 'all' or the same protocol and a port range holding the port; CIDR rules and resolved prefix lists must together cover every client range: a narrower range only partly admits (warning). A rule referencing another security group cannot be judged for internal clients (info); an unresolvable prefix list makes the result unknown (warning), never a certain block. NLBs without security groups are skipped: nothing on the LB filters traffic.",
+      "For each listener of a load balancer that has security groups (ALB, Classic LB in a VPC, NLB created with security groups), checks that the union of the groups' inbound rules admits the listener port and protocol (TCP; UDP for UDP listeners; both for TCP_UDP) from all of its clients. Clients are anywhere (0.0.0.0/0, plus ::/0 for dualstack; only ::/0 for dualstack-without-public-ipv4) for internet-facing load balancers; for internal ones, the clientCidrs of .lbcheck.yml, else the VPC's CIDRs (an assumption: an internal LB serves its own VPC). Rules match on protocol 'all' or the same protocol and a port range holding the port; CIDR rules and resolved prefix lists must together cover every client range: a narrower range only partly admits (warning), and admitting only private or other special-purpose ranges (say the VPC's own CIDR) to an internet-facing LB admits no client at all (error). A rule referencing another security group cannot be judged for internal clients (info); an unresolvable prefix list makes the result unknown (warning), never a certain block. NLBs without security groups are skipped: nothing on the LB filters traffic.",
     rationale:
       'A listener its security group does not admit looks like a dead load balancer from outside: connections time out with no response and no log line, while the LB, its targets and its health checks all look fine in the console.',
     remediation: {
@@ -103,7 +109,7 @@ export default defineRule({
             message:
               partial
                 ? `${describeLoadBalancer(lb)}'s security groups (${groups}) admit ${port} from only part of its clients (${clients.source}): ${result.notAdmitted.slice(0, 3).join(', ')} cannot connect; if that is not intended, run ${fix}.`
-                : `${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from its clients (${clients.source}), so connections to the listener time out; run ${fix}.`,
+                : `${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from its clients (${clients.source})${privateOnly(result.considered)}, so connections to the listener time out; run ${fix}.`,
             evidence,
           });
         }

@@ -159,7 +159,13 @@ function groupFindings(lb: LoadBalancer, scope: Parameters<typeof loadBalancerRe
     const peers = failing.map(([cidr, p]) => `${p.label} (${cidr})`).join(', ');
     // 32767 is the '*' entry AWS adds to every ACL; reports of it read as "nothing allows this".
     const deciding = failing.flatMap(([, p]) => p.evaluation.decidingEntries.filter((d) => d.action === 'deny' && d.ruleNumber !== 32767));
-    const decidedBy = deciding[0] ? `entry ${deciding[0].ruleNumber} denies ${deciding[0].cidr}` : 'no entry allows it, so the default * entry denies it';
+    // Entries that allow only private ranges to internet clients decide nothing that matters: say so rather than "no entry allows it".
+    const allowing = [...new Set(failing.flatMap(([, p]) => p.evaluation.decidingEntries.filter((d) => d.action === 'allow').map((d) => d.cidr)))];
+    const decidedBy = deciding[0]
+      ? `entry ${deciding[0].ruleNumber} denies ${deciding[0].cidr}`
+      : allowing.length
+        ? `it allows only ${allowing.join(', ')}, addresses no internet client has`
+        : 'no entry allows it, so the default * entry denies it';
     const deniedParts = [...new Set(failing.flatMap(([, p]) => p.evaluation.denied))];
     const ruleNumber = freeRuleNumber(group.acl, !inbound, failing.map(([, p]) => p.evaluation));
     const firstPeer = failing[0]?.[0] ?? '0.0.0.0/0';

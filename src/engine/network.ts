@@ -315,14 +315,31 @@ export function evaluateSecurityGroups(
     const range = cidrRange(cidr);
     if (!range) continue;
     const gaps = uncoveredRanges(range, admittingRanges);
-    const gapSize = gaps.reduce((sum, g) => sum + (g.hi - g.lo + 1n), 0n);
-    if (gapSize < range.hi - range.lo + 1n) anyAdmitted = true;
+    if (admitsSomeClient(range, admittingRanges)) anyAdmitted = true;
     notAdmitted.push(...gaps.map(formatRange));
   }
   if (notAdmitted.length === 0 && peer.cidrs.length > 0) return { ...result, verdict: 'allowed', notAdmitted };
   // An unresolved prefix list or group might admit what the resolved rules do not.
   if (unresolved.length > 0) return { ...result, verdict: 'unknown', notAdmitted };
   return { ...result, verdict: anyAdmitted ? 'partial' : 'blocked', notAdmitted };
+}
+
+function intersection(a: AddressRange, b: AddressRange): AddressRange | undefined {
+  if (a.family !== b.family) return undefined;
+  const lo = a.lo > b.lo ? a.lo : b.lo;
+  const hi = a.hi < b.hi ? a.hi : b.hi;
+  return lo <= hi ? { family: a.family, lo, hi } : undefined;
+}
+
+/**
+ * Whether the admitted parts of a client range hold a client. When the clients include
+ * public addresses (the internet), admitting only private or other special-purpose ranges
+ * (the VPC's own CIDR, 10.0.0.0/8) admits none of them: no internet client has such an
+ * address, so that is a block, not a narrowing.
+ */
+function admitsSomeClient(clients: AddressRange, admitted: readonly AddressRange[]): boolean {
+  const parts = admitted.flatMap((r) => intersection(clients, r) ?? []);
+  return holdsPublicAddresses(clients) ? parts.some(holdsPublicAddresses) : parts.length > 0;
 }
 
 // ---------------------------------------------------------------- network ACLs
@@ -430,7 +447,7 @@ export function evaluateNetworkAcl(acl: NetworkAcl, flow: AclFlow): AclEvaluatio
     remaining = next;
   }
   denied.push(...remaining);
-  const verdict: AclVerdict = denied.length === 0 ? 'allowed' : allowed.length === 0 ? 'denied' : 'partial';
+  const verdict: AclVerdict = denied.length === 0 ? 'allowed' : admitsSomeClient(peer, allowed.map((box) => box.addr)) ? 'partial' : 'denied';
   return {
     verdict,
     decidingEntries,

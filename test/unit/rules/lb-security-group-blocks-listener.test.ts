@@ -93,14 +93,25 @@ ruleTester(rule).run({
       ],
     },
     {
-      name: 'a narrower CIDR only partly admits an internet-facing listener',
-      scope: albWith([tcp(443, '10.0.0.0/8')]),
+      name: 'a narrower public CIDR only partly admits an internet-facing listener',
+      scope: albWith([tcp(443, '52.0.0.0/8')]),
       expect: [
         {
           resourceArn: w0.alb.arn,
           severity: 'warning',
-          messageIncludes: ['admit TCP 443 from only part of its clients', '0.0.0.0-9.255.255.255, 11.0.0.0-255.255.255.255 cannot connect', 'run aws ec2 authorize-security-group-ingress --group-id sg-lb --protocol tcp --port 443 --cidr 0.0.0.0/0.'],
-          evidence: { rulesConsidered: [{ groupId: 'sg-lb', protocol: 'tcp', ports: '443', source: '10.0.0.0/8' }] },
+          messageIncludes: ['admit TCP 443 from only part of its clients', '0.0.0.0-51.255.255.255, 53.0.0.0-255.255.255.255 cannot connect', 'run aws ec2 authorize-security-group-ingress --group-id sg-lb --protocol tcp --port 443 --cidr 0.0.0.0/0.'],
+          evidence: { rulesConsidered: [{ groupId: 'sg-lb', protocol: 'tcp', ports: '443', source: '52.0.0.0/8' }] },
+        },
+      ],
+    },
+    {
+      name: "admitting only private ranges (the VPC's own CIDR) to an internet-facing listener admits no client: an error",
+      scope: albWith([tcp(443, '10.0.0.0/16'), tcp(443, '192.168.0.0/16')]),
+      expect: [
+        {
+          resourceArn: w0.alb.arn,
+          severity: 'error',
+          messageIncludes: "do not admit TCP 443 from its clients (anywhere (internet-facing)) (they admit it only from 10.0.0.0/16, 192.168.0.0/16, addresses no internet client has), so connections to the listener time out",
         },
       ],
     },

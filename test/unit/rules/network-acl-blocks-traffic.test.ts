@@ -158,9 +158,9 @@ ruleTester(rule).run({
       expect: [
         {
           resourceArn: w0.nlb.arn,
-          severity: 'warning',
+          severity: 'error',
           discriminator: 'acl-app|target-inbound|tcp/8080',
-          messageIncludes: 'denies part of inbound TCP 8080 from clients (client IP preservation) (0.0.0.0/0) (0.0.0.0-9.255.255.255 ports 8080; 10.1.0.0-255.255.255.255 ports 8080)',
+          messageIncludes: 'denies inbound TCP 8080 from clients (client IP preservation) (0.0.0.0/0) (it allows only 10.0.0.0/16, addresses no internet client has)',
         },
       ],
     },

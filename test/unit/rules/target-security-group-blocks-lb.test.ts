@@ -92,7 +92,7 @@ ruleTester(rule).run({
     },
     {
       name: 'an NLB preserving client IPs needs the clients admitted, and health checks from its subnets',
-      scope: only('nlb', [tcp(8080, '203.0.113.0/24')]),
+      scope: only('nlb', [tcp(8080, '52.94.0.0/16')]),
       expect: [
         {
           resourceArn: w0.nlbGroup.arn,
