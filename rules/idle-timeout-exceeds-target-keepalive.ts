@@ -7,7 +7,10 @@ import type { LoadBalancer, TargetGroup } from '../src/inventory/model.js';
 export const KEEPALIVE_TAG = 'lbcheck:keepalive';
 
 interface Found {
+  /** The strongest declaration (tag or config). */
   declaration?: KeepAliveDeclaration;
+  /** What the probe measured (--measure-keepalive). */
+  measured?: KeepAliveDeclaration;
   /** Tags whose value could not be understood: reported, never silently ignored. */
   invalid: { on: string; value: string; reason: string }[];
 }
@@ -43,13 +46,14 @@ function measured(settings: RuleSettings, keys: readonly string[]): KeepAliveDec
 }
 
 /**
- * Where the keep-alive comes from, strongest first: what the probe measured, a tag on the
- * target group, a config entry for it, a tag on the load balancer, a config entry for it.
+ * Where the keep-alive comes from: the declarations, strongest first (a tag on the target
+ * group, a config entry for it, a tag on the load balancer, a config entry for it), and
+ * apart from them what the probe measured. A measurement never silently replaces a
+ * declaration: it may have met a proxy or sidecar in front of the application.
  */
 function keepAliveFor(settings: RuleSettings, lb: LoadBalancer, group: TargetGroup | undefined, targetKeys: readonly string[]): Found {
-  const found: Found = { invalid: [] };
+  const found: Found = { invalid: [], measured: measured(settings, [...(group ? [group.arn] : [lb.arn]), ...targetKeys]) };
   const candidates: (() => KeepAliveDeclaration | undefined)[] = [
-    () => measured(settings, [...(group ? [group.arn] : [lb.arn]), ...targetKeys]),
     () => (group ? fromTag(group.tags, `target group ${group.name}`, found) : undefined),
     () => (group ? fromConfig(settings, 'target-group', group.name, group.arn) : undefined),
     () => fromTag(lb.tags, describeLoadBalancer(lb), found),
@@ -76,6 +80,28 @@ function howToFix(declaration: KeepAliveDeclaration, atLeast: number): string {
   return `raise the server's keep-alive (idle) timeout to ${atLeast} s (Node.js: server.keepAliveTimeout = ${atLeast * 1000} with server.headersTimeout = ${(atLeast + 1) * 1000})`;
 }
 
+/**
+ * The declared and the measured keep-alive disagree about the verdict: lbcheck goes by the
+ * declaration and says so, with both values, so neither hides the other.
+ */
+function disagreement(
+  resource: RuleFinding['resource'],
+  lb: LoadBalancer,
+  where: string,
+  idleSeconds: number,
+  both: { declared: KeepAliveDeclaration; measured: KeepAliveDeclaration },
+): RuleFinding {
+  const { declared, measured: seen } = both;
+  const bound = /at least/.test(seen.detail) ? ' (a lower bound: the measurement stopped before the connection closed, as it does when a proxy holds connections open)' : '';
+  return {
+    resource,
+    severity: 'warning',
+    discriminator: `measured-vs-declared:${where}`,
+    message: `The keep-alive of ${where} is declared as ${formatSeconds(declared.seconds)} (${declared.detail}) but was measured as ${formatSeconds(seen.seconds)} (${seen.detail})${bound}, and against ${describeLoadBalancer(lb)}'s idle timeout of ${idleSeconds} s they disagree; lbcheck used the declared value, so check which one is right (a proxy or sidecar in front of the application answers the measurement) and correct the declaration.`,
+    evidence: { idleTimeoutSeconds: idleSeconds, declaredSeconds: declared.seconds, declaredDetail: declared.detail, measuredSeconds: seen.seconds, measuredDetail: seen.detail, used: 'declared' },
+  };
+}
+
 export default defineRule({
   meta: {
     id: 'idle-timeout-exceeds-target-keepalive',
@@ -85,7 +111,7 @@ export default defineRule({
     source: 'config',
     appliesTo: ['application', 'classic'],
     requires: ['listeners', 'listenerRules', 'targetGroups', 'loadBalancerAttributes', 'tags'],
-    description: `Compares the idle timeout of each ALB and Classic LB (AWS default 60 s) with the HTTP keep-alive timeout of its targets, and fires when the idle timeout is equal or longer. The keep-alive is known from, strongest first: the probe's measurement; a tag ${KEEPALIVE_TAG} on the target group; a keepalive entry in .lbcheck.yml matching the target group's name or ARN; the tag on the load balancer (the only place for Classic LBs); a config entry matching the load balancer. Values are seconds (5, 5s, 4.5s), milliseconds (65000ms) or minutes (2m), or a server name whose default is used: ${SERVER_KEEPALIVE_DEFAULTS.map((s) => `${s.name} ${formatSeconds(s.seconds)}`).join(', ')}. A tag lbcheck cannot understand is reported (severity info), not ignored. NLBs and GWLBs do not pool connections to targets and are never checked.`,
+    description: `Compares the idle timeout of each ALB and Classic LB (AWS default 60 s) with the HTTP keep-alive timeout of its targets, and fires when the idle timeout is equal or longer. The keep-alive is known from, strongest first: a tag ${KEEPALIVE_TAG} on the target group; a keepalive entry in .lbcheck.yml matching the target group's name or ARN; the tag on the load balancer (the only place for Classic LBs); a config entry matching the load balancer; without any of them, from the probe's measurement (--measure-keepalive). When a declaration and a measurement disagree about the verdict, the declaration is used and a warning names both. Values are seconds (5, 5s, 4.5s), milliseconds (65000ms) or minutes (2m), or a server name whose default is used: ${SERVER_KEEPALIVE_DEFAULTS.map((s) => `${s.name} ${formatSeconds(s.seconds)}`).join(', ')}. A tag lbcheck cannot understand (not a positive number of seconds up to a day, or a server name) is reported once (severity info), not ignored. NLBs and GWLBs do not pool connections to targets and are never checked.`,
     rationale:
       "The load balancer keeps idle connections to targets open for its idle timeout and reuses them. When a target closes an idle connection first (Node.js after 5 s, gunicorn after 2 s, Tomcat after 20 s by default), the load balancer can send a request on the socket at the moment the target closes it; the request fails and the client gets a 502 Bad Gateway. It is rare per request and constant at volume, and hard to trace because both sides look healthy. AWS: configure the application's idle timeout to be larger than the load balancer's.",
     remediation: {
@@ -102,6 +128,7 @@ export default defineRule({
   },
   check({ scope, index, settings }) {
     const findings: RuleFinding[] = [];
+    const reportedTags = new Set<string>();
     for (const lb of scope.loadBalancers) {
       if (lb.kind !== 'application' && lb.kind !== 'classic') continue;
       // Classic TCP/SSL listeners pass each client connection through: no pooled back-end connection to race.
@@ -116,15 +143,20 @@ export default defineRule({
         const resource = loadBalancerResource(lb, scope);
         const where = group ? `target group ${group.name}` : describeLoadBalancer(lb);
         for (const bad of found.invalid) {
+          // An LB tag is read for each of its target groups: report each tag once.
+          if (reportedTags.has(bad.on)) continue;
+          reportedTags.add(bad.on);
           findings.push({
             resource,
             severity: 'info',
-            discriminator: `invalid-tag:${group?.arn ?? lb.arn}:${bad.on}`,
+            discriminator: `invalid-tag:${bad.on}`,
             message: `The ${KEEPALIVE_TAG} tag on ${bad.on} could not be understood (${bad.reason}), so ${describeLoadBalancer(lb)}'s idle timeout was not compared with it; set it to seconds like 65s or a server name like nodejs.`,
             evidence: { tag: KEEPALIVE_TAG, value: bad.value, on: bad.on, reason: bad.reason, usedInstead: found.declaration },
           });
         }
-        const declaration = found.declaration;
+        const declaration = found.declaration ?? found.measured;
+        const both = found.declaration && found.measured ? { declared: found.declaration, measured: found.measured } : undefined;
+        if (both && idle.seconds < both.declared.seconds !== idle.seconds < both.measured.seconds) findings.push(disagreement(resource, lb, where, idle.seconds, both));
         if (!declaration || idle.seconds < declaration.seconds) continue;
         const atLeast = idle.seconds + 5;
         const origin = declaration.server ? `${declaration.server} default, ${declaration.detail}` : declaration.detail;
@@ -139,6 +171,7 @@ export default defineRule({
             keepAliveSource: declaration.source,
             keepAliveDetail: declaration.detail,
             server: declaration.server,
+            ...(both && { measuredKeepAliveSeconds: both.measured.seconds, measuredDetail: both.measured.detail }),
             targetGroupArn: group?.arn,
             recommendedKeepAliveSeconds: atLeast,
           },

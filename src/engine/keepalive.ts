@@ -167,6 +167,9 @@ export type ParsedKeepAlive =
   | { ok: true; seconds: number; server?: ServerKeepAliveDefault }
   | { ok: false; reason: string };
 
+/** The largest keep-alive accepted as a number: one day. */
+export const MAX_KEEPALIVE_SECONDS = 86_400;
+
 const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, sec: 1, m: 60, min: 60 };
 
 /**
@@ -180,6 +183,8 @@ export function parseKeepAlive(value: string): ParsedKeepAlive {
     const unit = (numeric[2] ?? 's').toLowerCase();
     const seconds = Number(numeric[1]) * (UNIT_SECONDS[unit] ?? 1);
     if (seconds <= 0) return { ok: false, reason: `"${value}" is not a positive duration` };
+    // 400 nines parse as Infinity: no server keeps idle connections for more than a day, so a larger value is a typo.
+    if (!(seconds <= MAX_KEEPALIVE_SECONDS)) return { ok: false, reason: `"${value}" is more than a day (${MAX_KEEPALIVE_SECONDS} s); a keep-alive timeout is seconds to minutes` };
     return { ok: true, seconds };
   }
   const server = serverDefault(text);

@@ -11,6 +11,11 @@ describe('parseKeepAlive', () => {
     expect(parseKeepAlive('2MIN')).toEqual({ ok: true, seconds: 120 });
   });
 
+  it('refuses numbers that are not a sane keep-alive: 400 nines (Infinity), 1e309, negative, zero, more than a day', () => {
+    for (const value of ['9'.repeat(400), '1e309', '-5', '0', '0s', '86401', '1441m']) expect(parseKeepAlive(value).ok, value).toBe(false);
+    expect(parseKeepAlive('86400s')).toEqual({ ok: true, seconds: 86_400 });
+  });
+
   it('reads server names and aliases case-insensitively', () => {
     const node = parseKeepAlive('NodeJS');
     expect(node.ok && node.seconds).toBe(5);

@@ -1,5 +1,5 @@
 import rule from '../../../rules/idle-timeout-exceeds-target-keepalive.js';
-import { brokenWorld, healthyWorld, listener } from '../../support/fixtures.js';
+import { brokenWorld, forward, healthyWorld, listener, target, targetGroup } from '../../support/fixtures.js';
 import { ruleTester } from '../../support/rule-tester.js';
 
 const w0 = healthyWorld();
@@ -103,12 +103,47 @@ ruleTester(rule).run({
       expect: [{ resourceArn: w0.alb.arn, messageIncludes: '(4 s, from .lbcheck.yml keepalive[2] (arn:aws:elasticloadbalancing:*:targetgroup/we*))' }],
     },
     {
-      name: 'a measured keep-alive wins over a tag',
+      name: 'a measured keep-alive that disagrees with a tag does not silently replace it: both are reported, the tag is used',
       scope: brokenWorld((w) => {
         w.albGroup.tags[TAG] = '120s';
+        w.scope.loadBalancers = [w.alb];
       }),
       settings: { measuredKeepalive: { [w0.albGroup.arn]: { seconds: 5.1, source: 'measured', detail: 'probe: 10.0.11.10:8080 closed an idle connection after 5.1 s' } } },
-      expect: [{ resourceArn: w0.alb.arn, messageIncludes: '(5.1 s, from probe: 10.0.11.10:8080 closed', evidence: { keepAliveSource: 'measured', keepAliveSeconds: 5.1 } }],
+      expect: [
+        {
+          resourceArn: w0.alb.arn,
+          severity: 'warning',
+          messageIncludes: 'The keep-alive of target group web is declared as 120 s (tag lbcheck:keepalive=120s on target group web) but was measured as 5.1 s (probe: 10.0.11.10:8080 closed an idle connection after 5.1 s)',
+          evidence: { declaredSeconds: 120, measuredSeconds: 5.1, used: 'declared' },
+        },
+      ],
+    },
+    {
+      name: 'a measurement that stopped early (a proxy holding connections open) does not drop the finding the declaration makes',
+      scope: brokenWorld((w) => {
+        w.albGroup.tags[TAG] = 'nodejs';
+        w.scope.loadBalancers = [w.alb];
+      }),
+      settings: { measuredKeepalive: { [w0.albGroup.arn]: { seconds: 65, source: 'measured', detail: 'measured: 10.0.11.10:8080 kept an idle connection open for at least 65 s (the measurement stopped there)' } } },
+      expect: [
+        {
+          resourceArn: w0.alb.arn,
+          severity: 'warning',
+          messageIncludes: ['declared as 5 s', 'measured as 65 s', 'a lower bound: the measurement stopped before the connection closed', 'lbcheck used the declared value'],
+        },
+        { resourceArn: w0.alb.arn, messageIncludes: '(5 s, from nodejs default, tag lbcheck:keepalive=nodejs on target group web)', evidence: { keepAliveSource: 'tag', measuredKeepAliveSeconds: 65 } },
+      ],
+    },
+    {
+      name: 'an LB tag that is not a sane number of seconds is reported once, not once per target group',
+      scope: brokenWorld((w) => {
+        const api = targetGroup({ name: 'api', targets: [target('i-web1', { port: 8080 })] });
+        w.scope.targetGroups.push(api);
+        forward(w.alb, api, { port: 8443 });
+        w.alb.tags[TAG] = '9'.repeat(400);
+        w.scope.loadBalancers = [w.alb];
+      }),
+      expect: [{ resourceArn: w0.alb.arn, severity: 'info', discriminator: 'invalid-tag:ALB web', messageIncludes: 'is more than a day (86400 s)' }],
     },
     {
       name: 'a keep-alive measured on one target ("ip:port") counts for its target group',
