@@ -298,10 +298,28 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: VERSION },
     collectedAt: new Date().toISOString(),
-    scopes,
+    scopes: withoutDuplicateScopes(scopes, progress),
     notChecked,
     stats: { apiCalls: { ...counter.byOperation }, durationMs: Math.round(performance.now() - started) },
   };
+}
+
+/**
+ * Two profiles (or roles) that reach the same account see the same region twice: keep the
+ * first (scopes are sorted), so no load balancer is checked and counted twice, and say so.
+ */
+function withoutDuplicateScopes(scopes: readonly Scope[], progress: Progress): Scope[] {
+  const kept = new Map<string, Scope>();
+  for (const scope of scopes) {
+    const key = `${scope.account} ${scope.region}`;
+    const first = kept.get(key);
+    if (first && scope.account !== 'unknown') {
+      progress.warn(`${scope.profile ? `profile ${scope.profile} reaches` : 'the default credentials reach'} account ${scope.account} in ${scope.region}, already collected with ${first.profile ? `profile ${first.profile}` : 'the default credentials'}: checked once`);
+      continue;
+    }
+    kept.set(scope.account === 'unknown' ? `${key} ${kept.size}` : key, scope);
+  }
+  return [...kept.values()];
 }
 
 /** The regions enabled for the account: EC2 DescribeRegions without AllRegions lists only those. */

@@ -4,12 +4,34 @@
  * to the model and not here (or typed differently) fails the type check.
  */
 import { z } from 'zod';
+import { ipFamily, parseCidr } from './cidr.js';
 import { COLLECTIONS, type Inventory, type Unread } from './model.js';
 
 const str = z.string();
 const int = z.number().int();
 const strings = z.array(str);
 const tags = z.record(str, str);
+
+// Values are checked as well as types: a port of -70000 or a CIDR of "banana" would otherwise
+// reach the rules and come out as a confident finding.
+
+/** An integer in [min, max]; the message names what it is. */
+function bounded(min: number, max: number, what: string) {
+  const error = `expected ${what} (${min} to ${max})`;
+  return int.min(min, { error }).max(max, { error });
+}
+
+const port = bounded(0, 65535, 'a port');
+/** Security group rules: ICMP types and codes use -1 for "all". */
+const rulePort = bounded(-1, 65535, 'a port, or -1');
+/** ALB and Classic idle timeouts are 1-4000 s; NLB TCP listeners 60-6000 s. */
+const idleTimeout = bounded(1, 6000, 'an idle timeout in seconds');
+const seconds = bounded(0, 86_400, 'seconds');
+const count = bounded(0, 10_000, 'a count');
+const cidr4 = str.refine((value) => parseCidr(value)?.family === 4, { error: 'expected an IPv4 CIDR such as 10.0.0.0/16' });
+const cidr6 = str.refine((value) => parseCidr(value)?.family === 6, { error: 'expected an IPv6 CIDR such as 2600:1f18::/56' });
+const address = str.refine((value) => ipFamily(value) !== undefined, { error: 'expected an IP address' });
+const addresses = z.array(address);
 
 const listenerProtocol = z.enum(['HTTP', 'HTTPS', 'TCP', 'TLS', 'UDP', 'TCP_UDP', 'GENEVE', 'SSL', 'QUIC', 'TCP_QUIC']);
 const targetHealthState = z.enum(['initial', 'healthy', 'unhealthy', 'unhealthy.draining', 'unused', 'draining', 'unavailable', 'unknown']);
@@ -56,16 +78,16 @@ const listenerRule = z.object({ arn: str, priority: str, conditions: z.array(z.u
 
 const listener = z.object({
   arn: str.optional(),
-  port: int,
+  port,
   protocol: listenerProtocol,
-  instancePort: int.optional(),
+  instancePort: port.optional(),
   instanceProtocol: listenerProtocol.optional(),
   sslPolicy: str.optional(),
   certificateArns: strings,
   defaultTargetGroupArns: strings,
   parkedTargetGroupArns: strings.optional(),
   rules: z.array(listenerRule),
-  idleTimeoutSeconds: int.optional(),
+  idleTimeoutSeconds: idleTimeout.optional(),
 });
 
 const loadBalancer = z.object({
@@ -83,16 +105,16 @@ const loadBalancer = z.object({
       zoneName: str,
       subnetId: str.optional(),
       addresses: z
-        .array(z.object({ ipAddress: str.optional(), privateIPv4Address: str.optional(), allocationId: str.optional(), ipv6Address: str.optional() }))
+        .array(z.object({ ipAddress: address.optional(), privateIPv4Address: address.optional(), allocationId: str.optional(), ipv6Address: address.optional() }))
         .optional(),
     }),
   ),
   securityGroupIds: strings,
   attributes: z.object({
-    idleTimeoutSeconds: int.optional(),
+    idleTimeoutSeconds: idleTimeout.optional(),
     crossZoneEnabled: z.boolean(),
     deletionProtection: z.boolean().optional(),
-    connectionDraining: z.object({ enabled: z.boolean(), timeoutSeconds: int.optional() }).optional(),
+    connectionDraining: z.object({ enabled: z.boolean(), timeoutSeconds: seconds.optional() }).optional(),
     raw: tags,
   }),
   listeners: z.array(listener),
@@ -100,7 +122,7 @@ const loadBalancer = z.object({
   classic: z
     .object({
       healthCheck: z
-        .object({ target: str, intervalSeconds: int, timeoutSeconds: int, healthyThreshold: int, unhealthyThreshold: int })
+        .object({ target: str, intervalSeconds: seconds, timeoutSeconds: seconds, healthyThreshold: count, unhealthyThreshold: count })
         .optional(),
       instances: z.array(z.object({ instanceId: str, state: targetHealthState, reasonCode: str.optional(), description: str.optional() })),
       sourceSecurityGroup: z.object({ ownerAlias: str.optional(), groupName: str.optional() }).optional(),
@@ -113,31 +135,31 @@ const targetGroup = z.object({
   name: str,
   targetType: z.enum(['instance', 'ip', 'lambda', 'alb']),
   protocol: listenerProtocol.optional(),
-  port: int.optional(),
+  port: port.optional(),
   vpcId: str.optional(),
   ipAddressType: z.enum(['ipv4', 'ipv6']).optional(),
   loadBalancerArns: strings,
   healthCheck: z.object({
     enabled: z.boolean(),
     protocol: listenerProtocol.optional(),
-    port: z.union([z.literal('traffic-port'), int]),
+    port: z.union([z.literal('traffic-port'), port]),
     path: str.optional(),
-    intervalSeconds: int.optional(),
-    timeoutSeconds: int.optional(),
-    healthyThreshold: int.optional(),
-    unhealthyThreshold: int.optional(),
+    intervalSeconds: seconds.optional(),
+    timeoutSeconds: seconds.optional(),
+    healthyThreshold: count.optional(),
+    unhealthyThreshold: count.optional(),
     matcher: str.optional(),
   }),
   attributes: z.object({
     crossZoneEnabled: z.boolean().optional(),
     preserveClientIp: z.boolean().optional(),
-    deregistrationDelaySeconds: int.optional(),
+    deregistrationDelaySeconds: seconds.optional(),
     raw: tags,
   }),
   targets: z.array(
     z.object({
       id: str,
-      port: int.optional(),
+      port: port.optional(),
       availabilityZone: str.optional(),
       health: z.object({ state: targetHealthState, reason: str.optional(), description: str.optional() }),
     }),
@@ -166,12 +188,12 @@ const gatewayAttachments = z.array(z.object({ vpcId: str, state: str }));
 
 const securityGroupRule = z.object({
   protocol: str,
-  fromPort: int,
-  toPort: int,
+  fromPort: rulePort,
+  toPort: rulePort,
   sources: z.array(
     z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('cidr-ipv4'), cidr: str, description: str.optional() }),
-      z.object({ kind: z.literal('cidr-ipv6'), cidr: str, description: str.optional() }),
+      z.object({ kind: z.literal('cidr-ipv4'), cidr: cidr4, description: str.optional() }),
+      z.object({ kind: z.literal('cidr-ipv6'), cidr: cidr6, description: str.optional() }),
       z.object({ kind: z.literal('prefix-list'), prefixListId: str, description: str.optional() }),
       z.object({ kind: z.literal('security-group'), groupId: str, userId: str.optional(), description: str.optional() }),
     ]),
@@ -184,15 +206,15 @@ const scope = z.preprocess(withLegacyUnread, z.object({
   profile: str.optional(),
   loadBalancers: z.array(loadBalancer),
   targetGroups: z.array(targetGroup),
-  vpcs: z.array(z.object({ id: str, cidrBlocks: strings, ipv6CidrBlocks: strings, isDefault: z.boolean() })),
+  vpcs: z.array(z.object({ id: str, cidrBlocks: z.array(cidr4), ipv6CidrBlocks: z.array(cidr6), isDefault: z.boolean() })),
   subnets: z.array(
     z.object({
       id: str,
       vpcId: str,
       availabilityZone: str,
       availabilityZoneId: str.optional(),
-      cidrBlock: str.optional(),
-      ipv6CidrBlocks: strings,
+      cidrBlock: cidr4.optional(),
+      ipv6CidrBlocks: z.array(cidr6),
       mapPublicIpOnLaunch: z.boolean(),
     }),
   ),
@@ -204,8 +226,8 @@ const scope = z.preprocess(withLegacyUnread, z.object({
       subnetIds: strings,
       routes: z.array(
         z.object({
-          destinationCidrBlock: str.optional(),
-          destinationIpv6CidrBlock: str.optional(),
+          destinationCidrBlock: cidr4.optional(),
+          destinationIpv6CidrBlock: cidr6.optional(),
           destinationPrefixListId: str.optional(),
           target: z.object({ kind: routeTargetKind, id: str }),
           state: z.enum(['active', 'blackhole']),
@@ -228,13 +250,13 @@ const scope = z.preprocess(withLegacyUnread, z.object({
       subnetIds: strings,
       entries: z.array(
         z.object({
-          ruleNumber: int,
+          ruleNumber: bounded(1, 32767, 'a rule number'),
           egress: z.boolean(),
           protocol: str,
           action: z.enum(['allow', 'deny']),
-          cidrBlock: str.optional(),
-          ipv6CidrBlock: str.optional(),
-          portRange: z.object({ from: int, to: int }).optional(),
+          cidrBlock: cidr4.optional(),
+          ipv6CidrBlock: cidr6.optional(),
+          portRange: z.object({ from: port, to: port }).optional(),
         }),
       ),
     }),
@@ -247,9 +269,9 @@ const scope = z.preprocess(withLegacyUnread, z.object({
       availabilityZone: str,
       description: str,
       interfaceType: str.optional(),
-      privateIpAddresses: strings,
-      publicIps: strings,
-      ipv6Addresses: strings,
+      privateIpAddresses: addresses,
+      publicIps: addresses,
+      ipv6Addresses: addresses,
       securityGroupIds: strings,
       loadBalancerArn: str.optional(),
     }),
@@ -261,12 +283,12 @@ const scope = z.preprocess(withLegacyUnread, z.object({
       vpcId: str.optional(),
       subnetId: str.optional(),
       availabilityZone: str.optional(),
-      privateIpAddress: str.optional(),
-      publicIpAddress: str.optional(),
+      privateIpAddress: address.optional(),
+      publicIpAddress: address.optional(),
       securityGroupIds: strings,
     }),
   ),
-  prefixLists: z.array(z.object({ id: str, name: str.optional(), addressFamily: str.optional(), cidrs: strings })),
+  prefixLists: z.array(z.object({ id: str, name: str.optional(), addressFamily: str.optional(), cidrs: z.array(z.union([cidr4, cidr6])) })),
   unread: z.array(unread),
 }));
 
@@ -276,5 +298,5 @@ export const inventorySchema = z.object({
   collectedAt: str,
   scopes: z.array(scope),
   notChecked: z.array(notChecked),
-  stats: z.object({ apiCalls: z.record(str, int), durationMs: z.number() }),
+  stats: z.object({ apiCalls: z.record(str, bounded(0, Number.MAX_SAFE_INTEGER, 'a count')), durationMs: z.number().min(0) }),
 }) satisfies z.ZodType<Inventory>;

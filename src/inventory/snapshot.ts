@@ -63,7 +63,26 @@ export async function readSnapshot(path: string): Promise<Inventory> {
   }
   const parsed = inventorySchema.safeParse(data, { reportInput: true });
   if (!parsed.success) throw new LbcheckError(`${name}: ${issueLine(parsed.error.issues[0])}`);
+  const duplicate = duplicateScope(parsed.data);
+  if (duplicate) throw new LbcheckError(`${name}: ${duplicate}`);
   return parsed.data;
+}
+
+/**
+ * A scope (account and region) that appears twice would have its load balancers checked and
+ * counted twice: "scopes[2]: account 123456789012 region us-east-1 is already scopes[0]".
+ * Scopes whose account STS could not name ('unknown') cannot be told apart and are let be.
+ */
+export function duplicateScope(inventory: Inventory): string | undefined {
+  const seen = new Map<string, number>();
+  for (const [i, scope] of inventory.scopes.entries()) {
+    if (scope.account === 'unknown') continue;
+    const key = `${scope.account} ${scope.region}`;
+    const first = seen.get(key);
+    if (first !== undefined) return `scopes[${i}]: account ${scope.account} region ${scope.region} is already scopes[${first}] (each account and region may appear once)`;
+    seen.set(key, i);
+  }
+  return undefined;
 }
 
 /** "Unexpected token } in JSON at position 42" → "Unexpected token } at line 3 column 5" (Node 20 gives only the position). */
@@ -214,7 +233,10 @@ function issueLine(issue: z.core.$ZodIssue | undefined): string {
     }
     case 'invalid_union':
       return `${where}: ${issue.message.replace(/^Invalid input/, 'not a valid value')}`;
-    default:
-      return `${where}: ${issue.message}`;
+    default: {
+      // Range and format checks (a port of -70000, a CIDR that is not one): name the value too.
+      const got = 'input' in issue && issue.input !== undefined ? `, got ${describeValue(issue.input)}` : '';
+      return `${where}: ${issue.message}${got}`;
+    }
   }
 }

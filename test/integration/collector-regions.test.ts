@@ -28,3 +28,14 @@ it('collects every region DescribeRegions lists as enabled, asking only for enab
   expect(inventory.scopes.every((scope) => scope.account === '123456789012')).toBe(true);
   expect(inventory.notChecked).toEqual([]);
 });
+
+it('collects an account and region once when two profiles reach the same account, and says so', async () => {
+  const warnings: string[] = [];
+  const inventory = await collectInventory({
+    ...motoCollectOptions([ENABLED]),
+    profiles: ['blue', 'green'],
+    progress: { step: () => {}, debug: () => {}, warn: (line) => warnings.push(line) },
+  });
+  expect(inventory.scopes.map((scope) => [scope.account, scope.region, scope.profile])).toEqual([['123456789012', ENABLED, 'blue']]);
+  expect(warnings).toEqual([`profile green reaches account 123456789012 in ${ENABLED}, already collected with profile blue: checked once`]);
+});

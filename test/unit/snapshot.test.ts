@@ -229,6 +229,26 @@ describe('writeSnapshot / readSnapshot', () => {
     expect(await readError('kind.json', JSON.stringify(kind))).toMatch(/^kind\.json: scopes\[0\]\.routeTables\[0\]\.routes\[0\]\.target\.kind: expected one of "local", "internet-gateway", .*, got "gateway"$/);
   });
 
+  it('checks values as well as types: ports, CIDRs, addresses and timeouts out of range name the path and the value', async () => {
+    const cases: [string, (inv: Inventory) => void, string][] = [
+      ['listener-port.json', (inv) => ((inv.scopes[0]?.loadBalancers[0]?.listeners[0] as { port: number }).port = -70000), 'scopes[0].loadBalancers[0].listeners[0].port: expected a port (0 to 65535), got -70000'],
+      ['sg-cidr.json', (inv) => ((inv.scopes[0]?.securityGroups[0]?.ingress[0]?.sources[0] as { cidr: string }).cidr = '10.0.0.0/33'), 'scopes[0].securityGroups[0].ingress[0].sources[0].cidr: expected an IPv4 CIDR such as 10.0.0.0/16, got "10.0.0.0/33"'],
+      ['idle.json', (inv) => ((inv.scopes[0]?.loadBalancers[0]?.attributes as { idleTimeoutSeconds: number }).idleTimeoutSeconds = 0), 'scopes[0].loadBalancers[0].attributes.idleTimeoutSeconds: expected an idle timeout in seconds (1 to 6000), got 0'],
+      ['route.json', (inv) => ((inv.scopes[0]?.routeTables[0]?.routes[0] as { destinationCidrBlock: string }).destinationCidrBlock = 'banana'), 'scopes[0].routeTables[0].routes[0].destinationCidrBlock: expected an IPv4 CIDR such as 10.0.0.0/16, got "banana"'],
+    ];
+    for (const [file, spoil, expected] of cases) {
+      const bad = inventory();
+      spoil(bad);
+      expect(await readError(file, JSON.stringify(bad))).toBe(`${file}: ${expected}`);
+    }
+  });
+
+  it('refuses a scope (account and region) that appears twice, so nothing is checked and counted twice', async () => {
+    const twice = inventory();
+    twice.scopes.push(JSON.parse(JSON.stringify(twice.scopes[0])) as Inventory['scopes'][number]);
+    expect(await readError('twice.json', JSON.stringify(twice))).toBe(`twice.json: scopes[1]: account ${ACCOUNT} region eu-west-2 is already scopes[0] (each account and region may appear once)`);
+  });
+
   it('refuses a newer schemaVersion, and files that are not snapshots', async () => {
     expect(await readError('v2.json', JSON.stringify({ ...inventory(), schemaVersion: 2 }))).toBe('v2.json: schemaVersion 2 is newer than this lbcheck understands (1)');
     expect(await readError('v0.json', JSON.stringify({ ...inventory(), schemaVersion: 0 }))).toBe('v0.json: schemaVersion: expected 1, got 0');
