@@ -1,8 +1,9 @@
 /**
  * One probe attempt against one address: TCP connect, then (for tls/https) the TLS
  * handshake with SNI = the host name, then (for http/https) a `GET /` sent over that
- * same connection with undici, whose connector is pinned to the socket we opened, so
- * the name is never re-resolved and the request reaches exactly this address.
+ * same connection (src/probe/http-head.ts: status and headers only, with hard limits
+ * on what a hostile peer may send), so the name is never re-resolved and the request
+ * reaches exactly this address.
  *
  * Timings are cumulative from the start of the attempt, as curl's time_connect /
  * time_appconnect / time_starttransfer: connectMs <= tlsMs <= firstByteMs.
@@ -20,7 +21,7 @@
 import { Socket, isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { checkServerIdentity, connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { Client } from 'undici';
+import { readResponseHead, requestHead } from './http-head.js';
 import type { AttemptOutcome, ProbeAttempt } from '../inventory/probe-report.js';
 
 export type ProbeProtocol = 'tcp' | 'tls' | 'http' | 'https';
@@ -163,19 +164,6 @@ export async function openConnection(options: OpenOptions): Promise<OpenedConnec
   }
 }
 
-/** An undici client whose every connection is the socket we already opened to one address. */
-export function pinnedClient(connection: OpenedConnection, host: string, port: number, secure: boolean, timeoutMs: number): Client {
-  const hostForUrl = isIP(host) === 6 ? `[${host}]` : host;
-  return new Client(`${secure ? 'https' : 'http'}://${hostForUrl}:${port}`, {
-    // Hand the socket over asynchronously: undici ignores a connector that calls back
-    // synchronously (its resume loop is still running and drops the re-entrant resume).
-    connect: (_options, callback) => queueMicrotask(() => callback(null, connection.socket)),
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    pipelining: 1,
-  });
-}
-
 const STEP_WAITING: Record<Phase, string> = {
   connect: 'no TCP connection',
   tls: 'no TLS handshake',
@@ -194,7 +182,6 @@ export async function probeAttempt(request: AttemptRequest): Promise<ProbeAttemp
     ...(progress.tlsMs !== undefined ? { tlsMs: progress.tlsMs } : {}),
   });
   let connection: OpenedConnection | undefined;
-  let client: Client | undefined;
   try {
     const secure = protocol === 'tls' || protocol === 'https';
     connection = await openConnection({ ip, port, host, tls: secure, signal: controller.signal, started, progress });
@@ -202,13 +189,13 @@ export async function probeAttempt(request: AttemptRequest): Promise<ProbeAttemp
     if (protocol === 'tcp' || protocol === 'tls') return { outcome: 'ok', ...timings(), ...certificate };
 
     progress.phase = 'http';
-    client = pinnedClient(connection, host, port, secure, timeoutMs);
-    const response = await client.request({ path: '/', method: 'GET', signal: controller.signal, headers: { 'user-agent': 'lbcheck-probe' } });
-    const firstByteMs = round(performance.now() - started);
-    // Only the status matters: drop the body instead of downloading it.
-    response.body.on('error', () => {});
-    response.body.destroy();
-    const status = response.statusCode;
+    const socket = connection.socket;
+    controller.signal.addEventListener('abort', () => socket.destroy(), { once: true });
+    const response = readResponseHead(socket);
+    socket.write(requestHead('GET', { host, port, secure }, { 'User-Agent': 'lbcheck-probe', Connection: 'close' }));
+    const { status, receivedAt } = await response;
+    // Only the status matters: the body is never read (the socket is destroyed below).
+    const firstByteMs = round(receivedAt - started);
     const outcome: AttemptOutcome = status >= 500 ? 'http-error' : 'ok';
     return { outcome, ...timings(), firstByteMs, status, ...certificate, ...(outcome === 'http-error' ? { error: `HTTP ${status}` } : {}) };
   } catch (error) {
@@ -223,6 +210,5 @@ export async function probeAttempt(request: AttemptRequest): Promise<ProbeAttemp
   } finally {
     clearTimeout(timer);
     connection?.socket.destroy();
-    if (client) await client.destroy().catch(() => undefined);
   }
 }

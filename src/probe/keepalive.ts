@@ -7,14 +7,18 @@
  *
  * Raw HTTP on our own socket rather than an HTTP client: a client closes idle
  * connections on its own schedule (undici honours the server's Keep-Alive hint minus a
- * margin), which would race the very close we are timing.
+ * margin), which would race the very close we are timing. The response head is read
+ * with the probe's limits (src/probe/http-head.ts), so an endless head is cut at 16 KiB.
  */
 import { performance } from 'node:perf_hooks';
 import type { KeepAliveDeclaration } from '../engine/types.js';
 import type { Inventory, LoadBalancer, NotChecked, Scope, TargetGroup } from '../inventory/model.js';
 import { InventoryIndex } from '../inventory/indexes.js';
 import type { Progress } from '../progress.js';
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { openConnection } from './connect.js';
+import { readResponseHead, requestHead } from './http-head.js';
 import { mapBounded } from './pool.js';
 
 export interface KeepAliveRequest {
@@ -46,77 +50,57 @@ export interface KeepAliveMeasurement {
 
 const round = (ms: number) => Math.round(ms);
 
-/** Parse the status line and headers of an HTTP/1.x response head. */
-function parseHead(head: string): { status: number; headers: Map<string, string> } {
-  const [statusLine = '', ...lines] = head.split('\r\n');
-  const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? Number.NaN);
-  const headers = new Map<string, string>();
-  for (const line of lines) {
-    const colon = line.indexOf(':');
-    if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
-  }
-  return { status, headers };
+/** `Keep-Alive: timeout=N` as seconds, when the server announced one. */
+function announcedTimeout(headers: ReadonlyMap<string, string>): Pick<KeepAliveMeasurement, 'announcedSeconds'> {
+  const hint = /timeout\s*=\s*(\d{1,9})\b/i.exec(headers.get('keep-alive') ?? '')?.[1];
+  return hint === undefined ? {} : { announcedSeconds: Number(hint) };
+}
+
+/** Resolves when the peer closes (or resets) the connection; what it still sends is dropped, never buffered. */
+function peerClosed(socket: Socket | TLSSocket): Promise<void> {
+  return new Promise((resolve) => {
+    socket.on('data', () => {});
+    socket.once('end', () => resolve());
+    socket.once('close', () => resolve());
+    socket.once('error', () => resolve());
+    socket.resume();
+  });
 }
 
 export async function measureKeepAlive(request: KeepAliveRequest): Promise<KeepAliveMeasurement> {
   const { ip, port, timeoutMs, capMs } = request;
   const host = request.host ?? ip;
+  const tls = request.tls ?? false;
   const base = { ip, port };
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   const progress = { phase: 'connect' as 'connect' | 'tls' | 'http' };
-  let connection: Awaited<ReturnType<typeof openConnection>> | undefined;
+  let socket: Socket | TLSSocket | undefined;
+  let capTimer: NodeJS.Timeout | undefined;
   try {
-    connection = await openConnection({ ip, port, host, tls: request.tls ?? false, signal: controller.signal, started: performance.now(), progress });
-  } catch (error) {
+    socket = (await openConnection({ ip, port, host, tls, signal: controller.signal, started: performance.now(), progress })).socket;
+    const open = socket;
+    progress.phase = 'http';
+    controller.signal.addEventListener('abort', () => open.destroy(), { once: true });
+    const response = readResponseHead(open);
+    open.write(requestHead('HEAD', { host, port, secure: tls }, { Connection: 'keep-alive', 'User-Agent': 'lbcheck-keepalive' }));
+    const head = await response;
+    // The server starts its idle timer when the response is out: so do we.
     clearTimeout(timer);
-    const reason = controller.signal.aborted ? `no connection within ${timeoutMs} ms` : (error as Error).message;
-    return { ...base, error: reason };
+    const answered = { ...base, status: head.status, ...announcedTimeout(head.headers) };
+    if (/\bclose\b/i.test(head.headers.get('connection') ?? '')) return { ...answered, noKeepAlive: true, closedAfterMs: 0 };
+    const cap = new Promise<'cap'>((resolve) => (capTimer = setTimeout(() => resolve('cap'), capMs)));
+    const ended = await Promise.race([peerClosed(open).then(() => 'closed' as const), cap]);
+    if (ended === 'cap') return { ...answered, openAtLeastMs: capMs };
+    return { ...answered, closedAfterMs: round(performance.now() - head.receivedAt) };
+  } catch (error) {
+    if (controller.signal.aborted) return { ...base, error: progress.phase === 'http' ? `no HTTP response within ${timeoutMs} ms` : `no connection within ${timeoutMs} ms` };
+    return { ...base, error: (error as Error).message };
+  } finally {
+    clearTimeout(timer);
+    clearTimeout(capTimer);
+    socket?.destroy();
   }
-  const socket = connection.socket;
-  return new Promise<KeepAliveMeasurement>((resolve) => {
-    let buffered = '';
-    let respondedAt: number | undefined;
-    let parsed: ReturnType<typeof parseHead> | undefined;
-    let capTimer: NodeJS.Timeout | undefined;
-    const finish = (result: KeepAliveMeasurement) => {
-      clearTimeout(timer);
-      clearTimeout(capTimer);
-      socket.removeAllListeners('data');
-      socket.destroy();
-      resolve(result);
-    };
-    const announced = () => {
-      const hint = /timeout\s*=\s*(\d+)/i.exec(parsed?.headers.get('keep-alive') ?? '')?.[1];
-      return hint === undefined ? {} : { announcedSeconds: Number(hint) };
-    };
-    const onClosed = () => {
-      if (respondedAt === undefined) return finish({ ...base, error: 'the connection closed before a response' });
-      finish({ ...base, status: parsed?.status, ...announced(), closedAfterMs: round(performance.now() - respondedAt) });
-    };
-    controller.signal.addEventListener('abort', () => {
-      if (respondedAt === undefined) finish({ ...base, error: `no HTTP response within ${timeoutMs} ms` });
-    });
-    socket.on('error', onClosed);
-    socket.on('end', onClosed);
-    socket.on('close', onClosed);
-    socket.on('data', (chunk: Buffer) => {
-      if (respondedAt !== undefined) return;
-      buffered += chunk.toString('latin1');
-      const end = buffered.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      // The server starts its idle timer when the response is out: so do we.
-      respondedAt = performance.now();
-      clearTimeout(timer);
-      parsed = parseHead(buffered.slice(0, end));
-      if (/\bclose\b/i.test(parsed.headers.get('connection') ?? '')) {
-        return finish({ ...base, status: parsed.status, ...announced(), noKeepAlive: true, closedAfterMs: 0 });
-      }
-      capTimer = setTimeout(() => finish({ ...base, status: parsed?.status, ...announced(), openAtLeastMs: capMs }), capMs);
-    });
-    const hostHeader = host.includes(':') ? `[${host}]` : host;
-    socket.write(`HEAD / HTTP/1.1\r\nHost: ${hostHeader}:${port}\r\nConnection: keep-alive\r\nUser-Agent: lbcheck-keepalive\r\n\r\n`);
-  });
 }
 
 /** Seconds a measurement stands for: the observed close, or the cap when the server outlasted it. */

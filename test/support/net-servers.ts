@@ -217,3 +217,58 @@ export function startResettingServer(ip: string, port: number, resetEvery = 1): 
     });
   });
 }
+
+/** What a hostile HTTP peer answers to any request (see startHostileHttpServer). */
+export type HostileAnswer = 'many-headers' | 'endless-head' | 'interim-flood' | 'two-interim-then-ok';
+
+const HOSTILE_CHILD = `
+const net = require('node:net');
+const [kind, ip, port] = process.argv.slice(1);
+const answer = (socket) => {
+  if (kind === 'many-headers') {
+    let head = 'HTTP/1.1 200 OK\\r\\n';
+    for (let i = 0; i < 10000; i++) head += 'x-h' + i + ': v\\r\\n';
+    socket.write(head + 'content-length: 0\\r\\n\\r\\n');
+  } else if (kind === 'endless-head') {
+    socket.write('HTTP/1.1 200 OK\\r\\n');
+    const line = 'x-filler: ' + 'v'.repeat(1000) + '\\r\\n';
+    const more = () => { while (!socket.destroyed && socket.write(line)); };
+    socket.on('drain', more);
+    more();
+  } else if (kind === 'interim-flood') {
+    const hint = 'HTTP/1.1 103 Early Hints\\r\\nlink: </a.css>; rel=preload\\r\\n\\r\\n';
+    let i = 0;
+    const more = () => { while (!socket.destroyed && i++ < 1e6 && socket.write(hint)); };
+    socket.on('drain', more);
+    more();
+  } else {
+    socket.end('HTTP/1.1 100 Continue\\r\\n\\r\\nHTTP/1.1 103 Early Hints\\r\\nlink: </a.css>\\r\\n\\r\\nHTTP/1.1 204 No Content\\r\\nconnection: close\\r\\n\\r\\n');
+  }
+};
+net.createServer((socket) => { socket.on('error', () => {}); socket.once('data', () => answer(socket)); })
+  .listen(Number(port), ip, () => process.stdout.write('listening\\n'));
+`;
+
+/**
+ * A hostile HTTP peer on ip:port, in a child process (so the cost of producing its
+ * answer never lands on the event loop under test): 10,000 headers in one write, a
+ * head that never ends, a flood of interim 1xx responses, or two interim heads and then
+ * a real answer.
+ */
+export async function startHostileHttpServer(ip: string, port: number, answer: HostileAnswer): Promise<Closable> {
+  const child: ChildProcess = spawn(process.execPath, ['-e', HOSTILE_CHILD, answer, ip, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`hostile server exited early (${code})`)));
+    child.stdout?.once('data', () => resolve());
+  });
+  child.removeAllListeners('exit');
+  return {
+    close: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
