@@ -1,4 +1,5 @@
 /** The probe result shape fixed by the contract (`probe --format json`, and `probe` in an audit report). */
+import type { NotChecked } from './model.js';
 
 export type AttemptOutcome = 'ok' | 'timeout' | 'refused' | 'reset' | 'unreachable' | 'tls-error' | 'http-error';
 
@@ -46,5 +47,7 @@ export interface ProbeTarget {
 
 export interface ProbeReport {
   targets: ProbeTarget[];
+  /** Attempts this machine could not make (out of file descriptors): listed here, never an outcome of an address. */
+  notChecked?: NotChecked[];
   durationMs?: number;
 }

@@ -80,7 +80,7 @@ export async function probeInventory(inventory: Inventory, options: ProbeInvento
           skipped.push(skippedTarget(lb, listener, 'the load balancer has no DNS name in the inventory'));
           continue;
         }
-        requests.push({ host: lb.dnsName, port: listener.port, protocol, loadBalancerArn: lb.arn, locate });
+        requests.push({ host: lb.dnsName, port: listener.port, protocol, loadBalancerArn: lb.arn, scope: { account: scope.account, region: scope.region }, locate });
       }
     }
   }
@@ -121,5 +121,5 @@ export async function probeForAudit(inventory: Inventory, options: AuditProbeOpt
     const scope = target.loadBalancerArn ? regionOf.get(target.loadBalancerArn) : undefined;
     return { what: `probe of ${target.host}`, why: `DNS: ${target.dns.error}`, ...(scope && { region: scope.region, account: scope.account }) };
   });
-  return { probe, measuredKeepalive: keepalive?.measuredKeepalive ?? {}, notChecked: [...unresolved, ...(keepalive?.notChecked ?? [])] };
+  return { probe, measuredKeepalive: keepalive?.measuredKeepalive ?? {}, notChecked: [...unresolved, ...(probe.notChecked ?? []), ...(keepalive?.notChecked ?? [])] };
 }

@@ -21,6 +21,7 @@
 import { Socket, isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { checkServerIdentity, connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { LOCAL_LIMIT_CODES } from './descriptors.js';
 import { readResponseHead, requestHead } from './http-head.js';
 import type { AttemptOutcome, ProbeAttempt } from '../inventory/probe-report.js';
 
@@ -71,6 +72,17 @@ function describe(error: unknown): string {
 }
 
 class AttemptTimeout extends Error {}
+
+/**
+ * This machine had no file descriptor to make the attempt with (EMFILE, ENFILE): the
+ * attempt was not made, and that is no outcome for the address.
+ */
+export class AttemptNotMade extends Error {
+  constructor(readonly code: string, cause: unknown) {
+    super(`${code}: ${code === 'EMFILE' ? 'this process' : 'this machine'} has no file descriptor left`, { cause });
+    this.name = 'AttemptNotMade';
+  }
+}
 
 /** Resolves with the event's first argument or rejects on 'error'/'close' before it. */
 function once(emitter: Socket | TLSSocket, event: string, signal: AbortSignal): Promise<void> {
@@ -170,7 +182,10 @@ const STEP_WAITING: Record<Phase, string> = {
   http: 'no HTTP response',
 };
 
-/** One attempt: never throws; every failure is an outcome with the error that caused it. */
+/**
+ * One attempt: every failure of the address is an outcome with the error that caused it.
+ * Throws AttemptNotMade only when this machine could not try at all (out of descriptors).
+ */
 export async function probeAttempt(request: AttemptRequest): Promise<ProbeAttempt> {
   const { ip, port, host, protocol, timeoutMs } = request;
   const started = performance.now();
@@ -201,6 +216,8 @@ export async function probeAttempt(request: AttemptRequest): Promise<ProbeAttemp
   } catch (error) {
     const timedOut = controller.signal.aborted;
     if (timedOut) return { outcome: 'timeout', ...timings(), error: `${STEP_WAITING[progress.phase]} within ${timeoutMs} ms` };
+    const code = errorCode(error);
+    if (code !== undefined && LOCAL_LIMIT_CODES.has(code)) throw new AttemptNotMade(code, error);
     return {
       outcome: classifyError(error, progress.phase),
       ...timings(),

@@ -6,28 +6,35 @@
  * `attempts × timeout` in sequence. Run together, each attempt is still its own
  * connection (so an address that fails one time in three shows it), and the whole
  * probe takes about DNS time + one timeout, whatever the number of addresses — as
- * long as the pool (`concurrency`, default 1024 sockets) holds every attempt; beyond
- * that it grows by one timeout per extra poolful. 1024 covers e.g. 50 LBs x 2 listeners
- * x 3 addresses x 3 attempts; Node raises its open-file soft limit to the hard limit at
- * start-up (tens of thousands on Linux), and an attempt that still finds no socket
- * (EMFILE) is counted as this machine's failure, not the load balancer's.
+ * long as the pool holds every attempt; beyond that it grows by one timeout per extra
+ * poolful. The pool is `concurrency` sockets (default 4096: 1,000 addresses x 3
+ * attempts fit), narrowed to what the open-file limit leaves (src/probe/descriptors.ts),
+ * and progress says when that makes the probe take more than one timeout. An attempt
+ * that still finds no descriptor (EMFILE) was not made: it is listed in `notChecked`,
+ * never reported as an outcome of the address.
  */
 import { performance } from 'node:perf_hooks';
 import { isIP } from 'node:net';
 import type { Progress } from '../progress.js';
-import { probeAttempt, type ProbeProtocol } from './connect.js';
+import type { NotChecked } from '../inventory/model.js';
+import { AttemptNotMade, probeAttempt, type ProbeProtocol } from './connect.js';
+import { socketBudget } from './descriptors.js';
 import { resolveHost, type DnsServer } from './dns.js';
 import { mapBounded } from './pool.js';
 import type { ProbeAddress, ProbeAttempt, ProbeDns, ProbeReport, ProbeTarget } from '../inventory/probe-report.js';
 import { plural } from '../words.js';
 
-export const DEFAULT_PROBE_CONCURRENCY = 1024;
+export const DEFAULT_PROBE_CONCURRENCY = 4096;
+/** DNS lookups in flight at once: each holds a socket or two. */
+const DNS_CONCURRENCY = 64;
 
 export interface ProbeRequest {
   host: string;
   port: number;
   protocol: ProbeProtocol;
   loadBalancerArn?: string;
+  /** The account and region of the LB, for `notChecked` entries in an audit. */
+  scope?: { account: string; region: string };
   /** Where an address lives (AZ, subnet, ENI), when the inventory knows. */
   locate?: (ip: string) => Pick<ProbeAddress, 'az' | 'subnetId' | 'networkInterfaceId'> | undefined;
 }
@@ -47,15 +54,57 @@ export function defaultProtocol(port: number): ProbeProtocol {
   return 'tcp';
 }
 
+interface Pool {
+  width: number;
+  /** Set when the open-file limit, not the caller's cap, sets the width. */
+  limitedByOpenFiles: boolean;
+  openFileLimit?: number;
+}
+
+/** Sockets at once: the caller's cap, narrowed to what the open-file limit leaves. */
+function socketPool(cap: number): Pool {
+  const budget = socketBudget();
+  const limitedByOpenFiles = budget.sockets !== undefined && budget.sockets < cap;
+  return { width: limitedByOpenFiles ? (budget.sockets as number) : cap, limitedByOpenFiles, ...(budget.openFileLimit !== undefined && { openFileLimit: budget.openFileLimit }) };
+}
+
+function poolPhrase(jobs: number, pool: Pool, timeoutMs: number): string {
+  if (jobs <= pool.width) return '';
+  const rounds = Math.ceil(jobs / pool.width);
+  const why = pool.limitedByOpenFiles ? `the open-file limit (${pool.openFileLimit}) leaves ${pool.width} sockets` : `${pool.width} sockets at once`;
+  return `; ${why}: up to ${plural(rounds, 'timeout')} (${rounds * timeoutMs} ms)`;
+}
+
+interface NotMade {
+  attempts: number;
+  addresses: Set<string>;
+  reason: string;
+}
+
+/** What was not probed because this machine ran out of descriptors, one entry per target. */
+function notMadeEntries(targets: readonly ProbeTarget[], requests: readonly ProbeRequest[], notMade: ReadonlyMap<ProbeTarget, NotMade>, pool: Pool): NotChecked[] {
+  return targets.flatMap((target, index) => {
+    const missing = notMade.get(target);
+    if (!missing) return [];
+    const scope = requests[index]?.scope;
+    return [
+      {
+        what: `probe of ${target.host}:${target.port}: ${plural(missing.attempts, 'attempt')} on ${plural(missing.addresses.size, 'address')} not made`,
+        why: `${missing.reason} (open-file limit ${pool.openFileLimit ?? 'unknown'}; raise it with ulimit -n); not held against the addresses`,
+        ...(scope && { region: scope.region, account: scope.account }),
+      },
+    ];
+  });
+}
+
 export async function probeTargets(requests: readonly ProbeRequest[], options: ProbeOptions): Promise<ProbeReport> {
   const started = performance.now();
+  // Before anything is opened (DNS included): the budget counts what is open now.
+  const pool = socketPool(options.concurrency ?? DEFAULT_PROBE_CONCURRENCY);
   const hosts = [...new Set(requests.map((request) => request.host))];
   options.progress?.step(`probe: resolving ${plural(hosts.length, 'name')}`);
-  const resolved = new Map<string, ProbeDns>(
-    await Promise.all(
-      hosts.map(async (host) => [host, await resolveHost(host, { server: options.dnsServer, timeoutMs: options.timeoutMs })] as const),
-    ),
-  );
+  const lookups = await mapBounded(hosts, DNS_CONCURRENCY, (host) => resolveHost(host, { server: options.dnsServer, timeoutMs: options.timeoutMs }));
+  const resolved = new Map<string, ProbeDns>(hosts.map((host, index) => [host, lookups[index] as ProbeDns]));
 
   const targets: ProbeTarget[] = requests.map((request) => {
     const dns = resolved.get(request.host) as ProbeDns;
@@ -73,10 +122,24 @@ export async function probeTargets(requests: readonly ProbeRequest[], options: P
     target.addresses.flatMap((address) => Array.from({ length: options.attempts }, (_, attempt) => ({ target, address, attempt }))),
   );
   const addressCount = targets.reduce((sum, target) => sum + target.addresses.length, 0);
-  options.progress?.step(`probe: ${plural(addressCount, 'address')}, ${options.attempts} attempt(s) each, timeout ${options.timeoutMs} ms`);
-  const outcomes = await mapBounded(jobs, options.concurrency ?? DEFAULT_PROBE_CONCURRENCY, ({ target, address }) =>
-    probeAttempt({ ip: address.ip, port: target.port, host: target.host, protocol: target.protocol ?? 'tcp', timeoutMs: options.timeoutMs }),
+  options.progress?.step(
+    `probe: ${plural(addressCount, 'address')}, ${options.attempts} attempt(s) each, timeout ${options.timeoutMs} ms${poolPhrase(jobs.length, pool, options.timeoutMs)}`,
   );
-  jobs.forEach((job, index) => (job.address.attempts[job.attempt] = outcomes[index] as ProbeAttempt));
-  return { targets, durationMs: Math.round(performance.now() - started) };
+  const outcomes = await mapBounded(jobs, pool.width, ({ target, address }) =>
+    probeAttempt({ ip: address.ip, port: target.port, host: target.host, protocol: target.protocol ?? 'tcp', timeoutMs: options.timeoutMs }).catch((error: unknown) => {
+      if (error instanceof AttemptNotMade) return error;
+      throw error;
+    }),
+  );
+  const notMade = new Map<ProbeTarget, NotMade>();
+  jobs.forEach((job, index) => {
+    const outcome = outcomes[index] as ProbeAttempt | AttemptNotMade;
+    if (!(outcome instanceof AttemptNotMade)) return void job.address.attempts.push(outcome);
+    const missing = notMade.get(job.target) ?? { attempts: 0, addresses: new Set<string>(), reason: outcome.message };
+    missing.attempts++;
+    missing.addresses.add(job.address.ip);
+    notMade.set(job.target, missing);
+  });
+  const notChecked = notMadeEntries(targets, requests, notMade, pool);
+  return { targets, ...(notChecked.length > 0 && { notChecked }), durationMs: Math.round(performance.now() - started) };
 }

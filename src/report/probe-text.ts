@@ -73,8 +73,9 @@ function targetBlock(target: ProbeTarget, options: TextOptions): string[] {
 
 export function formatProbeText(report: ProbeReport, options: TextOptions): string {
   const blocks = report.targets.map((target) => targetBlock(target, options).join('\n'));
+  const notProbed = (report.notChecked ?? []).map((entry) => safe(`not probed: ${entry.what}: ${entry.why}`));
   const footer = report.durationMs !== undefined ? [`probed in ${report.durationMs} ms (min/median/max over attempts, ms from the start of each attempt)`] : [];
-  return [...blocks, ...footer].join('\n\n');
+  return [...blocks, ...(notProbed.length > 0 ? [notProbed.join('\n')] : []), ...footer].join('\n\n');
 }
 
 /** An address that failed at least one attempt (ok means connected and, for HTTP, a status below 500). */

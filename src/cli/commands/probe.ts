@@ -44,6 +44,11 @@ export async function run(hosts: string[], options: ProbeCommandOptions): Promis
     return 2;
   }
   for (const line of unresolved) progress.warn(line);
+  for (const gap of report.notChecked ?? []) progress.warn(`not checked: ${gap.what}: ${gap.why}`);
+  if (report.targets.every((target) => target.addresses.every((address) => address.attempts.length === 0))) {
+    writeErrorLine(`nothing could be probed: ${report.notChecked?.[0]?.why ?? 'no attempt was made'}`);
+    return 2;
+  }
   const { failing } = probeSummary(report);
   if (failing.length > 0) progress.step(`probe: ${plural(failing.length, 'address')} failed: ${failing.join(', ')}`);
   return failing.length > 0 || unresolved.length > 0 ? 1 : 0;

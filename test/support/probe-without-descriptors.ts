@@ -1,0 +1,18 @@
+/**
+ * Run by test/probe/descriptors.test.ts in a child process under a low `ulimit -n`:
+ * start probing argv[2]:argv[3], then (before the probe's first attempt) open /dev/null
+ * until the process has no descriptor left, and print the report as JSON. Nothing can be attempted, so nothing may be reported
+ * as an outcome of the address.
+ */
+import { openSync } from 'node:fs';
+import { probeTargets } from '../../src/probe/probe.js';
+
+const [ip = '127.0.0.1', port = '9'] = process.argv.slice(2);
+const probing = probeTargets([{ host: ip, port: Number(port), protocol: 'tcp', scope: { account: '123456789012', region: 'us-east-1' } }], { timeoutMs: 500, attempts: 2 });
+const held: number[] = [];
+try {
+  for (;;) held.push(openSync('/dev/null', 'r'));
+} catch {
+  // EMFILE: every descriptor is taken.
+}
+process.stdout.write(JSON.stringify(await probing));
