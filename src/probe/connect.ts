@@ -48,7 +48,7 @@ const TIMEOUT_CODES = new Set(['ETIMEDOUT']);
 function errorCode(error: unknown): string | undefined {
   const direct = (error as { code?: unknown } | undefined)?.code;
   const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-  // undici wraps socket errors (UND_ERR_SOCKET) and keeps the system error as the cause.
+  // A wrapped error (a TLS or HTTP client error) may keep the system error as its cause.
   if (typeof cause === 'string' && (RESET_CODES.has(cause) || UNREACHABLE_CODES.has(cause) || TIMEOUT_CODES.has(cause))) return cause;
   return typeof direct === 'string' ? direct : typeof cause === 'string' ? cause : undefined;
 }

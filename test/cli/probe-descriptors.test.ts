@@ -4,10 +4,9 @@
  * real outcome, and running out of descriptors is never reported as an address being
  * `unreachable`.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, sharedFreePort, startHangingListeners, type Closable } from '../support/net-servers.js';
-import { CLI, type CliResult } from './cli-support.js';
+import { runCli } from './cli-support.js';
 
 const ADDRESSES = Array.from({ length: 300 }, (_, i) => `127.0.${5 + Math.floor(i / 200)}.${(i % 200) + 1}`);
 const OPEN_FILE_LIMIT = 128;
@@ -24,25 +23,9 @@ afterAll(async () => {
   await closeAll(servers);
 });
 
-/** The built CLI under `ulimit -n LIMIT` (soft and hard, so Node cannot raise it back). */
-function runWithOpenFileLimit(limit: number, args: readonly string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', `ulimit -n ${limit} && exec "$0" "$@"`, process.execPath, CLI, ...args], {
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe('probe under a low open-file limit', () => {
   it('gives every address a real outcome and never calls a local EMFILE unreachable', async () => {
-    const result = await runWithOpenFileLimit(OPEN_FILE_LIMIT, ['probe', ...ADDRESSES, '--port', String(port), '--attempts', '1', '--timeout', '300', '--format', 'json']);
+    const result = await runCli(['probe', ...ADDRESSES, '--port', String(port), '--attempts', '1', '--timeout', '300', '--format', 'json'], { openFileLimit: OPEN_FILE_LIMIT });
     const report = JSON.parse(result.stdout) as { targets: { addresses: { ip: string; attempts: { outcome: string; error?: string }[] }[] }[]; notChecked?: unknown[] };
     const attempts = report.targets.flatMap((target) => target.addresses.flatMap((address) => address.attempts));
     expect(attempts.filter((attempt) => /EMFILE|ENFILE/.test(attempt.error ?? ''))).toEqual([]);
