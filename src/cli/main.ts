@@ -91,7 +91,8 @@ export function buildProgram(): Command {
     )
     .option('--config <file>', 'config file (default: .lbcheck.yml found from the working directory up)')
     .option('--baseline <file>', 'a previous JSON report: findings already in it are not new')
-    .option('--rule <id|category>', 'run only this rule, or this category (reachability|resilience|security|operations); repeatable', collect);
+    .option('--rule <id|category>', 'run only this rule, or this category (reachability|resilience|security|operations); repeatable', collect)
+    .option('--sarif-category <id>', 'SARIF automationDetails.id (default: lbcheck/<accounts>/<regions>/, so uploads per account do not replace each other)');
   addScopeOptions(audit);
   addProbeOptions(audit);
   audit.action(async (options, command: Command) => {

@@ -3,13 +3,14 @@
  * writes docs/rules/<id>.md with it; test/unit/docs.test.ts fails when a page differs.
  */
 import type { RuleMeta } from './types.js';
+import { PROJECT_URL } from '../version.js';
 
-/** Where each rule's page lives; SARIF helpUri and `lbcheck explain` point here. */
-export const RULE_DOCS_BASE_URL = 'https://github.com/lbcheck/lbcheck/blob/main/docs/rules';
-
-/** A rule's page, from its id alone: reporters link it without loading the rule registry. */
-export function ruleDocsUrl(ruleId: string): string {
-  return `${RULE_DOCS_BASE_URL}/${ruleId}.md`;
+/**
+ * A rule's page on the project's site, from its id alone (reporters link it without loading the
+ * rule registry); undefined while package.json names no repository: no link to a page that does not exist.
+ */
+export function ruleDocsUrl(ruleId: string): string | undefined {
+  return PROJECT_URL === undefined ? undefined : `${PROJECT_URL}/blob/main/docs/rules/${ruleId}.md`;
 }
 
 export const GENERATED_NOTE = '<!-- Generated from the rule metadata by `npm run docs` (scripts/gen-docs.ts). Do not edit by hand. -->';

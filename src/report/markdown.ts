@@ -9,7 +9,8 @@ import { groupByLoadBalancer, probeSummary, type AuditReport, type RenderContext
 const SEVERITY_ICON = { error: '🔴 error', warning: '🟠 warning', info: '🔵 info' } as const;
 
 function findingRow(finding: ReportFinding): string {
-  const rule = `[${markdownCode(finding.ruleId)}](${ruleDocsUrl(finding.ruleId)})`;
+  const docs = ruleDocsUrl(finding.ruleId);
+  const rule = docs ? `[${markdownCode(finding.ruleId)}](${docs})` : markdownCode(finding.ruleId);
   const resource = `${escapeMarkdown(finding.resource.type)} ${markdownCode(finding.resource.name)}`;
   const evidence = evidenceLine(finding.evidence, 300);
   const message = `${escapeMarkdown(finding.message)}${finding.new === true ? ' **(new)**' : ''}`;

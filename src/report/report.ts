@@ -43,6 +43,8 @@ export interface AuditReport {
 export interface RenderContext {
   rules: readonly RuleMeta[];
   color?: boolean;
+  /** SARIF `automationDetails.id` (--sarif-category); default: one per account and region. */
+  sarifCategory?: string;
 }
 
 const unique = (values: readonly string[]) => [...new Set(values)].sort();

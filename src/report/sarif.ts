@@ -1,20 +1,24 @@
 /**
- * SARIF 2.1.0 for GitHub code scanning. AWS resources have no source file, so each
- * result gets a stable synthetic location `aws/<account>/<region>/<kind>/<name>`,
- * line 1, and `partialFingerprints.primaryLocationLineHash` from the finding
- * fingerprint (GitHub uses it to follow an alert across runs). Every registered rule
- * is listed in tool.driver.rules, with its page as helpUri.
+ * SARIF 2.1.0 for GitHub code scanning (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning).
+ * AWS resources have no source file, so each result gets a stable synthetic location
+ * `aws/<account>/<region>/<kind>/<name>`, line 1, and `partialFingerprints.primaryLocationLineHash`
+ * from the finding fingerprint (GitHub follows an alert across runs with it).
+ * `automationDetails.id` carries the category (per account and region, or the one the user
+ * gives) so uploads from several accounts do not replace each other. Every rule carries its
+ * full help, so no link has to resolve; what could not be checked becomes a tool execution
+ * notification, and a failed load-balancer listing makes the run unsuccessful.
  */
-import { ruleDocsUrl } from '../engine/docs.js';
+import { createHash } from 'node:crypto';
 import type { ReportFinding } from '../engine/runner.js';
 import type { RuleMeta, Severity } from '../engine/types.js';
-import { TOOL_NAME, VERSION } from '../version.js';
+import type { NotChecked } from '../inventory/model.js';
+import { ruleDocsUrl } from '../engine/docs.js';
+import { PROJECT_URL, TOOL_NAME, VERSION } from '../version.js';
 import { evidenceLine } from './evidence.js';
 import type { AuditReport, RenderContext } from './report.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
-const INFORMATION_URI = 'https://github.com/lbcheck/lbcheck';
 
 const sentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
 
@@ -31,55 +35,123 @@ export function resourceUri(finding: ReportFinding): string {
   return ['aws', resource.account ?? 'unknown', resource.region, resource.type, resource.name].map((part) => encodeURIComponent(part)).join('/');
 }
 
+/**
+ * One part of the default category: the value itself when there is one, else the values
+ * joined while short, else their count and a hash (stable for the same set).
+ */
+function categoryPart(values: readonly string[], noun: string): string {
+  if (values.length === 0) return `no-${noun}`;
+  const joined = values.join('+');
+  if (joined.length <= 60) return joined;
+  return `${values.length}-${noun}-${createHash('sha256').update(joined).digest('hex').slice(0, 8)}`;
+}
+
+/**
+ * The run's category: GitHub keeps the latest upload per category, so a matrix of
+ * shards (one account or region each) must not share one. An explicit category wins.
+ * https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning#runautomationdetails-object
+ */
+export function sarifCategory(report: Pick<AuditReport, 'scope'>, explicit?: string): string {
+  if (explicit !== undefined && explicit.trim() !== '') return explicit.trim().replace(/\/?$/, '/');
+  return `${TOOL_NAME}/${categoryPart(report.scope.accounts, 'accounts')}/${categoryPart(report.scope.regions, 'regions')}/`;
+}
+
+/** A listing of load balancers that failed (or a scope that could not be reached at all): the audit cannot vouch for what it never saw. */
+export function isFailedListing(entry: NotChecked): boolean {
+  return /DescribeLoadBalancers|^region |^everything for /.test(entry.what);
+}
+
+function helpMarkdown(meta: RuleMeta): string {
+  const parts = [meta.description.trim(), `**Why it matters.** ${meta.rationale.trim()}`, `**How to fix it.** ${meta.remediation.text.trim()}`];
+  if (meta.remediation.cli) parts.push(['```sh', meta.remediation.cli.trimEnd(), '```'].join('\n'));
+  if (meta.remediation.iac) parts.push(['```', meta.remediation.iac.trimEnd(), '```'].join('\n'));
+  if (meta.references.length > 0) parts.push(['**References**', '', ...meta.references.map((ref) => `- [${ref.title}](${ref.url})`)].join('\n'));
+  return parts.join('\n\n');
+}
+
+function helpText(meta: RuleMeta): string {
+  const parts = [sentence(meta.description), `Why it matters: ${sentence(meta.rationale)}`, `How to fix it: ${sentence(meta.remediation.text)}`];
+  if (meta.remediation.cli) parts.push(meta.remediation.cli.trim());
+  if (meta.references.length > 0) parts.push(`References: ${meta.references.map((ref) => `${ref.title} <${ref.url}>`).join('; ')}`);
+  return parts.join('\n\n');
+}
+
 function ruleDescriptor(meta: RuleMeta) {
-  const remediation = [meta.remediation.text, meta.remediation.cli && `\n\`\`\`sh\n${meta.remediation.cli}\n\`\`\``].filter(Boolean).join('\n');
   const name = pascalCase(meta.id);
+  const helpUri = ruleDocsUrl(meta.id);
   return {
     id: meta.id,
     // SARIF1001: a name that only restates the id (a one-word id) is left out.
     ...(name.toLowerCase() !== meta.id.toLowerCase() && { name }),
     shortDescription: { text: sentence(meta.title) },
     fullDescription: { text: sentence(meta.description) },
-    helpUri: ruleDocsUrl(meta.id),
-    help: {
-      text: `${sentence(meta.rationale)} Fix: ${sentence(meta.remediation.text)}`,
-      markdown: `${meta.rationale}\n\n**Fix:** ${remediation}\n\n${meta.references.map((ref) => `- [${ref.title}](${ref.url})`).join('\n')}`,
-    },
+    ...(helpUri !== undefined && { helpUri }),
+    help: { text: helpText(meta), markdown: helpMarkdown(meta) },
     defaultConfiguration: { level: LEVEL[meta.defaultSeverity] },
     properties: { tags: ['aws', 'load-balancer', meta.category, meta.source], 'problem.severity': meta.defaultSeverity === 'info' ? 'recommendation' : meta.defaultSeverity },
+  };
+}
+
+function notification(entry: NotChecked) {
+  const where = [entry.account, entry.region].filter(Boolean).join('/');
+  return {
+    level: 'warning',
+    message: { text: sentence(`Not checked${where ? ` in ${where}` : ''}: ${entry.what}: ${entry.why}`) },
+    properties: { ...entry },
+  };
+}
+
+function result(finding: ReportFinding, ruleIndex: ReadonlyMap<string, number>) {
+  const index = ruleIndex.get(finding.ruleId);
+  const evidence = evidenceLine(finding.evidence, 400);
+  return {
+    ruleId: finding.ruleId,
+    ...(index !== undefined && { ruleIndex: index }),
+    level: LEVEL[finding.severity],
+    message: { text: `${sentence(finding.message)}${evidence ? ` Evidence: ${evidence}` : ''}` },
+    locations: [
+      {
+        physicalLocation: { artifactLocation: { uri: resourceUri(finding) }, region: { startLine: 1 } },
+        logicalLocations: [{ fullyQualifiedName: finding.resource.arn, kind: 'resource' }],
+      },
+    ],
+    partialFingerprints: { primaryLocationLineHash: finding.fingerprint },
+    properties: {
+      resourceArn: finding.resource.arn,
+      ...(finding.resource.account !== undefined && { account: finding.resource.account }),
+      region: finding.resource.region,
+      evidence: finding.evidence,
+      ...(finding.new !== undefined && { new: finding.new }),
+    },
   };
 }
 
 export function renderSarif(report: AuditReport, context: RenderContext): string {
   const rules = [...context.rules].sort((a, b) => a.id.localeCompare(b.id, 'en'));
   const ruleIndex = new Map(rules.map((meta, i) => [meta.id, i]));
-  const results = report.findings.map((finding) => {
-    const index = ruleIndex.get(finding.ruleId);
-    const evidence = evidenceLine(finding.evidence, 400);
-    return {
-      ruleId: finding.ruleId,
-      ...(index !== undefined && { ruleIndex: index }),
-      level: LEVEL[finding.severity],
-      message: { text: `${sentence(finding.message)}${evidence ? ` Evidence: ${evidence}` : ''}` },
-      locations: [
-        {
-          physicalLocation: { artifactLocation: { uri: resourceUri(finding) }, region: { startLine: 1 } },
-          logicalLocations: [{ fullyQualifiedName: finding.resource.arn, kind: 'resource' }],
-        },
-      ],
-      partialFingerprints: { primaryLocationLineHash: finding.fingerprint },
-      properties: { resourceArn: finding.resource.arn, evidence: finding.evidence, ...(finding.new !== undefined && { new: finding.new }) },
-    };
-  });
+  const driver = {
+    name: TOOL_NAME,
+    version: VERSION,
+    semanticVersion: VERSION,
+    ...(PROJECT_URL !== undefined && { informationUri: PROJECT_URL }),
+    rules: rules.map(ruleDescriptor),
+  };
   const sarif = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: TOOL_NAME, version: VERSION, semanticVersion: VERSION, informationUri: INFORMATION_URI, rules: rules.map(ruleDescriptor) } },
-        results,
+        tool: { driver },
+        automationDetails: { id: sarifCategory(report, context.sarifCategory) },
+        invocations: [
+          {
+            executionSuccessful: !report.notChecked.some(isFailedListing),
+            toolExecutionNotifications: report.notChecked.map(notification),
+          },
+        ],
+        results: report.findings.map((finding) => result(finding, ruleIndex)),
         columnKind: 'utf16CodeUnits',
-        properties: { scope: report.scope, notChecked: report.notChecked },
+        properties: { scope: report.scope },
       },
     ],
   };

@@ -7,11 +7,12 @@ describe('lbcheck rules', () => {
   it('lists every registered rule with its metadata as JSON', async () => {
     const result = await runCli(['rules', '--format', 'json']);
     expect(result.code).toBe(0);
-    const listed = JSON.parse(result.stdout) as { id: string; title: string; defaultSeverity: string; category: string; docs: string }[];
+    const listed = JSON.parse(result.stdout) as { id: string; title: string; defaultSeverity: string; category: string; docs?: string }[];
     expect(listed.map((r) => [r.id, r.title, r.defaultSeverity, r.category])).toEqual(
       rules.map((r) => [r.meta.id, r.meta.title, r.meta.defaultSeverity, r.meta.category]),
     );
-    for (const rule of listed) expect(rule.docs).toMatch(new RegExp(`/docs/rules/${rule.id}\\.md$`));
+    // package.json names no repository yet, so there is no page to link to (a placeholder link would not resolve).
+    for (const rule of listed) expect(rule.docs).toBeUndefined();
   });
 
   it('lists them as text, one line each', async () => {

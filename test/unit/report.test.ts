@@ -3,9 +3,9 @@ import { RAW_CONTROL_OR_BIDI, withoutOwnColours } from '../support/hostile-text.
 import { runEngine } from '../../src/engine/runner.js';
 import { fingerprint } from '../../src/engine/fingerprint.js';
 import { EMPTY_CONFIG } from '../../src/engine/config.js';
-import { ruleDocsUrl } from '../../src/engine/docs.js';
 import { buildReport, renderReport, type AuditReport } from '../../src/report/index.js';
-import { VERSION } from '../../src/version.js';
+import { sarifCategory } from '../../src/report/sarif.js';
+import { projectUrl, VERSION } from '../../src/version.js';
 import { ACCOUNT } from '../support/fixtures.js';
 import { idleTimeoutRule, inventoryOf, smallScope, targetGroupRule, throwingRule } from '../support/engine-fixtures.js';
 
@@ -126,7 +126,7 @@ describe('markdown report', () => {
     expect(markdown).toContain('| Checked | 2 load balancers in us-east-1 |');
     expect(markdown).toContain(`### web <sub>\`${WEB_ARN}\`</sub>`);
     expect(markdown).toContain(
-      `| 🔴 error | [\`target-group-port\`](${ruleDocsUrl('target-group-port')}) | target-group \`web-tg\` | Target group web-tg listens on 8080.<br><sub>port=8080</sub> |`,
+      `| 🔴 error | \`target-group-port\` | target-group \`web-tg\` | Target group web-tg listens on 8080.<br><sub>port=8080</sub> |`,
     );
     expect(markdown.indexOf('### web ')).toBeLessThan(markdown.indexOf('### legacy '));
     expect(markdown).toContain('### Not checked\n\n- region eu-west-3: AccessDenied: not authorized');
@@ -157,8 +157,21 @@ describe('sarif report', () => {
       $schema: string;
       runs: {
         tool: {
-          driver: { name: string; rules: { id: string; name?: string; helpUri: string; defaultConfiguration: { level: string }; properties: { tags: string[] } }[] };
+          driver: {
+            name: string;
+            informationUri?: string;
+            rules: {
+              id: string;
+              name?: string;
+              helpUri?: string;
+              help: { text: string; markdown: string };
+              defaultConfiguration: { level: string };
+              properties: { tags: string[] };
+            }[];
+          };
         };
+        automationDetails: { id: string };
+        invocations: { executionSuccessful: boolean; toolExecutionNotifications: { level: string; message: { text: string }; properties: unknown }[] }[];
         results: {
           ruleId: string;
           ruleIndex: number;
@@ -174,10 +187,12 @@ describe('sarif report', () => {
     const [run] = sarif.runs;
     if (!run) throw new Error('no run');
     expect(run.tool.driver.name).toBe('lbcheck');
+    // No helpUri or informationUri: package.json names no repository, and a placeholder link would not resolve.
+    expect(run.tool.driver.informationUri).toBeUndefined();
     expect(run.tool.driver.rules.map((r) => [r.id, r.name, r.helpUri, r.defaultConfiguration.level])).toEqual([
-      ['always-throws', 'AlwaysThrows', ruleDocsUrl('always-throws'), 'warning'],
-      ['idle', undefined, ruleDocsUrl('idle'), 'warning'],
-      ['target-group-port', 'TargetGroupPort', ruleDocsUrl('target-group-port'), 'error'],
+      ['always-throws', 'AlwaysThrows', undefined, 'warning'],
+      ['idle', undefined, undefined, 'warning'],
+      ['target-group-port', 'TargetGroupPort', undefined, 'error'],
     ]);
     // The category is a SARIF tag, so code scanning can filter by it.
     expect(run.tool.driver.rules.map((r) => r.properties.tags)).toEqual([
@@ -185,6 +200,7 @@ describe('sarif report', () => {
       ['aws', 'load-balancer', 'reachability', 'config'],
       ['aws', 'load-balancer', 'reachability', 'config'],
     ]);
+    expect(run.automationDetails.id).toBe(`lbcheck/${ACCOUNT}/us-east-1/`);
     expect(
       run.results.map((r) => [
         r.ruleId,
@@ -200,6 +216,62 @@ describe('sarif report', () => {
       ['idle', 'idle', 'warning', `aws/${ACCOUNT}/us-east-1/application/web`, 1, fingerprint('idle', WEB_ARN)],
     ]);
     expect(run.results[1]?.message.text).toBe(`legacy has an idle timeout of 30 s. Evidence: idleTimeoutSeconds=30 loadBalancerArn=${LEGACY_ARN}`);
+  });
+
+  it("carries each rule's full help: what it checks, why, the fix with its command, the references", () => {
+    const sarif = JSON.parse(renderReport('sarif', sampleReport(), context)) as { runs: { tool: { driver: { rules: { id: string; help: { text: string; markdown: string } }[] } } }[] };
+    const help = sarif.runs[0]?.tool.driver.rules.find((r) => r.id === 'idle')?.help;
+    expect(help?.markdown).toBe(
+      [
+        'Reports every load balancer for the engine tests.',
+        '**Why it matters.** Engine tests need a rule with known output.',
+        '**How to fix it.** Nothing to fix.',
+        '```sh\naws elbv2 describe-load-balancers\n```',
+        '**References**\n\n- [Elastic Load Balancing](https://docs.aws.amazon.com/elasticloadbalancing/)',
+      ].join('\n\n'),
+    );
+    expect(help?.text).toContain('Why it matters: Engine tests need a rule with known output.');
+    expect(help?.text).toContain('How to fix it: Nothing to fix.');
+    expect(help?.text).toContain('Elastic Load Balancing <https://docs.aws.amazon.com/elasticloadbalancing/>');
+  });
+
+  it('lists what could not be checked as notifications; a failed listing makes the run unsuccessful', () => {
+    type Sarif = { runs: { invocations: { executionSuccessful: boolean; toolExecutionNotifications: { level: string; message: { text: string } }[] }[] }[] };
+    const report = sampleReport();
+    const [invocation] = (JSON.parse(renderReport('sarif', report, context)) as Sarif).runs[0]?.invocations ?? [];
+    expect(invocation?.toolExecutionNotifications.map((n) => [n.level, n.message.text])).toEqual([
+      ['warning', 'Not checked in eu-west-3: region eu-west-3: AccessDenied: not authorized.'],
+      ['warning', `Not checked in ${ACCOUNT}/us-east-1: rule always-throws in ${ACCOUNT}/us-east-1: rule always-throws failed: cannot read property of undefined.`],
+    ]);
+    // "region eu-west-3": nothing at all could be read there, the listing included.
+    expect(invocation?.executionSuccessful).toBe(false);
+    const listed = { ...report, notChecked: report.notChecked.slice(1) };
+    expect((JSON.parse(renderReport('sarif', listed, context)) as Sarif).runs[0]?.invocations[0]?.executionSuccessful).toBe(true);
+    const listingFailed = {
+      ...report,
+      notChecked: [{ what: 'the load balancers (elasticloadbalancing:DescribeLoadBalancers in us-east-1)', why: 'AccessDenied: no', region: 'us-east-1' }],
+    };
+    expect((JSON.parse(renderReport('sarif', listingFailed, context)) as Sarif).runs[0]?.invocations[0]?.executionSuccessful).toBe(false);
+  });
+
+  it('names the category by account and region, or as the user says', () => {
+    const scope = (accounts: string[], regions: string[]) => ({ scope: { accounts, regions } });
+    expect(sarifCategory(scope(['111111111111'], ['eu-west-1']))).toBe('lbcheck/111111111111/eu-west-1/');
+    expect(sarifCategory(scope(['111111111111', '222222222222'], ['eu-west-1', 'us-east-1']))).toBe('lbcheck/111111111111+222222222222/eu-west-1+us-east-1/');
+    const many = Array.from({ length: 20 }, (_, i) => String(100000000000 + i));
+    expect(sarifCategory(scope(many, ['eu-west-1']))).toMatch(/^lbcheck\/20-accounts-[0-9a-f]{8}\/eu-west-1\/$/);
+    expect(sarifCategory(scope(many, ['eu-west-1']))).toBe(sarifCategory(scope(many, ['eu-west-1'])));
+    expect(sarifCategory(scope(['111111111111'], ['eu-west-1']), 'prod-lbs')).toBe('prod-lbs/');
+  });
+});
+
+describe('projectUrl', () => {
+  it("reads package.json's repository in its usual spellings, and nothing when it is unset", () => {
+    expect(projectUrl(undefined)).toBeUndefined();
+    expect(projectUrl('')).toBeUndefined();
+    expect(projectUrl({ type: 'git', url: 'git+https://github.com/acme/lbcheck.git' })).toBe('https://github.com/acme/lbcheck');
+    expect(projectUrl('github:acme/lbcheck')).toBe('https://github.com/acme/lbcheck');
+    expect(projectUrl('acme/lbcheck')).toBe('https://github.com/acme/lbcheck');
   });
 });
 

@@ -33,6 +33,7 @@ export interface AuditFlags extends GlobalOptions, ScopeOptions, ProbeFlags {
   baseline?: string;
   /** --rule ID|CATEGORY, repeatable. */
   rule?: string[];
+  sarifCategory?: string;
 }
 
 const SCOPE_FLAGS = ['region', 'allRegions', 'profile', 'endpointUrl'] as const;
@@ -86,7 +87,8 @@ export async function run(flags: AuditFlags, _command?: Command): Promise<number
 
   const { report, nothingChecked } = await runAudit(options, progress);
   const color = format === 'text' && toTerminal && colorEnabled(process.stdout);
-  await emit(renderReport(format, report, { rules: options.rules.map((rule) => rule.meta), color }), flags.output);
+  const sarifCategory = flags.sarifCategory;
+  await emit(renderReport(format, report, { rules: options.rules.map((rule) => rule.meta), color, ...(sarifCategory !== undefined && { sarifCategory }) }), flags.output);
 
   if (nothingChecked) {
     const first = report.notChecked[0];

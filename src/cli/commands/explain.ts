@@ -23,7 +23,9 @@ export async function run(ruleId: string, _options: GlobalOptions): Promise<numb
   const indent = (text: string) => text.trimEnd().split('\n').map((line) => `    ${line}`);
   if (meta.remediation.cli) lines.push('', '  Commands:', ...indent(meta.remediation.cli));
   if (meta.remediation.iac) lines.push('', '  Infrastructure as code:', ...indent(meta.remediation.iac));
-  lines.push('', 'References:', ...meta.references.map((ref) => `  - ${ref.title}: ${ref.url}`), `  - lbcheck docs: ${ruleDocsUrl(meta.id)}`);
+  lines.push('', 'References:', ...meta.references.map((ref) => `  - ${ref.title}: ${ref.url}`));
+  const docs = ruleDocsUrl(meta.id);
+  if (docs) lines.push(`  - lbcheck docs: ${docs}`);
   await emit(lines.join('\n'));
   return 0;
 }

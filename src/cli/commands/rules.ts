@@ -11,7 +11,7 @@ export interface RulesOptions extends GlobalOptions {
 export async function run(options: RulesOptions): Promise<number> {
   const rules = allRules();
   if (options.format === 'json') {
-    await emit(JSON.stringify(rules.map((rule) => ({ ...rule.meta, docs: ruleDocsUrl(rule.meta.id) })), null, 2));
+    await emit(JSON.stringify(rules.map((rule) => ({ ...rule.meta, ...(ruleDocsUrl(rule.meta.id) !== undefined && { docs: ruleDocsUrl(rule.meta.id) }) })), null, 2));
     return 0;
   }
   if (rules.length === 0) {
