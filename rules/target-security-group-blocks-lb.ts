@@ -105,7 +105,8 @@ export default defineRule({
       const record = (endpoint: TargetEndpoint, kind: CheckKind, protocol: TransportProtocol, port: number, groupIds: string[], peer: Peer, peerText: string, fixPeer: Failure['fixPeer'], direction: 'ingress' | 'egress', targetGroups: string[]): void => {
         const evaluation = evaluateOnce(groupIds, direction, protocol, port, peer);
         if (evaluation.verdict === 'allowed') return;
-        const key = `${endpoint.group?.arn ?? 'classic'}|${kind}|${protocol}/${port}|${groupIds.join(',')}`;
+        // A set of groups, whatever order AWS lists them in: the key and the fingerprint must not move with the order.
+        const key = `${endpoint.group?.arn ?? 'classic'}|${kind}|${protocol}/${port}|${[...groupIds].sort().join(',')}`;
         const failure = failures.get(key) ?? { group: endpoint.group, kind, protocol, port, peerText, groupIds, fixPeer, targets: [], evaluation };
         failure.targets.push({ id: endpoint.targetId, ip: endpoint.ip, securityGroupIds: targetGroups, verdict: evaluation.verdict });
         failures.set(key, failure);
@@ -180,7 +181,7 @@ export default defineRule({
         findings.push({
           resource: resourceOf(failure.group),
           severity: severity === 'error' ? undefined : severity,
-          discriminator: `${failure.group ? `${lb.arn}|` : ''}${failure.kind}|${failure.protocol}/${failure.port}|${failure.groupIds.join(',')}`,
+          discriminator: `${failure.group ? `${lb.arn}|` : ''}${failure.kind}|${failure.protocol}/${failure.port}|${[...failure.groupIds].sort().join(',')}`,
           message,
           evidence: {
             loadBalancerArn: lb.arn,

@@ -7,6 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { CollectOptions } from './aws/collect.js';
+import type { Baseline } from './engine/baseline.js';
 import { EMPTY_CONFIG, type LbcheckConfig } from './engine/config.js';
 import { runEngine, type EngineResult } from './engine/runner.js';
 import type { RuleSelection } from './engine/selection.js';
@@ -39,8 +40,8 @@ export interface AuditOptions {
   selection?: RuleSelection;
   /** Probe the load balancers' addresses too; absent: no probe. */
   probe?: AuditProbeSettings;
-  /** A previous report's fingerprints (engine/baseline.ts readBaseline) and the file they came from, named in the report. */
-  baseline?: { file: string; fingerprints: ReadonlySet<string> };
+  /** A previous report or baseline file (engine/baseline.ts readBaseline): which findings are new, which are fixed. */
+  baseline?: Baseline;
   /** Stops the audit between its stages (collect, probe, rules) with the signal's reason. */
   signal?: AbortSignal;
 }
@@ -107,7 +108,7 @@ export async function runAudit(options: AuditOptions, progress: Progress = silen
     result,
     ...(probed && { probe: probed.probe }),
     durationMs: performance.now() - started,
-    ...(options.baseline && { baselineFile: options.baseline.file }),
+    ...(options.baseline && { baseline: options.baseline }),
   });
   for (const expired of report.ignores.expired) {
     progress.warn(`${expired.ignore}: ignore of ${expired.rule} on ${expired.resource} expired on ${expired.expires}; it no longer suppresses anything`);

@@ -90,7 +90,8 @@ export function buildProgram(): Command {
       new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info', 'none']).default('error'),
     )
     .option('--config <file>', 'config file (default: .lbcheck.yml found from the working directory up)')
-    .option('--baseline <file>', 'a previous JSON report: findings already in it are not new')
+    .option('--baseline <file>', 'a previous JSON report (or --write-baseline file): findings in it are not new, and only new ones fail the run')
+    .option('--write-baseline <file>', "write this audit's findings as the next --baseline (atomically)")
     .option('--rule <id|category>', 'run only this rule, or this category (reachability|resilience|security|operations); repeatable', collect)
     .option('--sarif-category <id>', 'SARIF automationDetails.id (default: lbcheck/<accounts>/<regions>/, so uploads per account do not replace each other)');
   addScopeOptions(audit);

@@ -44,3 +44,8 @@ export function evidenceLines(evidence: Record<string, unknown>, width: number, 
 export function countsPhrase(summary: { errors: number; warnings: number; infos: number }): string {
   return `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${summary.infos} info`;
 }
+
+/** The line a baselined report leads with: `2 new, 1 fixed`. */
+export function baselinePhrase(baseline: { new: number; fixed: readonly unknown[] }): string {
+  return `${baseline.new} new, ${baseline.fixed.length} fixed`;
+}

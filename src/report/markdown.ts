@@ -3,7 +3,7 @@ import { ruleDocsUrl } from '../engine/docs.js';
 import type { ReportFinding } from '../engine/runner.js';
 import { plural } from '../words.js';
 import { escapeMarkdown, markdownCode } from './escape.js';
-import { countsPhrase, evidenceLine } from './evidence.js';
+import { baselinePhrase, countsPhrase, evidenceLine } from './evidence.js';
 import { groupByLoadBalancer, probeSummary, type AuditReport, type RenderContext } from './report.js';
 
 const SEVERITY_ICON = { error: '🔴 error', warning: '🟠 warning', info: '🔵 info' } as const;
@@ -20,9 +20,9 @@ function findingRow(finding: ReportFinding): string {
 export function renderMarkdown(report: AuditReport, _context: RenderContext): string {
   const { summary } = report;
   const out: string[] = [`## lbcheck: ${report.findings.length === 0 ? 'no findings' : countsPhrase(summary)}`, ''];
+  if (report.baseline) out.push(`**${baselinePhrase(report.baseline)}** since the baseline ${markdownCode(report.baseline.file)}`, '');
   out.push('| | |', '| --- | --- |');
   out.push(`| Errors | ${summary.errors} |`, `| Warnings | ${summary.warnings} |`, `| Info | ${summary.infos} |`);
-  if (report.baseline) out.push(`| New since baseline | ${summary.newFindings} |`);
   out.push(`| Checked | ${plural(summary.loadBalancers, 'load balancer')} in ${escapeMarkdown(report.scope.regions.join(', ') || 'no region')} |`);
   out.push(`| Rules run | ${report.rules.length} |`);
   if (report.probe) {
@@ -44,6 +44,11 @@ export function renderMarkdown(report: AuditReport, _context: RenderContext): st
     for (const expired of report.ignores.expired) {
       out.push(`- ${markdownCode(expired.rule)} on ${markdownCode(expired.resource)} expired ${escapeMarkdown(expired.expires)} (${markdownCode(expired.ignore)}): ${escapeMarkdown(expired.reason)}`);
     }
+    out.push('');
+  }
+  if (report.baseline && report.baseline.fixed.length > 0) {
+    out.push('### Fixed since the baseline', '');
+    for (const fixed of report.baseline.fixed) out.push(`- ${markdownCode(fixed.ruleId)} on ${escapeMarkdown(fixed.resource.type)} ${markdownCode(fixed.resource.name)} (${escapeMarkdown(fixed.resource.region)})`);
     out.push('');
   }
   if (report.notChecked.length > 0) {

@@ -8,6 +8,7 @@ import type { ProbeReport } from '../inventory/probe-report.js';
 import { failedAttempts } from './probe-text.js';
 import type { EngineResult, LoadBalancerRef, ReportFinding } from '../engine/runner.js';
 import type { ExpiredIgnore, SuppressedFinding } from '../engine/ignores.js';
+import { fixedSince, type Baseline, type BaselineEntry } from '../engine/baseline.js';
 import type { RuleMeta } from '../engine/types.js';
 import { TOOL_NAME, VERSION } from '../version.js';
 
@@ -36,7 +37,8 @@ export interface AuditReport {
   ignores: { suppressed: SuppressedFinding[]; expired: ExpiredIgnore[] };
   /** Ids of the rules that ran; the reporters look their metadata up in `ruleMeta`. */
   rules: string[];
-  baseline?: { file: string };
+  /** With --baseline: how many findings are new, and what the baseline had that this audit no longer finds. */
+  baseline?: { file: string; new: number; fixed: BaselineEntry[] };
 }
 
 /** What reporters need besides the report: rule metadata (SARIF's rule list, Markdown links). */
@@ -54,12 +56,13 @@ export function buildReport(options: {
   result: EngineResult;
   probe?: ProbeReport;
   durationMs: number;
-  baselineFile?: string;
+  baseline?: Baseline;
 }): AuditReport {
   const { inventory, result } = options;
   const count = (severity: string) => result.findings.filter((finding) => finding.severity === severity).length;
   const regions = unique(inventory.scopes.map((scope) => scope.region));
   const accounts = unique(inventory.scopes.map((scope) => scope.account));
+  const newFindings = result.findings.filter((finding) => finding.new !== false).length;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: VERSION },
@@ -72,15 +75,24 @@ export function buildReport(options: {
       errors: count('error'),
       warnings: count('warning'),
       infos: count('info'),
-      newFindings: result.findings.filter((finding) => finding.new !== false).length,
+      newFindings,
       loadBalancers: inventory.scopes.reduce((sum, scope) => sum + scope.loadBalancers.length, 0),
       regions: regions.length,
       accounts: accounts.length,
     },
     ignores: result.ignores,
     rules: result.rulesRun,
-    ...(options.baselineFile !== undefined && { baseline: { file: options.baselineFile } }),
+    ...(options.baseline && { baseline: { file: options.baseline.file, new: newFindings, fixed: fixedFindings(options.baseline, inventory, result) } }),
   };
+}
+
+function fixedFindings(baseline: Baseline, inventory: Inventory, result: EngineResult): BaselineEntry[] {
+  return fixedSince(baseline, result.findings, {
+    scopes: inventory.scopes,
+    rulesRun: result.rulesRun,
+    notChecked: result.notChecked,
+    suppressedFingerprints: new Set(result.ignores.suppressed.map((finding) => finding.fingerprint)),
+  });
 }
 
 /** Findings grouped by the load balancer they are about, in report order; findings on no LB last, under `undefined`. */

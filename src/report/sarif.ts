@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import type { ReportFinding } from '../engine/runner.js';
 import type { RuleMeta, Severity } from '../engine/types.js';
 import type { NotChecked } from '../inventory/model.js';
+import { isFailedListing } from '../engine/coverage.js';
 import { ruleDocsUrl } from '../engine/docs.js';
 import { PROJECT_URL, TOOL_NAME, VERSION } from '../version.js';
 import { evidenceLine } from './evidence.js';
@@ -54,11 +55,6 @@ function categoryPart(values: readonly string[], noun: string): string {
 export function sarifCategory(report: Pick<AuditReport, 'scope'>, explicit?: string): string {
   if (explicit !== undefined && explicit.trim() !== '') return explicit.trim().replace(/\/?$/, '/');
   return `${TOOL_NAME}/${categoryPart(report.scope.accounts, 'accounts')}/${categoryPart(report.scope.regions, 'regions')}/`;
-}
-
-/** A listing of load balancers that failed (or a scope that could not be reached at all): the audit cannot vouch for what it never saw. */
-export function isFailedListing(entry: NotChecked): boolean {
-  return /DescribeLoadBalancers|^region |^everything for /.test(entry.what);
 }
 
 function helpMarkdown(meta: RuleMeta): string {

@@ -7,7 +7,7 @@ import type { Severity } from '../engine/types.js';
 import type { ReportFinding } from '../engine/runner.js';
 import { escapeControlCharacters as safe } from '../text-safety.js';
 import { plural } from '../words.js';
-import { countsPhrase, evidenceLines } from './evidence.js';
+import { baselinePhrase, countsPhrase, evidenceLines } from './evidence.js';
 import { groupByLoadBalancer, probeSummary, type AuditReport, type RenderContext } from './report.js';
 
 /** Evidence gets two lines of this width at most: enough for ids and timeouts; the JSON report has all of it. */
@@ -42,6 +42,7 @@ function findingLines(finding: ReportFinding, p: Paint, onLoadBalancer: boolean)
 export function renderText(report: AuditReport, context: RenderContext): string {
   const p = paint(context.color ?? false);
   const out: string[] = [];
+  if (report.baseline) out.push(p.bold(`${baselinePhrase(report.baseline)} since ${safe(report.baseline.file)}`), '');
   for (const group of groupByLoadBalancer(report.findings)) {
     const first = group.findings[0];
     if (group.loadBalancer && first) {
@@ -55,8 +56,7 @@ export function renderText(report: AuditReport, context: RenderContext): string 
   }
   const { summary } = report;
   const counts = countsPhrase(summary);
-  const newPart = report.baseline ? ` (${summary.newFindings} new since ${safe(report.baseline.file)})` : '';
-  out.push(`${report.findings.length === 0 ? 'No findings' : counts}${report.findings.length === 0 ? '' : newPart}`);
+  out.push(report.findings.length === 0 ? 'No findings' : counts);
   const where = `${plural(summary.loadBalancers, 'load balancer')} in ${plural(summary.regions, 'region')}`;
   const accounts = summary.accounts > 1 ? ` across ${plural(summary.accounts, 'account')}` : '';
   out.push(`${where}${accounts} checked; ${plural(report.rules.length, 'rule')} ran`);

@@ -71,6 +71,7 @@ export const MOTO_REGIONS = {
   cliSnapshotOtherProfile: 'eu-west-3',
   cliAudit: 'eu-south-1',
   cliAuditProbe: 'ca-central-1',
+  cliBaseline: 'il-central-1',
   rulesCore: {
     healthy: 'ap-southeast-1',
     routing: 'ap-southeast-2',

@@ -1,5 +1,6 @@
 /** src/audit.ts, the pipeline every front end calls, without a front end around it. */
 import { describe, expect, it } from 'vitest';
+import { parseBaseline } from '../../src/engine/baseline.js';
 import { runAudit } from '../../src/audit.js';
 import { readSnapshot } from '../../src/inventory/snapshot.js';
 import type { Progress } from '../../src/progress.js';
@@ -46,11 +47,12 @@ describe('runAudit', () => {
     const all = await runAudit({ source: { kind: 'snapshot', file: EXAMPLE } });
     const first = all.report.findings[0];
     expect(first).toBeDefined();
+    if (!first) throw new Error('no finding');
     const again = await runAudit({
       source: { kind: 'snapshot', file: EXAMPLE },
-      baseline: { file: 'previous.json', fingerprints: new Set([first?.fingerprint as string]) },
+      baseline: parseBaseline(JSON.stringify({ schemaVersion: 1, findings: [first] }), 'previous.json'),
     });
-    expect(again.report.baseline).toEqual({ file: 'previous.json' });
+    expect(again.report.baseline).toEqual({ file: 'previous.json', new: all.report.findings.length - 1, fixed: [] });
     expect(again.report.findings.find((finding) => finding.fingerprint === first?.fingerprint)?.new).toBe(false);
     expect(again.report.summary.newFindings).toBe(all.report.findings.length - 1);
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RAW_CONTROL_OR_BIDI, withoutOwnColours } from '../support/hostile-text.js';
 import { runEngine } from '../../src/engine/runner.js';
 import { fingerprint } from '../../src/engine/fingerprint.js';
+import { parseBaseline, type Baseline } from '../../src/engine/baseline.js';
 import { EMPTY_CONFIG } from '../../src/engine/config.js';
 import { buildReport, renderReport, type AuditReport } from '../../src/report/index.js';
 import { sarifCategory } from '../../src/report/sarif.js';
@@ -25,16 +26,16 @@ function hostileReport(): AuditReport {
 }
 
 
-function sampleReport(options: { baseline?: ReadonlySet<string> } = {}): AuditReport {
+function sampleReport(options: { baseline?: Baseline } = {}): AuditReport {
   const inventory = inventoryOf([smallScope()], [{ what: 'region eu-west-3', why: 'AccessDenied: not authorized', region: 'eu-west-3' }]);
   const result = runEngine({
     inventory,
     rules,
     config: { ...EMPTY_CONFIG, ignore: [{ rule: 'idle', resource: 'nothing-*', reason: 'old', expires: '2020-01-01', source: '.lbcheck.yml:3:5' }] },
     now: new Date('2026-11-20T00:00:00Z'),
-    ...(options.baseline && { baseline: options.baseline }),
+    ...(options.baseline && { baseline: options.baseline.fingerprints }),
   });
-  return buildReport({ inventory, result, durationMs: 1234.4, ...(options.baseline && { baselineFile: 'previous.json' }) });
+  return buildReport({ inventory, result, durationMs: 1234.4, ...(options.baseline && { baseline: options.baseline }) });
 }
 
 const context = { rules: rules.map((rule) => rule.meta) };
@@ -62,10 +63,34 @@ describe('json report', () => {
     ]);
   });
 
-  it('counts new findings against a baseline', () => {
-    const report = sampleReport({ baseline: new Set([fingerprint('idle', WEB_ARN)]) });
+  it('counts new findings against a baseline, and lists what it had that is now fixed', () => {
+    const entry = (ruleId: string, arn: string, region = 'us-east-1', discriminator?: string) => ({
+      ruleId,
+      fingerprint: fingerprint(ruleId, arn, discriminator),
+      severity: 'warning',
+      resource: { arn, type: 'application', name: arn.split('/')[2] ?? arn, region, account: ACCOUNT },
+    });
+    const GONE_ARN = `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:loadbalancer/app/gone/1111111111111111`;
+    const baseline = parseBaseline(
+      JSON.stringify({
+        schemaVersion: 1,
+        findings: [
+          entry('idle', WEB_ARN),
+          // Fixed: the same rule ran in the same account and region and no longer finds it.
+          entry('idle', GONE_ARN),
+          // Not fixed, not seen: eu-west-3 could not be read in this audit.
+          entry('idle', GONE_ARN.replace(/us-east-1/g, 'eu-west-3'), 'eu-west-3'),
+          // Not seen: the rule did not run.
+          entry('retired-rule', GONE_ARN),
+          // Not seen: another region.
+          entry('idle', GONE_ARN.replace(/us-east-1/g, 'eu-north-1'), 'eu-north-1'),
+        ],
+      }),
+      'previous.json',
+    );
+    const report = sampleReport({ baseline });
     expect(report.summary.newFindings).toBe(2);
-    expect(report.baseline).toEqual({ file: 'previous.json' });
+    expect(report.baseline).toEqual({ file: 'previous.json', new: 2, fixed: [entry('idle', GONE_ARN)] });
     expect(report.findings.map((f) => [f.resource.name, f.new])).toEqual([
       ['web-tg', true],
       ['legacy', true],

@@ -12,8 +12,9 @@ const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'incidents.sna
 async function incidentsSarif(notChecked: { what: string; why: string; region?: string; account?: string }[] = []): Promise<string> {
   const inventory = await readSnapshot(EXAMPLE);
   const rules = allRules();
-  const result = runEngine({ inventory: { ...inventory, notChecked: [...inventory.notChecked, ...notChecked] }, rules, baseline: new Set() });
-  const report = buildReport({ inventory, result, durationMs: 10, baselineFile: 'previous.json' });
+  const baseline = { file: 'previous.json', entries: [], fingerprints: new Set<string>() };
+  const result = runEngine({ inventory: { ...inventory, notChecked: [...inventory.notChecked, ...notChecked] }, rules, baseline: baseline.fingerprints });
+  const report = buildReport({ inventory, result, durationMs: 10, baseline });
   return renderReport('sarif', report, { rules: rules.map((rule) => rule.meta) });
 }
 

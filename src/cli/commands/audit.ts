@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { runAudit, type AuditOptions, type AuditSource } from '../../audit.js';
-import { readBaseline } from '../../engine/baseline.js';
+import { nextBaseline, readBaseline } from '../../engine/baseline.js';
 import { loadConfig } from '../../engine/config.js';
 import { parseRuleSelection } from '../../engine/selection.js';
 import { SERVER_KEEPALIVE_SECONDS } from '../../engine/keepalive.js';
@@ -18,6 +18,7 @@ import type { Progress } from '../../progress.js';
 import { renderReport, type AuditReport, type ReportFormat } from '../../report/index.js';
 import { countsPhrase } from '../../report/evidence.js';
 import { allRules } from '../../../rules/index.js';
+import { writeFileAtomic } from '../../fs.js';
 import type { GlobalOptions, ProbeFlags, ScopeOptions } from '../options.js';
 import { emit } from '../output.js';
 import { colorEnabled, stderrProgress, writeErrorLine } from '../progress.js';
@@ -33,6 +34,7 @@ export interface AuditFlags extends GlobalOptions, ScopeOptions, ProbeFlags {
   baseline?: string;
   /** --rule ID|CATEGORY, repeatable. */
   rule?: string[];
+  writeBaseline?: string;
   sarifCategory?: string;
 }
 
@@ -55,7 +57,7 @@ async function auditOptionsFrom(flags: AuditFlags, progress: Progress): Promise<
   const config = await loadConfig({ configPath: flags.config, ruleIds: rules.map((rule) => rule.meta.id), serverKeepalive: SERVER_KEEPALIVE_SECONDS });
   if (config.file !== undefined) progress.debug(`config: ${config.file}`);
   const selection = parseRuleSelection(flags.rule ?? [], rules);
-  const baseline = flags.baseline !== undefined ? { file: flags.baseline, fingerprints: await readBaseline(flags.baseline) } : undefined;
+  const baseline = flags.baseline !== undefined ? await readBaseline(flags.baseline) : undefined;
   return {
     source: await sourceFrom(flags, progress),
     config,
@@ -73,8 +75,9 @@ async function auditOptionsFrom(flags: AuditFlags, progress: Progress): Promise<
   };
 }
 
+/** 1 when a finding is at or above --fail-on; with a baseline, only a new one counts. */
 function exitCode(report: AuditReport, failOn: Severity | 'none'): 0 | 1 {
-  return report.findings.some((finding) => atOrAbove(finding.severity, failOn)) ? 1 : 0;
+  return report.findings.some((finding) => finding.new !== false && atOrAbove(finding.severity, failOn)) ? 1 : 0;
 }
 
 export async function run(flags: AuditFlags, _command?: Command): Promise<number> {
@@ -94,6 +97,11 @@ export async function run(flags: AuditFlags, _command?: Command): Promise<number
     const first = report.notChecked[0];
     writeErrorLine(`nothing could be checked${first ? `: ${first.what}: ${first.why}` : ''}`);
     return 2;
+  }
+  // Not when nothing could be checked: an empty baseline would make every finding new tomorrow.
+  if (flags.writeBaseline !== undefined) {
+    const { baseline } = options;
+    await writeFileAtomic(flags.writeBaseline, nextBaseline(report.findings, baseline && { baseline, fixed: report.baseline?.fixed ?? [] }));
   }
   progress.step(`${countsPhrase(report.summary)} in ${Math.round(performance.now() - started)} ms`);
   return exitCode(report, flags.failOn);
