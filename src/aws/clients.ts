@@ -60,14 +60,60 @@ export interface ClientOptions {
   maxAttempts?: number;
   /** Explicit credentials (tests); default: the provider chain for `profile`. */
   credentials?: AwsCredentialIdentityProvider;
+  /** Deadlines of each call (default DEFAULT_CALL_TIMEOUTS). */
+  timeouts?: CallTimeouts;
+  /** Aborts every call in flight (the audit's --max-time). */
+  signal?: AbortSignal;
   /** The request buckets of this client's account and region, once known (undefined: not paced). */
   buckets?: () => RequestBuckets | undefined;
 }
 
 /** Enough to ride out throttling bursts with adaptive backoff, few enough that a dead endpoint fails in seconds. */
 export const DEFAULT_MAX_ATTEMPTS = 4;
-const CONNECTION_TIMEOUT_MS = 3_000;
-const REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * How long an AWS call may take. `connectMs` and `responseMs` bound each HTTP attempt (the
+ * SDK's connectionTimeout and requestTimeout, the latter made an error: by default the SDK
+ * only logs a warning and keeps waiting); `callMs` bounds the whole call, retries and their
+ * backoff included, so no endpoint that accepts connections and never answers can hold an
+ * audit for ever.
+ */
+export interface CallTimeouts {
+  connectMs: number;
+  responseMs: number;
+  callMs: number;
+}
+
+export const DEFAULT_CALL_TIMEOUTS: CallTimeouts = { connectMs: 3_000, responseMs: 20_000, callMs: 60_000 };
+
+/** The SDK's handler logs to the console by default; its lines never reach lbcheck's stderr (the errors they describe do, as lbcheck lines). */
+const quietLogger = { trace: () => {}, debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+/** Thrown (as the abort reason) when a call outlives `callMs`, or the audit its --max-time: names the deadline, for the one error line. */
+export class CallDeadlineError extends Error {
+  override name = 'CallDeadlineError';
+}
+
+/**
+ * Every send of `client` gets a deadline (and the audit's own signal, for --max-time): the
+ * SDK hands the signal to each HTTP attempt and stops retrying once it is aborted.
+ */
+function withDeadline(client: { send: (...args: never[]) => unknown }, callMs: number, signal: AbortSignal | undefined): void {
+  const send = (client.send as (command: unknown, options?: { abortSignal?: AbortSignal }) => Promise<unknown>).bind(client);
+  const deadlined = (command: unknown, options?: { abortSignal?: AbortSignal }) => {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new CallDeadlineError(`no answer within ${callMs / 1000} s`)), callMs);
+    const signals = [deadline.signal, ...(signal ? [signal] : []), ...(options?.abortSignal ? [options.abortSignal] : [])];
+    const combined = AbortSignal.any(signals);
+    return send(command, { ...options, abortSignal: combined })
+      .catch((error: unknown) => {
+        // The SDK rejects with a bare "Request aborted": say which deadline ended the call.
+        throw combined.aborted && combined.reason instanceof Error ? combined.reason : error;
+      })
+      .finally(() => clearTimeout(timer));
+  };
+  Object.assign(client, { send: deadlined });
+}
 
 /** The credentials provider for a profile (or the default chain). Create one per profile and share it between that profile's clients: it caches what it resolves. */
 export function credentialsFor(profile: string | undefined): AwsCredentialIdentityProvider {
@@ -128,13 +174,14 @@ function paceCalls<Input extends object, Output extends object>(
 }
 
 export function createClients(options: ClientOptions): AwsClients {
+  const timeouts = options.timeouts ?? DEFAULT_CALL_TIMEOUTS;
   const config = {
     region: options.region,
     profile: options.profile,
     credentials: options.credentials ?? credentialsFor(options.profile),
     retryMode: 'adaptive',
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+    requestHandler: { connectionTimeout: timeouts.connectMs, requestTimeout: timeouts.responseMs, throwOnRequestTimeout: true, logger: quietLogger },
     // Without endpointUrl the SDK still honours AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_<SERVICE>) itself.
     ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
   };
@@ -148,6 +195,7 @@ export function createClients(options: ClientOptions): AwsClients {
   countCalls(clients.elbv2, 'elasticloadbalancing', options.counter);
   countCalls(clients.elb, 'elasticloadbalancing', options.counter);
   countCalls(clients.sts, 'sts', options.counter);
+  for (const client of Object.values(clients)) withDeadline(client, timeouts.callMs, options.signal);
   if (options.buckets) {
     paceCalls(clients.ec2, 'ec2', options.buckets);
     paceCalls(clients.elbv2, 'elbv2', options.buckets);

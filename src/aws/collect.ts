@@ -17,9 +17,9 @@ import { TOOL_NAME, VERSION } from '../version.js';
 import { classicLoadBalancers, describeClassic, listClassic } from './collect-classic.js';
 import { collectInstances, collectNetwork, collectPrefixLists, type NetworkCollected } from './collect-ec2.js';
 import { describeElbv2, listElbv2 } from './collect-elbv2.js';
-import { ApiCallCounter, createClients, credentialsFor, destroyClients, type AwsClients } from './clients.js';
+import { ApiCallCounter, createClients, credentialsFor, destroyClients, type AwsClients, type CallTimeouts } from './clients.js';
 import { Limiter, RequestBuckets, type ApiFamily, type BucketSize } from './limiter.js';
-import { classifyError, ScopeRun, type CallFailure } from './scope-run.js';
+import { classifyError, failureText, ScopeRun, type CallFailure } from './scope-run.js';
 import { plural } from '../words.js';
 
 export interface CollectOptions {
@@ -39,6 +39,10 @@ export interface CollectOptions {
   requestBuckets?: Record<ApiFamily, BucketSize> | false;
   /** Page size for paginated listings (default: the largest each API allows). */
   pageSize?: number;
+  /** Deadlines of each AWS call (default DEFAULT_CALL_TIMEOUTS; tests use small ones). */
+  timeouts?: CallTimeouts;
+  /** Aborts the collection: every call in flight ends (--max-time). */
+  signal?: AbortSignal;
   /** Attempts per call, including the first. */
   maxAttempts?: number;
   progress?: Progress;
@@ -104,7 +108,7 @@ async function collectScope(run: ScopeRun, profile: string | undefined, endpoint
   // Unreachable, or credentials refused: every other call would fail the same way (after its retries). Say so once, quickly.
   const fatal = run.failures.find((f) => f.kind === 'network' || f.kind === 'rejected');
   if (fatal) {
-    const why = fatal.kind === 'network' ? `cannot reach AWS at ${endpoint}: ${fatal.reason}` : `AWS rejected the credentials: ${fatal.reason}`;
+    const why = fatal.kind === 'network' ? `cannot reach AWS at ${endpoint}: ${failureText(fatal)}` : `AWS rejected the credentials: ${fatal.reason}`;
     return { notChecked: [{ what: `region ${run.region}`, why, region: run.region }], failures: run.failures };
   }
 
@@ -189,7 +193,7 @@ function summary(scope: Scope): string {
 /** The one line to fail with when no scope yielded anything. */
 function nothingCollectedError(failures: CallFailure[], notChecked: NotChecked[], endpoint: string): LbcheckError {
   const network = failures.find((f) => f.kind === 'network');
-  if (network) return new LbcheckError(`cannot reach AWS at ${endpoint}: ${network.reason}`);
+  if (network) return new LbcheckError(`cannot reach AWS at ${endpoint}: ${failureText(network)}`);
   const rejected = failures.find((f) => f.kind === 'rejected');
   if (rejected) return new LbcheckError(`AWS rejected the credentials: ${rejected.reason}`);
   const credentials = failures.find((f) => f.kind === 'credentials');
@@ -246,7 +250,17 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
         return;
       }
       const clientsFor = (region: string, buckets?: () => RequestBuckets | undefined) => {
-        const clients = createClients({ region, profile, endpointUrl: options.endpointUrl, counter, maxAttempts: options.maxAttempts, credentials, buckets });
+        const clients = createClients({
+          region,
+          profile,
+          endpointUrl: options.endpointUrl,
+          counter,
+          maxAttempts: options.maxAttempts,
+          credentials,
+          buckets,
+          timeouts: options.timeouts,
+          signal: options.signal,
+        });
         options.onClients?.(clients, region);
         return clients;
       };

@@ -33,6 +33,11 @@ export interface CallFailure {
 }
 
 /** What kind of failure an SDK error is, and its one-line reason. */
+/** "sts:GetCallerIdentity: no answer within 1 s": a timeout names the call that waited; other reasons speak for themselves. */
+export function failureText(failure: CallFailure): string {
+  return /^no answer within /.test(failure.reason) ? `${failure.operation}: ${failure.reason}` : failure.reason;
+}
+
 export function classifyError(error: unknown): { kind: FailureKind; reason: string } {
   if (!(error instanceof Error)) return { kind: 'service', reason: String(error) };
   const message = (error.message.split('\n')[0] ?? '').trim();
@@ -42,6 +47,10 @@ export function classifyError(error: unknown): { kind: FailureKind; reason: stri
   if (status !== undefined) {
     return { kind: REJECTED_CREDENTIAL_CODES.has(error.name) ? 'rejected' : 'service', reason: message ? `${error.name}: ${message}` : error.name };
   }
+  if (error.name === 'CallDeadlineError') return { kind: 'network', reason: message };
+  // The SDK's requestTimeout error is a log line ("@smithy/node-http-handler - [ERROR] a request has exceeded the configured 300 ms requestTimeout."): say it in lbcheck's words.
+  const perAttempt = /exceeded the configured (\d+) ms requestTimeout/.exec(message);
+  if (perAttempt) return { kind: 'network', reason: `no answer within ${Number(perAttempt[1]) / 1000} s` };
   const code = (error as { code?: string }).code ?? error.name;
   return { kind: 'network', reason: message.includes(code) ? message : `${code}: ${message}` };
 }

@@ -162,6 +162,24 @@ describe('throttling', () => {
   });
 });
 
+/** A loopback HTTP server that accepts requests and answers none (or only after `answerAfterMs`, with an empty 200). */
+async function silentEndpoint(answerAfterMs?: number): Promise<{ url: string; close: () => Promise<void> }> {
+  const timers = new Set<NodeJS.Timeout>();
+  const server = createServer((_request, response) => {
+    if (answerAfterMs === undefined) return;
+    const timer = setTimeout(() => response.end(), answerAfterMs);
+    timers.add(timer);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const close = async () => {
+    for (const timer of timers) clearTimeout(timer);
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  };
+  return { url, close };
+}
+
 describe('nothing reachable', () => {
   it('an unreachable endpoint fails with one line naming it', async () => {
     // A port that was just free: nothing listens there.
@@ -171,6 +189,26 @@ describe('nothing reachable', () => {
     await new Promise((resolve) => server.close(resolve));
     const run = collectInventory(options({ endpointUrl: `http://127.0.0.1:${port}`, regions: [region, 'eu-west-1'] }));
     await expect(run).rejects.toThrow(new RegExp(`^cannot reach AWS at http://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`));
+  });
+
+  it('an endpoint that accepts connections and never answers ends at the deadline with one line naming it', async () => {
+    const { url, close } = await silentEndpoint();
+    try {
+      const run = collectInventory(options({ endpointUrl: url, timeouts: { connectMs: 200, responseMs: 300, callMs: 1_000 } }));
+      await expect(run).rejects.toThrow(new RegExp(`^cannot reach AWS at ${url.replaceAll('.', '\\.')}: sts:GetCallerIdentity: no answer within (0\\.3|1) s$`));
+    } finally {
+      await close();
+    }
+  });
+
+  it('an endpoint that answers after the deadline ends at the deadline too', async () => {
+    const { url, close } = await silentEndpoint(2_000);
+    try {
+      const run = collectInventory(options({ endpointUrl: url, maxAttempts: 1, timeouts: { connectMs: 200, responseMs: 10_000, callMs: 500 } }));
+      await expect(run).rejects.toThrow(new RegExp(`^cannot reach AWS at ${url.replaceAll('.', '\\.')}: sts:GetCallerIdentity: no answer within 0\\.5 s$`));
+    } finally {
+      await close();
+    }
   });
 
   it('credentials AWS refuses fail with one line, without trying every other call', async () => {
