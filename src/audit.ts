@@ -12,7 +12,7 @@ import { EMPTY_CONFIG, type LbcheckConfig } from './engine/config.js';
 import { runEngine, type EngineResult } from './engine/runner.js';
 import type { RuleSelection } from './engine/selection.js';
 import type { Rule } from './engine/types.js';
-import type { Inventory } from './inventory/model.js';
+import type { Inventory, NotChecked } from './inventory/model.js';
 import type { AuditProbeOptions, AuditProbeResult } from './probe/audit.js';
 import { silentProgress, type Progress } from './progress.js';
 import { buildReport, type AuditReport } from './report/index.js';
@@ -56,6 +56,20 @@ export interface AuditResult {
    * Front ends exit 2 then (contract); `report.notChecked` says why.
    */
   nothingChecked: boolean;
+  /**
+   * The load-balancer listings that failed (a scope's DescribeLoadBalancers, elbv2 or
+   * Classic, or a region that yielded nothing): the audit cannot vouch for what it never
+   * saw, so front ends exit 2 (contract) after reporting what was collected.
+   */
+  failedListings: NotChecked[];
+}
+
+const LISTING_CALL = 'elasticloadbalancing:DescribeLoadBalancers';
+
+function failedListings(inventory: Inventory): NotChecked[] {
+  const collected = (gap: NotChecked) =>
+    inventory.scopes.some((scope) => scope.region === gap.region && (gap.account === undefined || gap.account === 'unknown' || gap.account === scope.account));
+  return inventory.notChecked.filter((gap) => gap.call === LISTING_CALL || (gap.region !== undefined && !collected(gap)));
 }
 
 async function loadInventory(source: AuditSource, progress: Progress): Promise<Inventory> {
@@ -113,5 +127,5 @@ export async function runAudit(options: AuditOptions, progress: Progress = silen
   for (const expired of report.ignores.expired) {
     progress.warn(`${expired.ignore}: ignore of ${expired.rule} on ${expired.resource} expired on ${expired.expires}; it no longer suppresses anything`);
   }
-  return { report, inventory, nothingChecked: nothingChecked(inventory, result) };
+  return { report, inventory, nothingChecked: nothingChecked(inventory, result), failedListings: failedListings(inventory) };
 }

@@ -224,6 +224,19 @@ describe('bad input: exit 2 and one line naming the file', () => {
     expect((JSON.parse(result.stdout) as JsonReport).notChecked).toEqual([{ what: 'region us-east-1', why: 'AccessDenied: not authorized' }]);
     expect(result.stderr).toContain('lbcheck: error: nothing could be checked: region us-east-1: AccessDenied: not authorized');
   });
+
+  it('a load-balancer listing that failed in one scope: the report of the rest, and exit 2 with one line', async () => {
+    const file = join(work, 'partial.snapshot.json');
+    const example = JSON.parse(await readFile(EXAMPLE, 'utf8')) as Record<string, unknown>;
+    const denied = { what: 'Classic load balancers (elasticloadbalancing:DescribeLoadBalancers in us-east-1)', why: 'AccessDenied: not authorized', region: 'us-east-1', account: '123456789012', call: 'elasticloadbalancing:DescribeLoadBalancers' };
+    await writeFile(file, JSON.stringify({ ...example, notChecked: [denied] }));
+    const result = await audit(['--snapshot', file, '--format', 'json', '--fail-on', 'none']);
+    expect(result.code).toBe(2);
+    expect((JSON.parse(result.stdout) as JsonReport).findings.length).toBeGreaterThan(0);
+    expect(result.stderr.split('\n').filter((line) => line.startsWith('lbcheck: error'))).toEqual([
+      'lbcheck: error: load balancers could not be listed in us-east-1, so the audit is incomplete: Classic load balancers (elasticloadbalancing:DescribeLoadBalancers in us-east-1): AccessDenied: not authorized',
+    ]);
+  });
 });
 
 describe('audit against moto', () => {

@@ -36,6 +36,18 @@ describe('runAudit', () => {
     expect(report.findings).toEqual([]);
   });
 
+  it('names the load-balancer listings that failed: a failed DescribeLoadBalancers, or a region that yielded nothing', async () => {
+    const example = await readSnapshot(EXAMPLE);
+    expect((await runAudit({ source: { kind: 'inventory', inventory: example } })).failedListings).toEqual([]);
+    const denied = { what: 'Classic load balancers (elasticloadbalancing:DescribeLoadBalancers in us-east-1)', why: 'AccessDenied: not authorized', region: 'us-east-1', account: '123456789012', call: 'elasticloadbalancing:DescribeLoadBalancers' };
+    const unreachable = { what: 'region eu-west-1', why: 'cannot reach AWS at https://elasticloadbalancing.eu-west-1.amazonaws.com: sts:GetCallerIdentity: no answer within 60 s', region: 'eu-west-1' };
+    const partial = { ...example, notChecked: [denied, unreachable] };
+    const { failedListings, nothingChecked, report } = await runAudit({ source: { kind: 'inventory', inventory: partial } });
+    expect(nothingChecked).toBe(false);
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(failedListings).toEqual([denied, unreachable]);
+  });
+
   it('runs only the rules it is given', async () => {
     const single = allRules().filter((rule) => rule.meta.id === 'single-az-load-balancer');
     const { report } = await runAudit({ source: { kind: 'snapshot', file: EXAMPLE }, rules: single });

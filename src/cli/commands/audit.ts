@@ -88,7 +88,7 @@ export async function run(flags: AuditFlags, _command?: Command): Promise<number
   // Text for a person at a terminal; JSON for a pipe or a file.
   const format: ReportFormat = flags.format ?? (toTerminal && process.stdout.isTTY ? 'text' : 'json');
 
-  const { report, nothingChecked } = await runAudit(options, progress);
+  const { report, nothingChecked, failedListings } = await runAudit(options, progress);
   const color = format === 'text' && toTerminal && colorEnabled(process.stdout);
   const sarifCategory = flags.sarifCategory;
   await emit(renderReport(format, report, { rules: options.rules.map((rule) => rule.meta), color, ...(sarifCategory !== undefined && { sarifCategory }) }), flags.output);
@@ -104,5 +104,12 @@ export async function run(flags: AuditFlags, _command?: Command): Promise<number
     await writeFileAtomic(flags.writeBaseline, nextBaseline(report.findings, baseline && { baseline, fixed: report.baseline?.fixed ?? [] }));
   }
   progress.step(`${countsPhrase(report.summary)} in ${Math.round(performance.now() - started)} ms`);
+  const failed = failedListings[0];
+  if (failed) {
+    // The report above holds what was collected; exit 2 says the audit cannot vouch for the rest.
+    const regions = [...new Set(failedListings.map((gap) => gap.region ?? 'unknown region'))].join(', ');
+    writeErrorLine(`load balancers could not be listed in ${regions}, so the audit is incomplete: ${failed.what}: ${failed.why}`);
+    return 2;
+  }
   return exitCode(report, flags.failOn);
 }
