@@ -10,6 +10,19 @@ export interface Progress {
   warn(message: string): void;
   /** Only with --debug. */
   debug(message: string): void;
+  /** Where the collection of one scope stands, on every change (a renderer shows it, or not). */
+  collection?(status: CollectionStatus): void;
+}
+
+/** One (account, region) scope being collected: AWS calls done of those asked for so far, and the time left. */
+export interface CollectionStatus {
+  /** "us-east-1 (123456789012)". */
+  scope: string;
+  done: number;
+  planned: number;
+  /** At the rate AWS allows now (the request buckets being waited on), else at the rate calls have been answered. */
+  secondsLeft?: number;
+  finished: boolean;
 }
 
 export const silentProgress: Progress = { step: () => {}, warn: () => {}, debug: () => {} };

@@ -280,11 +280,22 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
       await Promise.all(
         regions.map(async (region) => {
           // Paced to the buckets of the account STS named (when it could not: per profile). Called only once `run` exists.
-          const clients = clientsFor(region, () => bucketsOf(run.account === 'unknown' ? `profile ${profile ?? ''}` : run.account, region));
+          const scopeBuckets = () => bucketsOf(run.account === 'unknown' ? `profile ${profile ?? ''}` : run.account, region);
+          const clients = clientsFor(region, scopeBuckets);
           const run = new ScopeRun(clients, region, 'unknown', new Limiter(options.concurrency), options.pageSize);
           const scopeStarted = performance.now();
+          const reportCalls = (finished: boolean) =>
+            progress.collection?.({
+              scope: `${region} (${run.account === 'unknown' ? (profile ?? 'default credentials') : run.account})`,
+              done: run.callsDone,
+              planned: run.callsPlanned,
+              secondsLeft: secondsLeft(run, scopeBuckets(), performance.now() - scopeStarted),
+              finished,
+            });
+          run.onCallsChanged = () => reportCalls(false);
           try {
             const outcome = await collectScope(run, profile, endpoint);
+            reportCalls(true);
             notChecked.push(...outcome.notChecked);
             failures.push(...outcome.failures);
             progress.debug(`${region}${profile ? ` (profile ${profile})` : ''}: collected in ${Math.round(performance.now() - scopeStarted)} ms`);
@@ -334,6 +345,16 @@ function withoutDuplicateScopes(scopes: readonly Scope[], progress: Progress): S
     kept.set(scope.account === 'unknown' ? `${key} ${kept.size}` : key, scope);
   }
   return [...kept.values()];
+}
+
+/**
+ * The time a scope's collection has left: the calls asked for and not yet answered, at the rate of the
+ * slowest request bucket calls wait on; when none is waited on, at the rate calls have been answered so far.
+ */
+function secondsLeft(run: ScopeRun, buckets: RequestBuckets | undefined, elapsedMs: number): number | undefined {
+  const remaining = run.callsPlanned - run.callsDone;
+  const rate = buckets?.waitedOnRate() ?? (run.callsDone > 0 ? run.callsDone / (elapsedMs / 1000) : undefined);
+  return rate ? remaining / rate : undefined;
 }
 
 /** The regions enabled for the account: EC2 DescribeRegions without AllRegions lists only those. */

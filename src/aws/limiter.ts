@@ -161,6 +161,13 @@ export class RequestBuckets {
     private readonly headroom = PACING_HEADROOM,
   ) {}
 
+  /** Calls per second the slowest bucket that calls wait on allows now; undefined when none is waited on (AWS's rate is not what bounds us). */
+  waitedOnRate(): number | undefined {
+    let rate: number | undefined;
+    for (const bucket of this.buckets.values()) if (bucket.queued > 0) rate = Math.min(rate ?? Infinity, bucket.currentRate);
+    return rate;
+  }
+
   bucket(family: ApiFamily, operation: string): TokenBucket {
     const key = bucketKey(family, operation);
     let bucket = this.buckets.get(key);

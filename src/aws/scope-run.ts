@@ -68,6 +68,11 @@ export class ScopeRun {
   readonly failures: CallFailure[] = [];
   /** The collections not read completely, for the scope's `unread`. */
   readonly unread: Unread[] = [];
+  /** Calls finished, and calls asked for so far (waiting for a slot or a token, in flight, or finished), for live progress. */
+  callsDone = 0;
+  callsPlanned = 0;
+  /** Told whenever either count changes. */
+  onCallsChanged?: () => void;
 
   constructor(
     readonly clients: AwsClients,
@@ -99,10 +104,22 @@ export class ScopeRun {
     }
   }
 
+  /** Counts a call from when it is asked for until it is answered. */
+  private async counted<T>(work: () => Promise<T>): Promise<T> {
+    this.callsPlanned += 1;
+    this.onCallsChanged?.();
+    try {
+      return await work();
+    } finally {
+      this.callsDone += 1;
+      this.onCallsChanged?.();
+    }
+  }
+
   /** One call for `resources` (absent: for the whole scope). On failure: a notChecked entry for `what`, and undefined. */
   async call<T>(operation: string, what: string, send: () => Promise<T>, resources?: readonly string[]): Promise<T | undefined> {
     try {
-      return await this.limiter.run(send);
+      return await this.counted(() => this.limiter.run(send));
     } catch (error) {
       this.fail(operation, what, error, resources);
       return undefined;
@@ -116,7 +133,7 @@ export class ScopeRun {
    */
   async callIfSupported<T>(operation: string, what: string, send: () => Promise<T>, resources?: readonly string[]): Promise<T | 'unsupported' | undefined> {
     try {
-      return await this.limiter.run(send);
+      return await this.counted(() => this.limiter.run(send));
     } catch (error) {
       const name = error instanceof Error ? error.name : '';
       if (UNSUPPORTED_OPERATION_CODES.has(name)) return 'unsupported';
@@ -139,9 +156,20 @@ export class ScopeRun {
   ): Promise<{ items: Item[]; complete: boolean }> {
     const items: Item[] = [];
     try {
-      await this.limiter.run(async () => {
-        for await (const page of pages()) items.push(...(itemsOf(page) ?? []));
-      });
+      await this.counted(() =>
+        this.limiter.run(async () => {
+          let pagesRead = 0;
+          for await (const page of pages()) {
+            items.push(...(itemsOf(page) ?? []));
+            // Each page after the first is one more call, counted once it is in.
+            if (++pagesRead > 1) {
+              this.callsPlanned += 1;
+              this.callsDone += 1;
+              this.onCallsChanged?.();
+            }
+          }
+        }),
+      );
       return { items, complete: true };
     } catch (error) {
       this.fail(operation, what, error, resources, items.length);

@@ -6,10 +6,17 @@
  */
 import type { Progress } from '../progress.js';
 import { escapeControlCharacters } from '../text-safety.js';
+import { LiveCollection } from './live.js';
 
-export function stderrProgress(options: { quiet?: boolean; debug?: boolean; stream?: NodeJS.WritableStream } = {}): Progress {
+export function stderrProgress(
+  options: { quiet?: boolean; debug?: boolean; stream?: NodeJS.WritableStream & { isTTY?: boolean }; now?: () => number } = {},
+): Progress {
   const stream = options.stream ?? process.stderr;
-  const write = (line: string) => stream.write(`${escapeControlCharacters(line)}\n`);
+  const live = new LiveCollection(stream, options.now);
+  const write = (line: string) => {
+    live.clear();
+    stream.write(`${escapeControlCharacters(line)}\n`);
+  };
   return {
     step: (message) => {
       if (!options.quiet) write(`lbcheck: ${message}`);
@@ -17,6 +24,9 @@ export function stderrProgress(options: { quiet?: boolean; debug?: boolean; stre
     warn: (message) => write(`lbcheck: warning: ${message}`),
     debug: (message) => {
       if (options.debug) write(`lbcheck: debug: ${message}`);
+    },
+    collection: (status) => {
+      if (!options.quiet) live.update({ ...status, scope: escapeControlCharacters(status.scope) });
     },
   };
 }

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectInventory } from '../../src/aws/collect.js';
 import type { ApiFamily, BucketSize } from '../../src/aws/limiter.js';
+import { silentProgress, type CollectionStatus } from '../../src/progress.js';
 import { AwsLimitsProxy } from '../support/aws-limits-proxy.js';
 import { MOTO_REGIONS, motoCollectOptions, motoEndpoint } from '../support/moto.js';
 import { scenario } from '../support/scenario.js';
@@ -59,11 +60,20 @@ describe('through a proxy that enforces request buckets', () => {
 
   it('paced to the same buckets, no call is throttled, in two regions at once, and everything is collected', async () => {
     const { proxy, endpointUrl } = await freshProxy();
-    const inventory = await collectInventory({ ...motoCollectOptions(regions), endpointUrl, requestBuckets: SMALL_BUCKETS, concurrency: 8 });
+    const statuses: CollectionStatus[] = [];
+    const progress = { ...silentProgress, collection: (status: CollectionStatus) => statuses.push(status) };
+    const inventory = await collectInventory({ ...motoCollectOptions(regions), endpointUrl, requestBuckets: SMALL_BUCKETS, concurrency: 8, progress });
     expect(proxy.throttled).toEqual({ elbv2: 0, elb: 0, ec2: 0, other: 0 });
     // Each region overran its burst many times over: both were paced, each by buckets of its own.
     expect(proxy.calls.elbv2).toBeGreaterThan(2 * 4 * SMALL_BUCKETS.elbv2.capacity);
     expect(inventory.notChecked).toEqual([]);
+    // Live progress: each scope ends finished with every call it asked for answered, and the calls add up.
+    const last = regions.map((region) => statuses.filter((s) => s.scope.startsWith(region)).at(-1));
+    for (const status of last) expect(status).toMatchObject({ finished: true, done: status?.planned });
+    const total = Object.values(inventory.stats.apiCalls).reduce((sum, n) => sum + n, 0);
+    expect(last.reduce((sum, status) => sum + (status?.done ?? 0), 0)).toBe(total);
+    // While calls waited for tokens, the time left came from the buckets' rate.
+    expect(statuses.some((s) => !s.finished && s.secondsLeft !== undefined && s.secondsLeft > 0)).toBe(true);
     expect(inventory.scopes.map((scope) => [scope.region, scope.loadBalancers.length]).sort()).toEqual(
       [...regions].sort().map((region) => [region, LOAD_BALANCERS_PER_REGION]),
     );

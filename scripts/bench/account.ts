@@ -1,0 +1,156 @@
+/**
+ * The benchmark's AWS accounts: a fast builder of an N-load-balancer region in moto (real
+ * SDK create calls, several in flight, moto's occasional 500 under parallel creates retried),
+ * and what an inventory needs: the fewest calls per API family a collector must make for it,
+ * and the floor those calls set on wall time at AWS's request rates.
+ */
+import type { Inventory, LoadBalancer, Scope } from '../../src/inventory/model.js';
+import type { ApiFamily, BucketSize } from '../../src/aws/limiter.js';
+import { bucketKey } from '../../src/aws/limiter.js';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { FAKE_CREDENTIALS } from '../../test/support/moto.js';
+import { Scenario } from '../../test/support/scenario.js';
+
+/** The mix of the issue's 100-LB account: 60 % ALB, 25 % NLB, 15 % Classic, 1.7 target groups per LB (2 per ALB/NLB). */
+export function accountMix(count: number): { albs: number; nlbs: number; classics: number } {
+  const albs = Math.round(count * 0.6);
+  const nlbs = Math.round(count * 0.25);
+  return { albs, nlbs, classics: count - albs - nlbs };
+}
+
+/** Runs `task` over `items`, `concurrency` at a time. */
+export async function inPool<T>(items: readonly T[], concurrency: number, task: (item: T, i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await task(items[i] as T, i);
+      }
+    }),
+  );
+}
+
+/** moto can answer 500 ("mutated during iteration") under parallel creates: retry a few times (../shared/MOTO.md). */
+async function retried<T>(make: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await make();
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (attempt >= 5 || (status !== undefined && status < 500)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
+}
+
+/**
+ * Builds `count` load balancers in one region of moto: one VPC of 3 AZs with an internet route, 6 instances,
+ * ALBs and NLBs with 2 listeners forwarding to 2 target groups of all 6 instances, Classic LBs with 2 instances.
+ * Returns the seconds it took, or undefined when it ran past `budgetSeconds` (what was built stays).
+ */
+export async function buildAccount(endpoint: string, region: string, count: number, budgetSeconds: number): Promise<{ seconds: number; complete: boolean }> {
+  const started = performance.now();
+  const config = { endpoint, region, credentials: FAKE_CREDENTIALS, maxAttempts: 1 };
+  const s = new Scenario({ endpoint, region, ec2: new EC2Client(config), elbv2: new ElasticLoadBalancingV2Client(config), elb: new ElasticLoadBalancingClient(config) });
+  const vpc = await s.vpc({ cidr: '10.0.0.0/16' });
+  const subnets = await Promise.all(['a', 'b', 'c'].map((az, i) => s.subnet(vpc, { cidr: `10.0.${i}.0/24`, az: `${region}${az}` })));
+  const igw = await s.internetGateway(vpc);
+  await s.route(await s.mainRouteTable(vpc), { cidr: '0.0.0.0/0', gatewayId: igw });
+  const lbGroup = await s.securityGroup(vpc, { ingress: [{ port: 80, cidr: '0.0.0.0/0' }, { port: 443, cidr: '0.0.0.0/0' }] });
+  const appGroup = await s.securityGroup(vpc, { ingress: [{ port: 8080, sourceGroup: lbGroup }] });
+  const instances = (await Promise.all(subnets.map((subnet) => s.instances(subnet, 2, { securityGroups: [appGroup] })))).flat();
+  const { albs, nlbs, classics } = accountMix(count);
+  const kinds = [...Array<'alb'>(albs).fill('alb'), ...Array<'nlb'>(nlbs).fill('nlb'), ...Array<'classic'>(classics).fill('classic')];
+  let complete = true;
+  await inPool(kinds, 6, async (kind) => {
+    if ((performance.now() - started) / 1000 > budgetSeconds) {
+      complete = false;
+      return;
+    }
+    if (kind === 'classic') {
+      await retried(() =>
+        s.classic({ subnets, securityGroups: [lbGroup], listeners: [{ port: 80, instancePort: 8080 }], instances: instances.slice(0, 2) }),
+      );
+      return;
+    }
+    const lb = await retried(() => (kind === 'alb' ? s.alb({ subnets, securityGroups: [lbGroup] }) : s.nlb({ subnets })));
+    for (const port of [80, 443]) {
+      const protocol = kind === 'alb' ? 'HTTP' : 'TCP';
+      const group = await retried(() => s.targetGroup(vpc, { port: 8080, protocol }));
+      await retried(() => s.register(group, instances));
+      await retried(() => s.listener(lb, { port, protocol, targetGroup: group }));
+    }
+  });
+  return { seconds: (performance.now() - started) / 1000, complete };
+}
+
+/** Pages of a listing of `items` at `pageSize` per page (at least one call, even for none). */
+const pages = (items: number, pageSize: number) => Math.max(1, Math.ceil(items / pageSize));
+
+/** An LB's target groups with no healthy target in some AZ it is enabled in (where cross-zone could matter). */
+function groupsLeavingAnAzWithoutHealthyTargets(scope: Scope, lb: LoadBalancer): number {
+  const zones = new Set(lb.availabilityZones.map((zone) => zone.zoneName));
+  const instanceZone = new Map(scope.instances.map((instance) => [instance.id, instance.availabilityZone]));
+  return scope.targetGroups.filter((group) => {
+    if (!group.loadBalancerArns.includes(lb.arn)) return false;
+    const healthyZones = new Set(group.targets.filter((t) => t.health.state === 'healthy').map((t) => t.availabilityZone ?? instanceZone.get(t.id)));
+    return [...zones].some((zone) => !healthyZones.has(zone));
+  }).length;
+}
+
+/**
+ * The fewest calls per bucket a collector must make for a scope: the listings (pages of 400), tags in
+ * batches of 20, per LB its attributes and listeners, per target group its target health, per Classic LB
+ * its attributes and instance health; target group attributes only where a group leaves an AZ without a
+ * healthy target on an LB whose cross-zone can be off (NLB/GWLB), listener rules only on ALBs with such a
+ * group, NLB listener attributes only where a keep-alive is declared; EC2 as the collector batched it.
+ */
+export function minimumCalls(scope: Scope, ec2CallsMade: Record<string, number>): Map<string, number> {
+  const elbv2 = scope.loadBalancers.filter((lb) => lb.kind !== 'classic');
+  const classic = scope.loadBalancers.filter((lb) => lb.kind === 'classic');
+  const keepAliveDeclared = (lb: LoadBalancer) =>
+    'lbcheck:keepalive' in lb.tags || scope.targetGroups.some((g) => g.loadBalancerArns.includes(lb.arn) && 'lbcheck:keepalive' in g.tags);
+  let elbv2Calls = pages(elbv2.length, 400) + pages(scope.targetGroups.length, 400) + Math.ceil((elbv2.length + scope.targetGroups.length) / 20);
+  for (const lb of elbv2) {
+    elbv2Calls += 2; // attributes, listeners
+    const unhealthyZones = groupsLeavingAnAzWithoutHealthyTargets(scope, lb);
+    if (lb.kind !== 'application') elbv2Calls += unhealthyZones;
+    if (lb.kind === 'application' && unhealthyZones > 0) elbv2Calls += lb.listeners.length;
+    if (lb.kind === 'network' && keepAliveDeclared(lb)) elbv2Calls += lb.listeners.filter((l) => l.protocol === 'TCP').length;
+  }
+  elbv2Calls += scope.targetGroups.length;
+  const calls = new Map<string, number>([
+    ['elbv2', elbv2Calls],
+    ['elb', classic.length ? pages(classic.length, 400) + 2 * classic.length + Math.ceil(classic.length / 20) : 1],
+  ]);
+  for (const [action, n] of Object.entries(ec2CallsMade)) calls.set(bucketKey('ec2', action), n);
+  return calls;
+}
+
+/** The family of a bucket key ("elbv2", "elb", "ec2:DescribeSubnets"). */
+export function familyOfBucket(key: string): ApiFamily {
+  return key.startsWith('ec2:') ? 'ec2' : (key as ApiFamily);
+}
+
+/**
+ * The floor on wall time: each bucket spends its burst at once, then one call per 1/rate; buckets drain in
+ * parallel, so the slowest sets the floor, plus one latency for each of the three dependent stages (account,
+ * listings, details).
+ */
+export function floorSeconds(minimum: Map<string, number>, sizes: Record<ApiFamily, BucketSize>, latencyMs: number): number {
+  let slowest = 0;
+  for (const [key, calls] of minimum) {
+    const size = sizes[familyOfBucket(key)];
+    slowest = Math.max(slowest, Math.max(0, calls - size.capacity) / size.refillPerSecond);
+  }
+  return slowest + (3 * latencyMs) / 1000;
+}
+
+export function onlyScope(inventory: Inventory): Scope {
+  const scope = inventory.scopes[0];
+  if (!scope) throw new Error('bench: the collection found no scope');
+  return scope;
+}

@@ -1,0 +1,47 @@
+/**
+ * Child process of `npm run bench`: reads a snapshot, runs every rule, renders every report
+ * format, and prints what each step cost and the process's peak memory as one JSON line.
+ * A process of its own so its peak memory is its own.
+ */
+import { performance } from 'node:perf_hooks';
+import { rules } from '../../rules/index.js';
+import { runEngine } from '../../src/engine/runner.js';
+import { readSnapshot } from '../../src/inventory/snapshot.js';
+import { buildReport, renderReport, type ReportFormat } from '../../src/report/index.js';
+
+const FORMATS: ReportFormat[] = ['json', 'sarif', 'markdown', 'text'];
+
+const path = process.argv[2];
+if (!path) throw new Error('usage: rules-and-reports.ts SNAPSHOT');
+/** CPU time of this process so far, ms: what a step costs whatever else the machine runs. */
+const cpu = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+const t0 = performance.now();
+const c0 = cpu();
+const inventory = await readSnapshot(path);
+const t1 = performance.now();
+const c1 = cpu();
+const result = runEngine({ inventory, rules });
+const t2 = performance.now();
+const report = buildReport({ inventory, result, durationMs: t2 - t0 });
+let bytes = 0;
+for (const format of FORMATS) bytes += renderReport(format, report, { rules: rules.map((rule) => rule.meta) }).length;
+const t3 = performance.now();
+const c3 = cpu();
+const usage = process.resourceUsage();
+process.stdout.write(
+  `${JSON.stringify({
+    readMs: t1 - t0,
+    rulesMs: t2 - t1,
+    reportsMs: t3 - t2,
+    cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+    readCpuMs: c1 - c0,
+    rulesAndReportsCpuMs: c3 - c1,
+    maxRssMb: usage.maxRSS / 1024,
+    findings: result.findings.length,
+    formats: FORMATS,
+    bytes,
+  })}\n`,
+);
