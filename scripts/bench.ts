@@ -158,9 +158,21 @@ async function benchAccounts(endpoint: string): Promise<void> {
       say(`  by operation: ${JSON.stringify(audit.value.stats.apiCalls)}`);
       say(`  throttled: ELB v2 ${proxy.throttled.elbv2}, Classic ${proxy.throttled.elb}, EC2 ${proxy.throttled.ec2}`);
       if (lbs >= 100) {
-        target(`proxy ${lbs} LBs: wall <= 1.1x floor`, audit.ms / 1000 <= 1.1 * floor, `${ratio(audit.ms / 1000, floor)}`);
-        target(`proxy ${lbs} LBs: ELB v2 calls <= 1.05x minimum`, proxy.calls.elbv2 <= 1.05 * elbv2Minimum, `${proxy.calls.elbv2} vs ${elbv2Minimum}: ${ratio(proxy.calls.elbv2, elbv2Minimum)}`);
-        target(`proxy ${lbs} LBs: 0 throttled calls`, throttled === 0, `${throttled}`);
+        const extra = proxy.calls.elbv2 - elbv2Minimum;
+        const ops = audit.value.stats.apiCalls;
+        const callsWhy =
+          `lbcheck makes every per-resource ELB v2 call whether or not a rule uses the answer: DescribeTargetGroupAttributes ${ops.DescribeTargetGroupAttributes ?? 0}, ` +
+          `DescribeRules ${ops.DescribeRules ?? 0}, DescribeListenerAttributes ${ops.DescribeListenerAttributes ?? 0} (${extra} over the minimum). ` +
+          'Fix: needs-driven collection (fetch those only where a rule needs them, record the rest as not needed in the snapshot), not yet built.';
+        const paced = Math.max(0, proxy.calls.elbv2 - Math.floor(buckets.elbv2.capacity * 0.95)) / (buckets.elbv2.refillPerSecond * 0.95);
+        target(
+          `proxy ${lbs} LBs: wall <= 1.1x floor`,
+          audit.ms / 1000 <= 1.1 * floor,
+          `${ratio(audit.ms / 1000, floor)}`,
+          `Pacing runs at the bucket's rate (0 throttled; ${proxy.calls.elbv2} ELB v2 calls at 95 % of ${buckets.elbv2.refillPerSecond}/s after the burst take ${paced.toFixed(1)} s of the ${seconds(audit.ms)}): the gap to the floor is the extra calls. ${callsWhy}`,
+        );
+        target(`proxy ${lbs} LBs: ELB v2 calls <= 1.05x minimum`, proxy.calls.elbv2 <= 1.05 * elbv2Minimum, `${proxy.calls.elbv2} vs ${elbv2Minimum}: ${ratio(proxy.calls.elbv2, elbv2Minimum)}`, callsWhy);
+        target(`proxy ${lbs} LBs: 0 throttled calls`, throttled === 0, `${throttled}`, 'A throttling answer halves the bucket rate; a partly drained account bucket (other clients) is what still causes one.');
       }
     } finally {
       await proxy.stop();
@@ -241,8 +253,13 @@ async function benchSnapshots(): Promise<void> {
     const large = results.get(10000) as RulesAndReports;
     // Judged on CPU time: on a shared machine the wall clock measures the other tenants too (both are printed above).
     const work = (r: RulesAndReports) => r.rulesAndReportsCpuMs;
-    target('10,000-LB snapshot: rules + all reports < 2 s (CPU time)', work(large) < 2000, `${seconds(work(large))} CPU (${seconds(large.rulesMs + large.reportsMs)} wall)`);
-    target('10,000-LB snapshot: peak memory < 500 MB', large.maxRssMb < 500, `${large.maxRssMb.toFixed(0)} MB`);
+    target(
+      '10,000-LB snapshot: rules + all reports < 2 s (CPU time)',
+      work(large) < 2000,
+      `${seconds(work(large))} CPU (${seconds(large.rulesMs + large.reportsMs)} wall)`,
+      'Linear (see the 10x row) but heavy per resource: each of 60,000 targets is placed and evaluated against its security groups and ACLs with string-keyed memo lookups and fresh evidence objects, and 4 reports serialise about 2 KB of evidence per finding; the garbage collector takes a large share. Fix: intern the memo keys (numeric ids), share evidence objects between findings and reports, stream the JSON/SARIF writers.',
+    );
+    target('10,000-LB snapshot: peak memory < 500 MB', large.maxRssMb < 500, `${large.maxRssMb.toFixed(0)} MB`, 'The snapshot, the findings and four rendered reports are all held at once. Fix: render and write one report at a time, stream the large ones.');
     target('10x the LBs costs <= 11x the time (CPU time)', work(large) / work(small) <= 11, ratio(work(large), work(small)));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -279,7 +296,14 @@ async function benchProbe(): Promise<void> {
       }
       const walkMs = hanging.length * timeoutMs + answering.length * walkPerAnswering;
       say(`  ${count} addresses (${hanging.length} hanging): ${total.toFixed(0)} ms = ${ratio(total, timeoutMs)} one timeout; walking them one by one ~${seconds(walkMs)} (${ratio(walkMs, total)} slower)`);
-      if (count === 1000) target('probe 1,000 addresses with hung ones within 1.3x one connect timeout', total <= 1.3 * timeoutMs, ratio(total, timeoutMs));
+      if (count === 1000) {
+        target(
+          'probe 1,000 addresses with hung ones within 1.3x one connect timeout',
+          total <= 1.3 * timeoutMs,
+          ratio(total, timeoutMs),
+          "The 667 answering HTTP servers run in the bench's own process and share its one event loop (and this machine's cores) with the probe: their answers come late under load. Fix for the measurement: serve the answering addresses from a child process, as the hanging ones are.",
+        );
+      }
     } finally {
       await closeAll([...servers, dns]);
     }
@@ -313,7 +337,12 @@ async function benchStartup(): Promise<void> {
   const rulesList = measure(['dist/cli.js', 'rules']);
   const show = (m: { wallMs: number; cpuMs: number }) => `${m.wallMs.toFixed(0)} ms (CPU ${m.cpuMs.toFixed(0)} ms)`;
   say(`  node -e "" ${show(node)}; lbcheck --version ${show(version)}, ${ratio(version.wallMs, node.wallMs)} bare node; lbcheck rules ${show(rulesList)}, ${ratio(rulesList.wallMs, node.wallMs)}`);
-  target('lbcheck --version < 150 ms', version.wallMs < 150, `${version.wallMs.toFixed(0)} ms wall, ${version.cpuMs.toFixed(0)} ms CPU; bare node ${node.wallMs.toFixed(0)} ms wall`);
+  target(
+    'lbcheck --version < 150 ms',
+    version.wallMs < 150,
+    `${version.wallMs.toFixed(0)} ms wall, ${version.cpuMs.toFixed(0)} ms CPU; bare node ${node.wallMs.toFixed(0)} ms wall`,
+    `A bare node takes ${node.wallMs.toFixed(0)} ms here; lbcheck --version adds ${(version.wallMs - node.wallMs).toFixed(0)} ms (parsing and loading the CLI chunk). On this shared machine the target is below what node itself needs; the ratio to bare node is the figure to watch.`,
+  );
 }
 
 // ---------------------------------------------------------------- RESULTS.md
@@ -337,6 +366,10 @@ function writeResults(started: Date, elapsedMs: number, machineLine: string): vo
     '| target | measured | verdict |',
     '| --- | --- | --- |',
     ...targets.map((t) => `| ${t.name} | ${t.measured} | ${verdict(t)} |`),
+    '',
+    '## Why a target is missed, and what would fix it',
+    '',
+    ...targets.filter((t) => t.holds === false && t.why).map((t) => `- **${t.name}** (${t.measured}): ${t.why}`),
     '',
     '## Figures',
     '',
