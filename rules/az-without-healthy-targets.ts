@@ -39,6 +39,14 @@ function zoneChecks(index: Parameters<typeof targetEndpointsOf>[0], lb: LoadBala
   });
 }
 
+/** Register healthy targets in the zone, or turn cross-zone on where it is off (the target group, else the Classic LB). */
+function crossZoneFix(lb: LoadBalancer, group: TargetGroup | undefined, zone: string): string {
+  const command = group
+    ? `aws elbv2 modify-target-group-attributes --target-group-arn ${group.arn} --attributes Key=load_balancing.cross_zone.enabled,Value=true`
+    : `aws elb modify-load-balancer-attributes --load-balancer-name ${lb.name} --load-balancer-attributes "{\\"CrossZoneLoadBalancing\\":{\\"Enabled\\":true}}"`;
+  return `Register healthy targets in ${zone}, or turn cross-zone load balancing on: ${command}`;
+}
+
 export default defineRule({
   meta: {
     id: 'az-without-healthy-targets',
@@ -90,12 +98,22 @@ export default defineRule({
             healthyTargetsWithUnknownZone: unplaced.map((e) => ({ id: e.targetId, why: e.zoneSource })),
           };
           const discriminator = `${zone}:${check.group?.arn ?? 'instances'}`;
+          const fix = crossZoneFix(lb, check.group, zone);
+          const subnetIds = lb.availabilityZones.flatMap((z) => (z.zoneName === zone && z.subnetId ? [z.subnetId] : []));
+          const related = {
+            loadBalancerArn: lb.arn,
+            subnetIds,
+            ...(check.group && { targetGroupArns: [check.group.arn] }),
+            instanceIds: inZone.flatMap((e) => (e.kind === 'instance' ? [e.targetId] : [])),
+          };
           if (unplaced.length > 0) {
             findings.push({
               resource: loadBalancerResource(lb, scope),
               severity: 'warning',
               discriminator,
               message: `${subject} that lbcheck can place, and the AZ of ${unplaced.length} healthy target(s) is unknown (${unplaced[0]?.zoneSource}); if none of them is in ${zone}, ${DNS_BEHAVIOUR}.`,
+              fix,
+              related,
               evidence,
             });
             continue;
@@ -103,7 +121,9 @@ export default defineRule({
           findings.push({
             resource: loadBalancerResource(lb, scope),
             discriminator,
-            message: `${subject} (${inZone.length === 0 ? 'none registered' : `${inZone.length} registered, none healthy`}): ${DNS_BEHAVIOUR}; register healthy targets in ${zone} or turn cross-zone load balancing on.`,
+            message: `${subject} (${inZone.length === 0 ? 'none registered' : `${inZone.length} registered, none healthy`}): ${DNS_BEHAVIOUR}.`,
+            fix,
+            related,
             evidence,
           });
         }

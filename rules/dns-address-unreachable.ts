@@ -1,7 +1,7 @@
 import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
 import { defineRule, type Finding, type RuleContext, type RuleFinding } from '../src/engine/types.js';
 import type { LoadBalancer } from '../src/inventory/model.js';
-import { acceptedConnection, CONNECT_FAILURES, locationEvidence, placeOf, probedLoadBalancers, relatedConfigFindings } from '../src/engine/probe-support.js';
+import { acceptedConnection, addressRelated, CONNECT_FAILURES, locationEvidence, placeOf, probedLoadBalancers, relatedConfigFindings } from '../src/engine/probe-support.js';
 import type { AttemptOutcome, ProbeAddress, ProbeAttempt, ProbeTarget } from '../src/inventory/probe-report.js';
 
 const VERBS: Partial<Record<AttemptOutcome, string>> = {
@@ -11,12 +11,20 @@ const VERBS: Partial<Record<AttemptOutcome, string>> = {
   unreachable: 'is unreachable',
 };
 
-/** How a related config finding reads after "its subnet subnet-123 ...". */
-const CAUSES: Record<string, string> = {
-  'internet-facing-subnet-without-igw-route': 'has no route to an internet gateway',
-  'network-acl-blocks-traffic': 'has a network ACL that blocks the traffic',
-  'lb-security-group-blocks-listener': "is behind security groups that do not admit the listener port",
-};
+/** How a related config finding reads as the cause of an address's failure. */
+function causeText(finding: Finding, address: ProbeAddress, port: number): string {
+  const { related } = finding;
+  switch (finding.ruleId) {
+    case 'internet-facing-subnet-without-igw-route':
+      return `its subnet ${address.subnetId ?? related.subnetIds?.[0] ?? ''} has no route to an internet gateway`;
+    case 'network-acl-blocks-traffic':
+      return `network ACL ${related.networkAclIds?.join(', ') ?? ''} on its subnet blocks the traffic`;
+    case 'lb-security-group-blocks-listener':
+      return `the load balancer's security groups ${related.securityGroupIds?.join(', ') ?? ''} do not admit port ${port} from everywhere`;
+    default:
+      return `a related finding says clients cannot connect on port ${port}`;
+  }
+}
 
 /**
  * Errors that say this machine could not even try: no route for the address family (no
@@ -29,16 +37,24 @@ function failedLocally(attempt: ProbeAttempt): boolean {
   return attempt.outcome === 'unreachable' && LOCAL_ERRORS.test(attempt.error ?? '');
 }
 
-const NOTHING_ANSWERED =
-  'nothing lbcheck probed accepted a connection from this machine, so first make sure it can reach the load balancers at all (firewall, proxy, VPN, no internet access)';
+const NOTHING_ANSWERED = 'nothing lbcheck probed accepted a connection from this machine, so the fault may be this machine\'s own network access';
 
-function explanation(related: readonly Finding[], address: ProbeAddress, nothingAnswered: boolean): string {
+function explanation(related: readonly Finding[], address: ProbeAddress, port: number, nothingAnswered: boolean): string {
   if (related.length === 0 && nothingAnswered) return NOTHING_ANSWERED;
-  if (related.length === 0) return 'no configuration finding explains it, so look at the node itself (its health, routes and NACLs outside this scope)';
+  if (related.length === 0) return 'no configuration finding explains it';
   return related
-    .map((finding) => `its ${address.subnetId ? `subnet ${address.subnetId}` : 'network interface'} ${CAUSES[finding.ruleId] ?? 'has a related finding'} (${finding.ruleId})`)
+    .map((finding) => `${causeText(finding, address, port)} (${finding.ruleId})`)
     .filter((text, i, all) => all.indexOf(text) === i)
     .join('; ');
+}
+
+/** The fixes of the findings that explain the failure, else where to look. */
+function fixOf(related: readonly Finding[], nothingAnswered: boolean, lb: LoadBalancer): string {
+  if (related.length > 0) return [...new Set(related.map((finding) => finding.fix))].join('; then ');
+  if (nothingAnswered) return 'Make sure this machine can reach the load balancers at all (firewall, proxy, VPN, internet access), then probe again';
+  return `Look at the node itself: its health in the AWS Health Dashboard, and routes and network ACLs outside this scope; disable the AZ on the load balancer until it is fixed (${
+    lb.kind === 'classic' ? 'aws elb detach-load-balancer-from-subnets' : 'aws elbv2 set-subnets'
+  })`;
 }
 
 export default defineRule({
@@ -95,13 +111,15 @@ function unreachableFinding(
 ): RuleFinding {
   const outcomes = [...new Set(address.attempts.filter((a) => CONNECT_FAILURES.has(a.outcome) && !failedLocally(a)).map((a) => a.outcome))];
   const verb = outcomes.map((outcome) => VERBS[outcome] ?? outcome).join(' and ');
-  const related = relatedConfigFindings(ctx, lb, address);
+  const related = relatedConfigFindings(ctx, lb, address, target.port);
   const share = total === 1 ? 'in its one attempt' : failed === total ? `in all ${total} attempts` : `in ${failed} of ${total} attempts`;
   return {
     resource: loadBalancerResource(lb, ctx.scope),
     severity: failed === total ? 'error' : 'warning',
     discriminator: `${address.ip}:${target.port}`,
-    message: `IP ${address.ip} of ${describeLoadBalancer(lb)} ${placeOf(address)} ${verb} on port ${target.port} ${share}; ${explanation(related, address, nothingAnswered)}.`,
+    message: `IP ${address.ip} of ${describeLoadBalancer(lb)} ${placeOf(address)} ${verb} on port ${target.port} ${share}; ${explanation(related, address, target.port, nothingAnswered)}.`,
+    fix: fixOf(related, nothingAnswered, lb),
+    related: addressRelated(lb, address, target.port),
     evidence: {
       ...locationEvidence(address),
       host: target.host,

@@ -12,7 +12,7 @@ interface Found {
   /** What the probe measured (--measure-keepalive). */
   measured?: KeepAliveDeclaration;
   /** Tags whose value could not be understood: reported, never silently ignored. */
-  invalid: { on: string; value: string; reason: string }[];
+  invalid: { on: string; value: string; reason: string; addTag: string }[];
 }
 
 type KeepaliveSetting = RuleSettings['keepalive'][number];
@@ -22,12 +22,19 @@ function settingAppliesTo(entry: KeepaliveSetting, kind: 'target-group' | 'load-
   return appliesTo === undefined || appliesTo === kind;
 }
 
-function fromTag(tags: Record<string, string>, on: string, found: Found): KeepAliveDeclaration | undefined {
+/** The command that sets the tag on a target group or load balancer (Classic LBs have their own API). */
+function addTagCommand(resource: TargetGroup | LoadBalancer, value: string): string {
+  if ('kind' in resource && resource.kind === 'classic') return `aws elb add-tags --load-balancer-names ${resource.name} --tags Key=${KEEPALIVE_TAG},Value=${value}`;
+  return `aws elbv2 add-tags --resource-arns ${resource.arn} --tags Key=${KEEPALIVE_TAG},Value=${value}`;
+}
+
+function fromTag(resource: TargetGroup | LoadBalancer, on: string, found: Found): KeepAliveDeclaration | undefined {
+  const { tags } = resource;
   const value = tags[KEEPALIVE_TAG];
   if (value === undefined) return undefined;
   const parsed = parseKeepAlive(value);
   if (!parsed.ok) {
-    found.invalid.push({ on, value, reason: parsed.reason });
+    found.invalid.push({ on, value, reason: parsed.reason, addTag: addTagCommand(resource, '65s') });
     return undefined;
   }
   return { seconds: parsed.seconds, source: 'tag', detail: `tag ${KEEPALIVE_TAG}=${value} on ${on}`, server: parsed.server?.name };
@@ -54,9 +61,9 @@ function measured(settings: RuleSettings, keys: readonly string[]): KeepAliveDec
 function keepAliveFor(settings: RuleSettings, lb: LoadBalancer, group: TargetGroup | undefined, targetKeys: readonly string[]): Found {
   const found: Found = { invalid: [], measured: measured(settings, [...(group ? [group.arn] : [lb.arn]), ...targetKeys]) };
   const candidates: (() => KeepAliveDeclaration | undefined)[] = [
-    () => (group ? fromTag(group.tags, `target group ${group.name}`, found) : undefined),
+    () => (group ? fromTag(group, `target group ${group.name}`, found) : undefined),
     () => (group ? fromConfig(settings, 'target-group', group.name, group.arn) : undefined),
-    () => fromTag(lb.tags, describeLoadBalancer(lb), found),
+    () => fromTag(lb, describeLoadBalancer(lb), found),
     () => fromConfig(settings, 'load-balancer', lb.name, lb.arn),
   ];
   for (const candidate of candidates) {
@@ -97,7 +104,9 @@ function disagreement(
     resource,
     severity: 'warning',
     discriminator: `measured-vs-declared:${where}`,
-    message: `The keep-alive of ${where} is declared as ${formatSeconds(declared.seconds)} (${declared.detail}) but was measured as ${formatSeconds(seen.seconds)} (${seen.detail})${bound}, and against ${describeLoadBalancer(lb)}'s idle timeout of ${idleSeconds} s they disagree; lbcheck used the declared value, so check which one is right (a proxy or sidecar in front of the application answers the measurement) and correct the declaration.`,
+    message: `The keep-alive of ${where} is declared as ${formatSeconds(declared.seconds)} (${declared.detail}) but was measured as ${formatSeconds(seen.seconds)} (${seen.detail})${bound}, and against ${describeLoadBalancer(lb)}'s idle timeout of ${idleSeconds} s they disagree; lbcheck used the declared value.`,
+    fix: 'Check which one is right (a proxy or sidecar in front of the application answers the measurement) and correct the declaration',
+    related: { loadBalancerArn: lb.arn },
     evidence: { idleTimeoutSeconds: idleSeconds, declaredSeconds: declared.seconds, declaredDetail: declared.detail, measuredSeconds: seen.seconds, measuredDetail: seen.detail, used: 'declared' },
   };
 }
@@ -142,6 +151,7 @@ export default defineRule({
         const found = keepAliveFor(settings, lb, group, targetKeys);
         const resource = loadBalancerResource(lb, scope);
         const where = group ? `target group ${group.name}` : describeLoadBalancer(lb);
+        const related = { loadBalancerArn: lb.arn, ...(group && { targetGroupArns: [group.arn] }) };
         for (const bad of found.invalid) {
           // An LB tag is read for each of its target groups: report each tag once.
           if (reportedTags.has(bad.on)) continue;
@@ -150,7 +160,9 @@ export default defineRule({
             resource,
             severity: 'info',
             discriminator: `invalid-tag:${bad.on}`,
-            message: `The ${KEEPALIVE_TAG} tag on ${bad.on} could not be understood (${bad.reason}), so ${describeLoadBalancer(lb)}'s idle timeout was not compared with it; set it to seconds like 65s or a server name like nodejs.`,
+            message: `The ${KEEPALIVE_TAG} tag on ${bad.on} could not be understood (${bad.reason}), so ${describeLoadBalancer(lb)}'s idle timeout was not compared with it.`,
+            fix: `Set it to seconds like 65s or a server name like nodejs: ${bad.addTag}`,
+            related,
             evidence: { tag: KEEPALIVE_TAG, value: bad.value, on: bad.on, reason: bad.reason, usedInstead: found.declaration },
           });
         }
@@ -163,7 +175,9 @@ export default defineRule({
         findings.push({
           resource,
           discriminator: group?.arn,
-          message: `${describeLoadBalancer(lb)}'s idle timeout (${idle.seconds} s) is not shorter than the keep-alive of ${where} (${formatSeconds(declaration.seconds)}, from ${origin}), so targets close pooled connections the load balancer still reuses and some requests fail with 502; the backend keep-alive must be LONGER than ${idle.seconds} s: ${howToFix(declaration, atLeast)}.`,
+          message: `${describeLoadBalancer(lb)}'s idle timeout (${idle.seconds} s) is not shorter than the keep-alive of ${where} (${formatSeconds(declaration.seconds)}, from ${origin}), so targets close pooled connections the load balancer still reuses and some requests fail with 502.`,
+          fix: `Make the backend keep-alive LONGER than ${idle.seconds} s: ${howToFix(declaration, atLeast)}`,
+          related,
           evidence: {
             idleTimeoutSeconds: idle.seconds,
             idleTimeoutSource: idle.source,

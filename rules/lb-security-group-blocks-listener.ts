@@ -70,12 +70,16 @@ export default defineRule({
           const firstGap = clients.cidrs.find((c) => result.notAdmitted.some((gap) => cidrOverlapsRange(c, gap))) ?? clients.cidrs[0] ?? ANY_IPV4;
           const fix = authorizeCommand('ingress', lb.securityGroupIds[0] ?? '<security group>', protocol, listener.port, { cidr: firstGap });
           const discriminator = `${protocol}/${listener.port}`;
+          const related = { loadBalancerArn: lb.arn, listenerPorts: [listener.port], securityGroupIds: lb.securityGroupIds };
           if (lb.scheme === 'internal' && result.otherGroupReferences.length > 0) {
             findings.push({
               resource,
               severity: 'info',
               discriminator,
-              message: `${describeLoadBalancer(lb)}'s security groups (${groups}) admit ${port} only from security group(s) ${result.otherGroupReferences.join(', ')} and not from all of ${clients.cidrs.join(', ')}; lbcheck cannot tell whether your clients are in those groups, so check it (or set clientCidrs in .lbcheck.yml).`,
+              message: `${describeLoadBalancer(lb)}'s security groups (${groups}) admit ${port} only from security group(s) ${result.otherGroupReferences.join(', ')} and not from all of ${clients.cidrs.join(', ')}; lbcheck cannot tell whether your clients are in those groups.`,
+              fix: 'Check that your clients are in those groups, or set clientCidrs in .lbcheck.yml so lbcheck checks them by address',
+              // Not known to block anyone: not a cause a probe failure could be traced to.
+              related: { loadBalancerArn: lb.arn, securityGroupIds: lb.securityGroupIds },
               evidence,
             });
             continue;
@@ -85,7 +89,9 @@ export default defineRule({
               resource,
               severity: 'warning',
               discriminator,
-              message: `${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from ${result.notAdmitted.join(', ')} with the rules lbcheck could read, and ${result.unresolved.join(', ')} could not be resolved, so the listener may be blocked; check those and, if needed, run ${fix}.`,
+              message: `${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from ${result.notAdmitted.join(', ')} with the rules lbcheck could read, and ${result.unresolved.join(', ')} could not be resolved, so the listener may be blocked.`,
+              fix: `Check ${result.unresolved.join(', ')} and, if needed, run ${fix}`,
+              related,
               evidence,
             });
             continue;
@@ -97,7 +103,9 @@ export default defineRule({
             findings.push({
               resource,
               discriminator,
-              message: `${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from ${wholeRangesBlocked.join(', ')}, so those clients' connections to the listener time out; run ${authorizeCommand('ingress', lb.securityGroupIds[0] ?? '<security group>', protocol, listener.port, { cidr: wholeRangesBlocked[0] ?? ANY_IPV4 })}.`,
+              message: `${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from ${wholeRangesBlocked.join(', ')}, so those clients' connections to the listener time out.`,
+              fix: `Run ${authorizeCommand('ingress', lb.securityGroupIds[0] ?? '<security group>', protocol, listener.port, { cidr: wholeRangesBlocked[0] ?? ANY_IPV4 })}`,
+              related,
               evidence,
             });
             continue;
@@ -106,10 +114,11 @@ export default defineRule({
             resource,
             severity: partial ? 'warning' : undefined,
             discriminator,
-            message:
-              partial
-                ? `${describeLoadBalancer(lb)}'s security groups (${groups}) admit ${port} from only part of its clients (${clients.source}): ${result.notAdmitted.slice(0, 3).join(', ')} cannot connect; if that is not intended, run ${fix}.`
-                : `${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from its clients (${clients.source})${privateOnly(result.considered)}, so connections to the listener time out; run ${fix}.`,
+            message: partial
+              ? `${describeLoadBalancer(lb)}'s security groups (${groups}) admit ${port} from only part of its clients (${clients.source}): ${result.notAdmitted.slice(0, 3).join(', ')} cannot connect.`
+              : `${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from its clients (${clients.source})${privateOnly(result.considered)}, so connections to the listener time out.`,
+            fix: partial ? `If that is not intended, run ${fix}` : `Run ${fix}`,
+            related,
             evidence,
           });
         }

@@ -1,8 +1,8 @@
 import { clientsOf, EPHEMERAL_PORTS, evaluateNetworkAcl, transportsOf, type AclEvaluation, type AclFlow, type PortRange, type TransportProtocol } from '../src/engine/network.js';
-import { describeLoadBalancer, loadBalancerResource, preservesClientIp, subnetIdsOf, targetEndpointsOf } from '../src/engine/targets.js';
+import { describeLoadBalancer, loadBalancerResource, subnetCidrsOf, subnetIdsOf, targetEndpointsOf, targetPeers, type TargetPeers } from '../src/engine/targets.js';
 import { memoizeBy } from '../src/engine/memo.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
-import type { LoadBalancer, NetworkAcl, Subnet } from '../src/inventory/model.js';
+import type { LoadBalancer, NetworkAcl, Subnet, TargetGroup } from '../src/inventory/model.js';
 
 type Purpose = 'client-inbound' | 'client-return' | 'lb-to-target' | 'lb-return' | 'target-inbound' | 'target-return';
 
@@ -98,46 +98,52 @@ export default defineRule({
 
       // Every target in the same subnet, on the same ports, needs the same flows: check each combination once.
       const seenCombinations = new Set<string>();
+      const peersByGroup = new Map<TargetGroup | undefined, TargetPeers>();
       for (const endpoint of targetEndpointsOf(index, lb)) {
         if (!endpoint.subnetId || endpoint.trafficPort === undefined) continue;
         const targetSubnet: Subnet | undefined = index.subnet(endpoint.subnetId);
-        if (!targetSubnet?.cidrBlock) continue;
+        if (!targetSubnet) continue;
+        const peers = peersByGroup.get(endpoint.group) ?? targetPeers(index, lb, endpoint.group, clients);
+        peersByGroup.set(endpoint.group, peers);
+        // The load balancer reaches the target over the target group's IP family: IPv6 subnets and target groups too.
+        const targetCidrs = subnetCidrsOf(targetSubnet, peers.family);
         // Traffic on the traffic port in the target group's protocols; health checks are always TCP (also for UDP groups).
         const flows = new Map<string, { protocol: TransportProtocol; port: number }>();
         for (const protocol of endpoint.trafficProtocols) flows.set(`${protocol}/${endpoint.trafficPort}`, { protocol, port: endpoint.trafficPort });
         if (endpoint.group?.healthCheck.enabled !== false && endpoint.healthCheckPort !== undefined) {
           flows.set(`tcp/${endpoint.healthCheckPort}`, { protocol: 'tcp', port: endpoint.healthCheckPort });
         }
-        const preserve = preservesClientIp(lb, endpoint.group);
-        const combination = `${targetSubnet.id}|${[...flows.keys()].join(',')}|${endpoint.trafficPort}|${preserve}`;
+        const combination = `${targetSubnet.id}|${[...flows.keys()].join(',')}|${endpoint.trafficPort}|${peers.family}|${peers.preservesClientIp}`;
         if (seenCombinations.has(combination)) continue;
         seenCombinations.add(combination);
         const targetAcl = aclOf(targetSubnet.id);
-        for (const lbSubnet of lbSubnets) {
-          if (lbSubnet.id === targetSubnet.id || !lbSubnet.cidrBlock) continue; // same subnet: no ACL in the path
-          const lbAcl = aclOf(lbSubnet.id);
+        for (const node of peers.nodes) {
+          if (node.subnet.id === targetSubnet.id) continue; // same subnet: no ACL in the path
+          const lbAcl = aclOf(node.subnet.id);
+          const targetLabel = `target subnet ${targetSubnet.id}`;
+          const nodeLabel = `${describeLoadBalancer(lb)} subnet ${node.subnet.id}`;
           for (const { protocol, port } of flows.values()) {
             const single = { from: port, to: port };
-            if (lbAcl) {
-              evaluate(lbAcl, lbSubnet.id, 'lb-to-target', { direction: 'outbound', protocol, ports: single, peerCidr: targetSubnet.cidrBlock }, `target subnet ${targetSubnet.id}`);
-              evaluate(lbAcl, lbSubnet.id, 'lb-return', { direction: 'inbound', protocol, ports: EPHEMERAL_PORTS, peerCidr: targetSubnet.cidrBlock }, `target subnet ${targetSubnet.id}`);
+            for (const cidr of targetCidrs) {
+              if (!lbAcl) break;
+              evaluate(lbAcl, node.subnet.id, 'lb-to-target', { direction: 'outbound', protocol, ports: single, peerCidr: cidr }, targetLabel);
+              evaluate(lbAcl, node.subnet.id, 'lb-return', { direction: 'inbound', protocol, ports: EPHEMERAL_PORTS, peerCidr: cidr }, targetLabel);
             }
-            if (targetAcl) {
-              evaluate(targetAcl, targetSubnet.id, 'target-inbound', { direction: 'inbound', protocol, ports: single, peerCidr: lbSubnet.cidrBlock }, `${describeLoadBalancer(lb)} subnet ${lbSubnet.id}`);
-              evaluate(targetAcl, targetSubnet.id, 'target-return', { direction: 'outbound', protocol, ports: EPHEMERAL_PORTS, peerCidr: lbSubnet.cidrBlock }, `${describeLoadBalancer(lb)} subnet ${lbSubnet.id}`);
+            for (const cidr of node.cidrs) {
+              if (!targetAcl) break;
+              evaluate(targetAcl, targetSubnet.id, 'target-inbound', { direction: 'inbound', protocol, ports: single, peerCidr: cidr }, nodeLabel);
+              evaluate(targetAcl, targetSubnet.id, 'target-return', { direction: 'outbound', protocol, ports: EPHEMERAL_PORTS, peerCidr: cidr }, nodeLabel);
             }
           }
         }
-        if (preserve && targetAcl) {
-          // Clients keep their address only in the target group's IP family; a dualstack NLB translates the
-          // other family's clients to its own (LB subnet) addresses, which the flows above already cover.
-          const targetFamilyIsIpv6 = endpoint.group?.ipAddressType === 'ipv6';
-          const preservedClients = clients.cidrs.filter((cidr) => cidr.includes(':') === targetFamilyIsIpv6);
+        // Clients whose address reaches the targets unchanged (client IP preservation, the target group's family);
+        // clients a dualstack NLB translates come from the nodes, which the flows above cover.
+        for (const cidr of peers.preservedClients) {
+          if (!targetAcl) break;
           for (const protocol of endpoint.trafficProtocols) {
-            for (const cidr of preservedClients) {
-              evaluate(targetAcl, targetSubnet.id, 'target-inbound', { direction: 'inbound', protocol, ports: { from: endpoint.trafficPort, to: endpoint.trafficPort }, peerCidr: cidr }, 'clients (client IP preservation)');
-              evaluate(targetAcl, targetSubnet.id, 'target-return', { direction: 'outbound', protocol, ports: EPHEMERAL_PORTS, peerCidr: cidr }, 'clients (client IP preservation)');
-            }
+            const ports = { from: endpoint.trafficPort, to: endpoint.trafficPort };
+            evaluate(targetAcl, targetSubnet.id, 'target-inbound', { direction: 'inbound', protocol, ports, peerCidr: cidr }, 'clients (client IP preservation)');
+            evaluate(targetAcl, targetSubnet.id, 'target-return', { direction: 'outbound', protocol, ports: EPHEMERAL_PORTS, peerCidr: cidr }, 'clients (client IP preservation)');
           }
         }
       }
@@ -147,6 +153,17 @@ export default defineRule({
     return findings;
   },
 });
+
+/**
+ * The listener ports clients cannot connect on because of a client-side flow (the listener
+ * port inbound, or the return ports of every listener of that protocol outbound); none for
+ * the flows between the load balancer and its targets, which fail requests, not connections.
+ */
+function clientListenerPorts(lb: LoadBalancer, group: Group): number[] | undefined {
+  if (group.purpose === 'client-inbound') return [group.ports.from];
+  if (group.purpose !== 'client-return') return undefined;
+  return lb.listeners.filter((listener) => transportsOf(listener.protocol).includes(group.protocol)).map((listener) => listener.port);
+}
 
 function groupFindings(lb: LoadBalancer, scope: Parameters<typeof loadBalancerResource>[1], groups: Map<string, Group>): RuleFinding[] {
   const findings: RuleFinding[] = [];
@@ -173,13 +190,20 @@ function groupFindings(lb: LoadBalancer, scope: Parameters<typeof loadBalancerRe
     const fix = `aws ec2 create-network-acl-entry --network-acl-id ${group.acl.id} ${inbound ? '--ingress' : '--egress'} --rule-number ${ruleNumber} --protocol ${group.protocol} --port-range From=${group.ports.from},To=${group.ports.to} ${cidrFlag} --rule-action allow`;
     const subnets = [...group.subnetsOfAcl].join(', ');
     const message = allDenied
-      ? `Network ACL ${group.acl.id} (subnets ${subnets}) denies ${inbound ? 'inbound' : 'outbound'} ${port} ${inbound ? 'from' : 'to'} ${peers} (${decidedBy}), so ${EFFECT[group.purpose]} for ${describeLoadBalancer(lb)}; run ${fix}.`
-      : `Network ACL ${group.acl.id} (subnets ${subnets}) denies part of ${inbound ? 'inbound' : 'outbound'} ${port} ${inbound ? 'from' : 'to'} ${peers} (${deniedParts.slice(0, 3).join('; ')}), so for those ${EFFECT[group.purpose]} for ${describeLoadBalancer(lb)}; if that is not intended, run ${fix}.`;
+      ? `Network ACL ${group.acl.id} (subnets ${subnets}) denies ${inbound ? 'inbound' : 'outbound'} ${port} ${inbound ? 'from' : 'to'} ${peers} (${decidedBy}), so ${EFFECT[group.purpose]} for ${describeLoadBalancer(lb)}.`
+      : `Network ACL ${group.acl.id} (subnets ${subnets}) denies part of ${inbound ? 'inbound' : 'outbound'} ${port} ${inbound ? 'from' : 'to'} ${peers} (${deniedParts.slice(0, 3).join('; ')}), so for those ${EFFECT[group.purpose]} for ${describeLoadBalancer(lb)}.`;
     findings.push({
       resource: loadBalancerResource(lb, scope),
       severity: allDenied ? undefined : 'warning',
       discriminator: `${group.acl.id}|${group.purpose}|${group.protocol}/${portsText(group.ports)}`,
       message,
+      fix: allDenied ? `Run ${fix}` : `If that is not intended, run ${fix}`,
+      related: {
+        loadBalancerArn: lb.arn,
+        ...(clientListenerPorts(lb, group) && { listenerPorts: clientListenerPorts(lb, group) }),
+        subnetIds: [...group.subnetsOfAcl],
+        networkAclIds: [group.acl.id],
+      },
       evidence: {
         networkAclId: group.acl.id,
         aclSubnetIds: [...group.subnetsOfAcl],

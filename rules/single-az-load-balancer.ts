@@ -38,7 +38,12 @@ export default defineRule({
       const subnetIds = lb.availabilityZones.flatMap((z) => (z.subnetId ? [z.subnetId] : []));
       findings.push({
         resource: loadBalancerResource(lb, scope),
-        message: `${describeLoadBalancer(lb)} is enabled only in ${zone}, so an outage of that AZ takes it down; enable it in a second AZ (add a subnet there${lb.kind === 'classic' ? ' with aws elb attach-load-balancer-to-subnets' : ' with aws elbv2 set-subnets'}).`,
+        message: `${describeLoadBalancer(lb)} is enabled only in ${zone}, so an outage of that AZ takes it down.`,
+        fix:
+          lb.kind === 'classic'
+            ? `Enable it in a second AZ: aws elb attach-load-balancer-to-subnets --load-balancer-name ${lb.name} --subnets <a subnet in another AZ>`
+            : `Enable it in a second AZ: aws elbv2 set-subnets --load-balancer-arn ${lb.arn} --subnets ${[...subnetIds, '<a subnet in another AZ>'].join(' ')}`,
+        related: { loadBalancerArn: lb.arn, subnetIds },
         evidence: { availabilityZones: zones, subnetIds },
       });
     }

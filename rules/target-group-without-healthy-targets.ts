@@ -77,7 +77,9 @@ export default defineRule({
             resource: loadBalancerResource(lb, scope),
             severity: 'warning',
             discriminator: 'health-unknown',
-            message: `AWS reports the health of ${describeLoadBalancer(lb)}'s ${instances.length} registered instance(s) as Unknown, so lbcheck cannot tell whether any of them serves; check aws elb describe-instance-health --load-balancer-name ${lb.name}.`,
+            message: `AWS reports the health of ${describeLoadBalancer(lb)}'s ${instances.length} registered instance(s) as Unknown, so lbcheck cannot tell whether any of them serves.`,
+            fix: `Check aws elb describe-instance-health --load-balancer-name ${lb.name}`,
+            related: { loadBalancerArn: lb.arn, instanceIds: instances.map((i) => i.instanceId) },
             evidence: { listenerPorts: lb.listeners.map((l) => l.port), instances: instances.map((i) => ({ id: i.instanceId, state: i.state })) },
           });
           continue;
@@ -85,7 +87,12 @@ export default defineRule({
         const what = instances.length === 0 ? 'has no registered instances' : `has no healthy instance (${stateSummary(instances.map((i) => i.state))})`;
         findings.push({
           resource: loadBalancerResource(lb, scope),
-          message: `${describeLoadBalancer(lb)} ${what}, so every request to it fails; ${instances.length === 0 ? 'register instances with aws elb register-instances-with-load-balancer' : 'fix the instances or the health check (see evidence)'}.`,
+          message: `${describeLoadBalancer(lb)} ${what}, so every request to it fails.`,
+          fix:
+            instances.length === 0
+              ? `Register instances: aws elb register-instances-with-load-balancer --load-balancer-name ${lb.name} --instances <instance id>`
+              : `Fix the instances or the health check (the reasons are in the evidence): aws elb describe-instance-health --load-balancer-name ${lb.name}`,
+          related: { loadBalancerArn: lb.arn, instanceIds: instances.map((i) => i.instanceId) },
           evidence: {
             listenerPorts: lb.listeners.map((l) => l.port),
             healthCheck: lb.classic?.healthCheck,
@@ -106,7 +113,9 @@ export default defineRule({
             resource: targetGroupResource(group, scope),
             severity: 'info',
             discriminator: `${lb.arn}/parked`,
-            message: `Target group ${group.name} has weight 0 in ${describeLoadBalancer(lb)}'s weighted forward on port ${listenerPorts.join(', ')}, so it receives no requests now, and it ${what}; give it healthy targets before shifting weight to it.`,
+            message: `Target group ${group.name} has weight 0 in ${describeLoadBalancer(lb)}'s weighted forward on port ${listenerPorts.join(', ')}, so it receives no requests now, and it ${what}.`,
+            fix: `Give it healthy targets before shifting weight to it: aws elbv2 describe-target-health --target-group-arn ${group.arn}`,
+            related: { loadBalancerArn: lb.arn, targetGroupArns: [group.arn] },
             evidence: { loadBalancerArn: lb.arn, listenerPorts, weight: 0, targets: group.targets.map((t) => ({ id: t.id, port: t.port, state: t.health.state })) },
           });
           continue;
@@ -114,7 +123,11 @@ export default defineRule({
         findings.push({
           resource: targetGroupResource(group, scope),
           discriminator: lb.arn,
-          message: `Target group ${group.name}, which ${describeLoadBalancer(lb)} forwards port ${listenerPorts.join(', ')} to, ${what}, so those requests fail; ${empty ? 'register targets with aws elbv2 register-targets' : 'fix the targets or the health check (reasons in the evidence)'}.`,
+          message: `Target group ${group.name}, which ${describeLoadBalancer(lb)} forwards port ${listenerPorts.join(', ')} to, ${what}, so those requests fail.`,
+          fix: empty
+            ? `Register targets: aws elbv2 register-targets --target-group-arn ${group.arn} --targets Id=<target>`
+            : `Fix the targets or the health check (the reasons are in the evidence): aws elbv2 describe-target-health --target-group-arn ${group.arn}`,
+          related: { loadBalancerArn: lb.arn, targetGroupArns: [group.arn] },
           evidence: {
             loadBalancerArn: lb.arn,
             listenerPorts,

@@ -1,12 +1,12 @@
-import { authorizeCommand, clientsOf, evaluateSecurityGroups, subnetCidrs, type Peer, type SecurityGroupEvaluation, type TransportProtocol } from '../src/engine/network.js';
+import { authorizeCommand, clientsOf, evaluateSecurityGroups, type Peer, type SecurityGroupEvaluation, type TransportProtocol } from '../src/engine/network.js';
 import {
   describeLoadBalancer,
   loadBalancerResource,
-  subnetIdsOf,
   targetEndpointsOf,
-  preservesClientIp,
   targetGroupResource,
+  targetPeers,
   type TargetEndpoint,
+  type TargetPeers,
 } from '../src/engine/targets.js';
 import { memoizeBy } from '../src/engine/memo.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
@@ -28,10 +28,6 @@ interface Failure {
   fixPeer: { cidr: string } | { groupId: string };
   targets: { id: string; ip?: string; securityGroupIds: string[]; verdict: SecurityGroupEvaluation['verdict'] }[];
   evaluation: SecurityGroupEvaluation;
-}
-
-function ofFamily(cidrs: readonly string[], family: 4 | 6): string[] {
-  return cidrs.filter((cidr) => cidr.includes(':') === (family === 6));
 }
 
 function severityOf(verdicts: readonly SecurityGroupEvaluation['verdict'][]): 'error' | 'warning' {
@@ -80,25 +76,20 @@ export default defineRule({
     for (const lb of scope.loadBalancers) {
       if (lb.kind === 'gateway' || !lb.vpcId) continue;
       const lbGroups = lb.securityGroupIds;
-      // The LB reaches a target over its target group's IP family (IPv4 unless the group is IPv6), even when the
-      // LB itself is dualstack: only its subnets' CIDRs of that family can be the source.
-      const subnetCidrsOfLb = subnetCidrs(index, subnetIdsOf(lb), true);
       const clients = clientsOf(index, lb, settings.clientCidrs);
-      const familyOf = (group: TargetGroup | undefined): 4 | 6 => (group?.ipAddressType === 'ipv6' ? 6 : 4);
-      const lbSubnetsOf = (group: TargetGroup | undefined) => ofFamily(subnetCidrsOfLb, familyOf(group));
-      const fromLbOf = (group: TargetGroup | undefined): Peer => ({ cidrs: lbSubnetsOf(group), securityGroupIds: lbGroups });
+      // Who reaches the targets of each target group (the nodes over its IP family; preserved clients): worked out once per group.
+      const peersByGroup = new Map<TargetGroup | undefined, TargetPeers>();
+      const peersOf = (group: TargetGroup | undefined): TargetPeers => {
+        let peers = peersByGroup.get(group);
+        if (!peers) {
+          peers = targetPeers(index, lb, group, clients);
+          peersByGroup.set(group, peers);
+        }
+        return peers;
+      };
+      const lbSubnetsOf = (group: TargetGroup | undefined) => peersOf(group).nodeCidrs;
       const lbTextOf = (group: TargetGroup | undefined) =>
         lbGroups.length > 0 ? `its security group ${lbGroups.join(', ')} or its subnets ${lbSubnetsOf(group).join(', ')}` : `its subnets ${lbSubnetsOf(group).join(', ')}`;
-      /**
-       * With client IP preservation, clients of the target group's family keep their address; clients of the other
-       * family (IPv6 clients of a dualstack NLB with IPv4 targets) are translated and arrive from the LB's subnets.
-       */
-      const preservedClientsOf = (group: TargetGroup | undefined): Peer => {
-        const family = familyOf(group);
-        const same = ofFamily(clients.cidrs, family);
-        const translated = same.length < clients.cidrs.length ? lbSubnetsOf(group) : [];
-        return { cidrs: [...same, ...translated], securityGroupIds: lbGroups };
-      };
       const failures = new Map<string, Failure>();
       const ipTargetsByGroup = new Map<TargetGroup, TargetEndpoint[]>();
 
@@ -115,10 +106,11 @@ export default defineRule({
       for (const endpoint of targetEndpointsOf(index, lb)) {
         if (endpoint.kind !== 'instance' && endpoint.kind !== 'ip') continue;
         if (endpoint.trafficPort === undefined) continue;
-        const preserve = preservesClientIp(lb, endpoint.group);
-        const fromLb = fromLbOf(endpoint.group);
+        const peers = peersOf(endpoint.group);
+        const preserve = peers.preservesClientIp;
+        const fromLb: Peer = { cidrs: peers.nodeCidrs, securityGroupIds: lbGroups };
         const lbText = lbTextOf(endpoint.group);
-        const trafficPeer: Peer = preserve ? preservedClientsOf(endpoint.group) : fromLb;
+        const trafficPeer: Peer = { cidrs: peers.trafficSources, securityGroupIds: lbGroups };
         const trafficText = preserve ? `the clients of ${describeLoadBalancer(lb)} (${clients.source}; client IP preservation is on)` : `${describeLoadBalancer(lb)} (${lbText})`;
         const healthChecked = endpoint.group?.healthCheck.enabled ?? true;
         const checks: { kind: CheckKind; protocol: TransportProtocol; port: number; peer: Peer; text: string }[] = endpoint.trafficProtocols.map((protocol) => ({
@@ -171,18 +163,29 @@ export default defineRule({
         const partial = failure.targets.every((t) => t.verdict !== 'blocked');
         const severity = severityOf(failure.targets.map((t) => t.verdict));
         const qualifier = failure.evaluation.verdict === 'unknown' ? ` (with the rules lbcheck could resolve; ${failure.evaluation.unresolved.join(', ')} could not be)` : partial ? ' from all of its addresses' : '';
+        const targetGroupIds = [...new Set(failure.targets.flatMap((t) => t.securityGroupIds))];
         let message: string;
+        let fix: string;
         if (failure.kind === 'lb-egress') {
-          message = `${describeLoadBalancer(lb)}'s security groups (${failure.groupIds.join(', ')}) do not allow outbound ${port} to targets ${listTargets(failure.targets)} of ${where}${qualifier}, so it cannot reach them and requests and health checks fail; run ${authorizeCommand('egress', failure.groupIds[0] ?? '<security group>', failure.protocol, failure.port, failure.fixPeer)}.`;
+          message = `${describeLoadBalancer(lb)}'s security groups (${failure.groupIds.join(', ')}) do not allow outbound ${port} to targets ${listTargets(failure.targets)} of ${where}${qualifier}, so it cannot reach them and requests and health checks fail.`;
+          fix = `Run ${authorizeCommand('egress', failure.groupIds[0] ?? '<security group>', failure.protocol, failure.port, failure.fixPeer)}`;
         } else {
           const effect = failure.kind === 'health-check' ? 'so health checks fail and the targets are marked unhealthy' : 'so requests to them fail (502/504, or timeouts on an NLB)';
-          message = `The security groups (${[...new Set(failure.targets.flatMap((t) => t.securityGroupIds))].join(', ')}) of targets ${listTargets(failure.targets)} ${holder} do not admit ${failure.kind === 'health-check' ? 'the health check on ' : ''}${port} from ${failure.peerText}${qualifier}, ${effect}; run ${authorizeCommand('ingress', failure.targets[0]?.securityGroupIds[0] ?? '<target security group>', failure.protocol, failure.port, failure.fixPeer)}.`;
+          message = `The security groups (${targetGroupIds.join(', ')}) of targets ${listTargets(failure.targets)} ${holder} do not admit ${failure.kind === 'health-check' ? 'the health check on ' : ''}${port} from ${failure.peerText}${qualifier}, ${effect}.`;
+          fix = `Run ${authorizeCommand('ingress', failure.targets[0]?.securityGroupIds[0] ?? '<target security group>', failure.protocol, failure.port, failure.fixPeer)}`;
         }
         findings.push({
           resource: resourceOf(failure.group),
           severity: severity === 'error' ? undefined : severity,
           discriminator: `${failure.group ? `${lb.arn}|` : ''}${failure.kind}|${failure.protocol}/${failure.port}|${[...failure.groupIds].sort().join(',')}`,
           message,
+          fix,
+          related: {
+            loadBalancerArn: lb.arn,
+            ...(failure.group && { targetGroupArns: [failure.group.arn] }),
+            securityGroupIds: [...new Set([...failure.groupIds, ...targetGroupIds])],
+            instanceIds: failure.targets.flatMap((t) => (t.ip === undefined || t.id !== t.ip ? [t.id] : [])),
+          },
           evidence: {
             loadBalancerArn: lb.arn,
             targetGroupArn: failure.group?.arn,
@@ -205,7 +208,9 @@ export default defineRule({
           resource: targetGroupResource(group, scope),
           severity: 'info',
           discriminator: `${lb.arn}|ip-targets-not-checked`,
-          message: `The security groups of IP targets ${endpoints.slice(0, 3).map((e) => e.targetId).join(', ')} in target group ${group.name} were not checked (lbcheck does not collect their network interfaces); make sure they admit ${describeLoadBalancer(lb)} (${lbTextOf(group)}) on port ${[...new Set(endpoints.flatMap((e) => [e.trafficPort, e.healthCheckPort]))].filter((p) => p !== undefined).join(' and ')}.`,
+          message: `The security groups of IP targets ${endpoints.slice(0, 3).map((e) => e.targetId).join(', ')} in target group ${group.name} were not checked (lbcheck does not collect their network interfaces).`,
+          fix: `Make sure they admit ${describeLoadBalancer(lb)} (${lbTextOf(group)}) on port ${[...new Set(endpoints.flatMap((e) => [e.trafficPort, e.healthCheckPort]))].filter((p) => p !== undefined).join(' and ')}`,
+          related: { loadBalancerArn: lb.arn, targetGroupArns: [group.arn] },
           evidence: { loadBalancerArn: lb.arn, targets: endpoints.map((e) => ({ ip: e.ip, port: e.trafficPort, healthCheckPort: e.healthCheckPort })), why: 'IP targets\' network interfaces are not in the inventory' },
         });
       }

@@ -79,7 +79,9 @@ export function couldNotCheck(lb: LoadBalancer, scope: Scope, gaps: readonly Unr
     resource: loadBalancerResource(lb, scope),
     severity: 'warning',
     discriminator: 'could-not-check',
-    message: `lbcheck could not check ${describeLoadBalancer(lb)} against this rule because ${failed} failed, so whether it passes is unknown; make sure lbcheck may call ${calls} (iam-policy.json lists every call it makes) and audit again.`,
+    message: `lbcheck could not check ${describeLoadBalancer(lb)} against this rule because ${failed} failed, so whether it passes is unknown.`,
+    fix: `Make sure lbcheck may call ${calls} (iam-policy.json lists every call it makes) and audit again.`,
+    related: { loadBalancerArn: lb.arn },
     evidence: {
       couldNotCheck: gaps.map((gap) => ({ call: gap.call, collection: gap.collection, read: gap.read, why: gap.why })),
       loadBalancerArn: lb.arn,

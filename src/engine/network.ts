@@ -457,15 +457,6 @@ export function evaluateNetworkAcl(acl: NetworkAcl, flow: AclFlow): AclEvaluatio
 
 // ---------------------------------------------------------------- shared helpers
 
-/** The CIDRs of a load balancer's subnets (IPv4, plus IPv6 when `withIpv6`): where its nodes' addresses come from. */
-export function subnetCidrs(index: InventoryIndex, subnetIds: readonly string[], withIpv6: boolean): string[] {
-  return subnetIds.flatMap((id) => {
-    const subnet = index.subnet(id);
-    if (!subnet) return [];
-    return [...(subnet.cidrBlock ? [subnet.cidrBlock] : []), ...(withIpv6 ? subnet.ipv6CidrBlocks : [])];
-  });
-}
-
 /** Transport protocols a listener or target group protocol carries (QUIC runs over UDP; TCP_QUIC takes both on one port). */
 export function transportsOf(protocol: string | undefined): TransportProtocol[] {
   if (protocol === 'UDP' || protocol === 'QUIC') return ['udp'];

@@ -3,7 +3,7 @@
  * scope joined with their load balancers, and the config findings that explain an
  * address, so a probe finding can say "and this is why".
  */
-import type { Finding, RuleContext } from './types.js';
+import type { Finding, RelatedResources, RuleContext } from './types.js';
 import type { LoadBalancer } from '../inventory/model.js';
 import type { AttemptOutcome, ProbeAddress, ProbeTarget } from '../inventory/probe-report.js';
 
@@ -30,24 +30,32 @@ export function acceptedConnection(address: ProbeAddress): boolean {
   return address.attempts.some((attempt) => !CONNECT_FAILURES.has(attempt.outcome));
 }
 
-/** The values of a finding's evidence that name resources: a field equal to the id, or a list holding it. */
-function evidenceNames(finding: Finding, id: string): boolean {
-  return Object.values(finding.evidence).some((value) => value === id || (Array.isArray(value) && value.includes(id)));
+/**
+ * Config findings that explain why this address does not accept connections on `port`:
+ * findings about the same load balancer that say clients cannot connect on that listener
+ * port (`related.listenerPorts`), and that name the address's subnet or network interface
+ * or no subnet at all (a problem of the whole load balancer, such as its security groups).
+ */
+export function relatedConfigFindings(ctx: RuleContext, lb: LoadBalancer, address: ProbeAddress, port: number): Finding[] {
+  return ctx.configFindings.filter(({ related }) => {
+    if (related.loadBalancerArn !== lb.arn || !related.listenerPorts?.includes(port)) return false;
+    const placed = related.subnetIds !== undefined || related.networkInterfaceIds !== undefined;
+    if (!placed) return true;
+    return (
+      (address.subnetId !== undefined && related.subnetIds?.includes(address.subnetId) === true) ||
+      (address.networkInterfaceId !== undefined && related.networkInterfaceIds?.includes(address.networkInterfaceId) === true)
+    );
+  });
 }
 
-/**
- * Config findings about the same load balancer that name this address's subnet or
- * network interface in their evidence (e.g. the subnet without an IGW route), or that
- * are about the subnet itself.
- */
-export function relatedConfigFindings(ctx: RuleContext, lb: LoadBalancer, address: ProbeAddress): Finding[] {
-  const ids = [address.subnetId, address.networkInterfaceId].filter((id): id is string => Boolean(id));
-  if (ids.length === 0) return [];
-  return ctx.configFindings.filter(
-    (finding) =>
-      (finding.resource.arn === lb.arn && ids.some((id) => evidenceNames(finding, id))) ||
-      ids.some((id) => finding.resource.name === id || finding.resource.arn.endsWith(`/${id}`)),
-  );
+/** What a probe finding about one address of an LB involves: the LB, the port, and where the address is. */
+export function addressRelated(lb: LoadBalancer, address: ProbeAddress, port: number): RelatedResources {
+  return {
+    loadBalancerArn: lb.arn,
+    listenerPorts: [port],
+    ...(address.subnetId && { subnetIds: [address.subnetId] }),
+    ...(address.networkInterfaceId && { networkInterfaceIds: [address.networkInterfaceId] }),
+  };
 }
 
 /** Where an address is, for messages: "in us-east-1c (subnet subnet-123)". */

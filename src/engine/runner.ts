@@ -6,7 +6,7 @@
  * Then: config severity, fingerprints, ignores, baseline, and a deterministic order.
  */
 import { InventoryIndex } from '../inventory/indexes.js';
-import type { Inventory, LoadBalancer, LoadBalancerKind, NotChecked, Scope } from '../inventory/model.js';
+import type { Inventory, LoadBalancerKind, NotChecked, Scope } from '../inventory/model.js';
 import type { ProbeReport } from '../inventory/probe-report.js';
 import { errorLine } from '../errors.js';
 import { collectionOfCall } from '../inventory/completeness.js';
@@ -63,20 +63,10 @@ function severityFor(rule: Rule, raw: RuleFinding, config: LbcheckConfig): Sever
   return raw.severity ?? rule.meta.defaultSeverity;
 }
 
-/** The LB a finding is about: its resource when that is an LB, else the evidence's loadBalancerArn, else the LB in front of its target group. */
-function owningLoadBalancer(finding: Finding, scope: Scope, index: InventoryIndex): LoadBalancerRef | undefined {
-  const ref = (lb: LoadBalancer): LoadBalancerRef => ({ arn: lb.arn, name: lb.name, kind: lb.kind });
-  const fromEvidence = finding.evidence.loadBalancerArn;
-  const candidates = [
-    finding.resource.arn,
-    ...(typeof fromEvidence === 'string' ? [fromEvidence] : []),
-    ...(index.targetGroup(finding.resource.arn)?.loadBalancerArns ?? []),
-  ];
-  for (const arn of candidates) {
-    const lb = index.loadBalancer(arn);
-    if (lb) return ref(lb);
-  }
-  return undefined;
+/** The LB a finding is about, for grouping: the one its related resources name. */
+function owningLoadBalancer(finding: Finding, index: InventoryIndex): LoadBalancerRef | undefined {
+  const lb = index.loadBalancer(finding.related.loadBalancerArn);
+  return lb && { arn: lb.arn, name: lb.name, kind: lb.kind };
 }
 
 function toFinding(rule: Rule, finding: RuleFinding, severity: Severity, scope: Scope): Finding {
@@ -86,6 +76,8 @@ function toFinding(rule: Rule, finding: RuleFinding, severity: Severity, scope: 
     severity,
     resource: { ...finding.resource, account: finding.resource.account ?? scope.account },
     message: finding.message,
+    fix: finding.fix,
+    related: finding.related,
     evidence: finding.evidence,
     fingerprint: fingerprint(rule.meta.id, finding.resource.arn, finding.discriminator),
   };
@@ -170,7 +162,7 @@ export function runEngine(input: EngineInput): EngineResult {
       // A rule that reports the same thing twice (same fingerprint) is reported once.
       if (seen.has(finding.fingerprint)) continue;
       seen.add(finding.fingerprint);
-      const loadBalancer = owningLoadBalancer(finding, scope, index);
+      const loadBalancer = owningLoadBalancer(finding, index);
       all.push({ ...finding, ...(loadBalancer && { loadBalancer }) });
     }
   }

@@ -6,8 +6,8 @@
  * Also the resource references and labels the rules' findings share.
  */
 import type { InventoryIndex } from '../inventory/indexes.js';
-import type { Instance, LoadBalancer, Scope, TargetGroup, TargetHealthState } from '../inventory/model.js';
-import { transportsOf, type TransportProtocol } from './network.js';
+import type { Instance, LoadBalancer, Scope, Subnet, TargetGroup, TargetHealthState } from '../inventory/model.js';
+import { transportsOf, type Clients, type TransportProtocol } from './network.js';
 import type { ResourceRef } from './types.js';
 
 export function loadBalancerResource(lb: LoadBalancer, scope: Scope): ResourceRef {
@@ -131,4 +131,74 @@ export function preservesClientIp(lb: LoadBalancer, group: TargetGroup | undefin
   if (lb.kind !== 'network' || !group) return false;
   if (group.attributes.preserveClientIp !== undefined) return group.attributes.preserveClientIp;
   return group.targetType === 'instance' || transportsOf(group.protocol).includes('udp');
+}
+
+export type IpFamily = 4 | 6;
+
+/** The CIDRs (or addresses) of one IP family. */
+export function ofFamily(cidrs: readonly string[], family: IpFamily): string[] {
+  return cidrs.filter((cidr) => cidr.includes(':') === (family === 6));
+}
+
+/** A subnet's CIDRs of one family (IPv6: its associated blocks; an IPv6-only subnet has no IPv4 one). */
+export function subnetCidrsOf(subnet: Subnet, family: IpFamily): string[] {
+  return family === 4 ? (subnet.cidrBlock ? [subnet.cidrBlock] : []) : [...subnet.ipv6CidrBlocks];
+}
+
+/** A node of the load balancer: its subnet, and the subnet's CIDRs of the family it talks to targets in. */
+export interface LoadBalancerNode {
+  subnet: Subnet;
+  cidrs: string[];
+}
+
+/** Who sends packets to the targets of one target group, and from which addresses. */
+export interface TargetPeers {
+  /**
+   * The IP family the load balancer reaches the targets over: the target group's (IPv6 only
+   * for an IPv6 target group), whatever the load balancer's own address type.
+   */
+  family: IpFamily;
+  /** The load balancer's nodes, by subnet: where health checks (and, without client IP preservation, all traffic) come from. */
+  nodes: LoadBalancerNode[];
+  /** The load balancer's security groups (a target may admit them instead of CIDRs). */
+  securityGroupIds: string[];
+  preservesClientIp: boolean;
+  /**
+   * The client ranges whose packets reach the targets with the client's own address: with
+   * client IP preservation, the clients of `family`. Empty without it.
+   */
+  preservedClients: string[];
+  /** Where traffic-port packets come from: the preserved clients, plus the nodes when they forward (some) clients themselves. */
+  trafficSources: string[];
+  /** The nodes' CIDRs: where health checks come from. */
+  nodeCidrs: string[];
+}
+
+/**
+ * Who talks to a target group's targets (and so what their security groups and network
+ * ACLs must admit): the load balancer's nodes in its subnets, over the target group's IP
+ * family; with NLB client IP preservation, the clients of that family keep their address,
+ * while clients of the other family (a dualstack NLB with IPv4 targets) are translated to
+ * the nodes' addresses. One helper for every rule that checks that path.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation
+ */
+export function targetPeers(index: InventoryIndex, lb: LoadBalancer, group: TargetGroup | undefined, clients: Clients): TargetPeers {
+  const family: IpFamily = group?.ipAddressType === 'ipv6' ? 6 : 4;
+  const nodes = subnetIdsOf(lb).flatMap((id) => {
+    const subnet = index.subnet(id);
+    return subnet ? [{ subnet, cidrs: subnetCidrsOf(subnet, family) }] : [];
+  });
+  const nodeCidrs = nodes.flatMap((node) => node.cidrs);
+  const preserve = preservesClientIp(lb, group);
+  const preservedClients = preserve ? ofFamily(clients.cidrs, family) : [];
+  const translatesSome = !preserve || preservedClients.length < clients.cidrs.length;
+  return {
+    family,
+    nodes,
+    securityGroupIds: lb.securityGroupIds,
+    preservesClientIp: preserve,
+    preservedClients,
+    trafficSources: [...preservedClients, ...(translatesSome ? nodeCidrs : [])],
+    nodeCidrs,
+  };
 }

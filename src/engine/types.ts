@@ -59,10 +59,37 @@ export interface ResourceRef {
   account?: string;
 }
 
+/**
+ * The resources a finding involves besides its own, typed, so the engine, the probe rules
+ * and the reporters link findings by them instead of digging ids out of the evidence.
+ */
+export interface RelatedResources {
+  /** The load balancer the finding is about (itself, or the one in front of its target group). */
+  loadBalancerArn: string;
+  /**
+   * The listener ports on which clients cannot connect (or not from everywhere) because of
+   * this problem: what a probe of those ports sees fail. Absent when clients still connect
+   * (a target-side problem fails requests, not connections).
+   */
+  listenerPorts?: number[];
+  targetGroupArns?: string[];
+  /** Subnets the problem is in (absent: not tied to subnets, e.g. a security group of the whole LB). */
+  subnetIds?: string[];
+  networkInterfaceIds?: string[];
+  securityGroupIds?: string[];
+  networkAclIds?: string[];
+  routeTableIds?: string[];
+  instanceIds?: string[];
+}
+
 /** What a rule returns: the engine adds ruleId, severity and fingerprint. */
 export interface RuleFinding {
   resource: ResourceRef;
+  /** What is wrong, where, and what it breaks: one or two sentences, no command. */
   message: string;
+  /** What to change, with the command where there is one. */
+  fix: string;
+  related: RelatedResources;
   evidence: Record<string, unknown>;
   /**
    * What makes this finding distinct from the rule's other findings on the same resource
@@ -81,6 +108,8 @@ export interface Finding {
   severity: Severity;
   resource: ResourceRef;
   message: string;
+  fix: string;
+  related: RelatedResources;
   evidence: Record<string, unknown>;
   fingerprint: string;
 }

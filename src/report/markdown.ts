@@ -13,7 +13,7 @@ function findingRow(finding: ReportFinding): string {
   const rule = docs ? `[${markdownCode(finding.ruleId)}](${docs})` : markdownCode(finding.ruleId);
   const resource = `${escapeMarkdown(finding.resource.type)} ${markdownCode(finding.resource.name)}`;
   const evidence = evidenceLine(finding.evidence, 300);
-  const message = `${escapeMarkdown(finding.message)}${finding.new === true ? ' **(new)**' : ''}`;
+  const message = `${escapeMarkdown(finding.message)}${finding.new === true ? ' **(new)**' : ''}<br>**Fix:** ${escapeMarkdown(finding.fix)}`;
   return `| ${SEVERITY_ICON[finding.severity]} | ${rule} | ${resource} | ${message}${evidence ? `<br><sub>${escapeMarkdown(evidence)}</sub>` : ''} |`;
 }
 

@@ -104,7 +104,7 @@ function result(finding: ReportFinding, ruleIndex: ReadonlyMap<string, number>) 
     ruleId: finding.ruleId,
     ...(index !== undefined && { ruleIndex: index }),
     level: LEVEL[finding.severity],
-    message: { text: `${sentence(finding.message)}${evidence ? ` Evidence: ${evidence}` : ''}` },
+    message: { text: `${sentence(finding.message)} Fix: ${sentence(finding.fix)}${evidence ? ` Evidence: ${evidence}` : ''}` },
     locations: [
       {
         physicalLocation: { artifactLocation: { uri: resourceUri(finding) }, region: { startLine: 1 } },
@@ -116,6 +116,8 @@ function result(finding: ReportFinding, ruleIndex: ReadonlyMap<string, number>) 
       resourceArn: finding.resource.arn,
       ...(finding.resource.account !== undefined && { account: finding.resource.account }),
       region: finding.resource.region,
+      fix: finding.fix,
+      related: finding.related,
       evidence: finding.evidence,
       ...(finding.new !== undefined && { new: finding.new }),
     },

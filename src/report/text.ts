@@ -34,7 +34,7 @@ function findingLines(finding: ReportFinding, p: Paint, onLoadBalancer: boolean)
   const label = p.severity(finding.severity, finding.severity.padEnd(7));
   const isNew = finding.new === true ? ` ${p.bold('(new)')}` : '';
   const about = onLoadBalancer && finding.loadBalancer?.arn === finding.resource.arn ? '' : ` [${safe(finding.resource.type)} ${safe(finding.resource.name)}]`;
-  const lines = [`  ${label} ${safe(finding.ruleId)}${about}${isNew}`, `          ${safe(finding.message)}`];
+  const lines = [`  ${label} ${safe(finding.ruleId)}${about}${isNew}`, `          ${safe(finding.message)}`, `          fix: ${safe(finding.fix)}`];
   for (const line of evidenceLines(finding.evidence, EVIDENCE_WIDTH, 2)) lines.push(p.dim(`          ${safe(line)}`));
   return lines;
 }

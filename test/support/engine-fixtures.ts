@@ -33,6 +33,8 @@ export function idleTimeoutRule(id = 'idle-timeout-at-least', threshold = 60): R
         .map((lb) => ({
           resource: { arn: lb.arn, type: lb.kind, name: lb.name, region: scope.region },
           message: `${lb.name} has an idle timeout of ${lb.attributes.idleTimeoutSeconds} s.`,
+          fix: 'Lower it',
+          related: { loadBalancerArn: lb.arn },
           evidence: { idleTimeoutSeconds: lb.attributes.idleTimeoutSeconds, loadBalancerArn: lb.arn },
         })),
   });
@@ -46,6 +48,8 @@ export function targetGroupRule(id = 'target-group-port'): Rule {
       scope.targetGroups.map((tg) => ({
         resource: { arn: tg.arn, type: 'target-group', name: tg.name, region: scope.region },
         message: `Target group ${tg.name} listens on ${tg.port}.`,
+        fix: 'Change the port',
+        related: { loadBalancerArn: tg.loadBalancerArns[0] ?? '', targetGroupArns: [tg.arn] },
         evidence: { port: tg.port },
         discriminator: String(tg.port),
       })),
@@ -69,6 +73,8 @@ export function probeEchoRule(id = 'probe-echo'): Rule {
       scope.loadBalancers.map((lb) => ({
         resource: { arn: lb.arn, type: lb.kind, name: lb.name, region: scope.region },
         message: `${lb.name} probed with ${configFindings.length} config findings in ${scope.region}.`,
+        fix: 'Nothing to fix',
+        related: { loadBalancerArn: lb.arn },
         evidence: { configRuleIds: configFindings.map((f) => f.ruleId), probedHosts: probe?.targets.map((t) => t.host) ?? [] },
       })),
   });

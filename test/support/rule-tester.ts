@@ -20,7 +20,11 @@ export interface ExpectedFinding {
   resourceArn: string;
   resourceType?: string;
   /** Substrings the message must contain. */
-  messageIncludes: string | readonly string[];
+  messageIncludes?: string | readonly string[];
+  /** Substrings the fix must contain. */
+  fixIncludes?: string | readonly string[];
+  /** A subset of the related resources (toMatchObject). */
+  related?: Record<string, unknown>;
   /** A subset of the evidence (toMatchObject). */
   evidence?: Record<string, unknown>;
   discriminator?: string;
@@ -39,6 +43,11 @@ export interface RuleTests {
 function checkShape(rule: Rule, finding: RuleFinding): void {
   expect(finding.message, 'message').toMatch(/^\S.*[.)]$/s);
   expect(finding.message.includes('\n'), 'message is one line').toBe(false);
+  // The message says what is wrong; the command that fixes it belongs in `fix`.
+  expect(finding.message, 'message carries no command').not.toMatch(/\baws (ec2|elbv2|elb) [a-z-]+ --/);
+  expect(finding.fix, 'fix').toMatch(/^[A-Z]\S*/);
+  expect(finding.fix.includes('\n'), 'fix is one line').toBe(false);
+  expect(finding.related.loadBalancerArn, 'related load balancer').toMatch(/^arn:/);
   expect(Object.keys(finding.evidence).length, 'evidence is not empty').toBeGreaterThan(0);
   expect(finding.resource.region, 'resource region').not.toBe('');
   if (finding.discriminator !== undefined) expect(finding.discriminator, 'discriminator has no timings').not.toMatch(/\d+(\.\d+)?\s*ms\b/);
@@ -65,8 +74,11 @@ export function checkInvalidCase(rule: Rule, test: InvalidCase): void {
     checkShape(rule, finding);
     expect(finding.resource.arn).toBe(expected.resourceArn);
     if (expected.resourceType) expect(finding.resource.type).toBe(expected.resourceType);
-    const parts = typeof expected.messageIncludes === 'string' ? [expected.messageIncludes] : expected.messageIncludes;
+    const parts = expected.messageIncludes === undefined ? [] : typeof expected.messageIncludes === 'string' ? [expected.messageIncludes] : expected.messageIncludes;
     for (const part of parts) expect(finding.message).toContain(part);
+    const fixParts = expected.fixIncludes === undefined ? [] : typeof expected.fixIncludes === 'string' ? [expected.fixIncludes] : expected.fixIncludes;
+    for (const part of fixParts) expect(finding.fix).toContain(part);
+    if (expected.related) expect(finding.related).toMatchObject(expected.related);
     if (expected.evidence) expect(finding.evidence).toMatchObject(expected.evidence);
     if (expected.discriminator !== undefined) expect(finding.discriminator).toBe(expected.discriminator);
     expect(finding.severity ?? rule.meta.defaultSeverity).toBe(expected.severity ?? rule.meta.defaultSeverity);

@@ -108,14 +108,17 @@ describe('text report', () => {
         `web (application, us-east-1)  ${WEB_ARN}`,
         '  error   target-group-port [target-group web-tg]',
         '          Target group web-tg listens on 8080.',
+        '          fix: Change the port',
         '          port=8080',
         '  warning idle',
         '          web has an idle timeout of 60 s.',
+        '          fix: Lower it',
         `          idleTimeoutSeconds=60 loadBalancerArn=${WEB_ARN}`,
         '',
         `legacy (classic, us-east-1)  ${LEGACY_ARN}`,
         '  warning idle',
         '          legacy has an idle timeout of 30 s.',
+        '          fix: Lower it',
         `          idleTimeoutSeconds=30 loadBalancerArn=${LEGACY_ARN}`,
         '',
         '1 error, 2 warnings, 0 info',
@@ -151,7 +154,7 @@ describe('markdown report', () => {
     expect(markdown).toContain('| Checked | 2 load balancers in us-east-1 |');
     expect(markdown).toContain(`### web <sub>\`${WEB_ARN}\`</sub>`);
     expect(markdown).toContain(
-      `| 🔴 error | \`target-group-port\` | target-group \`web-tg\` | Target group web-tg listens on 8080.<br><sub>port=8080</sub> |`,
+      `| 🔴 error | \`target-group-port\` | target-group \`web-tg\` | Target group web-tg listens on 8080.<br>**Fix:** Change the port<br><sub>port=8080</sub> |`,
     );
     expect(markdown.indexOf('### web ')).toBeLessThan(markdown.indexOf('### legacy '));
     expect(markdown).toContain('### Not checked\n\n- region eu-west-3: AccessDenied: not authorized');
@@ -240,7 +243,7 @@ describe('sarif report', () => {
       ['idle', 'idle', 'warning', `aws/${ACCOUNT}/us-east-1/classic/legacy`, 1, fingerprint('idle', LEGACY_ARN)],
       ['idle', 'idle', 'warning', `aws/${ACCOUNT}/us-east-1/application/web`, 1, fingerprint('idle', WEB_ARN)],
     ]);
-    expect(run.results[1]?.message.text).toBe(`legacy has an idle timeout of 30 s. Evidence: idleTimeoutSeconds=30 loadBalancerArn=${LEGACY_ARN}`);
+    expect(run.results[1]?.message.text).toBe(`legacy has an idle timeout of 30 s. Fix: Lower it. Evidence: idleTimeoutSeconds=30 loadBalancerArn=${LEGACY_ARN}`);
   });
 
   it("carries each rule's full help: what it checks, why, the fix with its command, the references", () => {

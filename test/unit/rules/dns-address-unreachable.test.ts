@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import rule from '../../../rules/dns-address-unreachable.js';
 import igwRule from '../../../rules/internet-facing-subnet-without-igw-route.js';
+import sgRule from '../../../rules/lb-security-group-blocks-listener.js';
 import { runEngine } from '../../../src/engine/runner.js';
 import type { RuleContext } from '../../../src/engine/types.js';
 import type { ProbeReport } from '../../../src/inventory/probe-report.js';
@@ -38,7 +39,9 @@ describe('dns-address-unreachable', () => {
       resource: { arn: world.alb.arn, type: 'application', name: 'web', region: REGION },
       severity: 'error',
       discriminator: '3.2.2.2:443',
-      message: `IP 3.2.2.2 of ALB web in ${REGION}b (subnet subnet-b) times out on port 443 in all 2 attempts; no configuration finding explains it, so look at the node itself (its health, routes and NACLs outside this scope).`,
+      message: `IP 3.2.2.2 of ALB web in ${REGION}b (subnet subnet-b) times out on port 443 in all 2 attempts; no configuration finding explains it.`,
+      fix: expect.stringContaining('Look at the node itself'),
+      related: { loadBalancerArn: world.alb.arn, listenerPorts: [443], subnetIds: ['subnet-b'], networkInterfaceIds: ['eni-b'] },
       evidence: {
         ip: '3.2.2.2',
         availabilityZone: `${REGION}b`,
@@ -64,8 +67,9 @@ describe('dns-address-unreachable', () => {
       ['error', '3.2.2.2:443', true],
     ]);
     expect(findings[0]?.message).toBe(
-      `IP 3.1.1.1 of ALB web in ${REGION}a (subnet subnet-a) times out on port 443 in its one attempt; nothing lbcheck probed accepted a connection from this machine, so first make sure it can reach the load balancers at all (firewall, proxy, VPN, no internet access).`,
+      `IP 3.1.1.1 of ALB web in ${REGION}a (subnet subnet-a) times out on port 443 in its one attempt; nothing lbcheck probed accepted a connection from this machine, so the fault may be this machine's own network access.`,
     );
+    expect(findings[0]?.fix).toBe('Make sure this machine can reach the load balancers at all (firewall, proxy, VPN, internet access), then probe again');
   });
 
   it('is a warning when the address fails only some attempts (an intermittent node)', () => {
@@ -73,7 +77,7 @@ describe('dns-address-unreachable', () => {
     const probe = probeOf(world.alb, [address('3.1.1.1', [ok(12), ok(13), ok(12)], A), address('3.2.2.2', [ok(12), refused('3.2.2.2'), ok(14)], B)]);
     const findings = rule.check(context(probe, world));
     expect(findings.map((f) => [f.severity, f.discriminator, f.message])).toEqual([
-      ['warning', '3.2.2.2:443', `IP 3.2.2.2 of ALB web in ${REGION}b (subnet subnet-b) refuses connections on port 443 in 1 of 3 attempts; no configuration finding explains it, so look at the node itself (its health, routes and NACLs outside this scope).`],
+      ['warning', '3.2.2.2:443', `IP 3.2.2.2 of ALB web in ${REGION}b (subnet subnet-b) refuses connections on port 443 in 1 of 3 attempts; no configuration finding explains it.`],
     ]);
   });
 
@@ -90,6 +94,25 @@ describe('dns-address-unreachable', () => {
       `IP 3.2.2.2 of ALB web in ${REGION}b (subnet subnet-b) times out on port 443 in its one attempt; its subnet subnet-b has no route to an internet gateway (internet-facing-subnet-without-igw-route).`,
     );
     expect(probeFinding?.evidence.relatedFindings).toEqual([{ ruleId: config?.ruleId, fingerprint: config?.fingerprint, message: config?.message }]);
+  });
+
+  it('links a security group that drops the listener port, not "firewall, proxy, VPN", even when nothing answered', () => {
+    const world = healthyWorld();
+    // sg-lb admits 80 but not 443: every address of the ALB times out on 443, and so does everything else probed.
+    world.lbGroup.ingress = world.lbGroup.ingress.filter((rule) => rule.fromPort !== 443);
+    const probe = probeOf(world.alb, [address('3.1.1.1', [timeout()], A), address('3.2.2.2', [timeout()], B)]);
+    const result = runEngine({ inventory: inventoryOf([world.scope]), rules: [sgRule, rule], probe });
+    const config = result.findings.find((f) => f.ruleId === 'lb-security-group-blocks-listener' && f.resource.arn === world.alb.arn);
+    const probeFindings = result.findings.filter((f) => f.ruleId === 'dns-address-unreachable');
+    expect(config?.related).toMatchObject({ listenerPorts: [443], securityGroupIds: ['sg-lb'] });
+    expect(probeFindings.map((f) => f.message)).toEqual([
+      `IP 3.1.1.1 of ALB web in ${REGION}a (subnet subnet-a) times out on port 443 in its one attempt; the load balancer's security groups sg-lb do not admit port 443 from everywhere (lb-security-group-blocks-listener).`,
+      `IP 3.2.2.2 of ALB web in ${REGION}b (subnet subnet-b) times out on port 443 in its one attempt; the load balancer's security groups sg-lb do not admit port 443 from everywhere (lb-security-group-blocks-listener).`,
+    ]);
+    for (const finding of probeFindings) {
+      expect(finding.fix).toBe(config?.fix);
+      expect(finding.fix).not.toMatch(/firewall|proxy|VPN/);
+    }
   });
 
   it('leaves an internal LB nothing here could reach alone, but fires when a sibling connected', () => {

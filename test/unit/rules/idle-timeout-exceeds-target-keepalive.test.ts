@@ -58,11 +58,8 @@ ruleTester(rule).run({
         {
           resourceArn: w0.alb.arn,
           discriminator: w0.albGroup.arn,
-          messageIncludes: [
-            "ALB web's idle timeout (60 s) is not shorter than the keep-alive of target group web (5 s, from nodejs default, tag lbcheck:keepalive=nodejs on target group web)",
-            'the backend keep-alive must be LONGER than 60 s',
-            'server.keepAliveTimeout = 65000 and server.headersTimeout = 66000',
-          ],
+          messageIncludes: "ALB web's idle timeout (60 s) is not shorter than the keep-alive of target group web (5 s, from nodejs default, tag lbcheck:keepalive=nodejs on target group web)",
+          fixIncludes: ['Make the backend keep-alive LONGER than 60 s', 'server.keepAliveTimeout = 65000 and server.headersTimeout = 66000'],
           evidence: {
             idleTimeoutSeconds: 60,
             idleTimeoutSource: 'load balancer attribute idle_timeout.timeout_seconds',
@@ -79,13 +76,13 @@ ruleTester(rule).run({
       scope: brokenWorld((w) => {
         w.albGroup.tags[TAG] = '60';
       }),
-      expect: [{ resourceArn: w0.alb.arn, messageIncludes: ['(60 s, from tag lbcheck:keepalive=60 on target group web)', "raise the server's keep-alive (idle) timeout to 65 s"] }],
+      expect: [{ resourceArn: w0.alb.arn, messageIncludes: '(60 s, from tag lbcheck:keepalive=60 on target group web)', fixIncludes: "raise the server's keep-alive (idle) timeout to 65 s" }],
     },
     {
       name: 'a config entry matched by a glob on the target group name',
       scope: healthyWorld().scope,
       settings: { keepalive: [{ match: 'we*', seconds: 30, server: 'jetty', detail: '.lbcheck.yml keepalive[0]' }] },
-      expect: [{ resourceArn: w0.alb.arn, messageIncludes: ['(30 s, from jetty default, .lbcheck.yml keepalive[0] (we*))', 'jetty.http.idleTimeout=65000'], evidence: { keepAliveSource: 'config' } }],
+      expect: [{ resourceArn: w0.alb.arn, messageIncludes: '(30 s, from jetty default, .lbcheck.yml keepalive[0] (we*))', fixIncludes: 'jetty.http.idleTimeout=65000', evidence: { keepAliveSource: 'config' } }],
     },
     {
       name: 'a config entry for load balancers does not match a target group of the same name, but matches the LB',
@@ -168,7 +165,7 @@ ruleTester(rule).run({
           messageIncludes: 'The lbcheck:keepalive tag on target group web could not be understood ("fast" is neither a duration',
           evidence: { value: 'fast', usedInstead: { seconds: 5, source: 'tag', server: 'uvicorn' } },
         },
-        { resourceArn: w0.alb.arn, messageIncludes: ['(5 s, from uvicorn default, tag lbcheck:keepalive=uvicorn on ALB web)', '--timeout-keep-alive 65'] },
+        { resourceArn: w0.alb.arn, messageIncludes: '(5 s, from uvicorn default, tag lbcheck:keepalive=uvicorn on ALB web)', fixIncludes: '--timeout-keep-alive 65' },
       ],
     },
   ],

@@ -98,11 +98,7 @@ ruleTester(rule).run({
           resourceArn: albArn,
           resourceType: 'application',
           discriminator: 'subnet-b',
-          messageIncludes: [
-            'Subnet subnet-b (us-east-1b) of internet-facing ALB web',
-            'has no 0.0.0.0/0 route (the main route table rtb-main)',
-            'associate it with route table rtb-public, which reaches the internet: aws ec2 associate-route-table --route-table-id rtb-public --subnet-id subnet-b.',
-          ],
+          messageIncludes: ['Subnet subnet-b (us-east-1b) of internet-facing ALB web', 'has no 0.0.0.0/0 route (the main route table rtb-main)'], fixIncludes: 'Associate subnet-b with route table rtb-public, which reaches the internet: aws ec2 associate-route-table --route-table-id rtb-public --subnet-id subnet-b',
           evidence: { routeTableId: 'rtb-main', routeTableVia: 'main', problems: [{ destination: '0.0.0.0/0', problem: 'no-default-route' }], internetGatewaysAttachedToVpc: ['igw-1'] },
         },
       ],
@@ -118,10 +114,7 @@ ruleTester(rule).run({
         {
           resourceArn: albArn,
           discriminator: 'subnet-b',
-          messageIncludes: [
-            'sends 0.0.0.0/0 to nat-gateway nat-1, not to an internet gateway (route table rtb-nat)',
-            'move it to route table rtb-public, which reaches the internet: aws ec2 replace-route-table-association --association-id <the association of subnet-b with rtb-nat> --route-table-id rtb-public.',
-          ],
+          messageIncludes: 'sends 0.0.0.0/0 to nat-gateway nat-1, not to an internet gateway (route table rtb-nat)', fixIncludes: 'Move subnet-b to route table rtb-public, which reaches the internet: aws ec2 replace-route-table-association --association-id <the association of subnet-b with rtb-nat> --route-table-id rtb-public',
           evidence: { routeTableVia: 'explicit', routes: [{ destination: '10.0.0.0/16', target: 'local:local', state: 'active' }, { destination: '0.0.0.0/0', target: 'nat-gateway:nat-1', state: 'active' }] },
         },
       ],
@@ -151,10 +144,7 @@ ruleTester(rule).run({
         {
           resourceArn: albArn,
           discriminator: 'subnet-a',
-          messageIncludes: [
-            'run aws ec2 create-route --route-table-id rtb-main --destination-cidr-block 0.0.0.0/0 --gateway-id igw-1',
-            "(the VPC's main table: the change applies to every subnet without its own route table",
-          ],
+          fixIncludes: ['Run aws ec2 create-route --route-table-id rtb-main --destination-cidr-block 0.0.0.0/0 --gateway-id igw-1', "(the VPC's main table: the change applies to every subnet without its own route table"],
         },
       ],
     },
@@ -168,10 +158,7 @@ ruleTester(rule).run({
       expect: [
         {
           resourceArn: albArn,
-          messageIncludes: [
-            'has no 0.0.0.0/0 route (route table rtb-public) and has no ::/0 route (route table rtb-public)',
-            'create-route --route-table-id rtb-public --destination-cidr-block 0.0.0.0/0 --gateway-id igw-1 and aws ec2 create-route --route-table-id rtb-public --destination-ipv6-cidr-block ::/0 --gateway-id igw-1',
-          ],
+          messageIncludes: 'has no 0.0.0.0/0 route (route table rtb-public) and has no ::/0 route (route table rtb-public)', fixIncludes: 'create-route --route-table-id rtb-public --destination-cidr-block 0.0.0.0/0 --gateway-id igw-1 and aws ec2 create-route --route-table-id rtb-public --destination-ipv6-cidr-block ::/0 --gateway-id igw-1',
         },
       ],
     },
@@ -182,7 +169,7 @@ ruleTester(rule).run({
         w.scope.internetGateways = [];
       }).scope,
       expect: [
-        { resourceArn: albArn, discriminator: 'subnet-a', messageIncludes: ['igw-gone, a blackhole route', 'igw-<attached to the VPC>'], evidence: { problems: [{ problem: 'blackhole' }] } },
+        { resourceArn: albArn, discriminator: 'subnet-a', messageIncludes: 'igw-gone, a blackhole route', fixIncludes: 'igw-<attached to the VPC>', evidence: { problems: [{ problem: 'blackhole' }] } },
         { resourceArn: albArn, discriminator: 'subnet-b', messageIncludes: 'a blackhole route' },
       ],
     },
@@ -195,7 +182,7 @@ ruleTester(rule).run({
         {
           resourceArn: albArn,
           discriminator: 'subnet-a',
-          messageIncludes: ["sends 0.0.0.0/0 to internet-gateway igw-1, which is attached to vpc-other, not to this subnet's VPC", '--gateway-id igw-2'],
+          messageIncludes: "sends 0.0.0.0/0 to internet-gateway igw-1, which is attached to vpc-other, not to this subnet's VPC", fixIncludes: '--gateway-id igw-2',
           evidence: { problems: [{ problem: 'gateway-attached-to-other-vpc' }] },
         },
         { resourceArn: albArn, discriminator: 'subnet-b', messageIncludes: 'attached to vpc-other' },
@@ -218,7 +205,7 @@ ruleTester(rule).run({
       expect: [
         {
           resourceArn: albArn,
-          messageIncludes: ['sends only 0.0.0.0/1 of 0.0.0.0/0 to igw-1 and has no route for 128.0.0.0/1 (route table rtb-public)', 'create-route --route-table-id rtb-public --destination-cidr-block 0.0.0.0/0 --gateway-id igw-1'],
+          messageIncludes: 'sends only 0.0.0.0/1 of 0.0.0.0/0 to igw-1 and has no route for 128.0.0.0/1 (route table rtb-public)', fixIncludes: 'create-route --route-table-id rtb-public --destination-cidr-block 0.0.0.0/0 --gateway-id igw-1',
           evidence: { problems: [{ problem: 'no-default-route' }] },
         },
       ],

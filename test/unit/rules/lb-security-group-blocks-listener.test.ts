@@ -84,10 +84,7 @@ ruleTester(rule).run({
         {
           resourceArn: w0.alb.arn,
           discriminator: 'tcp/443',
-          messageIncludes: [
-            "ALB web's security groups (sg-lb) do not admit TCP 443 from its clients (anywhere (internet-facing)), so connections to the listener time out",
-            'aws ec2 authorize-security-group-ingress --group-id sg-lb --protocol tcp --port 443 --cidr 0.0.0.0/0',
-          ],
+          messageIncludes: "ALB web's security groups (sg-lb) do not admit TCP 443 from its clients (anywhere (internet-facing)), so connections to the listener time out", fixIncludes: 'aws ec2 authorize-security-group-ingress --group-id sg-lb --protocol tcp --port 443 --cidr 0.0.0.0/0',
           evidence: { listenerPort: 443, clients: ['0.0.0.0/0'], rulesConsidered: [], notAdmitted: ['0.0.0.0/0'] },
         },
       ],
@@ -99,7 +96,7 @@ ruleTester(rule).run({
         {
           resourceArn: w0.alb.arn,
           severity: 'warning',
-          messageIncludes: ['admit TCP 443 from only part of its clients', '0.0.0.0-51.255.255.255, 53.0.0.0-255.255.255.255 cannot connect', 'run aws ec2 authorize-security-group-ingress --group-id sg-lb --protocol tcp --port 443 --cidr 0.0.0.0/0.'],
+          messageIncludes: ['admit TCP 443 from only part of its clients', '0.0.0.0-51.255.255.255, 53.0.0.0-255.255.255.255 cannot connect'], fixIncludes: 'Run aws ec2 authorize-security-group-ingress --group-id sg-lb --protocol tcp --port 443 --cidr 0.0.0.0/0',
           evidence: { rulesConsidered: [{ groupId: 'sg-lb', protocol: 'tcp', ports: '443', source: '52.0.0.0/8' }] },
         },
       ],
@@ -137,7 +134,7 @@ ruleTester(rule).run({
       scope: albWith([tcp(443, '0.0.0.0/0')], (w) => {
         w.alb.ipAddressType = 'dualstack';
       }),
-      expect: [{ resourceArn: w0.alb.arn, messageIncludes: ['do not admit TCP 443 from ::/0', 'Ipv6Ranges=[{CidrIpv6=::/0}]'], evidence: { clients: ['0.0.0.0/0', '::/0'], notAdmitted: ['::/0'] } }],
+      expect: [{ resourceArn: w0.alb.arn, messageIncludes: 'do not admit TCP 443 from ::/0', fixIncludes: 'Ipv6Ranges=[{CidrIpv6=::/0}]', evidence: { clients: ['0.0.0.0/0', '::/0'], notAdmitted: ['::/0'] } }],
     },
     {
       name: 'an unresolvable prefix list makes the result unknown, not a certain block',

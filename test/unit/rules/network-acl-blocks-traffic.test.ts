@@ -1,5 +1,5 @@
 import rule from '../../../rules/network-acl-blocks-traffic.js';
-import { aclEntry, healthyWorld, networkAcl } from '../../support/fixtures.js';
+import { aclEntry, healthyWorld, networkAcl, target } from '../../support/fixtures.js';
 import { ruleTester } from '../../support/rule-tester.js';
 
 type World = ReturnType<typeof healthyWorld>;
@@ -94,10 +94,7 @@ ruleTester(rule).run({
         {
           resourceArn: w0.alb.arn,
           discriminator: 'acl-public|client-inbound|tcp/443',
-          messageIncludes: [
-            'Network ACL acl-public (subnets subnet-a, subnet-b) denies inbound TCP 443 from clients (0.0.0.0/0) (entry 90 denies 0.0.0.0/0), so clients cannot connect to the listener for ALB web',
-            'aws ec2 create-network-acl-entry --network-acl-id acl-public --ingress --rule-number 89 --protocol tcp --port-range From=443,To=443 --cidr-block 0.0.0.0/0 --rule-action allow',
-          ],
+          messageIncludes: 'Network ACL acl-public (subnets subnet-a, subnet-b) denies inbound TCP 443 from clients (0.0.0.0/0) (entry 90 denies 0.0.0.0/0), so clients cannot connect to the listener for ALB web', fixIncludes: 'aws ec2 create-network-acl-entry --network-acl-id acl-public --ingress --rule-number 89 --protocol tcp --port-range From=443,To=443 --cidr-block 0.0.0.0/0 --rule-action allow',
           evidence: { purpose: 'client-inbound', direction: 'inbound', peers: [{ cidr: '0.0.0.0/0', verdict: 'denied', decidingEntries: [{ ruleNumber: 90, action: 'deny' }] }] },
         },
       ],
@@ -127,11 +124,7 @@ ruleTester(rule).run({
         {
           resourceArn: w0.alb.arn,
           discriminator: 'acl-app|target-return|tcp/1024-65535',
-          messageIncludes: [
-            'Network ACL acl-app (subnets subnet-app-a, subnet-app-b) denies outbound TCP 1024-65535 to ALB web subnet subnet-a (10.0.1.0/24), ALB web subnet subnet-b (10.0.2.0/24) (no entry allows it, so the default * entry denies it)',
-            "the targets' replies to the load balancer are dropped",
-            '--egress --rule-number 32766',
-          ],
+          messageIncludes: ['Network ACL acl-app (subnets subnet-app-a, subnet-app-b) denies outbound TCP 1024-65535 to ALB web subnet subnet-a (10.0.1.0/24), ALB web subnet subnet-b (10.0.2.0/24) (no entry allows it, so the default * entry denies it)', "the targets' replies to the load balancer are dropped"], fixIncludes: '--egress --rule-number 32766',
         },
       ],
     },
@@ -162,6 +155,27 @@ ruleTester(rule).run({
           discriminator: 'acl-app|target-inbound|tcp/8080',
           messageIncludes: 'denies inbound TCP 8080 from clients (client IP preservation) (0.0.0.0/0) (it allows only 10.0.0.0/16, addresses no internet client has)',
         },
+      ],
+    },
+    {
+      name: 'an IPv6 target group: the load balancer reaches its targets over IPv6, so IPv4-only ACLs block it',
+      scope: withAcls('alb', publicAcl(), appAcl(), (w) => {
+        const v6: Record<string, string> = { 'subnet-a': '2600:1f18:1::/64', 'subnet-b': '2600:1f18:2::/64', 'subnet-app-a': '2600:1f18:11::/64', 'subnet-app-b': '2600:1f18:12::/64' };
+        for (const subnet of w.scope.subnets) subnet.ipv6CidrBlocks = [v6[subnet.id] ?? ''];
+        w.albGroup.ipAddressType = 'ipv6';
+        w.albGroup.targetType = 'ip';
+        w.albGroup.targets = [target('2600:1f18:11::10', { port: 8080 }), target('2600:1f18:12::10', { port: 8080 })];
+      }),
+      expect: [
+        { resourceArn: w0.alb.arn, discriminator: 'acl-public|lb-to-target|tcp/8080', messageIncludes: 'denies outbound TCP 8080 to target subnet subnet-app-a (2600:1f18:11::/64)', fixIncludes: '--ipv6-cidr-block 2600:1f18:11::/64' },
+        { resourceArn: w0.alb.arn, discriminator: 'acl-public|lb-return|tcp/1024-65535', messageIncludes: 'denies inbound TCP 1024-65535 from target subnet subnet-app-a (2600:1f18:11::/64)' },
+        {
+          resourceArn: w0.alb.arn,
+          discriminator: 'acl-app|target-inbound|tcp/8080',
+          messageIncludes: 'denies inbound TCP 8080 from ALB web subnet subnet-a (2600:1f18:1::/64), ALB web subnet subnet-b (2600:1f18:2::/64)',
+          related: { networkAclIds: ['acl-app'], subnetIds: ['subnet-app-a', 'subnet-app-b'] },
+        },
+        { resourceArn: w0.alb.arn, discriminator: 'acl-app|target-return|tcp/1024-65535', messageIncludes: 'denies outbound TCP 1024-65535 to ALB web subnet subnet-a (2600:1f18:1::/64)' },
       ],
     },
   ],

@@ -19,12 +19,12 @@ ruleTester(rule).run({
     {
       name: 'an NLB in one AZ',
       scope: scopeOf({ loadBalancers: [oneZone] }),
-      expect: [{ resourceArn: oneZone.arn, resourceType: 'network', messageIncludes: ['NLB solo is enabled only in us-east-1a', 'aws elbv2 set-subnets'], evidence: { availabilityZones: ['us-east-1a'], subnetIds: ['subnet-a'] } }],
+      expect: [{ resourceArn: oneZone.arn, resourceType: 'network', messageIncludes: 'NLB solo is enabled only in us-east-1a', fixIncludes: 'aws elbv2 set-subnets', evidence: { availabilityZones: ['us-east-1a'], subnetIds: ['subnet-a'] } }],
     },
     {
       name: 'two subnets in the same AZ are still one AZ',
       scope: scopeOf({ loadBalancers: [sameZoneTwice] }),
-      expect: [{ resourceArn: sameZoneTwice.arn, messageIncludes: ['Classic LB twice', 'attach-load-balancer-to-subnets'], evidence: { availabilityZones: ['us-east-1a'], subnetIds: ['subnet-a', 'subnet-a2'] } }],
+      expect: [{ resourceArn: sameZoneTwice.arn, messageIncludes: 'Classic LB twice', fixIncludes: 'attach-load-balancer-to-subnets', evidence: { availabilityZones: ['us-east-1a'], subnetIds: ['subnet-a', 'subnet-a2'] } }],
     },
   ],
 });

@@ -77,7 +77,7 @@ ruleTester(rule).run({
           resourceArn: w0.albGroup.arn,
           resourceType: 'target-group',
           discriminator: w0.alb.arn,
-          messageIncludes: ['Target group web, which ALB web forwards port 443 to, has no registered targets', 'aws elbv2 register-targets'],
+          messageIncludes: 'Target group web, which ALB web forwards port 443 to, has no registered targets', fixIncludes: 'aws elbv2 register-targets',
           evidence: { loadBalancerArn: w0.alb.arn, listenerPorts: [443], targets: [] },
         },
       ],
@@ -131,7 +131,7 @@ ruleTester(rule).run({
       scope: brokenWorld((w) => {
         w.classic.classic!.instances = [];
       }),
-      expect: [{ resourceArn: w0.classic.arn, messageIncludes: ['has no registered instances', 'register-instances-with-load-balancer'] }],
+      expect: [{ resourceArn: w0.classic.arn, messageIncludes: 'has no registered instances', fixIncludes: 'register-instances-with-load-balancer' }],
     },
   ],
 });

@@ -70,10 +70,7 @@ ruleTester(rule).run({
           resourceArn: w0.albGroup.arn,
           resourceType: 'target-group',
           discriminator: `${w0.alb.arn}|traffic|tcp/8080|sg-app`,
-          messageIncludes: [
-            'The security groups (sg-app) of targets i-web1, i-web2 in target group web do not admit TCP 8080 from ALB web (its security group sg-lb or its subnets 10.0.1.0/24, 10.0.2.0/24)',
-            'aws ec2 authorize-security-group-ingress --group-id sg-app --protocol tcp --port 8080 --source-group sg-lb',
-          ],
+          messageIncludes: 'The security groups (sg-app) of targets i-web1, i-web2 in target group web do not admit TCP 8080 from ALB web (its security group sg-lb or its subnets 10.0.1.0/24, 10.0.2.0/24)', fixIncludes: 'aws ec2 authorize-security-group-ingress --group-id sg-app --protocol tcp --port 8080 --source-group sg-lb',
           evidence: { check: 'traffic', port: 8080, targets: [{ id: 'i-web1', ip: '10.0.11.10', verdict: 'blocked' }, { id: 'i-web2', verdict: 'blocked' }], rulesConsidered: [] },
         },
       ],
@@ -112,7 +109,7 @@ ruleTester(rule).run({
         {
           resourceArn: w0.albGroup.arn,
           discriminator: `${w0.alb.arn}|lb-egress|tcp/8080|sg-lb`,
-          messageIncludes: ["ALB web's security groups (sg-lb) do not allow outbound TCP 8080 to targets i-web1, i-web2 of target group web", 'aws ec2 authorize-security-group-egress --group-id sg-lb --ip-permissions IpProtocol=tcp,FromPort=8080,ToPort=8080,UserIdGroupPairs=[{GroupId=sg-app}]'],
+          messageIncludes: "ALB web's security groups (sg-lb) do not allow outbound TCP 8080 to targets i-web1, i-web2 of target group web", fixIncludes: 'aws ec2 authorize-security-group-egress --group-id sg-lb --ip-permissions IpProtocol=tcp,FromPort=8080,ToPort=8080,UserIdGroupPairs=[{GroupId=sg-app}]',
           evidence: { check: 'lb-egress', rulesConsidered: [] },
         },
       ],
@@ -145,7 +142,7 @@ ruleTester(rule).run({
         {
           resourceArn: w0.nlbGroup.arn,
           severity: 'info',
-          messageIncludes: "make sure they admit NLB edge (its subnets 10.0.1.0/24, 10.0.2.0/24) on port 8080",
+          fixIncludes: "Make sure they admit NLB edge (its subnets 10.0.1.0/24, 10.0.2.0/24) on port 8080",
           evidence: { targets: [{ ip: '10.0.11.20' }, { ip: '10.0.12.20' }] },
         },
       ],
