@@ -205,7 +205,7 @@ describe('a public subnet left on the main route table', () => {
     const [finding, ...rest] = only(audits.mainTable.findings, 'internet-facing-subnet-without-igw-route', setup.alb.arn);
     expect(rest).toEqual([]);
     expect(finding?.message).toContain(`Subnet ${setup.subnets.b} (${setup.region}b) of internet-facing ALB web-${setup.region} has no 0.0.0.0/0 route (the main route table ${setup.mainTable})`);
-    expect(finding?.message).toContain(`associate it with route table ${setup.publicTable}, which reaches the internet: aws ec2 associate-route-table --route-table-id ${setup.publicTable} --subnet-id ${setup.subnets.b}.`);
+    expect(finding?.fix).toBe(`Associate ${setup.subnets.b} with route table ${setup.publicTable}, which reaches the internet: aws ec2 associate-route-table --route-table-id ${setup.publicTable} --subnet-id ${setup.subnets.b}`);
     expect(finding?.evidence).toMatchObject({ subnetId: setup.subnets.b, routeTableId: setup.mainTable, routeTableVia: 'main', problems: [{ destination: '0.0.0.0/0', problem: 'no-default-route' }] });
     expect(audits.mainTable.findings.map((f) => `${f.ruleId} ${f.resource.name}`).sort()).toEqual(
       [setup.alb, setup.classic, setup.nlb].map((lb) => `internet-facing-subnet-without-igw-route ${lb.name}`).sort(),
@@ -233,7 +233,7 @@ describe('security groups that block the listener and the targets', () => {
     expect(onWeb.map((f) => f.evidence['check'])).toEqual(['traffic']);
     expect(onWeb[0]?.message).toContain(`The security groups (${setup.appSg}) of targets`);
     expect(onWeb[0]?.message).toContain(`do not admit TCP 8080 from ALB web-${setup.region} (its security group ${setup.lbSg} or its subnets 10.30.1.0/24, 10.30.2.0/24)`);
-    expect(onWeb[0]?.message).toContain(`--group-id ${setup.appSg} --protocol tcp --port 8080 --source-group ${setup.lbSg}`);
+    expect(onWeb[0]?.fix).toContain(`--group-id ${setup.appSg} --protocol tcp --port 8080 --source-group ${setup.lbSg}`);
     const onEdge = only(findings, 'target-security-group-blocks-lb', setup.edgeTg);
     expect(onEdge.map((f) => `${String(f.evidence['check'])} ${f.severity}`).sort()).toEqual(['health-check error', 'traffic error']);
     const onClassic = only(findings, 'target-security-group-blocks-lb', setup.classic.arn);
@@ -247,8 +247,9 @@ describe('targets missing from a target group and from an AZ', () => {
     const [finding, ...rest] = only(audits.health.findings, 'target-group-without-healthy-targets', setup.webTg);
     expect(rest).toEqual([]);
     expect(finding?.message).toBe(
-      `Target group web-${setup.region}, which ALB web-${setup.region} forwards port 80 to, has no registered targets, so those requests fail; register targets with aws elbv2 register-targets.`,
+      `Target group web-${setup.region}, which ALB web-${setup.region} forwards port 80 to, has no registered targets, so those requests fail.`,
     );
+    expect(finding?.fix).toBe(`Register targets: aws elbv2 register-targets --target-group-arn ${setup.webTg} --targets Id=<target>`);
     expect(finding?.evidence).toMatchObject({ loadBalancerArn: setup.alb.arn, listenerPorts: [80], targets: [] });
   });
 
@@ -268,7 +269,7 @@ describe('a network ACL denying the listener port', () => {
       const [finding, ...rest] = only(audits.acl.findings, 'network-acl-blocks-traffic', lb.arn);
       expect(rest).toEqual([]);
       expect(finding?.message).toContain(`Network ACL ${setup.acl} (subnets ${setup.subnets.a}, ${setup.subnets.b}) denies inbound TCP 80 from clients (0.0.0.0/0) (entry 50 denies 0.0.0.0/0)`);
-      expect(finding?.message).toContain(`--network-acl-id ${setup.acl} --ingress --rule-number 49`);
+      expect(finding?.fix).toContain(`--network-acl-id ${setup.acl} --ingress --rule-number 49`);
     }
     expect(only(audits.acl.findings, 'network-acl-blocks-traffic', setup.nlb.arn)).toEqual([]);
   });
@@ -279,7 +280,7 @@ describe('keep-alive shorter than the idle timeout, and a single-AZ NLB', () => 
     const setup = setups.keepalive;
     const [alb] = only(audits.keepalive.findings, 'idle-timeout-exceeds-target-keepalive', setup.alb.arn);
     expect(alb?.message).toContain(`ALB web-${setup.region}'s idle timeout (60 s) is not shorter than the keep-alive of target group web-${setup.region} (5 s, from nodejs default, tag lbcheck:keepalive=nodejs`);
-    expect(alb?.message).toContain('server.keepAliveTimeout = 65000');
+    expect(alb?.fix).toContain('server.keepAliveTimeout = 65000');
     const [classic] = only(audits.keepalive.findings, 'idle-timeout-exceeds-target-keepalive', setup.classic.arn);
     expect(classic?.message).toContain('(2 s, from gunicorn default');
     expect(classic?.evidence).toMatchObject({ idleTimeoutSeconds: 60, keepAliveSeconds: 2, keepAliveSource: 'tag' });

@@ -87,7 +87,7 @@ describe('probeInventory', () => {
       ['dns-address-unreachable', 'web', NODE_B, `${REGION}b`, 'subnet-b'],
     ]);
     expect(result.findings[0]?.message).toBe(
-      `IP ${NODE_B} of ALB web in ${REGION}b (subnet subnet-b) times out on port ${port} in all 2 attempts; no configuration finding explains it, so look at the node itself (its health, routes and NACLs outside this scope).`,
+      `IP ${NODE_B} of ALB web in ${REGION}b (subnet subnet-b) times out on port ${port} in all 2 attempts; no configuration finding explains it.`,
     );
   });
 });
