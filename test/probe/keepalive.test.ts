@@ -11,11 +11,13 @@ const NOTHING = '127.0.3.3'; // refuses
 const CLOSING = '127.0.3.4'; // answers with Connection: close (no keep-alive at all)
 let port: number;
 const servers: Closable[] = [];
+let shortServer: Awaited<ReturnType<typeof startKeepAliveServer>>;
 
 beforeAll(async () => {
   port = await sharedFreePort([SHORT, LONG, NOTHING, CLOSING]);
   servers.push(await startResettingServer(CLOSING, port, Number.MAX_SAFE_INTEGER));
-  servers.push(await startKeepAliveServer(SHORT, port, 1000));
+  shortServer = await startKeepAliveServer(SHORT, port, 1000);
+  servers.push(shortServer);
   servers.push(await startHttpServer(LONG, port, { keepAliveTimeoutMs: 30_000 }));
 });
 
@@ -25,10 +27,12 @@ afterAll(async () => {
 
 describe('measureKeepAlive', () => {
   it('times how long the server keeps an idle connection and reads its Keep-Alive hint', async () => {
+    const closesBefore = shortServer.idleCloses();
     const measurement = await measureKeepAlive({ ip: SHORT, port, timeoutMs: 1000, capMs: 5000 });
-    expect(measurement).toMatchObject({ ip: SHORT, port, status: 200, announcedSeconds: 1 });
-    expect(measurement.closedAfterMs).toBeGreaterThanOrEqual(700);
-    expect(measurement.closedAfterMs).toBeLessThanOrEqual(2000);
+    expect(measurement).toMatchObject({ ip: SHORT, port, status: 200, announcedSeconds: 1, closedAfterMs: expect.any(Number) });
+    // The measurement ended because the server closed the idle connection, not at the cap.
+    expect(measurement).not.toHaveProperty('openAtLeastMs');
+    expect(shortServer.idleCloses()).toBe(closesBefore + 1);
   });
 
   it('stops at the cap when the server keeps the connection longer', async () => {
@@ -56,9 +60,8 @@ describe('measureInventoryKeepalive', () => {
     const result = await measureInventoryKeepalive(inventoryOf([scopeOf({ loadBalancers: [lb], targetGroups: [group] })]), { timeoutMs: 1000, capMs: 4000, maxTargetsPerGroup: 4 });
 
     const forGroup = result.measuredKeepalive[group.arn];
-    expect(forGroup).toMatchObject({ source: 'measured', detail: expect.stringMatching(new RegExp(`^measured: ${SHORT.replaceAll('.', '\\.')}:${port} closed an idle keep-alive connection after (0\\.[7-9]|1(\\.\\d)?|2(\\.0)?) s \\(it announced Keep-Alive: timeout=1\\)$`)) });
-    expect(forGroup?.seconds).toBeGreaterThanOrEqual(0.7);
-    expect(forGroup?.seconds).toBeLessThanOrEqual(2);
+    // The shortest is SHORT's, which the server itself closed (the measurement did not run to the cap).
+    expect(forGroup).toMatchObject({ source: 'measured', detail: expect.stringMatching(new RegExp(`^measured: ${SHORT.replaceAll('.', '\\.')}:${port} closed an idle keep-alive connection after [\\d.]+ s \\(it announced Keep-Alive: timeout=1\\)$`)) });
     expect(result.measuredKeepalive[`${LONG}:${port}`]).toEqual({
       seconds: 4,
       source: 'measured',

@@ -84,6 +84,30 @@ export interface HttpOptions {
   certificate?: Certificate;
   /** Delay before answering, to make an address slow. */
   delayMs?: number;
+  /** Answer nothing until the barrier (shared by several servers) has seen all its requests. */
+  barrier?: Barrier;
+}
+
+/**
+ * Holds every answer until `expected` requests have arrived (at any of the servers that
+ * share it), then releases them all: requests answered at all were in flight together, a
+ * structural proof of parallelism that no clock can flake.
+ */
+export class Barrier {
+  private arrived = 0;
+  private readonly held: (() => void)[] = [];
+  constructor(readonly expected: number) {}
+
+  arrive(answer: () => void): void {
+    this.arrived += 1;
+    this.held.push(answer);
+    if (this.arrived < this.expected) return;
+    for (const release of this.held.splice(0)) release();
+  }
+
+  get seen(): number {
+    return this.arrived;
+  }
 }
 
 export interface TestHttpServer extends Closable {
@@ -100,7 +124,8 @@ export async function startHttpServer(ip: string, port: number, options: HttpOpt
       response.writeHead(options.status ?? 200, { 'content-type': 'text/plain' });
       response.end(`hello from ${ip}\n`);
     };
-    if (options.delayMs) setTimeout(answer, options.delayMs);
+    if (options.barrier) options.barrier.arrive(answer);
+    else if (options.delayMs) setTimeout(answer, options.delayMs);
     else answer();
   };
   const server = options.certificate ? createHttpsServer({ ...options.certificate }, handler) : createHttpServer(handler);
@@ -182,8 +207,9 @@ export async function closeAll(closables: readonly (Closable | undefined)[]): Pr
  * response. (node:http closes later than its keepAliveTimeout — about 2 s for 1 s on
  * Node 20 — so a measurement test needs a server that means what it announces.)
  */
-export function startKeepAliveServer(ip: string, port: number, idleMs: number): Promise<Closable> {
-  return serveTcp(ip, port, (socket) => {
+export async function startKeepAliveServer(ip: string, port: number, idleMs: number): Promise<Closable & { idleCloses: () => number }> {
+  let idleCloses = 0;
+  const server = await serveTcp(ip, port, (socket) => {
     let buffered = '';
     let idle: NodeJS.Timeout | undefined;
     socket.on('data', (chunk: Buffer) => {
@@ -195,11 +221,15 @@ export function startKeepAliveServer(ip: string, port: number, idleMs: number): 
         clearTimeout(idle);
         const body = head.startsWith('HEAD ') ? '' : 'ok\n';
         socket.write(`HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: keep-alive\r\nKeep-Alive: timeout=${Math.round(idleMs / 1000)}\r\n\r\n${body}`);
-        idle = setTimeout(() => socket.end(), idleMs);
+        idle = setTimeout(() => {
+          idleCloses += 1;
+          socket.end();
+        }, idleMs);
       }
     });
     socket.on('close', () => clearTimeout(idle));
   });
+  return { ...server, idleCloses: () => idleCloses };
 }
 
 /**

@@ -1,19 +1,46 @@
 /**
- * A rule tester in ESLint's spirit: `valid` cases must report nothing; `invalid` cases
- * list every finding they expect, in the order the rule reports them, and a case that
- * expects nothing is refused. Each case also checks what every finding must satisfy:
- * a one-sentence message, evidence, a discriminator without timings, and a pure check
- * (the same findings twice).
+ * A rule tester in ESLint's spirit: every rule has at least one `valid` case, which must
+ * report nothing, and one `invalid` case, which lists every finding it expects in the
+ * order the rule reports them (a case that expects nothing is refused). The inventory,
+ * the probe result and the config findings are deep-frozen while the rule runs, so a rule
+ * that writes to what it reads fails. Each case also checks what every finding must
+ * satisfy: a one-sentence message without a command, a fix, the related load balancer,
+ * evidence, a discriminator without timings, and a pure check (the same findings twice).
+ * Probe rules get their probe result (and the config findings of the scope) in the case.
  */
 import { describe, expect, it } from 'vitest';
-import type { Rule, RuleFinding, RuleSettings, Severity } from '../../src/engine/types.js';
+import type { Finding, Rule, RuleContext, RuleFinding, RuleSettings, Severity } from '../../src/engine/types.js';
 import type { Scope } from '../../src/inventory/model.js';
+import type { ProbeReport } from '../../src/inventory/probe-report.js';
 import { contextOf } from './fixtures.js';
 
 export interface ValidCase {
   name: string;
   scope: Scope;
   settings?: Partial<RuleSettings>;
+  /** Probe rules: what the probe saw. */
+  probe?: ProbeReport;
+  /** Probe rules: the config findings of the scope. */
+  configFindings?: readonly Finding[];
+}
+
+/** Freezes a value and everything it holds. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** The context a case runs in: frozen copies, so the case's own objects stay usable by other cases. */
+function contextFor(test: ValidCase): RuleContext {
+  const scope = deepFreeze(structuredClone(test.scope));
+  return {
+    ...contextOf(scope, test.settings),
+    ...(test.probe && { probe: deepFreeze(structuredClone(test.probe)) }),
+    configFindings: deepFreeze(structuredClone([...(test.configFindings ?? [])])),
+  };
 }
 
 export interface ExpectedFinding {
@@ -57,15 +84,15 @@ function checkShape(rule: Rule, finding: RuleFinding): void {
 
 /** Runs one valid case: throws (an assertion error) unless the rule reports nothing. */
 export function checkValidCase(rule: Rule, test: ValidCase): void {
-  const findings = rule.check(contextOf(test.scope, test.settings));
+  const findings = rule.check(contextFor(test));
   expect(findings.map((f) => f.message), `valid case "${test.name}" reports nothing`).toEqual([]);
 }
 
 /** Runs one invalid case: throws unless the rule reports exactly the expected findings, in order. */
 export function checkInvalidCase(rule: Rule, test: InvalidCase): void {
   if (test.expect.length === 0) throw new Error(`invalid case "${test.name}" expects no finding: make it a valid case`);
-  const findings = rule.check(contextOf(test.scope, test.settings));
-  const again = rule.check(contextOf(test.scope, test.settings));
+  const findings = rule.check(contextFor(test));
+  const again = rule.check(contextFor(test));
   expect(again, 'check is pure and deterministic').toEqual(findings);
   expect(findings.map((f) => f.message), `invalid case "${test.name}": number of findings`).toHaveLength(test.expect.length);
   test.expect.forEach((expected, i) => {
@@ -88,6 +115,9 @@ export function checkInvalidCase(rule: Rule, test: InvalidCase): void {
 export function ruleTester(rule: Rule) {
   return {
     run(tests: RuleTests): void {
+      // ESLint's discipline: a rule is tested both ways.
+      if (tests.valid.length === 0) throw new Error(`${rule.meta.id}: the rule tester needs at least one valid case`);
+      if (tests.invalid.length === 0) throw new Error(`${rule.meta.id}: the rule tester needs at least one invalid case`);
       describe(rule.meta.id, () => {
         describe('valid', () => {
           for (const test of tests.valid) it(test.name, () => checkValidCase(rule, test));

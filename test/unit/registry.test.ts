@@ -3,7 +3,7 @@
  * build checks every rule has a doc and a test). Holds with zero rules, and with every
  * rule that lands.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -50,7 +50,10 @@ describe('rule registry', () => {
       if (m.appliesTo.length === 0) problems.push(`${m.id}: appliesTo is empty`);
       if (m.references.length === 0) problems.push(`${m.id}: no references`);
       for (const ref of m.references) if (!/^https:\/\//.test(ref.url)) problems.push(`${m.id}: reference ${ref.url} is not https`);
-      if (!existsSync(join(root, 'test', 'unit', 'rules', `${m.id}.test.ts`))) problems.push(`${m.id}: no test/unit/rules/${m.id}.test.ts`);
+      const testFile = join(root, 'test', 'unit', 'rules', `${m.id}.test.ts`);
+      if (!existsSync(testFile)) problems.push(`${m.id}: no test/unit/rules/${m.id}.test.ts`);
+      // The tester refuses a run without a valid and an invalid case: every rule goes through it.
+      else if (!readFileSync(testFile, 'utf8').includes(`ruleTester(`)) problems.push(`${m.id}: its test does not use the rule tester (valid and invalid cases)`);
       if (!existsSync(join(root, 'docs', 'rules', `${m.id}.md`))) problems.push(`${m.id}: no docs/rules/${m.id}.md (run npm run docs)`);
     }
     expect(problems).toEqual([]);

@@ -4,6 +4,7 @@ import type { RuleContext } from '../../../src/engine/types.js';
 import type { ProbeReport } from '../../../src/inventory/probe-report.js';
 import { contextOf, healthyWorld, REGION } from '../../support/fixtures.js';
 import { address, ok, probeOf, timeout } from '../../support/probe-fixtures.js';
+import { ruleTester } from '../../support/rule-tester.js';
 
 const A = { az: `${REGION}a`, subnetId: 'subnet-a' };
 const B = { az: `${REGION}b`, subnetId: 'subnet-b' };
@@ -12,6 +13,35 @@ const C = { az: `${REGION}c`, subnetId: 'subnet-c' };
 function context(probe: ProbeReport, world = healthyWorld()): RuleContext {
   return { ...contextOf(world.scope), probe };
 }
+
+const w0 = healthyWorld();
+
+ruleTester(rule).run({
+  valid: [
+    { name: 'no probe result', scope: w0.scope },
+    {
+      name: 'every address about as fast as its siblings',
+      scope: w0.scope,
+      probe: probeOf(w0.alb, [address('3.1.1.1', [ok(20)], A), address('3.2.2.2', [ok(24)], B), address('3.3.3.3', [ok(30)], C)]),
+    },
+  ],
+  invalid: [
+    {
+      name: 'one address far slower than its siblings',
+      scope: w0.scope,
+      probe: probeOf(w0.alb, [address('3.1.1.1', [ok(20), ok(22)], A), address('3.2.2.2', [ok(24), ok(19)], B), address('3.3.3.3', [ok(400), ok(420)], C)]),
+      expect: [
+        {
+          resourceArn: w0.alb.arn,
+          discriminator: '3.3.3.3:443',
+          messageIncludes: 'IP 3.3.3.3 of ALB web',
+          fixIncludes: `lbcheck probe ${w0.alb.dnsName} --port 443`,
+          related: { listenerPorts: [443], subnetIds: ['subnet-c'] },
+        },
+      ],
+    },
+  ],
+});
 
 describe('dns-address-slow', () => {
   it('fires for the address whose median connect is more than 3x and 100 ms slower than its siblings', () => {

@@ -8,6 +8,7 @@ import type { ProbeReport } from '../../../src/inventory/probe-report.js';
 import { inventoryOf } from '../../support/engine-fixtures.js';
 import { contextOf, healthyWorld, REGION } from '../../support/fixtures.js';
 import { address, ok, probeOf, refused, timeout } from '../../support/probe-fixtures.js';
+import { ruleTester } from '../../support/rule-tester.js';
 
 const A = { az: `${REGION}a`, subnetId: 'subnet-a', networkInterfaceId: 'eni-a' };
 const B = { az: `${REGION}b`, subnetId: 'subnet-b', networkInterfaceId: 'eni-b' };
@@ -15,6 +16,31 @@ const B = { az: `${REGION}b`, subnetId: 'subnet-b', networkInterfaceId: 'eni-b' 
 function context(probe: ProbeReport, world = healthyWorld()): RuleContext {
   return { ...contextOf(world.scope), probe };
 }
+
+const w0 = healthyWorld();
+
+ruleTester(rule).run({
+  valid: [
+    { name: 'no probe result', scope: w0.scope },
+    { name: 'every address connects', scope: w0.scope, probe: probeOf(w0.alb, [address('3.1.1.1', [ok(12)], A), address('3.2.2.2', [ok(14)], B)]) },
+  ],
+  invalid: [
+    {
+      name: 'one address of an internet-facing ALB times out',
+      scope: w0.scope,
+      probe: probeOf(w0.alb, [address('3.1.1.1', [ok(12)], A), address('3.2.2.2', [timeout(), timeout()], B)]),
+      expect: [
+        {
+          resourceArn: w0.alb.arn,
+          discriminator: '3.2.2.2:443',
+          messageIncludes: 'times out on port 443 in all 2 attempts',
+          fixIncludes: 'Look at the node itself',
+          related: { listenerPorts: [443], subnetIds: ['subnet-b'], networkInterfaceIds: ['eni-b'] },
+        },
+      ],
+    },
+  ],
+});
 
 describe('dns-address-unreachable', () => {
   it('does not fire when every address connects', () => {

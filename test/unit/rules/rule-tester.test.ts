@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { defineRule } from '../../../src/engine/types.js';
 import { healthyWorld } from '../../support/fixtures.js';
-import { checkInvalidCase, checkValidCase } from '../../support/rule-tester.js';
+import { checkInvalidCase, checkValidCase, ruleTester } from '../../support/rule-tester.js';
 
 const meta = {
   id: 'every-load-balancer',
@@ -24,7 +24,29 @@ const reportsEveryLb = defineRule({
 const reportsNothing = defineRule({ meta, check: () => [] });
 const world = healthyWorld();
 
+const mutatesScope = defineRule({
+  meta,
+  check: ({ scope }) => {
+    (scope.loadBalancers[0] as { name: string }).name = 'changed';
+    return [];
+  },
+});
+
 describe('rule tester', () => {
+  it('refuses a rule without a valid or without an invalid case', () => {
+    const invalid = [{ name: 'one', scope: world.scope, expect: [{ resourceArn: world.alb.arn, messageIncludes: 'web' }] }];
+    expect(() => ruleTester(reportsEveryLb).run({ valid: [], invalid })).toThrow('every-load-balancer: the rule tester needs at least one valid case');
+    expect(() => ruleTester(reportsEveryLb).run({ valid: [{ name: 'v', scope: world.scope }], invalid: [] })).toThrow(
+      'every-load-balancer: the rule tester needs at least one invalid case',
+    );
+  });
+
+  it('freezes the inventory while the rule runs, and leaves the case\'s own scope alone', () => {
+    expect(() => checkValidCase(mutatesScope, { name: 'writes', scope: world.scope })).toThrow(TypeError);
+    expect(world.alb.name).toBe('web');
+    expect(Object.isFrozen(world.scope)).toBe(false);
+  });
+
   it('refuses an invalid case that expects nothing', () => {
     expect(() => checkInvalidCase(reportsEveryLb, { name: 'empty', scope: world.scope, expect: [] })).toThrow('invalid case "empty" expects no finding: make it a valid case');
   });
