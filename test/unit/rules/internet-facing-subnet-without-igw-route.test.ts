@@ -219,7 +219,8 @@ ruleTester(rule).run({
       expect: [
         {
           resourceArn: albArn,
-          messageIncludes: ['sends 0.0.0.0/1 to nat-gateway nat-1, not to an internet gateway and sends 128.0.0.0/1 to nat-gateway nat-1', 'replace-route --route-table-id rtb-public --destination-cidr-block 0.0.0.0/1 --gateway-id igw-1'],
+          messageIncludes: 'sends 0.0.0.0/1 to nat-gateway nat-1, not to an internet gateway and sends 128.0.0.0/1 to nat-gateway nat-1',
+          fixIncludes: 'replace-route --route-table-id rtb-public --destination-cidr-block 0.0.0.0/1 --gateway-id igw-1',
         },
       ],
     },

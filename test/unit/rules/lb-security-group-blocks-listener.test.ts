@@ -96,7 +96,7 @@ ruleTester(rule).run({
         {
           resourceArn: w0.alb.arn,
           severity: 'warning',
-          messageIncludes: ['admit TCP 443 from only part of its clients', '0.0.0.0-51.255.255.255, 53.0.0.0-255.255.255.255 cannot connect'], fixIncludes: 'Run aws ec2 authorize-security-group-ingress --group-id sg-lb --protocol tcp --port 443 --cidr 0.0.0.0/0',
+          messageIncludes: ['admit TCP 443 from only part of its clients', '0.0.0.0-51.255.255.255, 53.0.0.0-255.255.255.255 cannot connect'], fixIncludes: 'If that is not intended, run aws ec2 authorize-security-group-ingress --group-id sg-lb --protocol tcp --port 443 --cidr 0.0.0.0/0',
           evidence: { rulesConsidered: [{ groupId: 'sg-lb', protocol: 'tcp', ports: '443', source: '52.0.0.0/8' }] },
         },
       ],
