@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { z } from 'zod';
 import { LbcheckError, errorLine } from '../errors.js';
-import { writeFileAtomic } from '../fs.js';
+import { writeOutput } from '../fs.js';
 import { SNAPSHOT_SCHEMA_VERSION, type Inventory } from './model.js';
 import { inventorySchema } from './snapshot-schema.js';
 
@@ -19,7 +19,7 @@ import { inventorySchema } from './snapshot-schema.js';
  * written: nothing else that might sit on an object (a credential, an SDK response) leaks in.
  */
 export async function writeSnapshot(inventory: Inventory, path: string): Promise<void> {
-  await writeFileAtomic(path, snapshotJson(inventory));
+  await writeOutput(path, snapshotJson(inventory));
 }
 
 /** The snapshot text of an inventory (what writeSnapshot writes), e.g. for stdout. */

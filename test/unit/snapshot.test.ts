@@ -193,6 +193,7 @@ describe('writeSnapshot / readSnapshot', () => {
   });
 
   it('writes only model fields, so nothing else on the objects (credentials) reaches the file, and leaves no temporary file', async () => {
+    await mkdir(join(dir, 'clean'));
     const path = join(dir, 'clean', 'inv.json');
     const withSecrets = Object.assign(inventory(), { credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG' } });
     Object.assign(withSecrets.scopes[0] as object, { sessionToken: 'FwoGZXIvYXdzEXAMPLE' });

@@ -20,7 +20,7 @@ import { countsPhrase } from '../../report/evidence.js';
 import { allRules } from '../../../rules/index.js';
 import { writeFileAtomic } from '../../fs.js';
 import type { GlobalOptions, ProbeFlags, ScopeOptions } from '../options.js';
-import { emit } from '../output.js';
+import { checkOutput, emit } from '../output.js';
 import { colorEnabled, stderrProgress, writeErrorLine } from '../progress.js';
 
 export interface AuditFlags extends GlobalOptions, ScopeOptions, ProbeFlags {
@@ -53,6 +53,7 @@ async function sourceFrom(flags: AuditFlags, progress: Progress): Promise<AuditS
 /** Flags to the pipeline's options: bad config, baseline or scope fails here, before any AWS call. */
 async function auditOptionsFrom(flags: AuditFlags, progress: Progress): Promise<AuditOptions & { rules: readonly Rule[] }> {
   if (flags.measureKeepalive && !flags.probe) throw new LbcheckError('--measure-keepalive needs --probe');
+  await checkOutput(flags.output);
   const rules = allRules();
   const config = await loadConfig({ configPath: flags.config, ruleIds: rules.map((rule) => rule.meta.id), serverKeepalive: SERVER_KEEPALIVE_SECONDS });
   if (config.file !== undefined) progress.debug(`config: ${config.file}`);

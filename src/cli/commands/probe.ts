@@ -6,7 +6,7 @@
  */
 import type { GlobalOptions, ProbeFlags } from '../options.js';
 import { LbcheckError } from '../../errors.js';
-import { emit } from '../output.js';
+import { checkOutput, emit } from '../output.js';
 import { colorEnabled, stderrProgress, writeErrorLine } from '../progress.js';
 import type { ProbeProtocol } from '../../probe/connect.js';
 import { parseDnsServer } from '../../probe/dns.js';
@@ -31,6 +31,7 @@ export async function run(hosts: string[], options: ProbeCommandOptions): Promis
   if (bad !== undefined) throw new LbcheckError(`'${bad}' is not a host name or address.`);
   const ports = [...new Set(options.port?.length ? options.port : [DEFAULT_PORT])];
   const progress = stderrProgress({ quiet: options.quiet, debug: options.debug });
+  await checkOutput(options.output);
 
   const requests = names.flatMap((host) => ports.map((port) => ({ host, port, protocol: options.protocol ?? defaultProtocol(port) })));
   const report = await probeTargets(requests, { dnsServer, timeoutMs: options.timeout, attempts: options.attempts, progress });

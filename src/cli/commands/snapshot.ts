@@ -6,7 +6,7 @@
 import { collectInventory } from '../../aws/collect.js';
 import { snapshotJson } from '../../inventory/snapshot.js';
 import type { GlobalOptions, ScopeOptions } from '../options.js';
-import { emit } from '../output.js';
+import { checkOutput, emit } from '../output.js';
 import { stderrProgress } from '../progress.js';
 import { collectOptionsFrom } from '../scope.js';
 import { plural } from '../../words.js';
@@ -17,9 +17,10 @@ export interface SnapshotOptions extends ScopeOptions, GlobalOptions {
 
 export async function run(options: SnapshotOptions): Promise<number> {
   const progress = stderrProgress({ quiet: options.quiet, debug: options.debug });
+  await checkOutput(options.output);
   const collect = collectOptionsFrom(options, progress);
   const inventory = await collectInventory(collect);
-  // `--output -` writes the snapshot to stdout; any other path is written atomically.
+  // `--output -` writes the snapshot to stdout; any other path as src/fs.ts writeOutput says.
   await emit(snapshotJson(inventory), options.output);
   const loadBalancers = inventory.scopes.reduce((n, scope) => n + scope.loadBalancers.length, 0);
   const calls = Object.values(inventory.stats.apiCalls).reduce((n, c) => n + c, 0);

@@ -1,0 +1,100 @@
+/**
+ * `--output` writes what a user expects whatever the path is: a device, a FIFO or a
+ * symlink is written through (never replaced by a regular file), a missing directory
+ * is an error before any work, and a temporary file never outlives SIGTERM.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { chmod, lstat, mkdtemp, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { LbcheckError } from '../../src/errors.js';
+import { checkOutputWritable, writeOutput } from '../../src/fs.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lbcheck-output-'));
+});
+
+function readAll(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    createReadStream(path, 'utf8')
+      .on('data', (chunk) => (text += String(chunk)))
+      .on('end', () => resolve(text))
+      .on('error', reject);
+  });
+}
+
+describe('writeOutput', () => {
+  it('writes a new file and replaces a regular one, keeping its permissions', async () => {
+    const path = join(dir, 'report.json');
+    await writeOutput(path, 'one\n');
+    await chmod(path, 0o600);
+    await writeOutput(path, 'two\n');
+    expect(await readFile(path, 'utf8')).toBe('two\n');
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect(await readdir(dir)).toEqual(['report.json']);
+  });
+
+  it('writes through a FIFO to its reader instead of replacing it with a file', async () => {
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const read = readAll(fifo);
+    await writeOutput(fifo, 'report\n');
+    expect((await lstat(fifo)).isFIFO()).toBe(true);
+    expect(await read).toBe('report\n');
+  });
+
+  it('writes through a character device (a copy of /dev/null) instead of replacing the node', async () => {
+    const device = join(dir, 'null');
+    execFileSync('mknod', [device, 'c', '1', '3']);
+    await writeOutput(device, 'discarded\n');
+    expect((await lstat(device)).isCharacterDevice()).toBe(true);
+    expect(await readdir(dir)).toEqual(['null']);
+  });
+
+  it('writes to the file a symlink points to, and keeps the link', async () => {
+    const real = join(dir, 'real.json');
+    const link = join(dir, 'link.json');
+    await writeFile(real, 'old\n');
+    await symlink(real, link);
+    await writeOutput(link, 'new\n');
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readFile(real, 'utf8')).toBe('new\n');
+
+    const dangling = join(dir, 'later.json');
+    await symlink('created-later.json', dangling);
+    await writeOutput(dangling, 'made\n');
+    expect((await lstat(dangling)).isSymbolicLink()).toBe(true);
+    expect(await readFile(join(dir, 'created-later.json'), 'utf8')).toBe('made\n');
+  });
+
+  it('never creates a missing directory', async () => {
+    const path = join(dir, 'missing', 'report.json');
+    const error = new LbcheckError(`cannot write ${path}: directory ${join(dir, 'missing')} does not exist (lbcheck does not create it)`);
+    await expect(checkOutputWritable(path)).rejects.toThrow(error);
+    await expect(writeOutput(path, 'x')).rejects.toThrow(error);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('says a directory is not a file before any work', async () => {
+    await expect(checkOutputWritable(dir)).rejects.toThrow(new LbcheckError(`cannot write ${dir}: is a directory`));
+    await expect(checkOutputWritable(join(dir, 'fine.json'))).resolves.toBeUndefined();
+  });
+
+  it('removes the temporary file when SIGTERM arrives during the write', async () => {
+    const path = join(dir, 'big.json');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'support', 'write-output-slowly.ts'), path], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    // Wait until the temporary file exists, then stop the writer.
+    for (let tries = 0; tries < 2000 && !(await readdir(dir)).some((name) => name.endsWith('.tmp')); tries++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await readdir(dir)).some((name) => name.endsWith('.tmp'))).toBe(true);
+    child.kill('SIGTERM');
+    expect(await exited).toBe('SIGTERM');
+    expect(await readdir(dir)).toEqual([]);
+  }, 30_000);
+});
