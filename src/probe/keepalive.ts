@@ -17,6 +17,7 @@ import { InventoryIndex } from '../inventory/indexes.js';
 import type { Progress } from '../progress.js';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { timerDelay } from '../timers.js';
 import { openConnection } from './connect.js';
 import { readResponseHead, requestHead } from './http-head.js';
 import { mapBounded } from './pool.js';
@@ -73,7 +74,7 @@ export async function measureKeepAlive(request: KeepAliveRequest): Promise<KeepA
   const tls = request.tls ?? false;
   const base = { ip, port };
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const timer = setTimeout(() => controller.abort(), timerDelay(timeoutMs));
   const progress = { phase: 'connect' as 'connect' | 'tls' | 'http' };
   let socket: Socket | TLSSocket | undefined;
   let capTimer: NodeJS.Timeout | undefined;
@@ -89,7 +90,7 @@ export async function measureKeepAlive(request: KeepAliveRequest): Promise<KeepA
     clearTimeout(timer);
     const answered = { ...base, status: head.status, ...announcedTimeout(head.headers) };
     if (/\bclose\b/i.test(head.headers.get('connection') ?? '')) return { ...answered, noKeepAlive: true, closedAfterMs: 0 };
-    const cap = new Promise<'cap'>((resolve) => (capTimer = setTimeout(() => resolve('cap'), capMs)));
+    const cap = new Promise<'cap'>((resolve) => (capTimer = setTimeout(() => resolve('cap'), timerDelay(capMs))));
     const ended = await Promise.race([peerClosed(open).then(() => 'closed' as const), cap]);
     if (ended === 'cap') return { ...answered, openAtLeastMs: capMs };
     return { ...answered, closedAfterMs: round(performance.now() - head.receivedAt) };
