@@ -18,7 +18,7 @@ import type { Progress } from '../../progress.js';
 import { renderReport, type AuditReport, type ReportFormat } from '../../report/index.js';
 import { countsPhrase } from '../../report/evidence.js';
 import { allRules } from '../../../rules/index.js';
-import { writeFileAtomic } from '../../fs.js';
+import { writeOutput } from '../../fs.js';
 import type { GlobalOptions, ProbeFlags, ScopeOptions } from '../options.js';
 import { checkOutput, emit } from '../output.js';
 import { colorEnabled, stderrProgress, writeErrorLine } from '../progress.js';
@@ -102,7 +102,7 @@ export async function run(flags: AuditFlags, _command?: Command): Promise<number
   // Not when nothing could be checked: an empty baseline would make every finding new tomorrow.
   if (flags.writeBaseline !== undefined) {
     const { baseline } = options;
-    await writeFileAtomic(flags.writeBaseline, nextBaseline(report.findings, baseline && { baseline, fixed: report.baseline?.fixed ?? [] }));
+    await writeOutput(flags.writeBaseline, nextBaseline(report.findings, baseline && { baseline, fixed: report.baseline?.fixed ?? [] }));
   }
   progress.step(`${countsPhrase(report.summary)} in ${Math.round(performance.now() - started)} ms`);
   const failed = failedListings[0];
