@@ -3,7 +3,7 @@
  * one fault and add another, audit again: exactly one new and one fixed, and the exit code
  * comes from the new one alone. Then an audit identical to its baseline exits 0.
  */
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,8 @@ describe('audit --baseline / --write-baseline against moto', () => {
     const sg = await s.securityGroup(vpc, { ingress: [{ port: 443, cidr: '0.0.0.0/0' }] });
     const web = await s.alb({ name: 'baseline-web', subnets: [a, b], securityGroups: [sg] });
 
+    // lbcheck never creates a missing directory (src/fs.ts): the nightly job makes it.
+    await mkdir(join(work, 'nightly'), { recursive: true });
     const baselineFile = join(work, 'nightly', 'baseline.json');
     const first = await audit(['--format', 'json', '--write-baseline', baselineFile]);
     expect(first.stderr).toBe('');
