@@ -18,10 +18,12 @@ export function targetGroupResource(group: TargetGroup, scope: Scope): ResourceR
   return { arn: group.arn, type: 'target-group', name: group.name, region: scope.region, account: scope.account };
 }
 
+/** "ALB", "NLB", "Classic LB": how messages and reports name a kind of load balancer. */
+export const LOAD_BALANCER_KIND_LABEL: Record<LoadBalancer['kind'], string> = { application: 'ALB', network: 'NLB', gateway: 'GWLB', classic: 'Classic LB' };
+
 /** "ALB web", "NLB edge", "Classic LB legacy": how messages name a load balancer. */
 export function describeLoadBalancer(lb: LoadBalancer): string {
-  const label = { application: 'ALB', network: 'NLB', gateway: 'GWLB', classic: 'Classic LB' }[lb.kind];
-  return `${label} ${lb.name}`;
+  return `${LOAD_BALANCER_KIND_LABEL[lb.kind]} ${lb.name}`;
 }
 
 export function subnetIdsOf(lb: LoadBalancer): string[] {

@@ -24,20 +24,65 @@ export function evidenceLine(evidence: Record<string, unknown>, maxLength: numbe
   return truncate(evidencePairs(evidence).join(' '), maxLength);
 }
 
-/** Evidence wrapped at whole `key=value` pairs into at most `maxLines` lines of `width`; the last line is cut with an ellipsis. */
-export function evidenceLines(evidence: Record<string, unknown>, width: number, maxLines: number): string[] {
-  const lines: string[] = [];
-  let current = '';
-  for (const pair of evidencePairs(evidence)) {
-    if (current === '' || current.length + 1 + pair.length <= width || lines.length === maxLines - 1) {
-      current = current === '' ? pair : `${current} ${pair}`;
-      continue;
-    }
-    lines.push(truncate(current, width));
-    current = pair;
+/** One line of evidence as a reader sees it: `key: value` at a nesting depth (`- ...` for list items). */
+export interface EvidenceEntry {
+  depth: number;
+  /** The key, or `-` for an item of a list. */
+  label: string;
+  /** The value; empty for a key whose value follows as deeper entries. */
+  value: string;
+}
+
+type Pruned = string | Pruned[] | { [key: string]: Pruned };
+
+/** Leaves out what says nothing: undefined, null, empty strings, empty lists and objects (also once emptied). */
+function prune(value: unknown): Pruned | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (Array.isArray(value)) {
+    const items = value.map(prune).filter((item): item is Pruned => item !== undefined);
+    return items.length > 0 ? items : undefined;
   }
-  if (current !== '') lines.push(truncate(current, width));
-  return lines;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).flatMap(([key, item]) => {
+      const kept = prune(item);
+      return kept === undefined ? [] : [[key, kept] as const];
+    });
+    return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+  }
+  return String(value);
+}
+
+const isFlat = (value: Pruned): value is string | string[] => typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string'));
+
+function flatText(value: string | string[]): string {
+  return typeof value === 'string' ? value : value.join(', ');
+}
+
+function entriesOf(label: string, value: Pruned, depth: number): EvidenceEntry[] {
+  if (isFlat(value)) return [{ depth, label, value: flatText(value) }];
+  if (Array.isArray(value)) return [{ depth, label, value: '' }, ...value.flatMap((item) => itemEntries(item, depth + 1))];
+  return [{ depth, label, value: '' }, ...Object.entries(value).flatMap(([key, item]) => entriesOf(key, item, depth + 1))];
+}
+
+/** A list item: a flat object on one line (`destination: 0.0.0.0/0, target: igw-1`), anything deeper nested under `-`. */
+function itemEntries(item: Pruned, depth: number): EvidenceEntry[] {
+  if (isFlat(item)) return [{ depth, label: '-', value: flatText(item) }];
+  if (!Array.isArray(item) && Object.values(item).every(isFlat)) {
+    return [{ depth, label: '-', value: Object.entries(item).map(([key, v]) => `${key}: ${flatText(v as string | string[])}`).join(', ') }];
+  }
+  if (Array.isArray(item)) return entriesOf('-', item, depth);
+  // YAML-style: the first key on the dash's line, the others aligned under it.
+  const [first, ...rest] = Object.entries(item).flatMap(([key, value]) => entriesOf(key, value, depth + 1));
+  return first ? [{ ...first, depth, label: `- ${first.label}` }, ...rest] : [];
+}
+
+/** The whole evidence as nested `key: value` entries, nothing cut, nothing empty. */
+export function evidenceEntries(evidence: Record<string, unknown>): EvidenceEntry[] {
+  const pruned = prune(evidence);
+  if (pruned === undefined || isFlat(pruned) || Array.isArray(pruned)) return [];
+  return Object.entries(pruned).flatMap(([key, value]) => entriesOf(key, value, 0));
 }
 
 /** Severity counts as a phrase: `2 errors, 1 warning, 0 info`. */

@@ -47,6 +47,12 @@ export interface RenderContext {
   color?: boolean;
   /** SARIF `automationDetails.id` (--sarif-category); default: one per account and region. */
   sarifCategory?: string;
+  /** The inventory the report came from (the LB's network path for HTML, its scheme for text); absent for a merged report. */
+  inventory?: Inventory;
+  /** Text: the terminal width to wrap to (default 80). */
+  width?: number;
+  /** Text: print each finding's evidence, whole. */
+  verbose?: boolean;
 }
 
 const unique = (values: readonly string[]) => [...new Set(values)].sort();

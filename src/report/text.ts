@@ -1,17 +1,27 @@
 /**
- * The terminal report: findings grouped by load balancer, severity-coloured (only when
- * the caller says colour is on: colorEnabled honours NO_COLOR), evidence in a line or
- * two, then a summary of what was checked and what could not be.
+ * The terminal report. One section per load balancer, worst first; each finding a
+ * headline (severity, rule, where) and then its message and fix wrapped to the terminal
+ * width with a hanging indent, findings that differ only by subnet or target group
+ * folded into one; evidence only with --verbose, whole. Then a summary per rule and
+ * severity, and what was not checked. Colour only when the caller says so (NO_COLOR).
  */
 import type { Severity } from '../engine/types.js';
-import type { ReportFinding } from '../engine/runner.js';
-import { escapeControlCharacters as safe } from '../text-safety.js';
+import { compareSeverity } from '../engine/severity.js';
+import { LOAD_BALANCER_KIND_LABEL } from '../engine/targets.js';
+import { escapeControlCharacters as terminalText } from '../text-safety.js';
 import { plural } from '../words.js';
-import { baselinePhrase, countsPhrase, evidenceLines } from './evidence.js';
-import { groupByLoadBalancer, probeSummary, type AuditReport, type RenderContext } from './report.js';
+import { baselinePhrase, countsPhrase, evidenceEntries } from './evidence.js';
+import { fixOf, type FoldedFinding } from './fold.js';
+import { formatProbeTable } from './probe-table.js';
+import { probeSummary, type AuditReport, type RenderContext } from './report.js';
+import { hang, unbroken } from './wrap.js';
+import { loadBalancerSections, type LoadBalancerSection, type SeverityCounts } from './sections.js';
 
-/** Evidence gets two lines of this width at most: enough for ids and timeouts; the JSON report has all of it. */
-const EVIDENCE_WIDTH = 150;
+export const DEFAULT_TEXT_WIDTH = 80;
+/** Below this the hanging indents leave too little room to read. */
+const MIN_WIDTH = 50;
+/** Body text (message, fix) starts here; the headline at 2. */
+const BODY_INDENT = 4;
 
 interface Paint {
   severity(severity: Severity, text: string): string;
@@ -22,7 +32,7 @@ interface Paint {
 const SEVERITY_COLOR: Record<Severity, number> = { error: 31, warning: 33, info: 36 };
 
 function paint(color: boolean): Paint {
-  const sgr = (code: number, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const sgr = (code: number, text: string) => (color ? `\u001b[${code}m${text}\u001b[22;39m` : text);
   return {
     severity: (severity, text) => sgr(SEVERITY_COLOR[severity], text),
     bold: (text) => sgr(1, text),
@@ -30,53 +40,146 @@ function paint(color: boolean): Paint {
   };
 }
 
-function findingLines(finding: ReportFinding, p: Paint, onLoadBalancer: boolean): string[] {
-  const label = p.severity(finding.severity, finding.severity.padEnd(7));
+function sectionHeadline(section: LoadBalancerSection, p: Paint, width: number): string[] {
+  const lb = section.loadBalancer;
+  if (!lb) return hang(`${p.bold('Other resources')}${countsText(section.counts)}`, { indent: 0, hanging: 2, width });
+  const scheme = section.inventory ? `${section.inventory.lb.scheme} ` : '';
+  const account = lb.account ? `, account ${lb.account}` : '';
+  const what = `${scheme}${LOAD_BALANCER_KIND_LABEL[lb.kind]} in ${lb.region}${account}`;
+  return hang(`${p.bold(terminalText(lb.name))} ${p.dim(`(${what})`)}${countsText(section.counts)}`, { indent: 0, hanging: 2, width });
+}
+
+function countsText(counts: SeverityCounts): string {
+  const parts = (['error', 'warning', 'info'] as const).filter((severity) => counts[severity] > 0).map((severity) => (severity === 'info' ? `${counts.info} info` : plural(counts[severity], severity)));
+  return parts.length > 0 ? `: ${parts.join(', ')}` : ': no findings';
+}
+
+/** Where a finding applies, in the headline: its subnet or target group, else its resource when that is not the LB itself. */
+function whereText(fold: FoldedFinding, onLoadBalancer: boolean): string {
+  const { finding, places } = fold;
+  if (places.length > 1) return `on ${plural(places.length, places[0]?.kind ?? 'place')}`;
+  const place = places[0];
+  if (place) return unbroken(place.kind === 'subnet' ? terminalText(place.label) : `target group ${terminalText(place.label)}`);
+  if (onLoadBalancer && finding.loadBalancer?.arn === finding.resource.arn) return '';
+  return unbroken(`${finding.resource.type} ${terminalText(finding.resource.name)}`);
+}
+
+function evidenceLines(fold: FoldedFinding, width: number, p: Paint): string[] {
+  const lines: string[] = [];
+  for (const finding of fold.findings) {
+    const entries = evidenceEntries(finding.evidence);
+    if (entries.length === 0) continue;
+    const place = fold.places.length > 1 ? fold.places[fold.findings.indexOf(finding)] : undefined;
+    lines.push(...hang(p.dim(place ? `Evidence (${terminalText(place.label)}):` : 'Evidence:'), { indent: BODY_INDENT, width }));
+    for (const entry of entries) {
+      const label = entry.label === '-' ? '- ' : `${terminalText(entry.label)}: `;
+      const indent = BODY_INDENT + 2 + entry.depth * 2;
+      lines.push(...(entry.value === '' ? [`${' '.repeat(indent)}${label.trimEnd()}`] : hang(terminalText(entry.value), { indent, label, width })));
+    }
+  }
+  lines.push(...hang(p.dim(`fingerprint ${fold.findings.map((finding) => finding.fingerprint).join(', ')}`), { indent: BODY_INDENT, width }));
+  return lines;
+}
+
+function foldLines(fold: FoldedFinding, options: { width: number; verbose: boolean; onLoadBalancer: boolean }, p: Paint): string[] {
+  const { finding } = fold;
+  const { width } = options;
+  const severity = p.severity(finding.severity, finding.severity.padEnd(7));
+  const where = whereText(fold, options.onLoadBalancer);
   const isNew = finding.new === true ? ` ${p.bold('(new)')}` : '';
-  const about = onLoadBalancer && finding.loadBalancer?.arn === finding.resource.arn ? '' : ` [${safe(finding.resource.type)} ${safe(finding.resource.name)}]`;
-  const lines = [`  ${label} ${safe(finding.ruleId)}${about}${isNew}`, `          ${safe(finding.message)}`, `          fix: ${safe(finding.fix)}`];
-  for (const line of evidenceLines(finding.evidence, EVIDENCE_WIDTH, 2)) lines.push(p.dim(`          ${safe(line)}`));
+  const lines = hang(`${p.bold(finding.ruleId)}${where ? `  ${where}` : ''}${isNew}`, { indent: 2, label: `${severity} `, width });
+  lines.push(...hang(terminalText(finding.message), { indent: BODY_INDENT, width }));
+  const fix = fixOf(finding);
+  if (fix !== undefined) lines.push(...hang(terminalText(fix), { indent: BODY_INDENT, label: 'Fix: ', width }));
+  if (fold.places.length > 1) {
+    const label = fold.places[0]?.kind === 'subnet' ? 'Subnets: ' : 'Target groups: ';
+    lines.push(...hang(terminalText(fold.places.map((place) => place.label).join(', ')), { indent: BODY_INDENT, label, width }));
+  }
+  if (options.verbose) lines.push(...evidenceLines(fold, width, p));
+  return lines;
+}
+
+function sectionLines(section: LoadBalancerSection, context: { width: number; verbose: boolean; color: boolean }, p: Paint): string[] {
+  const lines = sectionHeadline(section, p, context.width);
+  if (context.verbose && section.loadBalancer) lines.push(...hang(p.dim(section.loadBalancer.arn), { indent: 2, width: context.width }));
+  for (const fold of section.folded) {
+    lines.push('', ...foldLines(fold, { width: context.width, verbose: context.verbose, onLoadBalancer: section.loadBalancer !== undefined }, p));
+  }
+  if (section.probeTargets.length > 0) {
+    lines.push('', ...hang(p.bold('Probe'), { indent: 2, width: context.width }));
+    const table = formatProbeTable({ targets: section.probeTargets }, { color: context.color, width: context.width - 4 });
+    lines.push(...table.split('\n').map((line) => (line === '' ? '' : `    ${line}`)));
+  }
+  return lines;
+}
+
+/** Findings per severity and rule, most severe first, then the most frequent. */
+function ruleSummary(report: AuditReport): { severity: Severity; ruleId: string; count: number }[] {
+  const counts = new Map<string, { severity: Severity; ruleId: string; count: number }>();
+  for (const finding of report.findings) {
+    const key = `${finding.severity}\u0000${finding.ruleId}`;
+    const entry = counts.get(key) ?? { severity: finding.severity, ruleId: finding.ruleId, count: 0 };
+    entry.count++;
+    counts.set(key, entry);
+  }
+  return [...counts.values()].sort((a, b) => compareSeverity(a.severity, b.severity) || b.count - a.count || a.ruleId.localeCompare(b.ruleId, 'en'));
+}
+
+/** Rules that are registered but did not run: probe rules without --probe, and rules the config turned off. */
+export function rulesNotRun(report: AuditReport, context: RenderContext): { probe: string[]; off: string[] } {
+  const ran = new Set(report.rules);
+  const idle = context.rules.filter((meta) => !ran.has(meta.id));
+  const ids = (source: 'config' | 'probe') => idle.filter((meta) => meta.source === source).map((meta) => meta.id).sort();
+  return { probe: report.probe ? [] : ids('probe'), off: [...(report.probe ? ids('probe') : []), ...ids('config')].sort() };
+}
+
+function summaryLines(report: AuditReport, context: RenderContext, width: number, p: Paint): string[] {
+  const { summary } = report;
+  const lines = [p.bold('Summary')];
+  const counts = report.findings.length === 0 ? 'No findings' : countsPhrase(summary);
+  const newPart = report.baseline ? ` (${baselinePhrase(report.baseline)})` : '';
+  const accounts = summary.accounts > 1 ? ` across ${plural(summary.accounts, 'account')}` : '';
+  const where = `${plural(summary.loadBalancers, 'load balancer')} in ${plural(summary.regions, 'region')}${accounts}`;
+  lines.push(...hang(`${counts}${newPart} on ${where}; ${plural(report.rules.length, 'rule')} ran.`, { indent: 2, width }));
+  const perRule = ruleSummary(report);
+  const countWidth = Math.max(0, ...perRule.map((entry) => String(entry.count).length));
+  for (const entry of perRule) {
+    const label = `${p.severity(entry.severity, entry.severity.padEnd(7))} ${String(entry.count).padStart(countWidth)}  `;
+    lines.push(...hang(entry.ruleId, { indent: 4, label, width }));
+  }
+  if (report.probe) {
+    const probe = probeSummary(report.probe);
+    const failing = probe.failing.length > 0 ? `, ${probe.failing.length} failed at least once (${probe.failing.join(', ')})` : ', all answered';
+    const skipped = probe.skipped > 0 ? `; ${plural(probe.skipped, 'listener')} skipped` : '';
+    lines.push(...hang(`${plural(probe.addresses, 'address')} of ${plural(probe.names, 'name')} probed${failing}${skipped}.`, { indent: 2, label: 'Probe: ', width }));
+  }
+  if (report.ignores.suppressed.length > 0) lines.push(...hang(`${plural(report.ignores.suppressed.length, 'finding')} ignored by the config.`, { indent: 2, width }));
+  for (const expired of report.ignores.expired) {
+    const text = `${terminalText(expired.ignore)}: the ignore of ${expired.rule} on ${terminalText(expired.resource)} expired on ${expired.expires} and no longer suppresses anything.`;
+    lines.push(...hang(text, { indent: 2, label: p.severity('warning', 'Expired ignore: '), width }));
+  }
+  return lines;
+}
+
+function notCheckedLines(report: AuditReport, context: RenderContext, width: number, p: Paint): string[] {
+  const notRun = rulesNotRun(report, context);
+  if (report.notChecked.length === 0 && notRun.probe.length === 0 && notRun.off.length === 0) return [];
+  const lines = [p.bold(report.notChecked.length > 0 ? p.severity('warning', `Not checked (${report.notChecked.length})`) : 'Not checked')];
+  for (const entry of report.notChecked) lines.push(...hang(`${terminalText(entry.what)}: ${terminalText(entry.why)}`, { indent: 2, label: '- ', width }));
+  if (notRun.probe.length > 0) lines.push(...hang(`probe rules not run (they need --probe): ${notRun.probe.join(', ')}`, { indent: 2, label: '- ', width }));
+  if (notRun.off.length > 0) lines.push(...hang(`rules turned off: ${notRun.off.join(', ')}`, { indent: 2, label: '- ', width }));
   return lines;
 }
 
 export function renderText(report: AuditReport, context: RenderContext): string {
   const p = paint(context.color ?? false);
+  const width = Math.max(MIN_WIDTH, context.width ?? DEFAULT_TEXT_WIDTH);
+  const options = { width, verbose: context.verbose ?? false, color: context.color ?? false };
   const out: string[] = [];
-  if (report.baseline) out.push(p.bold(`${baselinePhrase(report.baseline)} since ${safe(report.baseline.file)}`), '');
-  for (const group of groupByLoadBalancer(report.findings)) {
-    const first = group.findings[0];
-    if (group.loadBalancer && first) {
-      const lb = group.loadBalancer;
-      out.push(`${p.bold(safe(lb.name))} ${p.dim(safe(`(${lb.kind}, ${first.resource.region})  ${lb.arn}`))}`);
-    } else {
-      out.push(p.bold('Other resources'));
-    }
-    for (const finding of group.findings) out.push(...findingLines(finding, p, group.loadBalancer !== undefined));
-    out.push('');
-  }
-  const { summary } = report;
-  const counts = countsPhrase(summary);
-  out.push(report.findings.length === 0 ? 'No findings' : counts);
-  const where = `${plural(summary.loadBalancers, 'load balancer')} in ${plural(summary.regions, 'region')}`;
-  const accounts = summary.accounts > 1 ? ` across ${plural(summary.accounts, 'account')}` : '';
-  out.push(`${where}${accounts} checked; ${plural(report.rules.length, 'rule')} ran`);
-  if (report.probe) {
-    const probe = probeSummary(report.probe);
-    out.push(
-      `Probe: ${plural(probe.addresses, 'address')} of ${plural(probe.names, 'name')} probed` +
-        `${probe.failing.length > 0 ? `, ${probe.failing.length} failed at least once (${safe(probe.failing.join(', '))})` : ', all answered'}` +
-        `${probe.skipped > 0 ? `; ${plural(probe.skipped, 'listener')} skipped` : ''}`,
-    );
-  }
-  if (report.ignores.suppressed.length > 0) out.push(`${plural(report.ignores.suppressed.length, 'finding')} ignored by the config`);
-  for (const expired of report.ignores.expired) {
-    out.push(
-      p.severity('warning', safe(`expired ignore (${expired.ignore}, expired ${expired.expires}): ${expired.rule} on ${expired.resource}: no longer suppresses`)),
-    );
-  }
-  if (report.notChecked.length > 0) {
-    out.push(p.severity('warning', `Not checked (${report.notChecked.length}):`));
-    for (const entry of report.notChecked) out.push(safe(`  - ${entry.what}: ${entry.why}`));
-  }
+  if (report.baseline) out.push(...hang(p.bold(`${baselinePhrase(report.baseline)} since ${terminalText(report.baseline.file)}`), { indent: 0, hanging: 2, width }), '');
+  for (const section of loadBalancerSections(report, context.inventory)) out.push(...sectionLines(section, options, p), '');
+  out.push(...summaryLines(report, context, width, p));
+  const notChecked = notCheckedLines(report, context, width, p);
+  if (notChecked.length > 0) out.push('', ...notChecked);
   return `${out.join('\n')}\n`;
 }

@@ -100,33 +100,35 @@ describe('json report', () => {
 });
 
 describe('text report', () => {
-  it('groups by load balancer with evidence and a summary, without colour', () => {
+  it('groups by load balancer, worst first, with a summary per rule and severity and what was not checked, without colour', () => {
     const text = renderReport('text', sampleReport(), { ...context, color: false });
     expect(text).not.toContain('\u001b[');
     expect(text).toBe(
       [
-        `web (application, us-east-1)  ${WEB_ARN}`,
-        '  error   target-group-port [target-group web-tg]',
-        '          Target group web-tg listens on 8080.',
-        '          fix: Change the port',
-        '          port=8080',
-        '  warning idle',
-        '          web has an idle timeout of 60 s.',
-        '          fix: Lower it',
-        `          idleTimeoutSeconds=60 loadBalancerArn=${WEB_ARN}`,
+        `web (ALB in us-east-1, account ${ACCOUNT}): 1 error, 1 warning`,
         '',
-        `legacy (classic, us-east-1)  ${LEGACY_ARN}`,
-        '  warning idle',
-        '          legacy has an idle timeout of 30 s.',
-        '          fix: Lower it',
-        `          idleTimeoutSeconds=30 loadBalancerArn=${LEGACY_ARN}`,
+        '  error   target-group-port  target\u00a0group\u00a0web-tg',
+        '    Target group web-tg listens on 8080.',
         '',
-        '1 error, 2 warnings, 0 info',
-        '2 load balancers in 1 region checked; 3 rules ran',
-        'expired ignore (.lbcheck.yml:3:5, expired 2020-01-01): idle on nothing-*: no longer suppresses',
-        'Not checked (2):',
+        '  warning idle',
+        '    web has an idle timeout of 60 s.',
+        '',
+        `legacy (Classic LB in us-east-1, account ${ACCOUNT}): 1 warning`,
+        '',
+        '  warning idle',
+        '    legacy has an idle timeout of 30 s.',
+        '',
+        'Summary',
+        '  1 error, 2 warnings, 0 info on 2 load balancers in 1 region; 3 rules ran.',
+        '    error   1  target-group-port',
+        '    warning 2  idle',
+        '  Expired ignore: .lbcheck.yml:3:5: the ignore of idle on nothing-* expired on',
+        '                  2020-01-01 and no longer suppresses anything.',
+        '',
+        'Not checked (2)',
         '  - region eu-west-3: AccessDenied: not authorized',
-        `  - rule always-throws in ${ACCOUNT}/us-east-1: rule always-throws failed: cannot read property of undefined`,
+        `  - rule always-throws in ${ACCOUNT}/us-east-1: rule always-throws failed:`,
+        '    cannot read property of undefined',
         '',
       ].join('\n'),
     );
@@ -141,8 +143,14 @@ describe('text report', () => {
 
   it('colours severities when asked', () => {
     const text = renderReport('text', sampleReport(), { ...context, color: true });
-    expect(text).toContain('\u001b[31merror  \u001b[0m target-group-port');
-    expect(text).toContain('\u001b[33mwarning\u001b[0m idle');
+    expect(text).toContain('\u001b[31merror  \u001b[22;39m \u001b[1mtarget-group-port');
+    expect(text).toContain('\u001b[33mwarning\u001b[22;39m \u001b[1midle');
+  });
+
+  it('prints the evidence whole with --verbose: nested keys indented, nothing empty, nothing cut', () => {
+    const text = renderReport('text', sampleReport(), { ...context, color: false, verbose: true, width: 60 });
+    expect(text).toContain(['    Evidence:', '      idleTimeoutSeconds: 60', `      loadBalancerArn: ${WEB_ARN.slice(0, 37)}`, `                       ${WEB_ARN.slice(37, 74)}`, `                       ${WEB_ARN.slice(74)}`].join('\n'));
+    for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(60);
   });
 });
 
@@ -154,7 +162,7 @@ describe('markdown report', () => {
     expect(markdown).toContain('| Checked | 2 load balancers in us-east-1 |');
     expect(markdown).toContain(`### web <sub>\`${WEB_ARN}\`</sub>`);
     expect(markdown).toContain(
-      `| 🔴 error | \`target-group-port\` | target-group \`web-tg\` | Target group web-tg listens on 8080.<br>**Fix:** Change the port<br><sub>port=8080</sub> |`,
+      `| 🔴 error | \`target-group-port\` | target-group \`web-tg\` | Target group web-tg listens on 8080.<br><sub>port=8080</sub> |`,
     );
     expect(markdown.indexOf('### web ')).toBeLessThan(markdown.indexOf('### legacy '));
     expect(markdown).toContain('### Not checked\n\n- region eu-west-3: AccessDenied: not authorized');
@@ -243,7 +251,7 @@ describe('sarif report', () => {
       ['idle', 'idle', 'warning', `aws/${ACCOUNT}/us-east-1/classic/legacy`, 1, fingerprint('idle', LEGACY_ARN)],
       ['idle', 'idle', 'warning', `aws/${ACCOUNT}/us-east-1/application/web`, 1, fingerprint('idle', WEB_ARN)],
     ]);
-    expect(run.results[1]?.message.text).toBe(`legacy has an idle timeout of 30 s. Fix: Lower it. Evidence: idleTimeoutSeconds=30 loadBalancerArn=${LEGACY_ARN}`);
+    expect(run.results[1]?.message.text).toBe(`legacy has an idle timeout of 30 s. Evidence: idleTimeoutSeconds=30 loadBalancerArn=${LEGACY_ARN}`);
   });
 
   it("carries each rule's full help: what it checks, why, the fix with its command, the references", () => {
@@ -303,14 +311,32 @@ describe('projectUrl', () => {
   });
 });
 
-describe('evidenceLines', () => {
-  it('wraps at whole pairs into at most two lines and cuts the rest', async () => {
-    const { evidenceLines } = await import('../../src/report/evidence.js');
-    const evidence = { subnetId: 'subnet-0c1c', routeTableId: 'rtb-09d8', via: 'main', routes: ['0.0.0.0/0 nat-0e2b', '10.20.0.0/16 local'] };
-    expect(evidenceLines(evidence, 45, 2)).toEqual(['subnetId=subnet-0c1c routeTableId=rtb-09d8', 'via=main routes=0.0.0.0/0 nat-0e2b,10.20.0.0…']);
-    expect(evidenceLines({ port: 443 }, 40, 2)).toEqual(['port=443']);
-    expect(evidenceLines({}, 40, 2)).toEqual([]);
-    expect(evidenceLines({ targetGroupArn: undefined, port: 80, check: null }, 40, 2)).toEqual(['port=80 check=null']);
+describe('evidenceEntries', () => {
+  it('flattens nested evidence into key: value entries, lists of flat objects on one line, and leaves out empty values', async () => {
+    const { evidenceEntries } = await import('../../src/report/evidence.js');
+    const evidence = {
+      subnetId: 'subnet-0c1c',
+      empty: '',
+      none: undefined,
+      nothing: null,
+      ids: ['sg-1', 'sg-2'],
+      routes: [{ destination: '0.0.0.0/0', target: 'nat-0e2b', origin: undefined }],
+      problems: [{ problem: 'no-igw', route: { target: { kind: 'nat-gateway', id: 'nat-0e2b' }, tags: {} } }],
+      hollow: { a: [], b: {} },
+    };
+    expect(evidenceEntries(evidence)).toEqual([
+      { depth: 0, label: 'subnetId', value: 'subnet-0c1c' },
+      { depth: 0, label: 'ids', value: 'sg-1, sg-2' },
+      { depth: 0, label: 'routes', value: '' },
+      { depth: 1, label: '-', value: 'destination: 0.0.0.0/0, target: nat-0e2b' },
+      { depth: 0, label: 'problems', value: '' },
+      { depth: 1, label: '- problem', value: 'no-igw' },
+      { depth: 2, label: 'route', value: '' },
+      { depth: 3, label: 'target', value: '' },
+      { depth: 4, label: 'kind', value: 'nat-gateway' },
+      { depth: 4, label: 'id', value: 'nat-0e2b' },
+    ]);
+    expect(evidenceEntries({})).toEqual([]);
   });
 });
 
@@ -333,8 +359,8 @@ describe('text report with a probe', () => {
         { host: 'legacy.elb.amazonaws.com', port: 53, skipped: 'UDP listener', dns: { server: 'not resolved', ms: 0, addresses: [] }, addresses: [] },
       ],
     };
-    expect(renderReport('text', report, { ...context, color: false })).toContain(
-      '\nProbe: 2 addresses of 1 name probed, 1 failed at least once (127.0.0.3:443); 1 listener skipped\n',
+    expect(renderReport('text', report, { ...context, color: false, width: 120 })).toContain(
+      '\n  Probe: 2 addresses of 1 name probed, 1 failed at least once (127.0.0.3:443); 1 listener skipped.\n',
     );
     expect(renderReport('markdown', report, context)).toContain('| Probed | 2 addresses of 1 name, 1 failing (127.0.0.3:443) |');
   });

@@ -1,0 +1,96 @@
+/**
+ * Findings that say the same thing about several subnets or target groups of one load
+ * balancer ("subnet A has no IGW route", "subnet B has no IGW route") are read once:
+ * every human format folds them into one entry that lists where it applies.
+ */
+import type { ReportFinding } from '../engine/runner.js';
+
+/** Where one of the folded findings applies: a subnet (with its AZ) or a target group. */
+export interface FoldedPlace {
+  kind: 'subnet' | 'target group';
+  id: string;
+  /** What a reader sees: `subnet-0c1c… (us-east-1c)`, or the target group's name. */
+  label: string;
+}
+
+export interface FoldedFinding {
+  /** The first finding of the fold; its message stands for all of them. */
+  finding: ReportFinding;
+  /** Every finding of the fold, the first included. */
+  findings: ReportFinding[];
+  /** Where each folded finding applies, in order; empty when the finding names no subnet or target group. */
+  places: FoldedPlace[];
+}
+
+const stringField = (evidence: Record<string, unknown>, key: string): string | undefined => {
+  const value = evidence[key];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+};
+
+/** A target group's name from its ARN (`arn:...:targetgroup/NAME/ID`). */
+export function targetGroupName(arn: string): string {
+  return /:targetgroup\/([^/]+)\//.exec(arn)?.[1] ?? arn;
+}
+
+/** The subnet or target group a finding is about, from its resource or its evidence. */
+export function placeOf(finding: ReportFinding): FoldedPlace | undefined {
+  const { evidence, resource } = finding;
+  const subnetId = stringField(evidence, 'subnetId') ?? (resource.type === 'subnet' ? resource.name : undefined);
+  if (subnetId !== undefined) {
+    const zone = stringField(evidence, 'availabilityZone');
+    return { kind: 'subnet', id: subnetId, label: zone ? `${subnetId} (${zone})` : subnetId };
+  }
+  const targetGroupArn = stringField(evidence, 'targetGroupArn') ?? (resource.type === 'target-group' ? resource.arn : undefined);
+  if (targetGroupArn !== undefined) return { kind: 'target group', id: targetGroupArn, label: resource.type === 'target-group' ? resource.name : targetGroupName(targetGroupArn) };
+  return undefined;
+}
+
+/** The text of a finding with its place taken out, so two findings that differ only there compare equal. */
+function withoutPlace(text: string | undefined, finding: ReportFinding, place: FoldedPlace | undefined): string {
+  if (text === undefined || place === undefined) return text ?? '';
+  const names = [place.id, place.kind === 'target group' ? targetGroupName(place.id) : undefined, stringField(finding.evidence, 'availabilityZone'), finding.resource.name];
+  let result = text;
+  for (const name of names) if (name) result = result.split(name).join('\u0000');
+  return result;
+}
+
+/** The `fix` field, where the finding has one (older reports spell the fix inside the message). */
+export function fixOf(finding: ReportFinding): string | undefined {
+  const fix = (finding as { fix?: unknown }).fix;
+  return typeof fix === 'string' && fix !== '' ? fix : undefined;
+}
+
+function foldKey(finding: ReportFinding, place: FoldedPlace | undefined): string {
+  return JSON.stringify([
+    finding.ruleId,
+    finding.severity,
+    finding.loadBalancer?.arn ?? finding.resource.arn,
+    finding.new ?? null,
+    place?.kind ?? null,
+    withoutPlace(finding.message, finding, place),
+    withoutPlace(fixOf(finding), finding, place),
+  ]);
+}
+
+/**
+ * Folds findings (of one load balancer, say) that differ only by subnet or target group,
+ * keeping the order of first appearance. A finding that names no such place is never folded.
+ */
+export function foldFindings(findings: readonly ReportFinding[]): FoldedFinding[] {
+  const folds = new Map<string, FoldedFinding>();
+  const result: FoldedFinding[] = [];
+  for (const finding of findings) {
+    const place = placeOf(finding);
+    const key = place ? foldKey(finding, place) : `unfoldable:${finding.fingerprint}`;
+    const existing = folds.get(key);
+    if (existing) {
+      existing.findings.push(finding);
+      if (place) existing.places.push(place);
+      continue;
+    }
+    const fold: FoldedFinding = { finding, findings: [finding], places: place ? [place] : [] };
+    folds.set(key, fold);
+    result.push(fold);
+  }
+  return result;
+}

@@ -1,0 +1,111 @@
+/**
+ * What every human format shows per load balancer: its findings (folded), its probed
+ * addresses, and the LB itself when the inventory is at hand, worst first.
+ */
+import type { LoadBalancerRef, ReportFinding } from '../engine/runner.js';
+import { compareSeverity } from '../engine/severity.js';
+import type { Severity } from '../engine/types.js';
+import type { Inventory, LoadBalancer, Scope } from '../inventory/model.js';
+import type { ProbeTarget } from '../probe/types.js';
+import { foldFindings, type FoldedFinding } from './fold.js';
+import type { AuditReport } from './report.js';
+
+export interface SeverityCounts {
+  error: number;
+  warning: number;
+  info: number;
+}
+
+export interface LoadBalancerSection {
+  /** Absent for the section of findings that belong to no load balancer. */
+  loadBalancer?: LoadBalancerRef & { region: string; account?: string };
+  /** The LB and its scope from the inventory, when the renderer has one (not for a merged JSON report). */
+  inventory?: { lb: LoadBalancer; scope: Scope };
+  findings: ReportFinding[];
+  folded: FoldedFinding[];
+  counts: SeverityCounts;
+  /** The probe's targets (one per listener port) for this LB. */
+  probeTargets: ProbeTarget[];
+}
+
+export function severityCounts(findings: readonly { severity: Severity }[]): SeverityCounts {
+  const counts: SeverityCounts = { error: 0, warning: 0, info: 0 };
+  for (const finding of findings) counts[finding.severity]++;
+  return counts;
+}
+
+/** Region and account from an ELB ARN (`arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/...`). */
+function arnParts(arn: string): { region: string; account?: string } {
+  const [, , , region = '', account = ''] = arn.split(':');
+  return { region, ...(account !== '' && { account }) };
+}
+
+/** An LB's name from its ARN: `loadbalancer/app/NAME/ID` (elbv2) or `loadbalancer/NAME` (Classic). */
+function nameFromArn(arn: string): string {
+  const path = arn.split(':loadbalancer/')[1] ?? arn;
+  const parts = path.split('/');
+  return parts.length >= 3 ? (parts[1] ?? path) : (parts[0] ?? path);
+}
+
+function findInInventory(inventory: Inventory | undefined, arn: string): { lb: LoadBalancer; scope: Scope } | undefined {
+  for (const scope of inventory?.scopes ?? []) {
+    const lb = scope.loadBalancers.find((candidate) => candidate.arn === arn);
+    if (lb) return { lb, scope };
+  }
+  return undefined;
+}
+
+/** Worst first: most errors, then warnings, then infos; then by name. Findings on no LB last. */
+function compareSections(a: LoadBalancerSection, b: LoadBalancerSection): number {
+  if (!a.loadBalancer !== !b.loadBalancer) return a.loadBalancer ? -1 : 1;
+  const worst = (counts: SeverityCounts): Severity | undefined => (['error', 'warning', 'info'] as const).find((severity) => counts[severity] > 0);
+  const [worstA, worstB] = [worst(a.counts), worst(b.counts)];
+  if (worstA !== worstB) return worstA === undefined ? 1 : worstB === undefined ? -1 : compareSeverity(worstA, worstB);
+  return (
+    b.counts.error - a.counts.error ||
+    b.counts.warning - a.counts.warning ||
+    b.counts.info - a.counts.info ||
+    (a.loadBalancer?.name ?? '').localeCompare(b.loadBalancer?.name ?? '', 'en') ||
+    (a.loadBalancer?.arn ?? '').localeCompare(b.loadBalancer?.arn ?? '', 'en')
+  );
+}
+
+/**
+ * One section per load balancer that has findings or was probed (with the inventory: every
+ * LB, so a clean one still shows), worst first, and one for findings on no LB.
+ */
+export function loadBalancerSections(report: AuditReport, inventory?: Inventory, options: { everyLoadBalancer?: boolean } = {}): LoadBalancerSection[] {
+  const sections = new Map<string, LoadBalancerSection>();
+  const sectionFor = (arn: string, ref?: LoadBalancerRef): LoadBalancerSection => {
+    const existing = sections.get(arn);
+    if (existing) return existing;
+    const found = arn === '' ? undefined : findInInventory(inventory, arn);
+    const parts = arnParts(arn);
+    const section: LoadBalancerSection = {
+      ...(arn !== '' && {
+        loadBalancer: {
+          arn,
+          name: ref?.name ?? found?.lb.name ?? nameFromArn(arn),
+          kind: ref?.kind ?? found?.lb.kind ?? (arn.includes(':loadbalancer/net/') ? 'network' : arn.includes(':loadbalancer/app/') ? 'application' : 'classic'),
+          region: found?.scope.region ?? parts.region,
+          ...((found?.scope.account ?? parts.account) !== undefined && { account: found?.scope.account ?? parts.account }),
+        },
+      }),
+      ...(found && { inventory: found }),
+      findings: [],
+      folded: [],
+      counts: { error: 0, warning: 0, info: 0 },
+      probeTargets: [],
+    };
+    sections.set(arn, section);
+    return section;
+  };
+  for (const finding of report.findings) sectionFor(finding.loadBalancer?.arn ?? '', finding.loadBalancer).findings.push(finding);
+  for (const target of report.probe?.targets ?? []) if (target.loadBalancerArn) sectionFor(target.loadBalancerArn).probeTargets.push(target);
+  if (options.everyLoadBalancer) for (const scope of inventory?.scopes ?? []) for (const lb of scope.loadBalancers) sectionFor(lb.arn);
+  for (const section of sections.values()) {
+    section.folded = foldFindings(section.findings);
+    section.counts = severityCounts(section.findings);
+  }
+  return [...sections.values()].sort(compareSections);
+}

@@ -1,0 +1,62 @@
+/**
+ * The golden reports: every example snapshot (examples/*.snapshot.json) rendered as text
+ * at 80 and 120 columns (colour off, and --verbose at 80), Markdown and HTML; with its
+ * recorded probe (examples/NAME.probe.json) where there is one. `npm run golden` writes
+ * them to test/golden/, test/unit/golden.test.ts checks they are current; a change to a
+ * reporter shows in the diff of these files.
+ */
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EMPTY_CONFIG } from '../../src/engine/config.js';
+import { allRules } from '../../src/engine/registry.js';
+import { runEngine } from '../../src/engine/runner.js';
+import { readSnapshot } from '../../src/inventory/snapshot.js';
+import type { ProbeReport } from '../../src/probe/types.js';
+import { buildReport, renderReport, type AuditReport, type RenderContext } from '../../src/report/index.js';
+
+export const EXAMPLES_DIR = 'examples';
+export const GOLDEN_DIR = join('test', 'golden');
+/** Ignore expiry and "new since" must not depend on the day the goldens are checked. */
+const NOW = new Date('2026-11-20T06:00:00Z');
+
+export interface ExampleReport {
+  name: string;
+  probed: boolean;
+  report: AuditReport;
+  context: RenderContext;
+}
+
+/** Each example snapshot audited offline with every rule, and again with its recorded probe. */
+export async function exampleReports(): Promise<ExampleReport[]> {
+  const files = (await readdir(EXAMPLES_DIR)).filter((file) => file.endsWith('.snapshot.json')).sort();
+  const rules = allRules();
+  const results: ExampleReport[] = [];
+  for (const file of files) {
+    const name = file.replace(/\.snapshot\.json$/, '');
+    const inventory = await readSnapshot(join(EXAMPLES_DIR, file));
+    const probePath = join(EXAMPLES_DIR, `${name}.probe.json`);
+    const probes: (ProbeReport | undefined)[] = [undefined];
+    if (existsSync(probePath)) probes.push(JSON.parse(await readFile(probePath, 'utf8')) as ProbeReport);
+    for (const probe of probes) {
+      const result = runEngine({ inventory, rules, config: EMPTY_CONFIG, now: NOW, ...(probe && { probe }) });
+      const report = buildReport({ inventory, result, durationMs: 0, ...(probe && { probe }) });
+      results.push({ name, probed: probe !== undefined, report, context: { rules: rules.map((rule) => rule.meta), inventory, color: false } });
+    }
+  }
+  return results;
+}
+
+/** File name (under test/golden/) → content, for every example and format. */
+export async function goldenFiles(): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const { name, probed, report, context } of await exampleReports()) {
+    const base = probed ? `${name}.probed` : name;
+    files.set(`${base}.80.txt`, renderReport('text', report, { ...context, width: 80 }));
+    files.set(`${base}.120.txt`, renderReport('text', report, { ...context, width: 120 }));
+    files.set(`${base}.verbose.80.txt`, renderReport('text', report, { ...context, width: 80, verbose: true }));
+    files.set(`${base}.md`, renderReport('markdown', report, context));
+    files.set(`${base}.html`, renderReport('html', report, context));
+  }
+  return files;
+}
