@@ -12,6 +12,7 @@ const tgArn = (name: string) => `arn:aws:elasticloadbalancing:us-east-1:${ACCOUN
 function finding(overrides: Partial<ReportFinding> & { message: string; evidence: Record<string, unknown> }): ReportFinding {
   return {
     ruleId: 'no-route',
+    category: 'reachability',
     severity: 'error',
     resource: { arn: LB_ARN, type: 'application', name: 'edge', region: 'us-east-1', account: ACCOUNT },
     fingerprint: `fp-${JSON.stringify(overrides.evidence)}`,
