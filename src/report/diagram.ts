@@ -144,7 +144,7 @@ function box(x: number, y: number, width: number, height: number, lines: { text:
   const broken = flag !== undefined && flag.findings.length > 0;
   const cls = `node${broken ? ' broken' : ''}${extraClass ? ` ${extraClass}` : ''}`;
   const texts = lines.map((line, i) => `<text x="${x + 10}" y="${y + 18 + i * LINE}"${line.cls ? ` class="${line.cls}"` : ''}>${esc(line.text)}</text>`).join('');
-  const title = broken ? `<title>${esc(flag.findings.map((finding) => `${finding.ruleId}: ${finding.message}`).join('\n'))}</title>` : '';
+  const title = broken ? `<title>${flag.findings.map((finding) => esc(`${finding.ruleId}: ${finding.message}`)).join('&#10;')}</title>` : '';
   const shape = `<g class="${cls}">${title}<rect x="${x}" y="${y}" width="${width}" height="${height}" rx="6"/>${texts}</g>`;
   const first = flag?.findings[0];
   return broken && first ? `<a href="#finding-${esc(first.fingerprint)}" class="flag-link">${shape}</a>` : shape;

@@ -135,7 +135,7 @@ describe('text report', () => {
   });
 
   it('shows control and bidi characters from AWS text instead of obeying them', () => {
-    const text = renderReport('text', hostileReport(), { ...context, color: true });
+    const text = renderReport('text', hostileReport(), { ...context, color: true, width: 200 });
     expect(withoutOwnColours(text)).not.toMatch(RAW_CONTROL_OR_BIDI);
     expect(text).toContain('web\\x1b[2J\\x1b]0;pwned\\x07\\u202eevil|[x](https://evil.example) @org/team\\r# Approved has an idle timeout of 60 s.');
     expect(text).toContain('  - region eu-west-3: AccessDenied: \\x1b[31mnot\\x1b[0m authorized\\n<img src=x>');
