@@ -32,7 +32,7 @@ interface Paint {
 const SEVERITY_COLOR: Record<Severity, number> = { error: 31, warning: 33, info: 36 };
 
 function paint(color: boolean): Paint {
-  const sgr = (code: number, text: string) => (color ? `\u001b[${code}m${text}\u001b[22;39m` : text);
+  const sgr = (code: number, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
   return {
     severity: (severity, text) => sgr(SEVERITY_COLOR[severity], text),
     bold: (text) => sgr(1, text),

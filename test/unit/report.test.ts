@@ -143,8 +143,8 @@ describe('text report', () => {
 
   it('colours severities when asked', () => {
     const text = renderReport('text', sampleReport(), { ...context, color: true });
-    expect(text).toContain('\u001b[31merror  \u001b[22;39m \u001b[1mtarget-group-port');
-    expect(text).toContain('\u001b[33mwarning\u001b[22;39m \u001b[1midle');
+    expect(text).toContain('\u001b[31merror  \u001b[0m \u001b[1mtarget-group-port');
+    expect(text).toContain('\u001b[33mwarning\u001b[0m \u001b[1midle');
   });
 
   it('prints the evidence whole with --verbose: nested keys indented, nothing empty, nothing cut', () => {
