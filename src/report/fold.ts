@@ -94,3 +94,15 @@ export function foldFindings(findings: readonly ReportFinding[]): FoldedFinding[
   }
   return result;
 }
+
+/**
+ * Where a fold applies, as its headline says it: `subnet-0c1c… (us-east-1c)`, `target group
+ * web`, `on 3 subnets`, else its resource when that is not the load balancer itself.
+ */
+export function whereText(fold: FoldedFinding, loadBalancerArn: string | undefined): string | undefined {
+  const { finding, places } = fold;
+  if (places.length > 1) return `on ${places.length} ${places[0]?.kind === 'subnet' ? 'subnets' : 'target groups'}`;
+  const place = places[0];
+  if (place) return place.kind === 'subnet' ? place.label : `target group ${place.label}`;
+  return finding.resource.arn === loadBalancerArn ? undefined : `${finding.resource.type} ${finding.resource.name}`;
+}

@@ -14,7 +14,7 @@ import { plural } from '../words.js';
 import { pathDiagram, loadBalancerPath } from './diagram.js';
 import { escapeHtml as html } from './escape.js';
 import { countsPhrase, evidenceEntries } from './evidence.js';
-import { fixOf, type FoldedFinding } from './fold.js';
+import { fixOf, whereText, type FoldedFinding } from './fold.js';
 import { failedAttempts, medianMs, outcomeSummary, UNKNOWN_PLACE } from './probe-table.js';
 import { probeSummary, type AuditReport, type RenderContext } from './report.js';
 import { loadBalancerSections, type LoadBalancerSection } from './sections.js';
@@ -108,7 +108,7 @@ function evidenceHtml(finding: ReportFinding): string {
 
 function findingHtml(fold: FoldedFinding, section: LoadBalancerSection): string {
   const { finding } = fold;
-  const where = fold.places.length > 1 ? `on ${plural(fold.places.length, fold.places[0]?.kind ?? 'place')}` : (fold.places[0]?.label ?? (section.loadBalancer?.arn === finding.resource.arn ? '' : `${finding.resource.type} ${finding.resource.name}`));
+  const where = whereText(fold, section.loadBalancer?.arn);
   const fix = fixOf(finding);
   const places = fold.places.length > 1 ? `<p class="muted">${fold.places[0]?.kind === 'subnet' ? 'Subnets' : 'Target groups'}: ${fold.places.map((place) => `<code>${html(place.label)}</code>`).join(', ')}</p>` : '';
   const anchors = fold.findings.slice(1).map((other) => `<span id="finding-${html(other.fingerprint)}"></span>`).join('');

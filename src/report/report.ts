@@ -53,6 +53,8 @@ export interface RenderContext {
   width?: number;
   /** Text: print each finding's evidence, whole. */
   verbose?: boolean;
+  /** Markdown: stop at this many bytes (--max-bytes; default GitHub's 1 MiB step summary limit). */
+  maxBytes?: number;
 }
 
 const unique = (values: readonly string[]) => [...new Set(values)].sort();

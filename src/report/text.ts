@@ -11,7 +11,7 @@ import { LOAD_BALANCER_KIND_LABEL } from '../engine/targets.js';
 import { escapeControlCharacters as terminalText } from '../text-safety.js';
 import { plural } from '../words.js';
 import { baselinePhrase, countsPhrase, evidenceEntries } from './evidence.js';
-import { fixOf, type FoldedFinding } from './fold.js';
+import { fixOf, whereText, type FoldedFinding } from './fold.js';
 import { formatProbeTable } from './probe-table.js';
 import { probeSummary, type AuditReport, type RenderContext } from './report.js';
 import { hang, unbroken } from './wrap.js';
@@ -54,16 +54,6 @@ function countsText(counts: SeverityCounts): string {
   return parts.length > 0 ? `: ${parts.join(', ')}` : ': no findings';
 }
 
-/** Where a finding applies, in the headline: its subnet or target group, else its resource when that is not the LB itself. */
-function whereText(fold: FoldedFinding, onLoadBalancer: boolean): string {
-  const { finding, places } = fold;
-  if (places.length > 1) return `on ${plural(places.length, places[0]?.kind ?? 'place')}`;
-  const place = places[0];
-  if (place) return unbroken(place.kind === 'subnet' ? terminalText(place.label) : `target group ${terminalText(place.label)}`);
-  if (onLoadBalancer && finding.loadBalancer?.arn === finding.resource.arn) return '';
-  return unbroken(`${finding.resource.type} ${terminalText(finding.resource.name)}`);
-}
-
 function evidenceLines(fold: FoldedFinding, width: number, p: Paint): string[] {
   const lines: string[] = [];
   for (const finding of fold.findings) {
@@ -81,13 +71,13 @@ function evidenceLines(fold: FoldedFinding, width: number, p: Paint): string[] {
   return lines;
 }
 
-function foldLines(fold: FoldedFinding, options: { width: number; verbose: boolean; onLoadBalancer: boolean }, p: Paint): string[] {
+function foldLines(fold: FoldedFinding, options: { width: number; verbose: boolean; loadBalancerArn: string | undefined }, p: Paint): string[] {
   const { finding } = fold;
   const { width } = options;
   const severity = p.severity(finding.severity, finding.severity.padEnd(7));
-  const where = whereText(fold, options.onLoadBalancer);
+  const where = whereText(fold, options.loadBalancerArn);
   const isNew = finding.new === true ? ` ${p.bold('(new)')}` : '';
-  const lines = hang(`${p.bold(finding.ruleId)}${where ? `  ${where}` : ''}${isNew}`, { indent: 2, label: `${severity} `, width });
+  const lines = hang(`${p.bold(finding.ruleId)}${where ? `  ${unbroken(terminalText(where))}` : ''}${isNew}`, { indent: 2, label: `${severity} `, width });
   lines.push(...hang(terminalText(finding.message), { indent: BODY_INDENT, width }));
   const fix = fixOf(finding);
   if (fix !== undefined) lines.push(...hang(terminalText(fix), { indent: BODY_INDENT, label: 'Fix: ', width }));
@@ -103,7 +93,7 @@ function sectionLines(section: LoadBalancerSection, context: { width: number; ve
   const lines = sectionHeadline(section, p, context.width);
   if (context.verbose && section.loadBalancer) lines.push(...hang(p.dim(section.loadBalancer.arn), { indent: 2, width: context.width }));
   for (const fold of section.folded) {
-    lines.push('', ...foldLines(fold, { width: context.width, verbose: context.verbose, onLoadBalancer: section.loadBalancer !== undefined }, p));
+    lines.push('', ...foldLines(fold, { width: context.width, verbose: context.verbose, loadBalancerArn: section.loadBalancer?.arn }, p));
   }
   if (section.probeTargets.length > 0) {
     lines.push('', ...hang(p.bold('Probe'), { indent: 2, width: context.width }));
@@ -114,7 +104,7 @@ function sectionLines(section: LoadBalancerSection, context: { width: number; ve
 }
 
 /** Findings per severity and rule, most severe first, then the most frequent. */
-function ruleSummary(report: AuditReport): { severity: Severity; ruleId: string; count: number }[] {
+export function ruleSummary(report: AuditReport): { severity: Severity; ruleId: string; count: number }[] {
   const counts = new Map<string, { severity: Severity; ruleId: string; count: number }>();
   for (const finding of report.findings) {
     const key = `${finding.severity}\u0000${finding.ruleId}`;

@@ -155,34 +155,46 @@ describe('text report', () => {
 });
 
 describe('markdown report', () => {
-  it('has a summary table and findings grouped by load balancer', () => {
+  it('has a summary table, findings per rule, then one collapsible section per load balancer, worst first', () => {
     const markdown = renderReport('markdown', sampleReport(), context);
     expect(markdown.startsWith('## lbcheck: 1 error, 2 warnings, 0 info\n')).toBe(true);
     expect(markdown).toContain('| Errors | 1 |\n| Warnings | 2 |\n| Info | 0 |');
     expect(markdown).toContain('| Checked | 2 load balancers in us-east-1 |');
-    expect(markdown).toContain(`### web <sub>\`${WEB_ARN}\`</sub>`);
-    expect(markdown).toContain(
-      `| 🔴 error | \`target-group-port\` | target-group \`web-tg\` | Target group web-tg listens on 8080.<br><sub>port=8080</sub> |`,
-    );
-    expect(markdown.indexOf('### web ')).toBeLessThan(markdown.indexOf('### legacy '));
-    expect(markdown).toContain('### Not checked\n\n- region eu-west-3: AccessDenied: not authorized');
+    expect(markdown).toContain(`| 🟠 warning | \`idle\` | 2 |`);
+    expect(markdown).toContain(`<details open><summary><b>web</b> · ALB · us-east-1 · ${ACCOUNT} · 🔴 1 error, 🟠 1 warning</summary>\n\n\`${WEB_ARN}\`\n`);
+    expect(markdown).toContain(`- 🔴 **error** \`target-group-port\` · target group web-tg<br>\n  Target group web-tg listens on 8080.\n`);
+    expect(markdown.indexOf('<b>web</b>')).toBeLessThan(markdown.indexOf('<b>legacy</b>'));
+    expect(markdown).toContain('<details><summary><b>Not checked</b> (3)</summary>\n\n- region eu-west-3: AccessDenied: not authorized\n');
+    expect(markdown.split('<details').length).toBe(markdown.split('</details>').length);
   });
 
-  it('keeps hostile AWS text inert: no control or bidi character, no link, mention, HTML, heading or extra cell', () => {
+  it('stops at --max-bytes and counts the load balancers and findings it left out', () => {
+    const full = renderReport('markdown', sampleReport(), context);
+    const legacyAt = Buffer.byteLength(full.slice(0, full.indexOf('<details><summary><b>legacy</b>')), 'utf8');
+    const capped = renderReport('markdown', sampleReport(), { ...context, maxBytes: legacyAt + 400 });
+    expect(Buffer.byteLength(capped, 'utf8')).toBeLessThanOrEqual(legacyAt + 400);
+    expect(capped).toContain('<b>web</b>');
+    expect(capped).not.toContain('<b>legacy</b>');
+    expect(capped).toContain('_1 more load balancer with 1 finding not shown: this report stops at');
+    // Too small for even the first section whole: what fits of it, and the rest counted inside it.
+    const tinyCap = Buffer.byteLength(full.slice(0, full.indexOf('- 🟠 **warning**')), 'utf8') + 480;
+    const tiny = renderReport('markdown', sampleReport(), { ...context, maxBytes: tinyCap });
+    expect(Buffer.byteLength(tiny, 'utf8')).toBeLessThanOrEqual(tinyCap);
+    expect(tiny).toContain('target-group-port');
+    expect(tiny).toContain('- _1 more finding not shown (size limit)_');
+    expect(tiny.split('<details').length).toBe(tiny.split('</details>').length);
+  });
+
+  it('keeps hostile AWS text inert: no control or bidi character, no link, mention, HTML or heading', () => {
     const markdown = renderReport('markdown', hostileReport(), context);
     expect(markdown).not.toMatch(RAW_CONTROL_OR_BIDI);
-    const heading = markdown.split('\n').find((line) => line.startsWith('### web'));
-    expect(heading).toBe(
-      '### web\\\\x1b\\[2J\\\\x1b\\]0;pwned\\\\x07\\\\u202eevil\\|\\[x\\]\\(https://evil.example\\) @&#8203;org/team\\\\r# Approved ' +
-        `<sub>\`${WEB_ARN}\`</sub>`,
-    );
-    // Every finding row keeps its four cells.
-    for (const row of markdown.split('\n').filter((line) => line.startsWith('| 🔴') || line.startsWith('| 🟠'))) {
-      expect(row.split(/(?<!\\)\|/).length).toBe(6);
-    }
+    const summary = markdown.split('\n').find((line) => line.includes('· ALB ·'));
+    expect(summary).toContain('<summary><b>web\\x1b[2J\\x1b]0;pwned\\x07\\u202eevil|[x](https://evil.example) @&#8203;org/team\\r# Approved</b>');
+    expect(summary).not.toMatch(/@org|<img/);
+    expect(markdown).toContain('  web\\\\x1b\\[2J\\\\x1b\\]0;pwned\\\\x07\\\\u202eevil\\|\\[x\\]\\(https://evil.example\\) @&#8203;org/team\\\\r# Approved has an idle timeout');
     expect(markdown).toContain('- region eu-west-3: AccessDenied: \\\\x1b\\[31mnot\\\\x1b\\[0m authorized\\\\n&lt;img src=x&gt;');
     // Outside code spans (where nothing is parsed), nothing pings, embeds or links.
-    expect(markdown.replace(/`[^`]*`/g, '')).not.toMatch(/@org|<img|\]\(https:\/\/evil/);
+    expect(markdown.replace(/`[^`]*`/g, '').replace(/<summary>.*<\/summary>/g, '')).not.toMatch(/@org|<img|\]\(https:\/\/evil/);
   });
 });
 
