@@ -141,7 +141,7 @@ function sectionHtml(section: LoadBalancerSection): string {
     ? `<header><h2>${html(lb.name)}</h2><span class="muted">${section.inventory ? `${html(section.inventory.lb.scheme)} ` : ''}${LOAD_BALANCER_KIND_LABEL[lb.kind]} · ${html(lb.region)}${lb.account ? ` · ${html(lb.account)}` : ''}</span><span>${counts.join(' ') || '<span class="muted">no findings</span>'}</span></header><p class="muted mono">${html(lb.arn)}</p>`
     : `<header><h2>Other resources</h2><span>${counts.join(' ')}</span></header>`;
   const diagram = section.inventory
-    ? `<div class="diagram">${pathDiagram(loadBalancerPath(section.inventory.lb, section.inventory.scope, section.probeTargets), section.findings, html)}</div>`
+    ? `<div class="diagram">${pathDiagram(loadBalancerPath(section.inventory.lb, section.inventory.scope, section.probeTargets), section.findings, html)}</div><p class="muted legend">Each AZ node: its probed addresses (port, attempts, median connect/TLS/first-byte ms), subnet and network ACL, effective route table and where its default route goes, and the healthy/total targets in that AZ. Red is what a finding says is broken: click it for the finding.</p>`
     : '';
   const data = `data-account="${html(lb?.account ?? '')}" data-region="${html(lb?.region ?? '')}"`;
   const id = lb ? ` id="lb-${html(lb.name)}-${html(lb.arn.split('/').pop() ?? '')}"` : '';
