@@ -9,8 +9,8 @@ import type { ReportFinding } from '../engine/runner.js';
 import { LOAD_BALANCER_KIND_LABEL, targetEndpointsOf } from '../engine/targets.js';
 import { InventoryIndex } from '../inventory/indexes.js';
 import type { LoadBalancer, Route, Scope } from '../inventory/model.js';
-import type { ProbeAddress, ProbeTarget } from '../probe/types.js';
-import { failedAttempts, medianMs, outcomeSummary } from './probe-table.js';
+import type { ProbeAddress, ProbeTarget } from '../inventory/probe-report.js';
+import { failedAttempts, medianMs, outcomeSummary } from './probe-text.js';
 
 /** What one diagram element needs to be drawn: its text, and the findings that flag it. */
 interface Flag {

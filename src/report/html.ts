@@ -15,7 +15,7 @@ import { pathDiagram, loadBalancerPath } from './diagram.js';
 import { escapeHtml as html } from './escape.js';
 import { countsPhrase, evidenceEntries } from './evidence.js';
 import { fixOf, whereText, type FoldedFinding } from './fold.js';
-import { failedAttempts, medianMs, outcomeSummary, UNKNOWN_PLACE } from './probe-table.js';
+import { failedAttempts, medianMs, outcomeSummary, UNKNOWN_PLACE } from './probe-text.js';
 import { probeSummary, type AuditReport, type RenderContext } from './report.js';
 import { loadBalancerSections, type LoadBalancerSection } from './sections.js';
 import { rulesNotRun } from './text.js';

@@ -11,7 +11,7 @@ import { plural } from '../words.js';
 import { escapeHtml, escapeMarkdown, markdownCode } from './escape.js';
 import { baselinePhrase, countsPhrase } from './evidence.js';
 import { fixOf, whereText, type FoldedFinding } from './fold.js';
-import { medianMs, outcomeSummary, UNKNOWN_PLACE } from './probe-table.js';
+import { medianMs, outcomeSummary, UNKNOWN_PLACE } from './probe-text.js';
 import { probeSummary, type AuditReport, type RenderContext } from './report.js';
 import { loadBalancerSections, type LoadBalancerSection } from './sections.js';
 import { ruleSummary, rulesNotRun } from './text.js';

@@ -6,7 +6,7 @@ import type { LoadBalancerRef, ReportFinding } from '../engine/runner.js';
 import { compareSeverity } from '../engine/severity.js';
 import type { Severity } from '../engine/types.js';
 import type { Inventory, LoadBalancer, Scope } from '../inventory/model.js';
-import type { ProbeTarget } from '../probe/types.js';
+import type { ProbeTarget } from '../inventory/probe-report.js';
 import { foldFindings, type FoldedFinding } from './fold.js';
 import type { AuditReport } from './report.js';
 

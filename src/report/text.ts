@@ -12,7 +12,7 @@ import { escapeControlCharacters as terminalText } from '../text-safety.js';
 import { plural } from '../words.js';
 import { baselinePhrase, countsPhrase, evidenceEntries } from './evidence.js';
 import { fixOf, whereText, type FoldedFinding } from './fold.js';
-import { formatProbeTable } from './probe-table.js';
+import { formatProbeTable } from './probe-text.js';
 import { probeSummary, type AuditReport, type RenderContext } from './report.js';
 import { hang, unbroken } from './wrap.js';
 import { loadBalancerSections, type LoadBalancerSection, type SeverityCounts } from './sections.js';

@@ -2,6 +2,8 @@
 import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
 
+const NO_BREAK_SPACE = '\u00a0';
+
 /** The narrowest a wrapped column gets, however deep the indent. */
 const MIN_ROOM = 25;
 
@@ -17,12 +19,13 @@ export function hang(text: string, options: { indent: number; label?: string; wi
   const room = Math.max(MIN_ROOM, options.width - options.indent - rest);
   const pad = ' '.repeat(options.indent);
   return wrapAnsi(text, room, { hard: true, trim: true })
+    .replaceAll(NO_BREAK_SPACE, ' ')
     .split('\n')
     .map((line, i) => `${pad}${i === 0 ? label : ' '.repeat(rest)}${line}`.trimEnd());
 }
 
 
-/** Joined by no-break spaces, so wrapping moves the phrase to the next line whole. */
+/** Joined by no-break spaces, so wrapping moves the phrase to the next line whole (hang prints them as plain spaces). */
 export function unbroken(text: string): string {
-  return text.replace(/ /g, '\u00a0');
+  return text.replace(/ /g, NO_BREAK_SPACE);
 }

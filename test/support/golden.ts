@@ -9,10 +9,10 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EMPTY_CONFIG } from '../../src/engine/config.js';
-import { allRules } from '../../src/engine/registry.js';
+import { allRules } from '../../rules/index.js';
 import { runEngine } from '../../src/engine/runner.js';
 import { readSnapshot } from '../../src/inventory/snapshot.js';
-import type { ProbeReport } from '../../src/probe/types.js';
+import type { ProbeReport } from '../../src/inventory/probe-report.js';
 import { buildReport, renderReport, type AuditReport, type RenderContext } from '../../src/report/index.js';
 
 export const EXAMPLES_DIR = 'examples';

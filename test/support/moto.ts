@@ -72,6 +72,8 @@ export const MOTO_REGIONS = {
   cliAudit: 'eu-south-1',
   cliAuditProbe: 'ca-central-1',
   cliBaseline: 'il-central-1',
+  /** `lbcheck probe` placing addresses through ELB network interfaces. */
+  locateAddresses: 'ap-south-2',
   rulesCore: {
     healthy: 'ap-southeast-1',
     routing: 'ap-southeast-2',

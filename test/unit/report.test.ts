@@ -107,7 +107,7 @@ describe('text report', () => {
       [
         `web (ALB in us-east-1, account ${ACCOUNT}): 1 error, 1 warning`,
         '',
-        '  error   target-group-port  target\u00a0group\u00a0web-tg',
+        '  error   target-group-port  target group web-tg',
         '    Target group web-tg listens on 8080.',
         '',
         '  warning idle',

@@ -8,9 +8,11 @@ import type { GlobalOptions, ProbeFlags } from '../options.js';
 import { LbcheckError } from '../../errors.js';
 import { checkOutput, emit } from '../output.js';
 import { colorEnabled, stderrProgress, writeErrorLine } from '../progress.js';
+import type { Progress } from '../../progress.js';
 import type { ProbeProtocol } from '../../probe/connect.js';
 import { parseDnsServer } from '../../probe/dns.js';
 import { defaultProtocol, probeTargets } from '../../probe/probe.js';
+import type { ProbeReport } from '../../inventory/probe-report.js';
 import { formatProbeText } from '../../report/probe-text.js';
 import { probeSummary } from '../../report/report.js';
 import { plural } from '../../words.js';
@@ -23,6 +25,24 @@ export interface ProbeCommandOptions extends GlobalOptions, ProbeFlags {
 }
 
 const DEFAULT_PORT = 443;
+/** How long `lbcheck probe` waits to place its addresses in their AZ and subnet (credentials included). */
+const PLACE_TIMEOUT_MS = 5_000;
+
+/**
+ * Fills each address's AZ and subnet from the ELB network interface that holds it, when
+ * AWS credentials are at hand; without them (or permission) the addresses stay unplaced
+ * and the table says "unknown": a probe never fails for it.
+ */
+async function placeAddresses(report: ProbeReport, options: ProbeCommandOptions, progress: Progress): Promise<void> {
+  const hostsByIp = new Map(report.targets.flatMap((target) => target.addresses.map((address) => [address.ip, target.host] as const)));
+  if (hostsByIp.size === 0) return;
+  const { locateAddresses } = await import('../../aws/locate-addresses.js');
+  const places = await locateAddresses(hostsByIp, { timeoutMs: PLACE_TIMEOUT_MS, debug: (message) => progress.debug(message) });
+  for (const address of report.targets.flatMap((target) => target.addresses)) {
+    const place = places.get(address.ip);
+    if (place) Object.assign(address, { az: place.az, subnetId: place.subnetId, networkInterfaceId: place.networkInterfaceId });
+  }
+}
 
 export async function run(hosts: string[], options: ProbeCommandOptions): Promise<number> {
   const dnsServer = options.dnsServer === undefined ? undefined : parseDnsServer(options.dnsServer);
@@ -35,6 +55,7 @@ export async function run(hosts: string[], options: ProbeCommandOptions): Promis
 
   const requests = names.flatMap((host) => ports.map((port) => ({ host, port, protocol: options.protocol ?? defaultProtocol(port) })));
   const report = await probeTargets(requests, { dnsServer, timeoutMs: options.timeout, attempts: options.attempts, progress });
+  await placeAddresses(report, options, progress);
 
   const format = options.format ?? (options.output || !process.stdout.isTTY ? 'json' : 'text');
   await emit(format === 'json' ? JSON.stringify(report, null, 2) : formatProbeText(report, { color: !options.output && colorEnabled(process.stdout) }), options.output);
