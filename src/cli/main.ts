@@ -84,8 +84,10 @@ export function buildProgram(): Command {
     .option('--probe', 'also probe every resolved address of every LB DNS name')
     .option('--no-probe', 'do not probe (default)')
     .option('--measure-keepalive', 'with --probe: measure how long reachable targets keep idle connections')
-    .addOption(formatOption(['text', 'json', 'sarif', 'markdown'], 'report format (default: text on a TTY, json otherwise)'))
-    .option('--output <file>', 'write the report here instead of stdout')
+    .addOption(formatOption(['text', 'json', 'sarif', 'markdown', 'html'], 'report format (default: from the --output extension, else text on a TTY, json otherwise)'))
+    .option('--output <file>', 'write the report here instead of stdout (.json .sarif .md .html .txt pick the format)')
+    .option('--verbose', 'text report: print each finding\'s evidence, whole')
+    .option('--max-bytes <n>', 'markdown report: stop at this many bytes, counting what is left out (default 1048576, GitHub\'s step summary limit; 65536 fits an issue comment)', positiveInteger('--max-bytes', 1024 * 1024 * 1024))
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info', 'none']).default('error'),
     )

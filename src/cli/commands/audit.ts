@@ -17,6 +17,7 @@ import { LbcheckError } from '../../errors.js';
 import type { Progress } from '../../progress.js';
 import { renderReport, type AuditReport, type ReportFormat } from '../../report/index.js';
 import { countsPhrase } from '../../report/evidence.js';
+import { DEFAULT_TEXT_WIDTH } from '../../report/text.js';
 import { allRules } from '../../../rules/index.js';
 import { writeOutput } from '../../fs.js';
 import type { GlobalOptions, ProbeFlags, ScopeOptions } from '../options.js';
@@ -36,6 +37,28 @@ export interface AuditFlags extends GlobalOptions, ScopeOptions, ProbeFlags {
   rule?: string[];
   writeBaseline?: string;
   sarifCategory?: string;
+  /** Text: each finding's evidence, whole. */
+  verbose?: boolean;
+  /** Markdown: stop at this many bytes. */
+  maxBytes?: number;
+}
+
+/** What an --output file's extension says its format is (the contract's .json .sarif .md .html .txt). */
+const FORMAT_OF_EXTENSION: Record<string, ReportFormat> = { '.json': 'json', '.sarif': 'sarif', '.md': 'markdown', '.html': 'html', '.htm': 'html', '.txt': 'text' };
+
+function formatFor(flags: AuditFlags, toTerminal: boolean): ReportFormat {
+  if (flags.format) return flags.format;
+  const extension = /\.[a-z]+$/i.exec(flags.output ?? '')?.[0]?.toLowerCase();
+  const fromExtension = extension === undefined ? undefined : FORMAT_OF_EXTENSION[extension];
+  // Text for a person at a terminal; JSON for a pipe or a file of no known kind.
+  return fromExtension ?? (toTerminal && process.stdout.isTTY ? 'text' : 'json');
+}
+
+/** The text report's width: COLUMNS when set, else the terminal's, else 80. */
+function textWidth(toTerminal: boolean): number {
+  const columns = Number(process.env.COLUMNS);
+  if (Number.isInteger(columns) && columns > 0) return columns;
+  return (toTerminal && process.stdout.isTTY && process.stdout.columns) || DEFAULT_TEXT_WIDTH;
 }
 
 const SCOPE_FLAGS = ['region', 'allRegions', 'profile', 'endpointUrl'] as const;
@@ -86,13 +109,20 @@ export async function run(flags: AuditFlags, _command?: Command): Promise<number
   const progress = stderrProgress({ quiet: flags.quiet, debug: flags.debug });
   const options = await auditOptionsFrom(flags, progress);
   const toTerminal = flags.output === undefined || flags.output === '-';
-  // Text for a person at a terminal; JSON for a pipe or a file.
-  const format: ReportFormat = flags.format ?? (toTerminal && process.stdout.isTTY ? 'text' : 'json');
+  const format = formatFor(flags, toTerminal);
 
-  const { report, nothingChecked, failedListings } = await runAudit(options, progress);
+  const { report, inventory, nothingChecked, failedListings } = await runAudit(options, progress);
   const color = format === 'text' && toTerminal && colorEnabled(process.stdout);
-  const sarifCategory = flags.sarifCategory;
-  await emit(renderReport(format, report, { rules: options.rules.map((rule) => rule.meta), color, ...(sarifCategory !== undefined && { sarifCategory }) }), flags.output);
+  const context = {
+    rules: options.rules.map((rule) => rule.meta),
+    color,
+    inventory,
+    width: textWidth(toTerminal),
+    verbose: flags.verbose ?? false,
+    ...(flags.maxBytes !== undefined && { maxBytes: flags.maxBytes }),
+    ...(flags.sarifCategory !== undefined && { sarifCategory: flags.sarifCategory }),
+  };
+  await emit(renderReport(format, report, context), flags.output);
 
   if (nothingChecked) {
     const first = report.notChecked[0];
