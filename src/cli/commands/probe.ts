@@ -4,6 +4,9 @@
  * failed an attempt (or a name did not resolve while others did), 2 on bad input or
  * when no name resolved at all (nothing could be checked).
  */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { GlobalOptions, ProbeFlags } from '../options.js';
 import { LbcheckError } from '../../errors.js';
 import { checkOutput, emit } from '../output.js';
@@ -28,15 +31,25 @@ const DEFAULT_PORT = 443;
 /** How long `lbcheck probe` waits to place its addresses in their AZ and subnet (credentials included). */
 const PLACE_TIMEOUT_MS = 5_000;
 
+/** Whether the SDK could find a region: AWS_REGION / AWS_DEFAULT_REGION, or a shared config file (which may name one). */
+function awsRegionConfigured(): boolean {
+  if (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION) return true;
+  return existsSync(process.env.AWS_CONFIG_FILE ?? join(homedir(), '.aws', 'config'));
+}
+
 /**
  * Fills each address's AZ and subnet from the ELB network interface that holds it, when
  * AWS credentials are at hand; without them (or permission) the addresses stay unplaced
  * and the table says "unknown": a probe never fails for it.
  */
-async function placeAddresses(report: ProbeReport, options: ProbeCommandOptions, progress: Progress): Promise<void> {
+async function placeAddresses(report: ProbeReport, locator: Promise<typeof import('../../aws/locate-addresses.js')>, progress: Progress): Promise<void> {
   const hostsByIp = new Map(report.targets.flatMap((target) => target.addresses.map((address) => [address.ip, target.host] as const)));
   if (hostsByIp.size === 0) return;
-  const { locateAddresses } = await import('../../aws/locate-addresses.js');
+  const { locateAddresses, regionOfElbName } = await locator;
+  if (![...hostsByIp.values()].some((host) => regionOfElbName(host)) && !awsRegionConfigured()) {
+    progress.debug('no AWS region (not in the names, AWS_REGION or ~/.aws/config): the addresses stay unplaced');
+    return;
+  }
   const places = await locateAddresses(hostsByIp, { timeoutMs: PLACE_TIMEOUT_MS, debug: (message) => progress.debug(message) });
   for (const address of report.targets.flatMap((target) => target.addresses)) {
     const place = places.get(address.ip);
@@ -54,8 +67,10 @@ export async function run(hosts: string[], options: ProbeCommandOptions): Promis
   await checkOutput(options.output);
 
   const requests = names.flatMap((host) => ports.map((port) => ({ host, port, protocol: options.protocol ?? defaultProtocol(port) })));
+  // Loaded while the probe runs: the AWS SDK takes a moment to load.
+  const locator = import('../../aws/locate-addresses.js');
   const report = await probeTargets(requests, { dnsServer, timeoutMs: options.timeout, attempts: options.attempts, progress });
-  await placeAddresses(report, options, progress);
+  await placeAddresses(report, locator, progress);
 
   const format = options.format ?? (options.output || !process.stdout.isTTY ? 'json' : 'text');
   await emit(format === 'json' ? JSON.stringify(report, null, 2) : formatProbeText(report, { color: !options.output && colorEnabled(process.stdout) }), options.output);
