@@ -54,12 +54,6 @@ function withoutPlace(text: string | undefined, finding: ReportFinding, place: F
   return result;
 }
 
-/** The `fix` field, where the finding has one (older reports spell the fix inside the message). */
-export function fixOf(finding: ReportFinding): string | undefined {
-  const fix = (finding as { fix?: unknown }).fix;
-  return typeof fix === 'string' && fix !== '' ? fix : undefined;
-}
-
 function foldKey(finding: ReportFinding, place: FoldedPlace | undefined): string {
   return JSON.stringify([
     finding.ruleId,
@@ -68,7 +62,7 @@ function foldKey(finding: ReportFinding, place: FoldedPlace | undefined): string
     finding.new ?? null,
     place?.kind ?? null,
     withoutPlace(finding.message, finding, place),
-    withoutPlace(fixOf(finding), finding, place),
+    withoutPlace(finding.fix, finding, place),
   ]);
 }
 

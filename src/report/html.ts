@@ -14,7 +14,7 @@ import { plural } from '../words.js';
 import { pathDiagram, loadBalancerPath } from './diagram.js';
 import { escapeHtml as html } from './escape.js';
 import { countsPhrase, evidenceEntries } from './evidence.js';
-import { fixOf, whereText, type FoldedFinding } from './fold.js';
+import { whereText, type FoldedFinding } from './fold.js';
 import { failedAttempts, medianMs, outcomeSummary, UNKNOWN_PLACE } from './probe-text.js';
 import { probeSummary, type AuditReport, type RenderContext } from './report.js';
 import { loadBalancerSections, type LoadBalancerSection } from './sections.js';
@@ -109,13 +109,12 @@ function evidenceHtml(finding: ReportFinding): string {
 function findingHtml(fold: FoldedFinding, section: LoadBalancerSection): string {
   const { finding } = fold;
   const where = whereText(fold, section.loadBalancer?.arn);
-  const fix = fixOf(finding);
   const places = fold.places.length > 1 ? `<p class="muted">${fold.places[0]?.kind === 'subnet' ? 'Subnets' : 'Target groups'}: ${fold.places.map((place) => `<code>${html(place.label)}</code>`).join(', ')}</p>` : '';
   const anchors = fold.findings.slice(1).map((other) => `<span id="finding-${html(other.fingerprint)}"></span>`).join('');
   return (
     `<article class="finding ${finding.severity}" id="finding-${html(finding.fingerprint)}" data-severity="${finding.severity}" data-rule="${html(finding.ruleId)}">${anchors}` +
     `<h4>${severityBadge(finding.severity)}<code>${html(finding.ruleId)}</code>${where ? `<span class="muted">${html(where)}</span>` : ''}${finding.new === true ? '<span class="new">new</span>' : ''}</h4>` +
-    `<p>${html(finding.message)}</p>${fix ? `<p class="fix"><b>Fix:</b> ${html(fix)}</p>` : ''}${places}${fold.findings.map(evidenceHtml).join('')}</article>`
+    `<p>${html(finding.message)}</p><p class="fix"><b>Fix:</b> ${html(finding.fix)}</p>${places}${fold.findings.map(evidenceHtml).join('')}</article>`
   );
 }
 

@@ -10,7 +10,7 @@ import type { Severity } from '../engine/types.js';
 import { plural } from '../words.js';
 import { escapeHtml, escapeMarkdown, markdownCode } from './escape.js';
 import { baselinePhrase, countsPhrase } from './evidence.js';
-import { fixOf, whereText, type FoldedFinding } from './fold.js';
+import { whereText, type FoldedFinding } from './fold.js';
 import { medianMs, outcomeSummary, UNKNOWN_PLACE } from './probe-text.js';
 import { probeSummary, type AuditReport, type RenderContext } from './report.js';
 import { loadBalancerSections, type LoadBalancerSection } from './sections.js';
@@ -81,12 +81,7 @@ function findingLines(fold: FoldedFinding, section: LoadBalancerSection): string
   const { finding } = fold;
   const where = whereText(fold, section.loadBalancer?.arn);
   const head = `- ${SEVERITY_ICON[finding.severity]} **${finding.severity}** ${ruleLink(finding.ruleId)}${where ? ` · ${escapeMarkdown(where)}` : ''}${finding.new === true ? ' **(new)**' : ''}`;
-  const lines = [`${head}<br>`, `  ${escapeMarkdown(finding.message)}`];
-  const fix = fixOf(finding);
-  if (fix !== undefined) {
-    lines[lines.length - 1] += '<br>';
-    lines.push(`  **Fix:** ${escapeMarkdown(fix)}`);
-  }
+  const lines = [`${head}<br>`, `  ${escapeMarkdown(finding.message)}<br>`, `  **Fix:** ${escapeMarkdown(finding.fix)}`];
   if (fold.places.length > 1) {
     lines[lines.length - 1] += '<br>';
     lines.push(`  ${fold.places[0]?.kind === 'subnet' ? 'Subnets' : 'Target groups'}: ${fold.places.map((p) => markdownCode(p.label)).join(', ')}`);

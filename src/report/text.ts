@@ -11,7 +11,7 @@ import { LOAD_BALANCER_KIND_LABEL } from '../engine/targets.js';
 import { escapeControlCharacters as terminalText } from '../text-safety.js';
 import { plural } from '../words.js';
 import { baselinePhrase, countsPhrase, evidenceEntries } from './evidence.js';
-import { fixOf, whereText, type FoldedFinding } from './fold.js';
+import { whereText, type FoldedFinding } from './fold.js';
 import { formatProbeTable } from './probe-text.js';
 import { probeSummary, type AuditReport, type RenderContext } from './report.js';
 import { hang, unbroken } from './wrap.js';
@@ -79,8 +79,7 @@ function foldLines(fold: FoldedFinding, options: { width: number; verbose: boole
   const isNew = finding.new === true ? ` ${p.bold('(new)')}` : '';
   const lines = hang(`${p.bold(finding.ruleId)}${where ? `  ${unbroken(terminalText(where))}` : ''}${isNew}`, { indent: 2, label: `${severity} `, width });
   lines.push(...hang(terminalText(finding.message), { indent: BODY_INDENT, width }));
-  const fix = fixOf(finding);
-  if (fix !== undefined) lines.push(...hang(terminalText(fix), { indent: BODY_INDENT, label: 'Fix: ', width }));
+  lines.push(...hang(terminalText(finding.fix), { indent: BODY_INDENT, label: 'Fix: ', width }));
   if (fold.places.length > 1) {
     const label = fold.places[0]?.kind === 'subnet' ? 'Subnets: ' : 'Target groups: ';
     lines.push(...hang(terminalText(fold.places.map((place) => place.label).join(', ')), { indent: BODY_INDENT, label, width }));

@@ -15,6 +15,8 @@ function finding(overrides: Partial<ReportFinding> & { message: string; evidence
     category: 'reachability',
     severity: 'error',
     resource: { arn: LB_ARN, type: 'application', name: 'edge', region: 'us-east-1', account: ACCOUNT },
+    fix: 'Route 0.0.0.0/0 to the internet gateway.',
+    related: { loadBalancerArn: LB_ARN },
     fingerprint: `fp-${JSON.stringify(overrides.evidence)}`,
     loadBalancer: { arn: LB_ARN, name: 'edge', kind: 'application' },
     ...overrides,
@@ -56,6 +58,7 @@ describe('folding findings that differ only by subnet or target group', () => {
         '  error   no-route  on 2 subnets',
         '    Subnet subnet-a (us-east-1a) of ALB edge sends 0.0.0.0/0 to rtb-main, so',
         '    clients of us-east-1a time out.',
+        '    Fix: Route 0.0.0.0/0 to the internet gateway.',
         '    Subnets: subnet-a (us-east-1a), subnet-b (us-east-1b)',
       ].join('\n'),
     );

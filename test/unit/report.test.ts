@@ -109,14 +109,17 @@ describe('text report', () => {
         '',
         '  error   target-group-port  target group web-tg',
         '    Target group web-tg listens on 8080.',
+        '    Fix: Change the port',
         '',
         '  warning idle',
         '    web has an idle timeout of 60 s.',
+        '    Fix: Lower it',
         '',
         `legacy (Classic LB in us-east-1, account ${ACCOUNT}): 1 warning`,
         '',
         '  warning idle',
         '    legacy has an idle timeout of 30 s.',
+        '    Fix: Lower it',
         '',
         'Summary',
         '  1 error, 2 warnings, 0 info on 2 load balancers in 1 region; 3 rules ran.',
@@ -162,7 +165,7 @@ describe('markdown report', () => {
     expect(markdown).toContain('| Checked | 2 load balancers in us-east-1 |');
     expect(markdown).toContain(`| 🟠 warning | \`idle\` | 2 |`);
     expect(markdown).toContain(`<details open><summary><b>web</b> · ALB · us-east-1 · ${ACCOUNT} · 🔴 1 error, 🟠 1 warning</summary>\n\n\`${WEB_ARN}\`\n`);
-    expect(markdown).toContain(`- 🔴 **error** \`target-group-port\` · target group web-tg<br>\n  Target group web-tg listens on 8080.\n`);
+    expect(markdown).toContain(`- 🔴 **error** \`target-group-port\` · target group web-tg<br>\n  Target group web-tg listens on 8080.<br>\n  **Fix:** Change the port\n`);
     expect(markdown.indexOf('<b>web</b>')).toBeLessThan(markdown.indexOf('<b>legacy</b>'));
     expect(markdown).toContain('<details><summary><b>Not checked</b> (3)</summary>\n\n- region eu-west-3: AccessDenied: not authorized\n');
     expect(markdown.split('<details').length).toBe(markdown.split('</details>').length);
@@ -264,7 +267,7 @@ describe('sarif report', () => {
       ['idle', 'idle', 'warning', `aws/${ACCOUNT}/us-east-1/classic/legacy`, 1, fingerprint('idle', LEGACY_ARN)],
       ['idle', 'idle', 'warning', `aws/${ACCOUNT}/us-east-1/application/web`, 1, fingerprint('idle', WEB_ARN)],
     ]);
-    expect(run.results[1]?.message.text).toBe(`legacy has an idle timeout of 30 s. Evidence: idleTimeoutSeconds=30 loadBalancerArn=${LEGACY_ARN}`);
+    expect(run.results[1]?.message.text).toBe(`legacy has an idle timeout of 30 s. Fix: Lower it. Evidence: idleTimeoutSeconds=30 loadBalancerArn=${LEGACY_ARN}`);
   });
 
   it("carries each rule's full help: what it checks, why, the fix with its command, the references", () => {
