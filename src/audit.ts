@@ -7,6 +7,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { CollectOptions } from './aws/collect.js';
+import { endpointOf } from './aws/endpoint.js';
+import { MAX_TIME_REASON } from './errors.js';
 import type { Baseline } from './engine/baseline.js';
 import { EMPTY_CONFIG, type LbcheckConfig } from './engine/config.js';
 import { runEngine, type EngineResult } from './engine/runner.js';
@@ -42,7 +44,12 @@ export interface AuditOptions {
   probe?: AuditProbeSettings;
   /** A previous report or baseline file (engine/baseline.ts readBaseline): which findings are new, which are fixed. */
   baseline?: Baseline;
-  /** Stops the audit between its stages (collect, probe, rules) with the signal's reason. */
+  /**
+   * Bounds the audit (--max-time: abort it with a CallDeadlineError whose message is MAX_TIME_REASON).
+   * Aborted before the audit starts: runAudit rejects with its reason. Aborted while collecting: every
+   * AWS call in flight ends, and the audit goes on with what was collected (what was not is in
+   * notChecked, so the rules that needed it say "could not check"); the probe is skipped.
+   */
   signal?: AbortSignal;
 }
 
@@ -62,6 +69,17 @@ export interface AuditResult {
    * saw, so front ends exit 2 (contract) after reporting what was collected.
    */
   failedListings: NotChecked[];
+  /** The signal stopped the audit (--max-time): where, and what it left out. Front ends exit 2 (contract). */
+  stopped?: AuditStopped;
+}
+
+export interface AuditStopped {
+  /** The regions whose collection it cut short (none: it came after the collection, and the probe was skipped). */
+  regions: string[];
+  /** Where those calls went (collecting from AWS). */
+  endpoint?: string;
+  /** Load balancers of those regions that were listed; their checks ran on incomplete data. */
+  loadBalancers: number;
 }
 
 const LISTING_CALL = 'elasticloadbalancing:DescribeLoadBalancers';
@@ -72,7 +90,7 @@ function failedListings(inventory: Inventory): NotChecked[] {
   return inventory.notChecked.filter((gap) => gap.call === LISTING_CALL || (gap.region !== undefined && !collected(gap)));
 }
 
-async function loadInventory(source: AuditSource, progress: Progress): Promise<Inventory> {
+async function loadInventory(source: AuditSource, progress: Progress, signal: AbortSignal | undefined): Promise<Inventory> {
   switch (source.kind) {
     case 'inventory':
       return source.inventory;
@@ -84,7 +102,7 @@ async function loadInventory(source: AuditSource, progress: Progress): Promise<I
     }
     case 'aws': {
       const { collectInventory } = await import('./aws/collect.js');
-      return collectInventory({ ...source.collect, progress });
+      return collectInventory({ ...source.collect, progress, ...(signal && { signal }) });
     }
   }
 }
@@ -93,6 +111,12 @@ async function loadInventory(source: AuditSource, progress: Progress): Promise<I
 async function probe(inventory: Inventory, settings: AuditProbeSettings, progress: Progress): Promise<AuditProbeResult> {
   const { probeForAudit } = await import('./probe/audit.js');
   return probeForAudit(inventory, { ...settings, progress });
+}
+
+function stoppedWhileCollecting(inventory: Inventory, source: AuditSource): AuditStopped {
+  const regions = [...new Set(inventory.notChecked.filter((gap) => gap.why === MAX_TIME_REASON).flatMap((gap) => (gap.region ? [gap.region] : [])))].sort();
+  const loadBalancers = inventory.scopes.filter((scope) => regions.includes(scope.region)).reduce((sum, scope) => sum + scope.loadBalancers.length, 0);
+  return { regions, loadBalancers, ...(source.kind === 'aws' && { endpoint: endpointOf(source.collect) }) };
 }
 
 function nothingChecked(inventory: Inventory, result: EngineResult): boolean {
@@ -105,10 +129,12 @@ export async function runAudit(options: AuditOptions, progress: Progress = silen
   const started = performance.now();
   const { signal } = options;
   signal?.throwIfAborted();
-  const inventory = await loadInventory(options.source, progress);
-  signal?.throwIfAborted();
-  const probed = options.probe ? await probe(inventory, options.probe, progress) : undefined;
-  signal?.throwIfAborted();
+  const collected = await loadInventory(options.source, progress, signal);
+  let stopped = signal?.aborted ? stoppedWhileCollecting(collected, options.source) : undefined;
+  // Aborted once everything was collected, with no probe to skip: nothing was lost.
+  if (stopped && stopped.regions.length === 0 && !options.probe) stopped = undefined;
+  const inventory = stopped && options.probe ? { ...collected, notChecked: [...collected.notChecked, { what: 'the probe of every load balancer address', why: MAX_TIME_REASON }] } : collected;
+  const probed = options.probe && !stopped ? await probe(inventory, options.probe, progress) : undefined;
   const result = runEngine({
     inventory: probed ? { ...inventory, notChecked: [...inventory.notChecked, ...probed.notChecked] } : inventory,
     rules: options.rules ?? allRules(),
@@ -127,5 +153,11 @@ export async function runAudit(options: AuditOptions, progress: Progress = silen
   for (const expired of report.ignores.expired) {
     progress.warn(`${expired.ignore}: ignore of ${expired.rule} on ${expired.resource} expired on ${expired.expires}; it no longer suppresses anything`);
   }
-  return { report, inventory, nothingChecked: nothingChecked(inventory, result), failedListings: failedListings(inventory) };
+  return {
+    report,
+    inventory,
+    nothingChecked: nothingChecked(inventory, result),
+    failedListings: failedListings(inventory),
+    ...(stopped && { stopped }),
+  };
 }

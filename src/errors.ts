@@ -15,3 +15,14 @@ export function errorLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.split('\n')[0] ?? text;
 }
+
+/**
+ * The reason a deadline ends an AWS call with (a call's own deadline, or the audit's --max-time):
+ * names the deadline, for the one error line. A signal aborted with one ends the calls in flight.
+ */
+export class CallDeadlineError extends Error {
+  override name = 'CallDeadlineError';
+}
+
+/** What calls and collections cut short by --max-time say in notChecked. */
+export const MAX_TIME_REASON = '--max-time reached';

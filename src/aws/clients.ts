@@ -11,6 +11,7 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider, FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, MiddlewareStack } from '@smithy/types';
+import { CallDeadlineError } from '../errors.js';
 import type { ApiFamily, RequestBuckets } from './limiter.js';
 
 // lbcheck supports Node >= 20.18 (package.json engines); the SDK's multi-line notice about its own future
@@ -88,11 +89,6 @@ export const DEFAULT_CALL_TIMEOUTS: CallTimeouts = { connectMs: 3_000, responseM
 
 /** The SDK's handler logs to the console by default; its lines never reach lbcheck's stderr (the errors they describe do, as lbcheck lines). */
 const quietLogger = { trace: () => {}, debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-
-/** Thrown (as the abort reason) when a call outlives `callMs`, or the audit its --max-time: names the deadline, for the one error line. */
-export class CallDeadlineError extends Error {
-  override name = 'CallDeadlineError';
-}
 
 /**
  * Every send of `client` gets a deadline (and the audit's own signal, for --max-time): the

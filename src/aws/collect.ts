@@ -10,10 +10,11 @@
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { LbcheckError, errorLine } from '../errors.js';
+import { LbcheckError, MAX_TIME_REASON, errorLine } from '../errors.js';
 import { silentProgress, type Progress } from '../progress.js';
 import { SNAPSHOT_SCHEMA_VERSION, type Inventory, type LoadBalancer, type NetworkInterface, type NotChecked, type Scope } from '../inventory/model.js';
 import { TOOL_NAME, VERSION } from '../version.js';
+import { endpointOf } from './endpoint.js';
 import { classicLoadBalancers, describeClassic, listClassic } from './collect-classic.js';
 import { collectInstances, collectNetwork, collectPrefixLists, type NetworkCollected } from './collect-ec2.js';
 import { describeElbv2, listElbv2 } from './collect-elbv2.js';
@@ -41,7 +42,10 @@ export interface CollectOptions {
   pageSize?: number;
   /** Deadlines of each AWS call (default DEFAULT_CALL_TIMEOUTS; tests use small ones). */
   timeouts?: CallTimeouts;
-  /** Aborts the collection: every call in flight ends (--max-time). */
+  /**
+   * Aborts the collection (--max-time): every call in flight ends, failing with the signal's reason (a
+   * CallDeadlineError names it in notChecked), and what was collected so far is returned, even nothing.
+   */
   signal?: AbortSignal;
   /** Attempts per call, including the first. */
   maxAttempts?: number;
@@ -102,9 +106,11 @@ function emptyNetwork(): NetworkCollected {
   };
 }
 
-async function collectScope(run: ScopeRun, profile: string | undefined, endpoint: string): Promise<ScopeOutcome> {
+async function collectScope(run: ScopeRun, profile: string | undefined, endpoint: string, signal: AbortSignal | undefined): Promise<ScopeOutcome> {
   const identity = await run.call('sts:GetCallerIdentity', 'the account id', () => run.clients.sts.send(new GetCallerIdentityCommand({})));
   if (identity?.Account) run.account = identity.Account;
+  // --max-time ended the first call: nothing of this region was collected, and that is not the endpoint's fault.
+  if (signal?.aborted) return { notChecked: [{ what: `region ${run.region}`, why: MAX_TIME_REASON, region: run.region }], failures: run.failures };
   // Unreachable, or credentials refused: every other call would fail the same way (after its retries). Say so once, quickly.
   const fatal = run.failures.find((f) => f.kind === 'network' || f.kind === 'rejected');
   if (fatal) {
@@ -229,7 +235,7 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
     }
     return buckets;
   };
-  const endpoint = options.endpointUrl ?? options.endpointLabel ?? 'its regional endpoints';
+  const endpoint = endpointOf(options);
   const profiles: (string | undefined)[] = options.profiles.length ? options.profiles : [undefined];
 
   const scopes: Scope[] = [];
@@ -294,7 +300,7 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
             });
           run.onCallsChanged = () => reportCalls(false);
           try {
-            const outcome = await collectScope(run, profile, endpoint);
+            const outcome = await collectScope(run, profile, endpoint, options.signal);
             reportCalls(true);
             notChecked.push(...outcome.notChecked);
             failures.push(...outcome.failures);
@@ -315,8 +321,9 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
     }),
   );
 
-  // When nothing at all was collected, the one error line says it all; otherwise each empty region is worth a warning.
-  if (scopes.length === 0) throw nothingCollectedError(failures, notChecked, endpoint);
+  // When nothing at all was collected, the one error line says it all (unless --max-time cut the collection short:
+  // the audit reports that); otherwise each empty region is worth a warning.
+  if (scopes.length === 0 && !options.signal?.aborted) throw nothingCollectedError(failures, notChecked, endpoint);
   for (const line of emptyRegions) progress.warn(line);
   scopes.sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || (a.profile ?? '').localeCompare(b.profile ?? ''));
   return {

@@ -10,7 +10,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { VERSION } from '../version.js';
 import { escapeControlCharacters } from '../text-safety.js';
 import { LbcheckError, errorLine } from '../errors.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_PROBE_ATTEMPTS, DEFAULT_PROBE_TIMEOUT_MS, type GlobalOptions } from './options.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_PROBE_ATTEMPTS, DEFAULT_PROBE_TIMEOUT_MS, type Duration, type GlobalOptions } from './options.js';
 import { writeErrorLine } from './progress.js';
 
 function positiveInteger(name: string, max = Number.MAX_SAFE_INTEGER) {
@@ -20,6 +20,22 @@ function positiveInteger(name: string, max = Number.MAX_SAFE_INTEGER) {
       throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}.`);
     }
     return parsed;
+  };
+}
+
+const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+/** A day: more than any audit needs, and far below setTimeout's limit (2^31 - 1 ms), past which Node fires at once. */
+const MAX_DURATION_MS = 24 * 3_600_000;
+
+/** A whole number with a unit (90s, 15m, 1h, 500ms). A bare number is refused: seconds (the Action) or milliseconds (--timeout) would both be a guess. */
+function duration(name: string) {
+  return (value: string): Duration => {
+    const match = /^(\d+)(ms|s|m|h)$/.exec(value);
+    const ms = match ? Number(match[1]) * (DURATION_UNIT_MS[match[2] ?? ''] ?? Number.NaN) : Number.NaN;
+    if (!Number.isSafeInteger(ms) || ms < 1 || ms > MAX_DURATION_MS) {
+      throw new InvalidArgumentError(`${name} must be a whole number with a unit (ms, s, m or h) from 1ms to 24h, e.g. 90s, 15m or 1h.`);
+    }
+    return { text: value, ms };
   };
 }
 
@@ -74,7 +90,7 @@ export function buildProgram(): Command {
         '  lbcheck snapshot --region us-east-1 --output inv.json\n' +
         '  lbcheck probe my-alb-123.us-east-1.elb.amazonaws.com --port 443\n' +
         '  lbcheck explain internet-facing-subnet-without-igw-route\n\n' +
-        'Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or nothing checked.',
+        'Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error, nothing checked, a failed listing or --max-time reached.',
     );
 
   const audit = program
@@ -95,7 +111,12 @@ export function buildProgram(): Command {
     .option('--baseline <file>', 'a previous JSON report (or --write-baseline file): findings in it are not new, and only new ones fail the run')
     .option('--write-baseline <file>', "write this audit's findings as the next --baseline (atomically)")
     .option('--rule <id|category>', 'run only this rule, or this category (reachability|resilience|security|operations); repeatable', collect)
-    .option('--sarif-category <id>', 'SARIF automationDetails.id (default: lbcheck/<accounts>/<regions>/, so uploads per account do not replace each other)');
+    .option('--sarif-category <id>', 'SARIF automationDetails.id (default: lbcheck/<accounts>/<regions>/, so uploads per account do not replace each other)')
+    .option(
+      '--max-time <duration>',
+      'bound the whole audit (collection and probe), e.g. 90s, 15m, 1h (a unit is required); when reached, report what was collected and exit 2',
+      duration('--max-time'),
+    );
   addScopeOptions(audit);
   addProbeOptions(audit);
   audit.action(async (options, command: Command) => {

@@ -27,3 +27,9 @@ export interface ProbeFlags {
 export const DEFAULT_CONCURRENCY = 8;
 export const DEFAULT_PROBE_TIMEOUT_MS = 3000;
 export const DEFAULT_PROBE_ATTEMPTS = 3;
+
+/** A duration flag (--max-time): as the user wrote it, for messages, and in milliseconds. */
+export interface Duration {
+  text: string;
+  ms: number;
+}

@@ -38,6 +38,13 @@ export interface AwsLimitsProxyOptions {
   throttle?: (action: string, nth: number) => boolean;
   /** Answer the calls it picks with AWS's permission error, before any bucket. */
   deny?: (call: AwsCall) => boolean;
+  /**
+   * Answer the calls it picks itself, before any bucket: `hold` accepts the request and never
+   * answers (a hung endpoint), `{ status, body }` answers that (an empty or unparsable 200).
+   */
+  answer?: (call: AwsCall) => 'hold' | { status: number; body: string } | undefined;
+  /** Called with each call as it arrives (a test aborting when a held call is in flight). */
+  onCall?: (call: AwsCall) => void;
 }
 
 type FamilyCounts = Record<ApiFamily | 'other', number>;
@@ -134,6 +141,13 @@ export class AwsLimitsProxy {
     const family = call.family ?? 'other';
     this.seen.push(call.action);
     this.calls[family] += 1;
+    this.options.onCall?.(call);
+    const own = this.options.answer?.(call);
+    if (own === 'hold') return;
+    if (own) {
+      res.writeHead(own.status, { 'content-type': 'text/xml' }).end(own.body);
+      return;
+    }
     if (this.options.deny?.(call)) {
       sendDenied(res, call);
       return;

@@ -74,6 +74,8 @@ export const MOTO_REGIONS = {
   cliBaseline: 'il-central-1',
   /** `lbcheck probe` placing addresses through ELB network interfaces. */
   locateAddresses: 'ap-south-2',
+  /** --max-time and odd answers: the AWS-limits proxy holds or garbles picked calls in front of moto. */
+  auditLimits: 'eu-central-1',
   rulesCore: {
     healthy: 'ap-southeast-1',
     routing: 'ap-southeast-2',

@@ -2,25 +2,26 @@
  * `lbcheck audit`: a thin front end over src/audit.ts. Flags -> resolved options (config,
  * baseline and scope checked before any AWS call) -> runAudit -> render to stdout or
  * --output -> exit code by --fail-on: 0 nothing at or above it, 1 findings at or above
- * it, 2 bad input or nothing checked.
+ * it, 2 bad input, nothing checked, a failed listing or --max-time reached.
  */
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
-import { runAudit, type AuditOptions, type AuditSource } from '../../audit.js';
+import { runAudit, type AuditOptions, type AuditSource, type AuditStopped } from '../../audit.js';
 import { nextBaseline, readBaseline } from '../../engine/baseline.js';
 import { loadConfig } from '../../engine/config.js';
 import { parseRuleSelection } from '../../engine/selection.js';
 import { SERVER_KEEPALIVE_SECONDS } from '../../engine/keepalive.js';
 import { atOrAbove } from '../../engine/severity.js';
 import type { Rule, Severity } from '../../engine/types.js';
-import { LbcheckError } from '../../errors.js';
+import { CallDeadlineError, LbcheckError, MAX_TIME_REASON } from '../../errors.js';
 import type { Progress } from '../../progress.js';
 import { renderReport, type AuditReport, type ReportFormat } from '../../report/index.js';
 import { countsPhrase } from '../../report/evidence.js';
 import { DEFAULT_TEXT_WIDTH } from '../../report/text.js';
 import { allRules } from '../../../rules/index.js';
 import { writeOutput } from '../../fs.js';
-import type { GlobalOptions, ProbeFlags, ScopeOptions } from '../options.js';
+import { plural } from '../../words.js';
+import type { Duration, GlobalOptions, ProbeFlags, ScopeOptions } from '../options.js';
 import { checkOutput, emit } from '../output.js';
 import { colorEnabled, stderrProgress, writeErrorLine } from '../progress.js';
 
@@ -41,6 +42,7 @@ export interface AuditFlags extends GlobalOptions, ScopeOptions, ProbeFlags {
   verbose?: boolean;
   /** Markdown: stop at this many bytes. */
   maxBytes?: number;
+  maxTime?: Duration;
 }
 
 /** What an --output file's extension says its format is (the contract's .json .sarif .md .html .txt). */
@@ -104,14 +106,38 @@ function exitCode(report: AuditReport, failOn: Severity | 'none'): 0 | 1 {
   return report.findings.some((finding) => finding.new !== false && atOrAbove(finding.severity, failOn)) ? 1 : 0;
 }
 
+/** The one line for an audit --max-time stopped (its report of what was collected is out already). */
+function maxTimeLine(maxTime: Duration, stopped: AuditStopped): string {
+  const reached = `--max-time ${maxTime.text} reached`;
+  if (stopped.regions.length === 0) return `${reached} before the probe: no address was probed`;
+  const lost = stopped.loadBalancers > 0 ? `${plural(stopped.loadBalancers, 'load balancer')} not fully checked` : 'nothing collected there';
+  return `${reached} while collecting ${stopped.regions.join(', ')} (${stopped.endpoint ?? 'AWS'}): ${lost}`;
+}
+
+/** Aborts with the reason every AWS call in flight then fails with (notChecked says MAX_TIME_REASON). */
+function maxTimeSignal(maxTime: Duration): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new CallDeadlineError(MAX_TIME_REASON)), maxTime.ms);
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
+
 export async function run(flags: AuditFlags, _command?: Command): Promise<number> {
+  const deadline = flags.maxTime && maxTimeSignal(flags.maxTime);
+  try {
+    return await audit(flags, deadline?.signal);
+  } finally {
+    deadline?.clear();
+  }
+}
+
+async function audit(flags: AuditFlags, signal: AbortSignal | undefined): Promise<number> {
   const started = performance.now();
   const progress = stderrProgress({ quiet: flags.quiet, debug: flags.debug });
-  const options = await auditOptionsFrom(flags, progress);
+  const options = { ...(await auditOptionsFrom(flags, progress)), ...(signal && { signal }) };
   const toTerminal = flags.output === undefined || flags.output === '-';
   const format = formatFor(flags, toTerminal);
 
-  const { report, inventory, nothingChecked, failedListings } = await runAudit(options, progress);
+  const { report, inventory, nothingChecked, failedListings, stopped } = await runAudit(options, progress);
   const color = format === 'text' && toTerminal && colorEnabled(process.stdout);
   const context = {
     rules: options.rules.map((rule) => rule.meta),
@@ -124,6 +150,10 @@ export async function run(flags: AuditFlags, _command?: Command): Promise<number
   };
   await emit(renderReport(format, report, context), flags.output);
 
+  if (stopped && flags.maxTime) {
+    writeErrorLine(maxTimeLine(flags.maxTime, stopped));
+    return 2;
+  }
   if (nothingChecked) {
     const first = report.notChecked[0];
     writeErrorLine(`nothing could be checked${first ? `: ${first.what}: ${first.why}` : ''}`);
