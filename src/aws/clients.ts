@@ -10,7 +10,7 @@ import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balanci
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentityProvider, FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, MiddlewareStack } from '@smithy/types';
+import type { AwsCredentialIdentityProvider, DeserializeHandler, DeserializeHandlerArguments, FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, MiddlewareStack } from '@smithy/types';
 import { CallDeadlineError } from '../errors.js';
 import type { ApiFamily, RequestBuckets } from './limiter.js';
 
@@ -111,6 +111,48 @@ function withDeadline(client: { send: (...args: never[]) => unknown }, callMs: n
   Object.assign(client, { send: deadlined });
 }
 
+/** A call AWS answered with HTTP 200 and a body that is not the operation's answer (empty, HTML from a proxy, garbage). */
+export class UnreadableAnswerError extends Error {
+  override name = 'UnreadableAnswerError';
+}
+
+/** `<DescribeSubnetsResponse ...>...</DescribeSubnetsResponse>`: the root element of every query-protocol answer (EC2, ELB, STS). */
+function isAnswerTo(operation: string, text: string): boolean {
+  const root = `${operation}Response`;
+  return new RegExp(`^\\s*(<\\?xml[^>]*\\?>\\s*)?<${root}[\\s>][\\s\\S]*</${root}>\\s*$`).test(text);
+}
+
+/**
+ * An HTTP 200 whose body is not the operation's answer is an error, not an empty result: the SDK
+ * parses an empty body (or any XML) as an answer with nothing in it, which would read as an
+ * account without load balancers. Sits below the deserializer, so it sees the raw body.
+ */
+function refuseUnreadableAnswers<Input extends object, Output extends object>(client: { middlewareStack: MiddlewareStack<Input, Output> }): void {
+  client.middlewareStack.add(
+    (next: DeserializeHandler<Input, Output>, context: HandlerExecutionContext) => async (args: DeserializeHandlerArguments<Input>) => {
+      const result = await next(args);
+      const response = result.response as { statusCode?: number; body?: unknown };
+      if (response.statusCode !== 200 || !isAsyncIterable(response.body)) return result;
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of response.body) chunks.push(chunk as Uint8Array);
+      const body = Buffer.concat(chunks);
+      const operation = ((context as { commandName?: string }).commandName ?? '').replace(/Command$/, '');
+      const text = body.toString('utf8');
+      if (!isAnswerTo(operation, text)) {
+        throw new UnreadableAnswerError(`could not read the answer to ${operation}: HTTP 200 with ${text.trim() ? `a body that is not a ${operation}Response` : 'an empty body'}`);
+      }
+      // The stream is spent: the deserializer reads the bytes instead (collectBody takes a Uint8Array as it is).
+      response.body = new Uint8Array(body);
+      return result;
+    },
+    { step: 'deserialize', priority: 'low', name: 'lbcheckRefuseUnreadableAnswers' },
+  );
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
 /** The credentials provider for a profile (or the default chain). Create one per profile and share it between that profile's clients: it caches what it resolves. */
 export function credentialsFor(profile: string | undefined): AwsCredentialIdentityProvider {
   return fromNodeProviderChain(profile ? { profile } : {});
@@ -192,6 +234,10 @@ export function createClients(options: ClientOptions): AwsClients {
   countCalls(clients.elb, 'elasticloadbalancing', options.counter);
   countCalls(clients.sts, 'sts', options.counter);
   for (const client of Object.values(clients)) withDeadline(client, timeouts.callMs, options.signal);
+  refuseUnreadableAnswers(clients.ec2);
+  refuseUnreadableAnswers(clients.elbv2);
+  refuseUnreadableAnswers(clients.elb);
+  refuseUnreadableAnswers(clients.sts);
   if (options.buckets) {
     paceCalls(clients.ec2, 'ec2', options.buckets);
     paceCalls(clients.elbv2, 'elbv2', options.buckets);

@@ -48,6 +48,8 @@ export function classifyError(error: unknown): { kind: FailureKind; reason: stri
     return { kind: REJECTED_CREDENTIAL_CODES.has(error.name) ? 'rejected' : 'service', reason: message ? `${error.name}: ${message}` : error.name };
   }
   if (error.name === 'CallDeadlineError') return { kind: 'network', reason: message };
+  // It answered, with nothing lbcheck can read: that call failed, the endpoint is there.
+  if (error.name === 'UnreadableAnswerError') return { kind: 'service', reason: message };
   // The SDK's requestTimeout error is a log line ("@smithy/node-http-handler - [ERROR] a request has exceeded the configured 300 ms requestTimeout."): say it in lbcheck's words.
   const perAttempt = /exceeded the configured (\d+) ms requestTimeout/.exec(message);
   if (perAttempt) return { kind: 'network', reason: `no answer within ${Number(perAttempt[1]) / 1000} s` };

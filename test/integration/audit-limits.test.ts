@@ -91,3 +91,45 @@ describe('--max-time', () => {
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^lbcheck: error: .*--max-time must be a whole number with a unit/)]);
   });
 });
+
+describe('an HTTP 200 that is not an answer', () => {
+  let proxy: AwsLimitsProxy | undefined;
+  afterAll(async () => proxy?.stop());
+
+  /** Audits the scenario through a proxy in front of moto that answers `action` with HTTP 200 and `body`. */
+  async function auditAnswering(action: string, body: string) {
+    await proxy?.stop();
+    proxy = new AwsLimitsProxy({
+      upstream: motoEndpoint(),
+      throttle: () => false,
+      answer: (call) => (call.action === action && call.family !== 'elb' ? { status: 200, body } : undefined),
+    });
+    const url = await proxy.start();
+    return runAudit({ source: { kind: 'aws', collect: { ...motoCollectOptions([region]), endpointUrl: url } } });
+  }
+
+  for (const [what, body] of [
+    ['an empty body', ''],
+    ['garbage', '\u0000\u0001 not xml'],
+    ['HTML', '<html>proxy error</html>'],
+  ] as const) {
+    it(`with ${what} to the load-balancer listing is a failed listing, not an account without load balancers`, async () => {
+      const { failedListings } = await auditAnswering('DescribeLoadBalancers', body);
+      expect(failedListings).toEqual([
+        expect.objectContaining({
+          call: 'elasticloadbalancing:DescribeLoadBalancers',
+          why: `could not read the answer to DescribeLoadBalancers: HTTP 200 with ${body ? 'a body that is not a DescribeLoadBalancersResponse' : 'an empty body'}`,
+          region,
+        }),
+      ]);
+    });
+  }
+
+  it('with an empty body to another call, that call could not be read', async () => {
+    const { failedListings, report } = await auditAnswering('DescribeSubnets', '');
+    expect(failedListings).toEqual([]);
+    expect(report.notChecked).toContainEqual(
+      expect.objectContaining({ call: 'ec2:DescribeSubnets', why: 'could not read the answer to DescribeSubnets: HTTP 200 with an empty body' }),
+    );
+  });
+});
