@@ -100,8 +100,8 @@ export function buildProgram(): Command {
     .option('--probe', 'also probe every resolved address of every LB DNS name')
     .option('--no-probe', 'do not probe (default)')
     .option('--measure-keepalive', 'with --probe: measure how long reachable targets keep idle connections')
-    .addOption(formatOption(['text', 'json', 'sarif', 'markdown', 'html'], 'report format (default: from the --output extension, else text on a TTY, json otherwise)'))
-    .option('--output <file>', 'write the report here instead of stdout (.json .sarif .md .html .txt pick the format)')
+    .addOption(formatOption(['text', 'json', 'sarif', 'markdown', 'html'], 'report format (default: text on a TTY, json otherwise)'))
+    .option('--output <file>', 'write the report here instead of stdout (repeatable: the format of each from its extension .json .sarif .md .html .txt, else --format)', collect)
     .option('--verbose', 'text report: print each finding\'s evidence, whole')
     .option('--max-bytes <n>', 'markdown report: stop at this many bytes, counting what is left out (default 1048576, GitHub\'s step summary limit; 65536 fits an issue comment)', positiveInteger('--max-bytes', 1024 * 1024 * 1024))
     .addOption(
@@ -154,6 +154,20 @@ export function buildProgram(): Command {
     const { run } = await import('./commands/probe.js');
     process.exitCode = await run(hosts, { ...program.opts<GlobalOptions>(), ...options });
   });
+
+  program
+    .command('merge')
+    .description('combine the JSON reports of the shards of one audit (a matrix of accounts x regions) into one report')
+    .argument('<report...>', 'JSON reports from lbcheck audit --format json')
+    .addOption(formatOption(['text', 'json', 'sarif', 'markdown'], 'report format (default: text on a TTY, json otherwise)'))
+    .option('--output <file>', 'write the report here instead of stdout (repeatable: the format of each from its extension)', collect)
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a merged finding is at or above this severity').choices(['error', 'warning', 'info', 'none']).default('error'),
+    )
+    .action(async (files: string[], options) => {
+      const { run } = await import('./commands/merge.js');
+      process.exitCode = await run(files, { ...program.opts<GlobalOptions>(), ...options });
+    });
 
   program
     .command('rules')

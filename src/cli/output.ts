@@ -1,4 +1,8 @@
 import { checkOutputWritable, writeOutput } from '../fs.js';
+import { renderReport, type AuditReport, type RenderContext, type ReportFormat } from '../report/index.js';
+import { formatOfPath } from '../report/outputs.js';
+import { DEFAULT_TEXT_WIDTH } from '../report/text.js';
+import { colorEnabled } from './progress.js';
 import { LbcheckError, errorLine } from '../errors.js';
 
 /** Write errors reach emit through the write callback; without a listener the stream's 'error' event would crash with a stack trace. */
@@ -24,4 +28,38 @@ export async function emit(content: string, outputPath?: string): Promise<void> 
       else resolveWrite();
     }),
   );
+}
+
+/** One report destination: a file (format from its extension, else --format) or stdout (`path` undefined or `-`). */
+export interface ReportOutput {
+  path?: string;
+  format: ReportFormat;
+}
+
+/**
+ * Where each report goes (--output, repeatable), checked writable now, before any AWS call:
+ * a long audit must not end in "cannot write". No --output: stdout in `stdoutFormat`.
+ */
+export async function reportOutputs(paths: readonly string[], format: ReportFormat | undefined, stdoutFormat: ReportFormat): Promise<ReportOutput[]> {
+  if (paths.length === 0) return [{ format: format ?? stdoutFormat }];
+  const outputs = [...new Set(paths)].map((path) => (path === '-' ? { format: format ?? stdoutFormat } : { path, format: formatOfPath(path, format ?? 'json') }));
+  for (const output of outputs) await checkOutput(output.path);
+  return outputs;
+}
+
+/** The text report's width: COLUMNS when set, else the terminal's, else 80. */
+function textWidth(toTerminal: boolean): number {
+  const columns = Number(process.env.COLUMNS);
+  if (Number.isInteger(columns) && columns > 0) return columns;
+  return (toTerminal && process.stdout.isTTY && process.stdout.columns) || DEFAULT_TEXT_WIDTH;
+}
+
+/** Renders the one report into every output. */
+export async function writeReports(outputs: readonly ReportOutput[], report: AuditReport, context: RenderContext): Promise<void> {
+  for (const output of outputs) {
+    const toTerminal = output.path === undefined;
+    // Colour only for text on a terminal (colorEnabled honours NO_COLOR).
+    const color = toTerminal && output.format === 'text' && colorEnabled(process.stdout);
+    await emit(renderReport(output.format, report, { ...context, color, width: textWidth(toTerminal) }), output.path);
+  }
 }

@@ -8,6 +8,11 @@ export function compareSeverity(a: Severity, b: Severity): number {
   return RANK[a] - RANK[b];
 }
 
+/** The findings that fail a run (exit 1, a failed step): at or above `failOn`, and with a baseline, new. */
+export function failingFindings<F extends { severity: Severity; new?: boolean }>(findings: readonly F[], failOn: Severity | 'none'): F[] {
+  return findings.filter((finding) => finding.new !== false && atOrAbove(finding.severity, failOn));
+}
+
 /** True when `severity` is `threshold` or more severe; `none` is never reached. */
 export function atOrAbove(severity: Severity, threshold: Severity | 'none'): boolean {
   return threshold !== 'none' && RANK[severity] <= RANK[threshold];

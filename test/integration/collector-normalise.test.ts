@@ -9,7 +9,7 @@ import { forwardTargetGroupArns, loadBalancerAttributes, parkedTargetGroupArns, 
 import { loadBalancerArnOfInterface } from '../../src/aws/collect.js';
 import { Limiter, chunks } from '../../src/aws/limiter.js';
 import { classifyError } from '../../src/aws/scope-run.js';
-import { collectOptionsFrom, isRegionName } from '../../src/cli/scope.js';
+import { collectOptionsFrom, isRegionName } from '../../src/aws/scope-options.js';
 import { silentProgress } from '../../src/progress.js';
 import type { LoadBalancer } from '../../src/inventory/model.js';
 

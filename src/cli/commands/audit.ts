@@ -11,26 +11,26 @@ import { nextBaseline, readBaseline } from '../../engine/baseline.js';
 import { loadConfig } from '../../engine/config.js';
 import { parseRuleSelection } from '../../engine/selection.js';
 import { SERVER_KEEPALIVE_SECONDS } from '../../engine/keepalive.js';
-import { atOrAbove } from '../../engine/severity.js';
+import { failingFindings } from '../../engine/severity.js';
 import type { Rule, Severity } from '../../engine/types.js';
 import { CallDeadlineError, LbcheckError, MAX_TIME_REASON } from '../../errors.js';
 import type { Progress } from '../../progress.js';
-import { renderReport, type AuditReport, type ReportFormat } from '../../report/index.js';
+import type { AuditReport, ReportFormat } from '../../report/index.js';
 import { countsPhrase } from '../../report/evidence.js';
-import { DEFAULT_TEXT_WIDTH } from '../../report/text.js';
 import { allRules } from '../../../rules/index.js';
-import { writeOutput } from '../../fs.js';
+import { checkOutputWritable, writeOutput } from '../../fs.js';
 import { plural } from '../../words.js';
 import type { Duration, GlobalOptions, ProbeFlags, ScopeOptions } from '../options.js';
-import { checkOutput, emit } from '../output.js';
-import { colorEnabled, stderrProgress, writeErrorLine } from '../progress.js';
+import { reportOutputs, writeReports } from '../output.js';
+import { stderrProgress, writeErrorLine } from '../progress.js';
 
 export interface AuditFlags extends GlobalOptions, ScopeOptions, ProbeFlags {
   snapshot?: string;
   probe?: boolean;
   measureKeepalive?: boolean;
   format?: ReportFormat;
-  output?: string;
+  /** --output FILE, repeatable: each file's format from its extension, else --format. */
+  output?: string[];
   failOn: Severity | 'none';
   config?: string;
   baseline?: string;
@@ -45,24 +45,6 @@ export interface AuditFlags extends GlobalOptions, ScopeOptions, ProbeFlags {
   maxTime?: Duration;
 }
 
-/** What an --output file's extension says its format is (the contract's .json .sarif .md .html .txt). */
-const FORMAT_OF_EXTENSION: Record<string, ReportFormat> = { '.json': 'json', '.sarif': 'sarif', '.md': 'markdown', '.html': 'html', '.htm': 'html', '.txt': 'text' };
-
-function formatFor(flags: AuditFlags, toTerminal: boolean): ReportFormat {
-  if (flags.format) return flags.format;
-  const extension = /\.[a-z]+$/i.exec(flags.output ?? '')?.[0]?.toLowerCase();
-  const fromExtension = extension === undefined ? undefined : FORMAT_OF_EXTENSION[extension];
-  // Text for a person at a terminal; JSON for a pipe or a file of no known kind.
-  return fromExtension ?? (toTerminal && process.stdout.isTTY ? 'text' : 'json');
-}
-
-/** The text report's width: COLUMNS when set, else the terminal's, else 80. */
-function textWidth(toTerminal: boolean): number {
-  const columns = Number(process.env.COLUMNS);
-  if (Number.isInteger(columns) && columns > 0) return columns;
-  return (toTerminal && process.stdout.isTTY && process.stdout.columns) || DEFAULT_TEXT_WIDTH;
-}
-
 const SCOPE_FLAGS = ['region', 'allRegions', 'profile', 'endpointUrl'] as const;
 
 async function sourceFrom(flags: AuditFlags, progress: Progress): Promise<AuditSource> {
@@ -71,14 +53,13 @@ async function sourceFrom(flags: AuditFlags, progress: Progress): Promise<AuditS
     if (ignored.length > 0) progress.warn(`--snapshot given: ignoring the scope flags (${ignored.join(', ')})`);
     return { kind: 'snapshot', file: flags.snapshot };
   }
-  const { collectOptionsFrom } = await import('../scope.js');
+  const { collectOptionsFrom } = await import('../../aws/scope-options.js');
   return { kind: 'aws', collect: collectOptionsFrom(flags, progress) };
 }
 
 /** Flags to the pipeline's options: bad config, baseline or scope fails here, before any AWS call. */
 async function auditOptionsFrom(flags: AuditFlags, progress: Progress): Promise<AuditOptions & { rules: readonly Rule[] }> {
   if (flags.measureKeepalive && !flags.probe) throw new LbcheckError('--measure-keepalive needs --probe');
-  await checkOutput(flags.output);
   const rules = allRules();
   const config = await loadConfig({ configPath: flags.config, ruleIds: rules.map((rule) => rule.meta.id), serverKeepalive: SERVER_KEEPALIVE_SECONDS });
   if (config.file !== undefined) progress.debug(`config: ${config.file}`);
@@ -102,8 +83,8 @@ async function auditOptionsFrom(flags: AuditFlags, progress: Progress): Promise<
 }
 
 /** 1 when a finding is at or above --fail-on; with a baseline, only a new one counts. */
-function exitCode(report: AuditReport, failOn: Severity | 'none'): 0 | 1 {
-  return report.findings.some((finding) => finding.new !== false && atOrAbove(finding.severity, failOn)) ? 1 : 0;
+export function exitCodeOf(report: AuditReport, failOn: Severity | 'none'): 0 | 1 {
+  return failingFindings(report.findings, failOn).length > 0 ? 1 : 0;
 }
 
 /** The one line for an audit --max-time stopped (its report of what was collected is out already). */
@@ -133,22 +114,19 @@ export async function run(flags: AuditFlags, _command?: Command): Promise<number
 async function audit(flags: AuditFlags, signal: AbortSignal | undefined): Promise<number> {
   const started = performance.now();
   const progress = stderrProgress({ quiet: flags.quiet, debug: flags.debug });
+  // Text for a person at a terminal; JSON for a pipe or a file. Every output is checked writable before anything is read.
+  const outputs = await reportOutputs(flags.output ?? [], flags.format, process.stdout.isTTY ? 'text' : 'json');
+  if (flags.writeBaseline !== undefined) await checkOutputWritable(flags.writeBaseline);
   const options = { ...(await auditOptionsFrom(flags, progress)), ...(signal && { signal }) };
-  const toTerminal = flags.output === undefined || flags.output === '-';
-  const format = formatFor(flags, toTerminal);
 
   const { report, inventory, nothingChecked, failedListings, stopped } = await runAudit(options, progress);
-  const color = format === 'text' && toTerminal && colorEnabled(process.stdout);
-  const context = {
+  await writeReports(outputs, report, {
     rules: options.rules.map((rule) => rule.meta),
-    color,
     inventory,
-    width: textWidth(toTerminal),
     verbose: flags.verbose ?? false,
     ...(flags.maxBytes !== undefined && { maxBytes: flags.maxBytes }),
     ...(flags.sarifCategory !== undefined && { sarifCategory: flags.sarifCategory }),
-  };
-  await emit(renderReport(format, report, context), flags.output);
+  });
 
   if (stopped && flags.maxTime) {
     writeErrorLine(maxTimeLine(flags.maxTime, stopped));
@@ -172,5 +150,5 @@ async function audit(flags: AuditFlags, signal: AbortSignal | undefined): Promis
     writeErrorLine(`load balancers could not be listed in ${regions}, so the audit is incomplete: ${failed.what}: ${failed.why}`);
     return 2;
   }
-  return exitCode(report, flags.failOn);
+  return exitCodeOf(report, flags.failOn);
 }

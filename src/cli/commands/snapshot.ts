@@ -8,7 +8,7 @@ import { snapshotJson } from '../../inventory/snapshot.js';
 import type { GlobalOptions, ScopeOptions } from '../options.js';
 import { checkOutput, emit } from '../output.js';
 import { stderrProgress } from '../progress.js';
-import { collectOptionsFrom } from '../scope.js';
+import { collectOptionsFrom } from '../../aws/scope-options.js';
 import { plural } from '../../words.js';
 
 export interface SnapshotOptions extends ScopeOptions, GlobalOptions {

@@ -1,10 +1,9 @@
 /**
- * Turns the scope flags (--region, --all-regions, --profile, --endpoint-url, --concurrency, --no-pace)
+ * Turns the scope flags (from the CLI, or the Action's inputs) (--region, --all-regions, --profile, --endpoint-url, --concurrency, --no-pace)
  * and the environment into the collector's options, rejecting bad input before any AWS call.
  */
-import type { CollectOptions } from '../aws/collect.js';
+import type { CollectOptions } from './collect.js';
 import { LbcheckError } from '../errors.js';
-import type { GlobalOptions, ScopeOptions } from './options.js';
 import type { Progress } from '../progress.js';
 
 /**
@@ -31,8 +30,19 @@ function endpointUrlOf(value: string, source: string): string {
   return value.replace(/\/+$/, '');
 }
 
+/** The scope as a front end gives it: the CLI's flags, or the Action's inputs. */
+export interface ScopeRequest {
+  region?: string[];
+  allRegions?: boolean;
+  profile?: string[];
+  endpointUrl?: string;
+  concurrency: number;
+  /** false: do not pace calls to AWS's request buckets (--no-pace). */
+  pace?: boolean;
+}
+
 export function collectOptionsFrom(
-  options: ScopeOptions & GlobalOptions,
+  options: ScopeRequest,
   progress: Progress,
   env: NodeJS.ProcessEnv = process.env,
 ): CollectOptions {
