@@ -76,6 +76,7 @@ export const MOTO_REGIONS = {
   locateAddresses: 'ap-south-2',
   /** --max-time and odd answers: the AWS-limits proxy holds or garbles picked calls in front of moto. */
   auditLimits: 'eu-central-1',
+  action: 'ap-southeast-5',
   rulesCore: {
     healthy: 'ap-southeast-1',
     routing: 'ap-southeast-2',

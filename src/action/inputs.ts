@@ -1,0 +1,118 @@
+/**
+ * The Action's inputs (action.yml; ../shared/CONTRACT.md "GitHub Action"), read with
+ * @actions/core and checked before any AWS call: the same checks as the CLI's flags
+ * (src/aws/scope-options.ts), so a bad input fails the step with one line.
+ */
+import * as core from '@actions/core';
+import type { AuditOptions } from '../audit.js';
+import { collectOptionsFrom } from '../aws/scope-options.js';
+import { readBaseline, type Baseline } from '../engine/baseline.js';
+import { loadConfig } from '../engine/config.js';
+import { SERVER_KEEPALIVE_SECONDS } from '../engine/keepalive.js';
+import type { Rule, Severity } from '../engine/types.js';
+import { LbcheckError } from '../errors.js';
+import { silentProgress } from '../progress.js';
+import type { ReportFormat } from '../report/index.js';
+import type { LbcheckConfig } from '../engine/config.js';
+
+const FAIL_ON = ['error', 'warning', 'info', 'none'] as const;
+const LOG_FORMATS = ['text', 'json', 'markdown', 'sarif'] as const;
+const DEFAULT_CONCURRENCY = 8;
+
+export interface ActionInputs {
+  regions: string[];
+  allRegions: boolean;
+  profiles: string[];
+  endpointUrl?: string;
+  config: LbcheckConfig;
+  failOn: Severity | 'none';
+  probe: boolean;
+  baseline?: Baseline;
+  writeBaseline?: string;
+  maxTimeMs: number;
+  sarifFile?: string;
+  sarifCategory?: string;
+  htmlFile?: string;
+  reportJson?: string;
+  format: ReportFormat;
+}
+
+function optional(name: string): string | undefined {
+  const value = core.getInput(name).trim();
+  return value === '' ? undefined : value;
+}
+
+/** A list input: comma or newline separated, blanks dropped. */
+function list(name: string): string[] {
+  return core
+    .getInput(name)
+    .split(/[,\n]/)
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+function boolean(name: string): boolean {
+  const value = core.getInput(name).trim().toLowerCase();
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new LbcheckError(`input ${name} must be true or false, got ${JSON.stringify(value)}`);
+}
+
+function oneOf<T extends string>(name: string, choices: readonly T[], fallback: T): T {
+  const value = optional(name) ?? fallback;
+  if (!(choices as readonly string[]).includes(value)) throw new LbcheckError(`input ${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as T;
+}
+
+/** `15m`, `90s`, `1h`, `500ms`, or plain seconds. */
+export function durationMs(text: string, name: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(text.trim());
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match?.[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  const value = match ? Number(match[1]) * unit : Number.NaN;
+  if (!Number.isFinite(value) || value <= 0 || value > 24 * 3_600_000) throw new LbcheckError(`input ${name} must be a duration like 15m, 90s or 1h (at most 24h), got ${JSON.stringify(text)}`);
+  return Math.round(value);
+}
+
+export async function readInputs(env: NodeJS.ProcessEnv, rules: readonly Rule[]): Promise<ActionInputs> {
+  // configure-aws-credentials sets AWS_REGION and AWS_DEFAULT_REGION; the SDK reads only the first.
+  const regions = list('regions');
+  const allRegions = boolean('all-regions');
+  const homeRegion = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const configPath = optional('config');
+  const baselineFile = optional('baseline');
+  const sarifFile = optional('sarif-file');
+  const sarifCategory = optional('sarif-category');
+  const writeBaseline = optional('write-baseline');
+  const endpointUrl = optional('endpoint-url');
+  return {
+    regions: regions.length === 0 && !allRegions && homeRegion ? [homeRegion] : regions,
+    allRegions,
+    profiles: list('profile'),
+    ...(endpointUrl !== undefined && { endpointUrl }),
+    config: await loadConfig({ configPath, ruleIds: rules.map((rule) => rule.meta.id), serverKeepalive: SERVER_KEEPALIVE_SECONDS }),
+    failOn: oneOf('fail-on', FAIL_ON, 'error'),
+    probe: boolean('probe'),
+    ...(baselineFile !== undefined && { baseline: await readBaseline(baselineFile) }),
+    ...(writeBaseline !== undefined && { writeBaseline }),
+    maxTimeMs: durationMs(optional('max-time') ?? '15m', 'max-time'),
+    ...(sarifFile !== undefined && { sarifFile }),
+    ...(sarifCategory !== undefined && { sarifCategory }),
+    ...(optional('html-file') !== undefined && { htmlFile: optional('html-file') }),
+    format: oneOf('format', LOG_FORMATS, 'text'),
+  };
+}
+
+export function auditOptionsFromInputs(inputs: ActionInputs, rules: readonly Rule[]): AuditOptions {
+  const collect = collectOptionsFrom(
+    { region: inputs.regions, allRegions: inputs.allRegions, profile: inputs.profiles, endpointUrl: inputs.endpointUrl, concurrency: DEFAULT_CONCURRENCY },
+    silentProgress,
+  );
+  return {
+    source: { kind: 'aws', collect },
+    config: inputs.config,
+    rules,
+    ...(inputs.probe && { probe: { timeoutMs: 3000, attempts: 3, measureKeepalive: false } }),
+    ...(inputs.baseline && { baseline: inputs.baseline }),
+    signal: AbortSignal.timeout(inputs.maxTimeMs),
+  };
+}

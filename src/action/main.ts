@@ -1,0 +1,84 @@
+/**
+ * The GitHub Action: a thin front end over src/audit.ts, like the CLI. Inputs (action.yml,
+ * ../shared/CONTRACT.md) -> the audit -> the job summary (Markdown, within GitHub's cap),
+ * annotations for the worst findings, SARIF / JSON / baseline files, step outputs, and a
+ * failed step per `fail-on`. Credentials come from the environment as
+ * aws-actions/configure-aws-credentials leaves them (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+ * AWS_SESSION_TOKEN, AWS_REGION / AWS_DEFAULT_REGION); the SDK's default chain reads them.
+ */
+import * as core from '@actions/core';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runAudit, type AuditResult } from '../audit.js';
+import { nextBaseline } from '../engine/baseline.js';
+import { failingFindings } from '../engine/severity.js';
+import { errorLine, LbcheckError } from '../errors.js';
+import { assertWritable, writeFileAtomic } from '../fs.js';
+import type { Progress } from '../progress.js';
+import { renderReport, type AuditReport, type RenderContext } from '../report/index.js';
+import { allRules } from '../../rules/index.js';
+import { auditOptionsFromInputs, readInputs, type ActionInputs } from './inputs.js';
+import { annotate } from './annotations.js';
+import { summaryMarkdown, JOB_SUMMARY_LIMIT_BYTES } from './summary.js';
+
+/** Progress into the step's log: steps as lines, warnings as warning annotations, debug only with ACTIONS_STEP_DEBUG. */
+const actionProgress: Progress = {
+  step: (message) => core.info(message),
+  // A log line, not a warning annotation: GitHub shows only about 10 per step, and they belong to findings.
+  warn: (message) => core.info(`warning: ${message}`),
+  debug: (message) => core.debug(message),
+};
+
+async function writeOutputs(inputs: ActionInputs, result: AuditResult, context: RenderContext): Promise<{ reportJson: string }> {
+  const { report } = result;
+  const reportJson = inputs.reportJson ?? join(process.env.RUNNER_TEMP ?? tmpdir(), 'lbcheck-report.json');
+  await writeFileAtomic(reportJson, renderReport('json', report, context));
+  if (inputs.sarifFile !== undefined) await writeFileAtomic(inputs.sarifFile, renderReport('sarif', report, context));
+  if (inputs.writeBaseline !== undefined && !result.nothingChecked) {
+    const previous = inputs.baseline;
+    await writeFileAtomic(inputs.writeBaseline, nextBaseline(report.findings, previous && { baseline: previous, fixed: report.baseline?.fixed ?? [] }));
+  }
+  return { reportJson };
+}
+
+function setOutputs(report: AuditReport, files: { reportJson: string; sarifFile?: string }): void {
+  core.setOutput('errors', report.summary.errors);
+  core.setOutput('warnings', report.summary.warnings);
+  core.setOutput('infos', report.summary.infos);
+  core.setOutput('new-findings', report.summary.newFindings);
+  core.setOutput('fixed-findings', report.baseline?.fixed.length ?? 0);
+  core.setOutput('report-json', files.reportJson);
+  core.setOutput('sarif-file', files.sarifFile ?? '');
+  core.setOutput('html-file', '');
+}
+
+export async function run(): Promise<void> {
+  const rules = allRules();
+  const inputs = await readInputs(process.env, rules);
+  // Every file the step will write, checked before any AWS call.
+  for (const path of [inputs.sarifFile, inputs.writeBaseline, inputs.reportJson]) if (path !== undefined) await assertWritable(path);
+  if (inputs.htmlFile !== undefined) core.info(`warning: html-file: this version of lbcheck has no HTML report yet; ${inputs.htmlFile} is not written`);
+  const options = auditOptionsFromInputs(inputs, rules);
+  const result = await runAudit(options, actionProgress);
+  const { report } = result;
+  const context: RenderContext = { rules: rules.map((rule) => rule.meta), ...(inputs.sarifCategory !== undefined && { sarifCategory: inputs.sarifCategory }) };
+
+  const files = await writeOutputs(inputs, result, context);
+  core.info(renderReport(inputs.format, report, context).trimEnd());
+  const annotated = annotate(report);
+  await core.summary.addRaw(summaryMarkdown(report, context, { maxBytes: JOB_SUMMARY_LIMIT_BYTES, notAnnotated: annotated.notShown }), true).write();
+  setOutputs(report, { ...files, ...(inputs.sarifFile !== undefined && { sarifFile: inputs.sarifFile }) });
+
+  if (result.nothingChecked) {
+    const first = report.notChecked[0];
+    core.setFailed(`lbcheck: nothing could be checked${first ? `: ${first.what}: ${first.why}` : ''}`);
+    return;
+  }
+  const count = failingFindings(report.findings, inputs.failOn).length;
+  if (count > 0) core.setFailed(`lbcheck: ${count} ${report.baseline ? 'new ' : ''}finding${count === 1 ? '' : 's'} at or above ${inputs.failOn}`);
+}
+
+run().catch((error: unknown) => {
+  // Bad input is one line; anything else says it is lbcheck's fault.
+  core.setFailed(error instanceof LbcheckError ? `lbcheck: ${errorLine(error)}` : `lbcheck: internal error: ${errorLine(error)}`);
+});

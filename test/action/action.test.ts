@@ -1,0 +1,135 @@
+/**
+ * The committed Action bundle (action/dist/index.js), run as GitHub runs it: inputs as
+ * INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, AWS credentials and region
+ * in the environment as aws-actions/configure-aws-credentials leaves them; against a moto
+ * scenario, under this Node (20) and Node 24 (GitHub's runtime for `runs.using: node24`).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MOTO_REGIONS, motoEndpoint, motoEnv } from '../support/moto.js';
+import { reportSchemaErrors } from '../support/report-schema.js';
+import { validateSarif } from '../support/sarif-multitool.js';
+import { scenario } from '../support/scenario.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const BUNDLE = join(ROOT, 'action', 'dist', 'index.js');
+const region = MOTO_REGIONS.action;
+const ROUTE_RULE = 'internet-facing-subnet-without-igw-route';
+
+interface StepResult {
+  code: number | null;
+  stdout: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+/** GITHUB_OUTPUT's `name<<DELIMITER\nvalue\nDELIMITER` blocks. */
+function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  for (const match of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[match[1] ?? ''] = match[3] ?? '';
+  return outputs;
+}
+
+async function runStep(node: 'current' | 'node24', inputs: Record<string, string>): Promise<StepResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'lbcheck-action-'));
+  const outputFile = join(dir, 'output');
+  const summaryFile = join(dir, 'summary.md');
+  await writeFile(outputFile, '');
+  await writeFile(summaryFile, '');
+  const env: NodeJS.ProcessEnv = {
+    ...motoEnv(),
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: dir,
+    GITHUB_ACTIONS: 'true',
+    ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])),
+  };
+  const command = node === 'current' ? process.execPath : await node24();
+  const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+    const child = spawn(command, [BUNDLE], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', () => undefined);
+    child.on('error', reject);
+    child.on('close', (exit) => resolve({ code: exit, stdout: out }));
+  });
+  return { code, stdout, outputs: parseOutputs(await readFile(outputFile, 'utf8')), summary: await readFile(summaryFile, 'utf8') };
+}
+
+/**
+ * The node binary of Node 24 (npm's `node@24` package, as .ci/run uses it). Spawned directly, not
+ * through `npx ... node`, whose shell drops variables with a hyphen (INPUT_FAIL-ON) that GitHub passes.
+ */
+let node24Path: Promise<string> | undefined;
+function node24(): Promise<string> {
+  node24Path ??= new Promise((resolve, reject) => {
+    const child = spawn('npx', ['-y', '-p', 'node@24', 'node', '-p', 'process.execPath'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 && out.trim() ? resolve(out.trim()) : reject(new Error(`npx -p node@24 failed with ${code}`))));
+  });
+  return node24Path;
+}
+
+let lbArn: string;
+
+beforeAll(async () => {
+  const s = await scenario(region);
+  const vpc = await s.vpc({ cidr: '10.71.0.0/16' });
+  const igw = await s.internetGateway(vpc);
+  const a = await s.subnet(vpc, { cidr: '10.71.1.0/24', az: `${region}a` });
+  const b = await s.subnet(vpc, { cidr: '10.71.2.0/24', az: `${region}b` });
+  await s.routeTable(vpc, { routes: [{ cidr: '0.0.0.0/0', gatewayId: igw }], subnets: [a] });
+  const sg = await s.securityGroup(vpc, { ingress: [{ port: 443, cidr: '0.0.0.0/0' }] });
+  lbArn = (await s.alb({ name: 'action-web', subnets: [a, b], securityGroups: [sg] })).arn;
+}, 60_000);
+
+describe.each(['current', 'node24'] as const)('the committed Action bundle under %s Node', (node) => {
+  it('audits, annotates, writes the summary, SARIF and JSON, sets the outputs and fails the step on an error', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lbcheck-action-files-'));
+    const sarifFile = join(dir, 'out', 'lbcheck.sarif');
+    if (node === 'node24') {
+      const binary = await node24();
+      expect(await new Promise((resolve) => spawn(binary, ['--version']).stdout.on('data', (v: Buffer) => resolve(v.toString().trim())))).toMatch(/^v24\./);
+    }
+    const step = await runStep(node, { 'endpoint-url': motoEndpoint(), 'sarif-file': sarifFile, 'fail-on': 'error', 'max-time': '5m' });
+
+    expect(step.code).toBe(1);
+    expect(step.stdout).toContain('::error::lbcheck: 1 finding at or above error');
+    // The finding's own annotation, with the rule and the resource as its title (a colon in a property is %3A).
+    expect(step.stdout).toMatch(new RegExp(`^::error title=${ROUTE_RULE}%3A application action-web \\(123456789012/${region}\\)::`, 'm'));
+
+    expect(step.outputs.errors).toBe('1');
+    expect(step.outputs['new-findings']).toBe(String(Number(step.outputs.errors) + Number(step.outputs.warnings) + Number(step.outputs.infos)));
+    expect(step.outputs['fixed-findings']).toBe('0');
+    expect(step.outputs['sarif-file']).toBe(sarifFile);
+    const report = JSON.parse(await readFile(step.outputs['report-json'] ?? '', 'utf8')) as { findings: { ruleId: string; resource: { arn: string } }[] };
+    expect(reportSchemaErrors(report)).toEqual([]);
+    expect(report.findings.filter((f) => f.ruleId === ROUTE_RULE).map((f) => f.resource.arn)).toEqual([lbArn]);
+
+    expect(step.summary.startsWith('## lbcheck: 1 error')).toBe(true);
+    expect(step.summary).toContain('action-web');
+
+    const sarif = await readFile(sarifFile, 'utf8');
+    const run = (JSON.parse(sarif) as { runs: { automationDetails: { id: string }; results: { ruleId: string }[] }[] }).runs[0];
+    expect(run?.automationDetails.id).toBe(`lbcheck/123456789012/${region}/`);
+    expect(run?.results.map((r) => r.ruleId)).toContain(ROUTE_RULE);
+    if (node === 'current') expect((await validateSarif(sarif)).filter((issue) => issue.level === 'error')).toEqual([]);
+  }, 240_000);
+
+  it('passes with fail-on none, and fails with one line on a bad input', async () => {
+    const passed = await runStep(node, { 'endpoint-url': motoEndpoint(), 'fail-on': 'none' });
+    expect(passed.code).toBe(0);
+    expect(passed.stdout).not.toContain('::error::');
+    const bad = await runStep(node, { 'endpoint-url': motoEndpoint(), 'fail-on': 'sometimes' });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('::error::lbcheck: input fail-on must be one of error, warning, info, none, got "sometimes"');
+    expect(bad.outputs).toEqual({});
+  }, 240_000);
+});
