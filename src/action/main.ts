@@ -74,6 +74,12 @@ export async function run(): Promise<void> {
     core.setFailed(`lbcheck: nothing could be checked${first ? `: ${first.what}: ${first.why}` : ''}`);
     return;
   }
+  const failed = result.failedListings[0];
+  if (failed) {
+    // As the CLI's exit 2: the audit cannot vouch for what it never saw.
+    core.setFailed(`lbcheck: load balancers could not be listed, so the audit is incomplete: ${failed.what}: ${failed.why}`);
+    return;
+  }
   const count = failingFindings(report.findings, inputs.failOn).length;
   if (count > 0) core.setFailed(`lbcheck: ${count} ${report.baseline ? 'new ' : ''}finding${count === 1 ? '' : 's'} at or above ${inputs.failOn}`);
 }
