@@ -13,7 +13,7 @@ import { runAudit, type AuditResult } from '../audit.js';
 import { nextBaseline } from '../engine/baseline.js';
 import { failingFindings } from '../engine/severity.js';
 import { errorLine, LbcheckError } from '../errors.js';
-import { assertWritable, writeFileAtomic } from '../fs.js';
+import { checkOutputWritable, writeOutput } from '../fs.js';
 import type { Progress } from '../progress.js';
 import { renderReport, type AuditReport, type RenderContext } from '../report/index.js';
 import { allRules } from '../../rules/index.js';
@@ -32,11 +32,11 @@ const actionProgress: Progress = {
 async function writeOutputs(inputs: ActionInputs, result: AuditResult, context: RenderContext): Promise<{ reportJson: string }> {
   const { report } = result;
   const reportJson = inputs.reportJson ?? join(process.env.RUNNER_TEMP ?? tmpdir(), 'lbcheck-report.json');
-  await writeFileAtomic(reportJson, renderReport('json', report, context));
-  if (inputs.sarifFile !== undefined) await writeFileAtomic(inputs.sarifFile, renderReport('sarif', report, context));
+  await writeOutput(reportJson, renderReport('json', report, context));
+  if (inputs.sarifFile !== undefined) await writeOutput(inputs.sarifFile, renderReport('sarif', report, context));
   if (inputs.writeBaseline !== undefined && !result.nothingChecked) {
     const previous = inputs.baseline;
-    await writeFileAtomic(inputs.writeBaseline, nextBaseline(report.findings, previous && { baseline: previous, fixed: report.baseline?.fixed ?? [] }));
+    await writeOutput(inputs.writeBaseline, nextBaseline(report.findings, previous && { baseline: previous, fixed: report.baseline?.fixed ?? [] }));
   }
   return { reportJson };
 }
@@ -56,7 +56,7 @@ export async function run(): Promise<void> {
   const rules = allRules();
   const inputs = await readInputs(process.env, rules);
   // Every file the step will write, checked before any AWS call.
-  for (const path of [inputs.sarifFile, inputs.writeBaseline, inputs.reportJson]) if (path !== undefined) await assertWritable(path);
+  for (const path of [inputs.sarifFile, inputs.writeBaseline, inputs.reportJson]) if (path !== undefined) await checkOutputWritable(path);
   if (inputs.htmlFile !== undefined) core.info(`warning: html-file: this version of lbcheck has no HTML report yet; ${inputs.htmlFile} is not written`);
   const options = auditOptionsFromInputs(inputs, rules);
   const result = await runAudit(options, actionProgress);

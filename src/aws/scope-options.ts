@@ -31,7 +31,7 @@ function endpointUrlOf(value: string, source: string): string {
 }
 
 /** The scope as a front end gives it: the CLI's flags, or the Action's inputs. */
-export interface ScopeRequest {
+export interface ScopeOptions {
   region?: string[];
   allRegions?: boolean;
   profile?: string[];
@@ -42,7 +42,7 @@ export interface ScopeRequest {
 }
 
 export function collectOptionsFrom(
-  options: ScopeRequest,
+  options: ScopeOptions,
   progress: Progress,
   env: NodeJS.ProcessEnv = process.env,
 ): CollectOptions {

@@ -8,15 +8,8 @@ export interface GlobalOptions {
   quiet?: boolean;
 }
 
-export interface ScopeOptions {
-  region?: string[];
-  allRegions?: boolean;
-  profile?: string[];
-  endpointUrl?: string;
-  concurrency: number;
-  /** false with --no-pace: do not pace calls to AWS's request buckets. */
-  pace?: boolean;
-}
+/** The scope flags, one type for every front end: defined beside the code that checks them. */
+export type { ScopeOptions } from '../aws/scope-options.js';
 
 export interface ProbeFlags {
   dnsServer?: string;

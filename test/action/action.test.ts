@@ -5,7 +5,7 @@
  * scenario, under this Node (20) and Node 24 (GitHub's runtime for `runs.using: node24`).
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -93,6 +93,8 @@ beforeAll(async () => {
 describe.each(['current', 'node24'] as const)('the committed Action bundle under %s Node', (node) => {
   it('audits, annotates, writes the summary, SARIF and JSON, sets the outputs and fails the step on an error', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lbcheck-action-files-'));
+    // The step, like the CLI, never creates a missing directory.
+    await mkdir(join(dir, 'out'));
     const sarifFile = join(dir, 'out', 'lbcheck.sarif');
     if (node === 'node24') {
       const binary = await node24();
