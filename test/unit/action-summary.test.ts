@@ -16,9 +16,9 @@ function report() {
   return buildReport({ inventory, result: runEngine({ inventory, rules }), durationMs: 1 });
 }
 
-/** The severity of each finding row of the Markdown report. */
+/** The severity of each finding of the Markdown report (`- 🔴 **error** \`rule\``). */
 function findingRows(markdown: string): string[] {
-  return [...markdown.matchAll(/^\| \S+ (error|warning|info) \|/gm)].map((match) => match[1] ?? '');
+  return [...markdown.matchAll(/^- \S+ \*\*(error|warning|info)\*\* `/gm)].map((match) => match[1] ?? '');
 }
 
 describe('the job summary', () => {
