@@ -1,43 +1,9 @@
-import {
-  describeLoadBalancer,
-  loadBalancerResource,
-  targetEndpointsOf,
-  targetEndpointsOfGroup,
-  type TargetEndpoint,
-} from '../src/engine/targets.js';
+import { crossZoneChecks, describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { LoadBalancer, TargetGroup } from '../src/inventory/model.js';
 
 const DNS_BEHAVIOUR =
   'AWS removes that AZ node\'s address from DNS, clients with a cached answer still hit it and fail, and if every AZ ends up unhealthy DNS fails open and returns all of them';
-
-interface ZoneCheck {
-  group?: TargetGroup;
-  crossZone: boolean;
-  crossZoneSource: string;
-  endpoints: TargetEndpoint[];
-}
-
-/** Cross-zone per target group: the TG's own setting when it has one, else the LB's (ALB: always on). */
-function zoneChecks(index: Parameters<typeof targetEndpointsOf>[0], lb: LoadBalancer): ZoneCheck[] {
-  if (lb.kind === 'classic') {
-    return [{ crossZone: lb.attributes.crossZoneEnabled, crossZoneSource: 'Classic LB attribute CrossZoneLoadBalancing', endpoints: targetEndpointsOf(index, lb) }];
-  }
-  return index.targetGroupsOf(lb).map((group) => {
-    const own = group.attributes.crossZoneEnabled;
-    return {
-      group,
-      crossZone: own ?? lb.attributes.crossZoneEnabled,
-      crossZoneSource:
-        own !== undefined
-          ? `target group attribute load_balancing.cross_zone.enabled=${own}`
-          : lb.kind === 'application'
-            ? 'ALB (cross-zone is always on unless a target group turns it off)'
-            : `load balancer attribute load_balancing.cross_zone.enabled=${lb.attributes.crossZoneEnabled}`,
-      endpoints: targetEndpointsOfGroup(index, group),
-    };
-  });
-}
 
 /** Register healthy targets in the zone, or turn cross-zone on where it is off (the target group, else the Classic LB). */
 function crossZoneFix(lb: LoadBalancer, group: TargetGroup | undefined, zone: string): string {
@@ -76,7 +42,7 @@ export default defineRule({
     const findings: RuleFinding[] = [];
     for (const lb of scope.loadBalancers) {
       const zones = [...new Set(lb.availabilityZones.map((z) => z.zoneName))];
-      for (const check of zoneChecks(index, lb)) {
+      for (const check of crossZoneChecks(index, lb)) {
         if (check.crossZone || check.group?.targetType === 'lambda' || check.group?.targetType === 'alb') continue;
         const healthy = check.endpoints.filter((e) => e.healthState === 'healthy');
         if (healthy.length === 0) continue; // target-group-without-healthy-targets reports it

@@ -1,17 +1,12 @@
-import { describeLoadBalancer, loadBalancerResource, targetGroupResource } from '../src/engine/targets.js';
+import { describeLoadBalancer, loadBalancerResource, receivesTraffic, targetGroupResource } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
-import type { LoadBalancer, TargetGroup, TargetHealthState } from '../src/inventory/model.js';
+import type { LoadBalancer, TargetHealthState } from '../src/inventory/model.js';
 
 /** "2 unhealthy, 1 draining" */
 function stateSummary(states: readonly TargetHealthState[]): string {
   const counts = new Map<string, number>();
   for (const state of states) counts.set(state, (counts.get(state) ?? 0) + 1);
   return [...counts].map(([state, n]) => `${n} ${state}`).join(', ');
-}
-
-/** Lambda targets read "unavailable" when health checks are off, and still receive traffic. */
-function receivesTraffic(group: TargetGroup, state: TargetHealthState): boolean {
-  return state === 'healthy' || (!group.healthCheck.enabled && state === 'unavailable');
 }
 
 /**

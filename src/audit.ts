@@ -12,9 +12,9 @@ import { MAX_TIME_REASON } from './errors.js';
 import type { Baseline } from './engine/baseline.js';
 import { EMPTY_CONFIG, type LbcheckConfig } from './engine/config.js';
 import { runEngine, type EngineResult } from './engine/runner.js';
-import type { RuleSelection } from './engine/selection.js';
+import { collectionNeeds, enabledRules, type RuleSelection } from './engine/selection.js';
 import type { Rule } from './engine/types.js';
-import type { Inventory, NotChecked } from './inventory/model.js';
+import type { Inventory, NotChecked, OptionalData } from './inventory/model.js';
 import type { AuditProbeOptions, AuditProbeResult } from './probe/audit.js';
 import { silentProgress, type Progress } from './progress.js';
 import { buildReport, type AuditReport } from './report/index.js';
@@ -90,7 +90,7 @@ function failedListings(inventory: Inventory): NotChecked[] {
   return inventory.notChecked.filter((gap) => gap.call === LISTING_CALL || (gap.region !== undefined && !collected(gap)));
 }
 
-async function loadInventory(source: AuditSource, progress: Progress, signal: AbortSignal | undefined): Promise<Inventory> {
+async function loadInventory(source: AuditSource, progress: Progress, signal: AbortSignal | undefined, optionalData: ReadonlySet<OptionalData>): Promise<Inventory> {
   switch (source.kind) {
     case 'inventory':
       return source.inventory;
@@ -102,7 +102,8 @@ async function loadInventory(source: AuditSource, progress: Progress, signal: Ab
     }
     case 'aws': {
       const { collectInventory } = await import('./aws/collect.js');
-      return collectInventory({ ...source.collect, progress, ...(signal && { signal }) });
+      // Only the optional data the enabled rules require: a rule's extra AWS calls are made only when it runs.
+      return collectInventory({ ...source.collect, optionalData, progress, ...(signal && { signal }) });
     }
   }
 }
@@ -129,7 +130,9 @@ export async function runAudit(options: AuditOptions, progress: Progress = silen
   const started = performance.now();
   const { signal } = options;
   signal?.throwIfAborted();
-  const collected = await loadInventory(options.source, progress, signal);
+  const rules = options.rules ?? allRules();
+  const config = options.config ?? EMPTY_CONFIG;
+  const collected = await loadInventory(options.source, progress, signal, collectionNeeds(enabledRules(rules, config, options.selection)));
   let stopped = signal?.aborted ? stoppedWhileCollecting(collected, options.source) : undefined;
   // Aborted once everything was collected, with no probe to skip: nothing was lost.
   if (stopped && stopped.regions.length === 0 && !options.probe) stopped = undefined;
@@ -137,8 +140,8 @@ export async function runAudit(options: AuditOptions, progress: Progress = silen
   const probed = options.probe && !stopped ? await probe(inventory, options.probe, progress) : undefined;
   const result = runEngine({
     inventory: probed ? { ...inventory, notChecked: [...inventory.notChecked, ...probed.notChecked] } : inventory,
-    rules: options.rules ?? allRules(),
-    config: options.config ?? EMPTY_CONFIG,
+    rules,
+    config,
     ...(options.selection && { selection: options.selection }),
     ...(probed && { probe: probed.probe, measuredKeepalive: probed.measuredKeepalive }),
     ...(options.baseline && { baseline: options.baseline.fingerprints }),

@@ -5,10 +5,12 @@
 import {
   DescribeInstanceHealthCommand,
   DescribeLoadBalancerAttributesCommand,
+  DescribeLoadBalancerPoliciesCommand,
   DescribeTagsCommand,
   paginateDescribeLoadBalancers,
   type LoadBalancerAttributes as AwsClassicAttributes,
   type LoadBalancerDescription,
+  type PolicyDescription,
 } from '@aws-sdk/client-elastic-load-balancing';
 import type {
   ClassicDetails,
@@ -20,6 +22,7 @@ import type {
   Scheme,
   Subnet,
   TargetHealthState,
+  TlsPolicy,
 } from '../inventory/model.js';
 import { attributeMap } from './attributes.js';
 import { chunks } from './limiter.js';
@@ -66,6 +69,10 @@ export function partitionOf(region: string): string {
  *   https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/config-idle-timeout.html
  * - CrossZoneLoadBalancing: "If you create the load balancer using the API or CLI, cross-zone load balancing is disabled by default."
  *   https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/enable-disable-crosszone-lb.html
+ * - AccessLog: "Access logging is an optional feature of Elastic Load Balancing that is disabled by default."
+ *   https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/access-log-collection.html
+ * - elb.http.desyncmitigationmode (AdditionalAttributes): "The default is defensive."
+ *   https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/config-desync-mitigation-mode.html
  */
 export function classicAttributes(attributes: AwsClassicAttributes | undefined): LoadBalancerAttributes {
   const raw: Record<string, string> = {};
@@ -81,6 +88,8 @@ export function classicAttributes(attributes: AwsClassicAttributes | undefined):
   return {
     idleTimeoutSeconds: idle ?? 60,
     crossZoneEnabled: crossZone ?? false,
+    accessLogsEnabled: attributes?.AccessLog?.Enabled ?? false,
+    desyncMitigationMode: raw['elb.http.desyncmitigationmode'] ?? 'defensive',
     connectionDraining: draining?.Enabled !== undefined ? { enabled: draining.Enabled, timeoutSeconds: draining.Timeout } : undefined,
     raw,
   };
@@ -106,8 +115,8 @@ function protocolOf(value: string | undefined): ListenerProtocol {
   return (value ?? 'TCP').toUpperCase() as ListenerProtocol;
 }
 
-function listenersOf(description: LoadBalancerDescription): Listener[] {
-  return (description.ListenerDescriptions ?? []).flatMap(({ Listener: listener }) =>
+function listenersOf(description: LoadBalancerDescription, policies: ReadonlyMap<string, TlsPolicy> | undefined): Listener[] {
+  return (description.ListenerDescriptions ?? []).flatMap(({ Listener: listener, PolicyNames: policyNames = [] }) =>
     listener
       ? [
           {
@@ -115,6 +124,8 @@ function listenersOf(description: LoadBalancerDescription): Listener[] {
             protocol: protocolOf(listener.Protocol),
             instancePort: listener.InstancePort,
             instanceProtocol: protocolOf(listener.InstanceProtocol ?? listener.Protocol),
+            ...(policyNames.length > 0 && { policyNames }),
+            ...tlsPolicyOfListener(policyNames, policies),
             certificateArns: listener.SSLCertificateId ? [listener.SSLCertificateId] : [],
             defaultTargetGroupArns: [],
             rules: [],
@@ -122,6 +133,29 @@ function listenersOf(description: LoadBalancerDescription): Listener[] {
         ]
       : [],
   );
+}
+
+/** The listener's SSL negotiation policy among the LB's resolved ones: `sslPolicy` names the predefined policy it follows. */
+function tlsPolicyOfListener(policyNames: readonly string[], policies: ReadonlyMap<string, TlsPolicy> | undefined): Pick<Listener, 'tlsPolicy' | 'sslPolicy'> {
+  const policy = policyNames.map((name) => policies?.get(name)).find((found) => found !== undefined);
+  return policy ? { tlsPolicy: policy, sslPolicy: policy.referencePolicy ?? policy.name } : {};
+}
+
+/**
+ * An SSLNegotiationPolicyType policy as protocols and ciphers: its attributes are flags
+ * ("Protocol-TLSv1": "true", "ECDHE-RSA-AES128-GCM-SHA256": "true") plus the predefined policy it references.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-ssl-security-policy.html
+ */
+export function classicTlsPolicy(description: PolicyDescription): TlsPolicy | undefined {
+  if (description.PolicyTypeName !== 'SSLNegotiationPolicyType' || !description.PolicyName) return undefined;
+  const on = (description.PolicyAttributeDescriptions ?? []).filter((a) => a.AttributeValue?.toLowerCase() === 'true').map((a) => a.AttributeName ?? '');
+  const reference = description.PolicyAttributeDescriptions?.find((a) => a.AttributeName === 'Reference-Security-Policy')?.AttributeValue;
+  return {
+    name: description.PolicyName,
+    ...(reference && { referencePolicy: reference }),
+    protocols: on.filter((name) => name.startsWith('Protocol-')).map((name) => name.slice('Protocol-'.length)),
+    ciphers: on.filter((name) => name !== '' && !name.startsWith('Protocol-') && name !== 'Server-Defined-Cipher-Order'),
+  };
 }
 
 /** One zone per subnet (its AZ from the subnet), or per AZ for LBs without subnets. */
@@ -135,15 +169,32 @@ export interface ClassicDetailsCollected {
   attributes: Map<string, AwsClassicAttributes>;
   instanceHealth: Map<string, Map<string, { state: TargetHealthState; reasonCode?: string; description?: string }>>;
   tags: Map<string, Record<string, string>>;
+  /** The SSL negotiation policies of LBs with HTTPS/SSL listeners, by LB name and policy name (fetched only when needed). */
+  tlsPolicies: Map<string, Map<string, TlsPolicy>>;
+}
+
+/** The policy names on a Classic LB's HTTPS and SSL listeners. */
+function tlsListenerPolicyNames(description: LoadBalancerDescription): string[] {
+  const names = (description.ListenerDescriptions ?? []).flatMap(({ Listener: listener, PolicyNames }) =>
+    listener && ['HTTPS', 'SSL'].includes(protocolOf(listener.Protocol)) ? (PolicyNames ?? []) : [],
+  );
+  return [...new Set(names)];
 }
 
 /** Stage 2: attributes, instance health and tags of the listed Classic LBs. */
 export async function describeClassic(run: ScopeRun, listing: ClassicListing): Promise<ClassicDetailsCollected> {
   const client = run.clients.elb;
-  const details: ClassicDetailsCollected = { attributes: new Map(), instanceHealth: new Map(), tags: new Map() };
+  const details: ClassicDetailsCollected = { attributes: new Map(), instanceHealth: new Map(), tags: new Map(), tlsPolicies: new Map() };
   const names = listing.loadBalancers.flatMap((lb) => (lb.LoadBalancerName ? [lb.LoadBalancerName] : []));
   // The account is known by now (STS runs first): failures name the LBs by the ARNs the inventory gives them.
   const arnOf = (name: string) => classicLoadBalancerArn(run.region, run.account, name);
+  // One DescribeLoadBalancerPolicies per Classic LB with an HTTPS/SSL listener, only when a TLS rule runs.
+  const withTlsPolicies = run.optionalData.has('tlsPolicies')
+    ? listing.loadBalancers.flatMap((lb) => {
+        const policyNames = tlsListenerPolicyNames(lb);
+        return lb.LoadBalancerName && policyNames.length ? [{ name: lb.LoadBalancerName, policyNames }] : [];
+      })
+    : [];
   await Promise.all([
     ...names.map(async (name) => {
       const out = await run.call(
@@ -172,6 +223,21 @@ export async function describeClassic(run: ScopeRun, listing: ClassicListing): P
         });
       }
       details.instanceHealth.set(name, states);
+    }),
+    ...withTlsPolicies.map(async ({ name, policyNames }) => {
+      const out = await run.call(
+        'elasticloadbalancing:DescribeLoadBalancerPolicies',
+        `listener policies of Classic LB ${name}`,
+        () => client.send(new DescribeLoadBalancerPoliciesCommand({ LoadBalancerName: name, PolicyNames: policyNames })),
+        [arnOf(name)],
+      );
+      if (!out) return;
+      const policies = new Map<string, TlsPolicy>();
+      for (const description of out.PolicyDescriptions ?? []) {
+        const policy = classicTlsPolicy(description);
+        if (policy) policies.set(policy.name, policy);
+      }
+      details.tlsPolicies.set(name, policies);
     }),
     ...chunks(names, TAGS_BATCH).map(async (batch) => {
       const out = await run.call(
@@ -215,7 +281,7 @@ export function classicLoadBalancers(
         ? classicAttributes(details.attributes.get(name))
         : // The call failed (the scope's `unread` says so): the idle timeout is unknown, not the default.
           { ...classicAttributes(undefined), idleTimeoutSeconds: undefined },
-      listeners: listenersOf(description),
+      listeners: listenersOf(description, details.tlsPolicies.get(name)),
       tags: details.tags.get(name) ?? {},
       classic: {
         healthCheck: hc?.Target

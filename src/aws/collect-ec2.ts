@@ -310,6 +310,7 @@ export async function collectNetwork(run: ScopeRun, vpcIds: readonly string[]): 
         .filter((a) => isCurrent(a.Ipv6CidrBlockState?.State))
         .flatMap((a) => (a.Ipv6CidrBlock ? [a.Ipv6CidrBlock] : [])),
       mapPublicIpOnLaunch: subnet.MapPublicIpOnLaunch ?? false,
+      availableIpAddressCount: subnet.AvailableIpAddressCount,
     })),
     routeTables: routeTables.map(routeTableOf),
     internetGateways: internetGateways.map((igw) => ({

@@ -7,6 +7,7 @@
 import {
   DescribeListenerAttributesCommand,
   DescribeLoadBalancerAttributesCommand,
+  DescribeSSLPoliciesCommand,
   DescribeTagsCommand,
   DescribeTargetGroupAttributesCommand,
   DescribeTargetHealthCommand,
@@ -18,6 +19,7 @@ import {
   type Listener as AwsListener,
   type LoadBalancer as AwsLoadBalancer,
   type Rule as AwsRule,
+  type SslPolicy,
   type TargetGroup as AwsTargetGroup,
   type TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -36,6 +38,7 @@ import type {
   TargetGroupAttributes,
   TargetHealthState,
   TargetType,
+  TlsPolicy,
 } from '../inventory/model.js';
 import { attributeMap, booleanAttribute, integerAttribute, oneOf } from './attributes.js';
 import { chunks } from './limiter.js';
@@ -120,6 +123,9 @@ export function parkedTargetGroupArns(actions: Action[] | undefined): string[] {
  *   https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html#cross-zone-load-balancing
  * - deletion_protection.enabled: default false.
  *   https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#deletion-protection
+ * - access_logs.s3.enabled "The default is false"; routing.http.drop_invalid_header_fields.enabled "The default is false";
+ *   routing.http.desync_mitigation_mode "The default is defensive". (moto leaves the first two out until they are set.)
+ *   https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_LoadBalancerAttribute.html
  */
 export function loadBalancerAttributes(kind: LoadBalancerKind, raw: Record<string, string>): LoadBalancerAttributes {
   if (kind === 'application') {
@@ -127,12 +133,17 @@ export function loadBalancerAttributes(kind: LoadBalancerKind, raw: Record<strin
       idleTimeoutSeconds: integerAttribute(raw, 'idle_timeout.timeout_seconds') ?? 60,
       crossZoneEnabled: true,
       deletionProtection: booleanAttribute(raw, 'deletion_protection.enabled') ?? false,
+      accessLogsEnabled: booleanAttribute(raw, 'access_logs.s3.enabled') ?? false,
+      dropInvalidHeaderFields: booleanAttribute(raw, 'routing.http.drop_invalid_header_fields.enabled') ?? false,
+      desyncMitigationMode: raw['routing.http.desync_mitigation_mode'] ?? 'defensive',
       raw,
     };
   }
   return {
     crossZoneEnabled: booleanAttribute(raw, 'load_balancing.cross_zone.enabled') ?? false,
     deletionProtection: booleanAttribute(raw, 'deletion_protection.enabled') ?? false,
+    // Gateway Load Balancers have no access logs.
+    ...(kind === 'network' && { accessLogsEnabled: booleanAttribute(raw, 'access_logs.s3.enabled') ?? false }),
     raw,
   };
 }
@@ -235,6 +246,11 @@ async function listenersOf(run: ScopeRun, lb: AwsLoadBalancer, kind: LoadBalance
   return Promise.all(known.map((listener) => listenerOf(run, listener, kind, arn)));
 }
 
+/** An HTTP listener whose default action sends clients to HTTPS. */
+function redirectsToHttps(actions: Action[] | undefined): boolean {
+  return (actions ?? []).some((action) => action.Type === 'redirect' && action.RedirectConfig?.Protocol === 'HTTPS');
+}
+
 async function listenerOf(run: ScopeRun, listener: AwsListener, kind: LoadBalancerKind, loadBalancerArn: string): Promise<Listener> {
   const client = run.clients.elbv2;
   const arn = listener.ListenerArn ?? '';
@@ -272,6 +288,7 @@ async function listenerOf(run: ScopeRun, listener: AwsListener, kind: LoadBalanc
     port: listener.Port || (gateway ? GENEVE_PORT : 0),
     protocol,
     sslPolicy: listener.SslPolicy,
+    ...(protocol === 'HTTP' && { redirectsToHttps: redirectsToHttps(listener.DefaultActions) }),
     certificateArns: (listener.Certificates ?? []).flatMap((c) => (c.CertificateArn ? [c.CertificateArn] : [])),
     defaultTargetGroupArns: forwardTargetGroupArns(listener.DefaultActions),
     ...withParked(parkedTargetGroupArns(listener.DefaultActions)),
@@ -397,8 +414,47 @@ async function targetGroupOf(run: ScopeRun, group: AwsTargetGroup, targetType: T
   };
 }
 
+function tlsPolicyOf(policy: SslPolicy): TlsPolicy {
+  return {
+    name: policy.Name ?? '',
+    protocols: policy.SslProtocols ?? [],
+    ciphers: (policy.Ciphers ?? []).flatMap((cipher) => (cipher.Name ? [cipher.Name] : [])),
+  };
+}
+
+/**
+ * The region's predefined security policies, for the TLS rules: one DescribeSSLPolicies call
+ * (AWS lists them all in one page of 400), made only when a rule that reads them is enabled
+ * and some listener negotiates TLS. Undefined when not fetched or when the call failed.
+ */
+async function sslPoliciesFor(run: ScopeRun, loadBalancers: readonly LoadBalancer[]): Promise<TlsPolicy[] | undefined> {
+  if (!run.optionalData.has('tlsPolicies')) return undefined;
+  if (!loadBalancers.some((lb) => lb.listeners.some((l) => l.protocol === 'HTTPS' || l.protocol === 'TLS'))) return undefined;
+  const client = run.clients.elbv2;
+  async function* pages() {
+    let marker: string | undefined;
+    do {
+      const page = await client.send(new DescribeSSLPoliciesCommand({ PageSize: MAX_PAGE_SIZE, Marker: marker }));
+      yield page;
+      marker = page.NextMarker;
+    } while (marker);
+  }
+  const tlsLoadBalancers = loadBalancers.filter((lb) => lb.listeners.some((l) => l.protocol === 'HTTPS' || l.protocol === 'TLS')).map((lb) => lb.arn);
+  const { items, complete } = await run.list(
+    'elasticloadbalancing:DescribeSSLPolicies',
+    'the security policies of TLS listeners',
+    pages,
+    (page) => page.SslPolicies,
+    tlsLoadBalancers,
+  );
+  return complete ? items.map(tlsPolicyOf) : undefined;
+}
+
 /** Stage 2: everything about the listed load balancers and target groups. */
-export async function describeElbv2(run: ScopeRun, listing: Elbv2Listing): Promise<{ loadBalancers: LoadBalancer[]; targetGroups: TargetGroup[] }> {
+export async function describeElbv2(
+  run: ScopeRun,
+  listing: Elbv2Listing,
+): Promise<{ loadBalancers: LoadBalancer[]; targetGroups: TargetGroup[]; sslPolicies?: TlsPolicy[] }> {
   const arns = [...listing.loadBalancers.map((lb) => lb.LoadBalancerArn), ...listing.targetGroups.map((g) => g.TargetGroupArn)].filter(
     (arn): arn is string => Boolean(arn),
   );
@@ -422,5 +478,6 @@ export async function describeElbv2(run: ScopeRun, listing: Elbv2Listing): Promi
       }),
     ),
   ]);
-  return { loadBalancers, targetGroups };
+  const sslPolicies = await sslPoliciesFor(run, loadBalancers);
+  return { loadBalancers, targetGroups, ...(sslPolicies && { sslPolicies }) };
 }

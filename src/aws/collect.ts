@@ -12,7 +12,15 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { LbcheckError, MAX_TIME_REASON, errorLine } from '../errors.js';
 import { silentProgress, type Progress } from '../progress.js';
-import { SNAPSHOT_SCHEMA_VERSION, type Inventory, type LoadBalancer, type NetworkInterface, type NotChecked, type Scope } from '../inventory/model.js';
+import {
+  SNAPSHOT_SCHEMA_VERSION,
+  type Inventory,
+  type LoadBalancer,
+  type NetworkInterface,
+  type NotChecked,
+  type OptionalData,
+  type Scope,
+} from '../inventory/model.js';
 import { TOOL_NAME, VERSION } from '../version.js';
 import { endpointOf } from './endpoint.js';
 import { classicLoadBalancers, describeClassic, listClassic } from './collect-classic.js';
@@ -54,6 +62,11 @@ export interface CollectOptions {
   credentials?: AwsCredentialIdentityProvider;
   /** Tests: observe (or wrap) the clients of each scope before collection starts. */
   onClients?: (clients: AwsClients, region: string) => void;
+  /**
+   * Optional data to fetch (default: all of it, for a snapshot that any rule may read later).
+   * `lbcheck audit` passes collectionNeeds(enabled rules), so a rule's extra calls happen only when it runs.
+   */
+  optionalData?: ReadonlySet<OptionalData>;
   /** Tests: the counter to record calls in (default: a fresh one). */
   counter?: ApiCallCounter;
 }
@@ -172,6 +185,7 @@ async function collectScope(run: ScopeRun, profile: string | undefined, endpoint
     networkInterfaces,
     instances,
     prefixLists,
+    ...(elbv2.sslPolicies && { sslPolicies: elbv2.sslPolicies }),
     unread: run.unread,
   };
   return { scope, notChecked: run.notChecked, failures: run.failures };
@@ -289,6 +303,7 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
           const scopeBuckets = () => bucketsOf(run.account === 'unknown' ? `profile ${profile ?? ''}` : run.account, region);
           const clients = clientsFor(region, scopeBuckets);
           const run = new ScopeRun(clients, region, 'unknown', new Limiter(options.concurrency), options.pageSize);
+          if (options.optionalData) run.optionalData = options.optionalData;
           const scopeStarted = performance.now();
           const reportCalls = (finished: boolean) =>
             progress.collection?.({

@@ -4,6 +4,7 @@
  * so a failure becomes a `notChecked` entry naming the operation, the region and AWS's
  * error code and message, and collection goes on with the rest.
  */
+import { OPTIONAL_COLLECTIONS, type OptionalData } from '../inventory/model.js';
 import { collectionOfCall } from '../inventory/completeness.js';
 import type { NotChecked, Unread } from '../inventory/model.js';
 import type { AwsClients } from './clients.js';
@@ -75,6 +76,8 @@ export class ScopeRun {
   callsPlanned = 0;
   /** Told whenever either count changes. */
   onCallsChanged?: () => void;
+  /** The optional data to fetch (CollectOptions.optionalData): what the enabled rules need. */
+  optionalData: ReadonlySet<OptionalData> = new Set(OPTIONAL_COLLECTIONS);
 
   constructor(
     readonly clients: AwsClients,

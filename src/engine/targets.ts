@@ -204,3 +204,39 @@ export function targetPeers(index: InventoryIndex, lb: LoadBalancer, group: Targ
     nodeCidrs,
   };
 }
+
+export interface CrossZoneCheck {
+  group?: TargetGroup;
+  crossZone: boolean;
+  crossZoneSource: string;
+  endpoints: TargetEndpoint[];
+}
+
+/**
+ * Cross-zone load balancing per target group of a load balancer (one entry for a Classic LB):
+ * the TG's own setting when it has one, else the LB's (ALB: always on), with where it came from.
+ */
+export function crossZoneChecks(index: InventoryIndex, lb: LoadBalancer): CrossZoneCheck[] {
+  if (lb.kind === 'classic') {
+    return [{ crossZone: lb.attributes.crossZoneEnabled, crossZoneSource: 'Classic LB attribute CrossZoneLoadBalancing', endpoints: targetEndpointsOf(index, lb) }];
+  }
+  return index.targetGroupsOf(lb).map((group) => {
+    const own = group.attributes.crossZoneEnabled;
+    return {
+      group,
+      crossZone: own ?? lb.attributes.crossZoneEnabled,
+      crossZoneSource:
+        own !== undefined
+          ? `target group attribute load_balancing.cross_zone.enabled=${own}`
+          : lb.kind === 'application'
+            ? 'ALB (cross-zone is always on unless a target group turns it off)'
+            : `load balancer attribute load_balancing.cross_zone.enabled=${lb.attributes.crossZoneEnabled}`,
+      endpoints: targetEndpointsOfGroup(index, group),
+    };
+  });
+}
+
+/** Whether a target in this state gets traffic: healthy, or a Lambda target (health checks off) that reads "unavailable". */
+export function receivesTraffic(group: TargetGroup | undefined, state: TargetHealthState): boolean {
+  return state === 'healthy' || (group !== undefined && !group.healthCheck.enabled && state === 'unavailable');
+}

@@ -29,6 +29,8 @@ export const COLLECTION_OF_CALL: Readonly<Record<string, Collection>> = {
   'ec2:DescribeInstances': 'instances',
   'ec2:DescribeManagedPrefixLists': 'prefixLists',
   'ec2:GetManagedPrefixListEntries': 'prefixListEntries',
+  'elasticloadbalancing:DescribeSSLPolicies': 'tlsPolicies',
+  'elasticloadbalancing:DescribeLoadBalancerPolicies': 'tlsPolicies',
 };
 
 export function collectionOfCall(call: string): Collection | undefined {

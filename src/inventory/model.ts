@@ -52,8 +52,17 @@ export const COLLECTIONS = [
   'instances',
   'prefixLists',
   'prefixListEntries',
+  /** Optional: the TLS policies of HTTPS/TLS/SSL listeners (see OPTIONAL_COLLECTIONS). */
+  'tlsPolicies',
 ] as const;
 export type Collection = (typeof COLLECTIONS)[number];
+
+/**
+ * Collections only some rules need, fetched only when an enabled rule `requires` one
+ * (CollectOptions.optionalData): each costs AWS calls the core rules do not make.
+ */
+export const OPTIONAL_COLLECTIONS = ['tlsPolicies'] as const satisfies readonly Collection[];
+export type OptionalData = (typeof OPTIONAL_COLLECTIONS)[number];
 
 /** A collection that was not read completely in a scope: the call that failed, why, and what it was for. */
 export interface Unread {
@@ -101,8 +110,21 @@ export interface Scope {
   instances: Instance[];
   /** Managed prefix lists referenced by security groups or routes, resolved to CIDRs. */
   prefixLists: PrefixList[];
+  /** The region's predefined elbv2 security policies (DescribeSSLPolicies); absent when not collected. */
+  sslPolicies?: TlsPolicy[];
   /** The collections that were not read completely (empty: everything was read). */
   unread: Unread[];
+}
+
+/** A TLS security policy: what it lets a client negotiate. */
+export interface TlsPolicy {
+  name: string;
+  /** Classic listener policies: the predefined policy they reference (Reference-Security-Policy), if any. */
+  referencePolicy?: string;
+  /** 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3', 'SSLv3' */
+  protocols: string[];
+  /** OpenSSL cipher names ('ECDHE-RSA-AES128-GCM-SHA256') and TLS 1.3 suites ('TLS_AES_128_GCM_SHA256'). */
+  ciphers: string[];
 }
 
 // ---------------------------------------------------------------- load balancers
@@ -145,6 +167,12 @@ export interface LoadBalancerAttributes {
    */
   crossZoneEnabled: boolean;
   deletionProtection?: boolean;
+  /** ALB/NLB access_logs.s3.enabled, Classic AccessLog.Enabled (AWS default false for all). Absent for GWLB. */
+  accessLogsEnabled?: boolean;
+  /** ALB routing.http.drop_invalid_header_fields.enabled (AWS default false). */
+  dropInvalidHeaderFields?: boolean;
+  /** ALB routing.http.desync_mitigation_mode, Classic elb.http.desyncmitigationmode (AWS default 'defensive'). */
+  desyncMitigationMode?: string;
   /** Classic only: ConnectionDraining. */
   connectionDraining?: { enabled: boolean; timeoutSeconds?: number };
   /** Every attribute as AWS returned it (key -> value), for evidence and for rules we have not thought of yet. */
@@ -162,6 +190,12 @@ export interface Listener {
   instancePort?: number;
   instanceProtocol?: ListenerProtocol;
   sslPolicy?: string;
+  /** Classic HTTPS/SSL listeners: their negotiation policy, resolved (collected only when a rule needs it). */
+  tlsPolicy?: TlsPolicy;
+  /** Classic: the names of the policies on the listener. */
+  policyNames?: string[];
+  /** elbv2 HTTP listeners: the default action redirects to HTTPS. */
+  redirectsToHttps?: boolean;
   certificateArns: string[];
   /** Target groups its default action forwards to (forward and weighted forward). */
   defaultTargetGroupArns: string[];
@@ -263,6 +297,8 @@ export interface Subnet {
   cidrBlock?: string;
   ipv6CidrBlocks: string[];
   mapPublicIpOnLaunch: boolean;
+  /** Free IPv4 addresses (DescribeSubnets AvailableIpAddressCount). */
+  availableIpAddressCount?: number;
 }
 
 export interface RouteTable {

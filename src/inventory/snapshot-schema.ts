@@ -76,6 +76,8 @@ function withLegacyUnread(value: unknown): unknown {
 
 const listenerRule = z.object({ arn: str, priority: str, conditions: z.array(z.unknown()), targetGroupArns: strings, parkedTargetGroupArns: strings.optional() });
 
+const tlsPolicy = z.object({ name: str, referencePolicy: str.optional(), protocols: strings, ciphers: strings });
+
 const listener = z.object({
   arn: str.optional(),
   port,
@@ -83,6 +85,9 @@ const listener = z.object({
   instancePort: port.optional(),
   instanceProtocol: listenerProtocol.optional(),
   sslPolicy: str.optional(),
+  tlsPolicy: tlsPolicy.optional(),
+  policyNames: strings.optional(),
+  redirectsToHttps: z.boolean().optional(),
   certificateArns: strings,
   defaultTargetGroupArns: strings,
   parkedTargetGroupArns: strings.optional(),
@@ -114,6 +119,9 @@ const loadBalancer = z.object({
     idleTimeoutSeconds: idleTimeout.optional(),
     crossZoneEnabled: z.boolean(),
     deletionProtection: z.boolean().optional(),
+    accessLogsEnabled: z.boolean().optional(),
+    dropInvalidHeaderFields: z.boolean().optional(),
+    desyncMitigationMode: str.optional(),
     connectionDraining: z.object({ enabled: z.boolean(), timeoutSeconds: seconds.optional() }).optional(),
     raw: tags,
   }),
@@ -216,6 +224,7 @@ const scope = z.preprocess(withLegacyUnread, z.object({
       cidrBlock: cidr4.optional(),
       ipv6CidrBlocks: z.array(cidr6),
       mapPublicIpOnLaunch: z.boolean(),
+      availableIpAddressCount: int.optional(),
     }),
   ),
   routeTables: z.array(
@@ -289,6 +298,7 @@ const scope = z.preprocess(withLegacyUnread, z.object({
     }),
   ),
   prefixLists: z.array(z.object({ id: str, name: str.optional(), addressFamily: str.optional(), cidrs: z.array(z.union([cidr4, cidr6])) })),
+  sslPolicies: z.array(tlsPolicy).optional(),
   unread: z.array(unread),
 }));
 

@@ -46,6 +46,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import {
   ConfigureHealthCheckCommand,
+  CreateLoadBalancerPolicyCommand,
+  SetLoadBalancerPoliciesOfListenerCommand,
   CreateLoadBalancerCommand as CreateClassicLoadBalancerCommand,
   ModifyLoadBalancerAttributesCommand as ModifyClassicAttributesCommand,
   RegisterInstancesWithLoadBalancerCommand,
@@ -62,7 +64,7 @@ import {
   type Action,
   type ProtocolEnum,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { motoClients, type MotoClients } from './moto.js';
+import { motoClients, motoEndpoint, type MotoClients } from './moto.js';
 
 /** moto's default account id. */
 export const MOTO_ACCOUNT = '123456789012';
@@ -132,7 +134,17 @@ export interface TargetGroupSpec {
   port?: number;
   protocol?: 'HTTP' | 'HTTPS' | 'TCP' | 'TLS' | 'UDP' | 'TCP_UDP' | 'GENEVE';
   targetType?: 'instance' | 'ip' | 'lambda' | 'alb';
-  healthCheck?: { protocol?: string; port?: string; path?: string; intervalSeconds?: number; timeoutSeconds?: number; healthyThreshold?: number; unhealthyThreshold?: number };
+  healthCheck?: {
+    protocol?: string;
+    port?: string;
+    path?: string;
+    intervalSeconds?: number;
+    timeoutSeconds?: number;
+    healthyThreshold?: number;
+    unhealthyThreshold?: number;
+    /** HTTP success codes, e.g. '200-299'. */
+    matcher?: string;
+  };
   attributes?: Record<string, string>;
   tags?: Record<string, string>;
 }
@@ -144,6 +156,8 @@ export interface ListenerSpec {
   /** Forward to this target group; or several with weights. Omit for a fixed 404 response. */
   targetGroup?: string;
   weightedTargetGroups?: { arn: string; weight: number }[];
+  /** The default action redirects to HTTPS 443 (HTTP 301) instead of forwarding. */
+  redirectToHttps?: boolean;
   certificateArn?: string;
   sslPolicy?: string;
   attributes?: Record<string, string>;
@@ -154,11 +168,23 @@ export interface ClassicSpec {
   subnets: string[];
   securityGroups?: string[];
   scheme?: 'internet-facing' | 'internal';
-  listeners: { port: number; protocol?: 'HTTP' | 'HTTPS' | 'TCP' | 'SSL'; instancePort: number; instanceProtocol?: 'HTTP' | 'HTTPS' | 'TCP' | 'SSL' }[];
+  listeners: {
+    port: number;
+    protocol?: 'HTTP' | 'HTTPS' | 'TCP' | 'SSL';
+    instancePort: number;
+    instanceProtocol?: 'HTTP' | 'HTTPS' | 'TCP' | 'SSL';
+    certificateArn?: string;
+    /** An SSLNegotiationPolicyType policy for this listener, as its attribute flags (e.g. { 'Protocol-TLSv1.2': 'true', ... }). */
+    sslNegotiation?: Record<string, string>;
+  }[];
   instances?: string[];
   healthCheck?: { target: string; interval?: number; timeout?: number; healthyThreshold?: number; unhealthyThreshold?: number };
   idleTimeoutSeconds?: number;
   crossZone?: boolean;
+  accessLogBucket?: string;
+  connectionDraining?: boolean;
+  /** AdditionalAttributes, e.g. { 'elb.http.desyncmitigationmode': 'monitor' }. */
+  additionalAttributes?: Record<string, string>;
   tags?: Record<string, string>;
 }
 
@@ -479,6 +505,7 @@ export class Scenario {
         HealthCheckTimeoutSeconds: hc.timeoutSeconds,
         HealthyThresholdCount: hc.healthyThreshold,
         UnhealthyThresholdCount: hc.unhealthyThreshold,
+        Matcher: hc.matcher ? { HttpCode: hc.matcher } : undefined,
         Tags: tagList(spec.tags),
       }),
     );
@@ -505,7 +532,9 @@ export class Scenario {
   }
 
   async listener(lb: LoadBalancerRef, spec: ListenerSpec): Promise<string> {
-    const action: Action = spec.weightedTargetGroups
+    const action: Action = spec.redirectToHttps
+      ? { Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }
+      : spec.weightedTargetGroups
       ? { Type: 'forward', ForwardConfig: { TargetGroups: spec.weightedTargetGroups.map((t) => ({ TargetGroupArn: t.arn, Weight: t.weight })) } }
       : spec.targetGroup
         ? { Type: 'forward', TargetGroupArn: spec.targetGroup }
@@ -558,6 +587,7 @@ export class Scenario {
           Protocol: l.protocol ?? 'HTTP',
           InstancePort: l.instancePort,
           InstanceProtocol: l.instanceProtocol ?? l.protocol ?? 'HTTP',
+          SSLCertificateId: l.certificateArn,
         })),
         Tags: tagList(spec.tags),
       }),
@@ -577,16 +607,28 @@ export class Scenario {
         }),
       );
     }
-    if (spec.idleTimeoutSeconds !== undefined || spec.crossZone !== undefined) {
+    const attributes = {
+      ConnectionSettings: spec.idleTimeoutSeconds !== undefined ? { IdleTimeout: spec.idleTimeoutSeconds } : undefined,
+      CrossZoneLoadBalancing: spec.crossZone !== undefined ? { Enabled: spec.crossZone } : undefined,
+      AccessLog: spec.accessLogBucket ? { Enabled: true, S3BucketName: spec.accessLogBucket, EmitInterval: 60 } : undefined,
+      ConnectionDraining: spec.connectionDraining !== undefined ? { Enabled: spec.connectionDraining, Timeout: 300 } : undefined,
+      AdditionalAttributes: spec.additionalAttributes ? Object.entries(spec.additionalAttributes).map(([Key, Value]) => ({ Key, Value })) : undefined,
+    };
+    if (Object.values(attributes).some((value) => value !== undefined)) {
+      await this.clients.elb.send(new ModifyClassicAttributesCommand({ LoadBalancerName: name, LoadBalancerAttributes: attributes }));
+    }
+    for (const listener of spec.listeners) {
+      if (!listener.sslNegotiation) continue;
+      const policyName = `tls-${listener.port}`;
       await this.clients.elb.send(
-        new ModifyClassicAttributesCommand({
+        new CreateLoadBalancerPolicyCommand({
           LoadBalancerName: name,
-          LoadBalancerAttributes: {
-            ConnectionSettings: spec.idleTimeoutSeconds !== undefined ? { IdleTimeout: spec.idleTimeoutSeconds } : undefined,
-            CrossZoneLoadBalancing: spec.crossZone !== undefined ? { Enabled: spec.crossZone } : undefined,
-          },
+          PolicyName: policyName,
+          PolicyTypeName: 'SSLNegotiationPolicyType',
+          PolicyAttributes: Object.entries(listener.sslNegotiation).map(([AttributeName, AttributeValue]) => ({ AttributeName, AttributeValue })),
         }),
       );
+      await this.clients.elb.send(new SetLoadBalancerPoliciesOfListenerCommand({ LoadBalancerName: name, LoadBalancerPort: listener.port, PolicyNames: [policyName] }));
     }
     if (spec.instances?.length) {
       await this.clients.elb.send(
@@ -599,6 +641,25 @@ export class Scenario {
       dnsName: required(out.DNSName, 'DNSName'),
       kind: 'classic',
     };
+  }
+
+  /**
+   * An issued ACM certificate for `domain` (HTTPS/TLS listeners need one that exists: moto checks).
+   * lbcheck has no ACM client, so this speaks ACM's JSON protocol to moto directly; moto reads the
+   * region from the credential scope and does not check the signature.
+   */
+  async acmCertificate(domain: string): Promise<string> {
+    const response = await fetch(motoEndpoint(), {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-amz-json-1.1',
+        'X-Amz-Target': 'CertificateManager.RequestCertificate',
+        Authorization: `AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/${this.region}/acm/aws4_request, SignedHeaders=host, Signature=0`,
+      },
+      body: JSON.stringify({ DomainName: domain, ValidationMethod: 'DNS' }),
+    });
+    const body = (await response.json()) as { CertificateArn?: string };
+    return required(body.CertificateArn, 'CertificateArn');
   }
 
   /**
