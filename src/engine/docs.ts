@@ -2,6 +2,7 @@
  * A rule's documentation page, rendered from its metadata alone. scripts/gen-docs.ts
  * writes docs/rules/<id>.md with it; test/unit/docs.test.ts fails when a page differs.
  */
+import type { OptionalData } from '../inventory/model.js';
 import type { RuleMeta } from './types.js';
 import { PROJECT_URL } from '../version.js';
 
@@ -12,6 +13,12 @@ import { PROJECT_URL } from '../version.js';
 export function ruleDocsUrl(ruleId: string): string | undefined {
   return PROJECT_URL === undefined ? undefined : `${PROJECT_URL}/blob/main/docs/rules/${ruleId}.md`;
 }
+
+/** What each piece of optional data costs in AWS calls, for the pages of the rules that need it. */
+export const OPTIONAL_DATA_COST: Record<OptionalData, string> = {
+  tlsPolicies:
+    'elasticloadbalancing:DescribeSSLPolicies once per region with an HTTPS or TLS listener, and elasticloadbalancing:DescribeLoadBalancerPolicies once per Classic LB with an HTTPS or SSL listener',
+};
 
 export const GENERATED_NOTE = '<!-- Generated from the rule metadata by `npm run docs` (scripts/gen-docs.ts). Do not edit by hand. -->';
 
@@ -33,6 +40,7 @@ export function renderRuleDoc(meta: RuleMeta): string {
     `| Category | ${meta.category} (\`--rule ${meta.category}\` runs this category) |`,
     `| Source | ${meta.source === 'probe' ? 'probe (runs with `lbcheck audit --probe`)' : 'configuration'} |`,
     `| Applies to | ${meta.appliesTo.join(', ')} |`,
+    `| AWS calls of its own | ${meta.collects?.length ? `${meta.collects.map((data) => OPTIONAL_DATA_COST[data]).join('; ')}: made only when this rule (or another that needs the same data) is enabled` : 'none: it reads what the audit collects anyway'} |`,
     '',
     '## What it checks',
     '',

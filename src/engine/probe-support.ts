@@ -5,7 +5,7 @@
  */
 import type { Finding, RelatedResources, RuleContext } from './types.js';
 import type { LoadBalancer } from '../inventory/model.js';
-import type { AttemptOutcome, ProbeAddress, ProbeTarget } from '../inventory/probe-report.js';
+import type { AttemptOutcome, ProbeAddress, ProbeCertificate, ProbeTarget } from '../inventory/probe-report.js';
 
 export interface ProbedLoadBalancer {
   lb: LoadBalancer;
@@ -75,4 +75,18 @@ export function locationEvidence(address: ProbeAddress): Record<string, unknown>
     subnetId: address.subnetId,
     networkInterfaceId: address.networkInterfaceId,
   };
+}
+
+/** The distinct certificates a probed name served (by SHA-256 fingerprint), each with the addresses that served it. */
+export function servedCertificates(target: ProbeTarget): { certificate: ProbeCertificate; addresses: ProbeAddress[] }[] {
+  const byFingerprint = new Map<string, { certificate: ProbeCertificate; addresses: ProbeAddress[] }>();
+  for (const address of target.addresses) {
+    for (const { certificate } of address.attempts) {
+      if (!certificate) continue;
+      const entry = byFingerprint.get(certificate.fingerprint) ?? { certificate, addresses: [] };
+      if (!entry.addresses.includes(address)) entry.addresses.push(address);
+      byFingerprint.set(certificate.fingerprint, entry);
+    }
+  }
+  return [...byFingerprint.values()];
 }

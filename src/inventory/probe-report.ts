@@ -13,6 +13,20 @@ export interface ProbeAttempt {
   error?: string;
   /** TLS: the certificate did not match the host name (reported, not fatal). */
   certificateError?: string;
+  /** TLS: the certificate the address served. */
+  certificate?: ProbeCertificate;
+}
+
+/** The leaf certificate an address served in the TLS handshake. */
+export interface ProbeCertificate {
+  /** ISO 8601. */
+  notAfter: string;
+  /** SHA-256 fingerprint, as Node gives it (AA:BB:...). */
+  fingerprint: string;
+  /** The subject's common name, when it has one. */
+  subject?: string;
+  /** When the handshake happened (ISO 8601): expiry is judged against it, so rules stay pure. */
+  checkedAt: string;
 }
 
 export interface ProbeAddress {

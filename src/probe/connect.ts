@@ -23,7 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { checkServerIdentity, connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { LOCAL_LIMIT_CODES } from './descriptors.js';
 import { readResponseHead, requestHead } from './http-head.js';
-import type { AttemptOutcome, ProbeAttempt } from '../inventory/probe-report.js';
+import type { AttemptOutcome, ProbeAttempt, ProbeCertificate } from '../inventory/probe-report.js';
 
 export type ProbeProtocol = 'tcp' | 'tls' | 'http' | 'https';
 
@@ -117,12 +117,22 @@ function certificateProblems(socket: TLSSocket, host: string): string {
   return problems.join('; ');
 }
 
+/** The leaf certificate the peer served, for the certificate rules (expiry, sameness across addresses). */
+function servedCertificate(socket: TLSSocket): ProbeCertificate | undefined {
+  const peer = socket.getPeerCertificate();
+  const notAfter = Date.parse(peer.valid_to);
+  if (!peer.fingerprint256 || Number.isNaN(notAfter)) return undefined;
+  const subject = typeof peer.subject?.CN === 'string' ? peer.subject.CN : undefined;
+  return { notAfter: new Date(notAfter).toISOString(), fingerprint: peer.fingerprint256, ...(subject && { subject }), checkedAt: new Date().toISOString() };
+}
+
 /** A TCP (and for tls/https, TLS) connection to exactly one address, timed. */
 export interface OpenedConnection {
   socket: Socket | TLSSocket;
   connectMs: number;
   tlsMs?: number;
   certificateError?: string;
+  certificate?: ProbeCertificate;
 }
 
 export interface OpenOptions {
@@ -167,7 +177,8 @@ export async function openConnection(options: OpenOptions): Promise<OpenedConnec
     const tlsMs = round(performance.now() - started);
     progress.tlsMs = tlsMs;
     const certificateError = secure.authorized ? undefined : certificateProblems(secure, host);
-    return { socket: secure, connectMs, tlsMs, ...(certificateError ? { certificateError } : {}) };
+    const certificate = servedCertificate(secure);
+    return { socket: secure, connectMs, tlsMs, ...(certificateError ? { certificateError } : {}), ...(certificate && { certificate }) };
   } catch (error) {
     raw.destroy();
     throw error;
@@ -200,7 +211,10 @@ export async function probeAttempt(request: AttemptRequest): Promise<ProbeAttemp
   try {
     const secure = protocol === 'tls' || protocol === 'https';
     connection = await openConnection({ ip, port, host, tls: secure, signal: controller.signal, started, progress });
-    const certificate = connection.certificateError ? { certificateError: connection.certificateError } : {};
+    const certificate = {
+      ...(connection.certificateError && { certificateError: connection.certificateError }),
+      ...(connection.certificate && { certificate: connection.certificate }),
+    };
     if (protocol === 'tcp' || protocol === 'tls') return { outcome: 'ok', ...timings(), ...certificate };
 
     progress.phase = 'http';

@@ -2,6 +2,7 @@
  * The probe against real sockets on loopback: a real UDP DNS server, and behind the
  * addresses it returns, servers that accept, refuse, hang, serve TLS, or answer 503.
  */
+import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDnsServer, resolveHost } from '../../src/probe/dns.js';
 import { classifyError, probeAttempt } from '../../src/probe/connect.js';
@@ -37,6 +38,7 @@ let dns: TestDnsServer;
 let port: number;
 let okServer: TestHttpServer;
 let ipv6Server: TestHttpServer | undefined;
+let tlsCertificate: { key: string; cert: string };
 const servers: Closable[] = [];
 
 beforeAll(async () => {
@@ -49,7 +51,8 @@ beforeAll(async () => {
   } catch {
     ipv6Server = undefined; // no IPv6 loopback on this machine: the AAAA record is left out
   }
-  servers.push(await startHttpServer(TLS, port, { certificate: selfSignedCertificate('secure.test') }));
+  tlsCertificate = selfSignedCertificate('secure.test');
+  servers.push(await startHttpServer(TLS, port, { certificate: tlsCertificate }));
   servers.push(await startHttpServer(FAILING, port, { status: 503 }));
   servers.push(await startResettingServer(RESETTING, port));
   servers.push(await startResettingServer(FLAKY, port, 2));
@@ -141,6 +144,21 @@ describe('probeAttempt', () => {
     expect(attempt).toMatchObject({ outcome: 'ok', status: 200, certificateError: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
     expect(attempt.connectMs).toBeLessThanOrEqual(attempt.tlsMs as number);
     expect(attempt.tlsMs).toBeLessThanOrEqual(attempt.firstByteMs as number);
+  });
+
+  it('records the certificate the address served: its notAfter, SHA-256 fingerprint and subject, with the time of the handshake', async () => {
+    const attempt = await probeAttempt({ ip: TLS, port, host: 'secure.test', protocol: 'tls', timeoutMs: TIMEOUT_MS });
+    const served = new X509Certificate(tlsCertificate.cert);
+    expect(attempt.certificate).toEqual({
+      notAfter: new Date(served.validTo).toISOString(),
+      fingerprint: served.fingerprint256,
+      subject: 'secure.test',
+      checkedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as string,
+    });
+    // The test certificate is made for 2 days: the handshake sees it expire in about 2 days.
+    const daysLeft = (Date.parse(attempt.certificate?.notAfter ?? '') - Date.parse(attempt.certificate?.checkedAt ?? '')) / 86_400_000;
+    expect(daysLeft).toBeGreaterThan(1.9);
+    expect(daysLeft).toBeLessThan(2.1);
   });
 
   it('reports a certificate issued for another name as a mismatch as well', async () => {

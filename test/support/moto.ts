@@ -86,6 +86,10 @@ export const MOTO_REGIONS = {
     acl: 'ap-northeast-3',
     keepalive: 'ap-south-1',
   },
+  rulesHardening: {
+    hardened: 'ap-southeast-4',
+    broken: 'ca-west-1',
+  },
 } as const;
 
 /**

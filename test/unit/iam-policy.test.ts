@@ -78,7 +78,8 @@ describe('iam-policy.json', () => {
     const region = MOTO_REGIONS.iamPolicy;
 
     beforeAll(async () => {
-      // Every code path that calls AWS: ALB with a rule, NLB with a TCP listener, Classic, a prefix list, instance targets.
+      // Every code path that calls AWS: ALB with a rule, NLB with a TCP listener, Classic, a prefix list, instance targets,
+      // and the TLS policies of an HTTPS ALB listener (DescribeSSLPolicies) and an HTTPS Classic listener (DescribeLoadBalancerPolicies).
       const s = await scenario(region);
       const vpc = await s.vpc({ cidr: '10.30.0.0/16' });
       const a = await s.subnet(vpc, { cidr: '10.30.1.0/24', az: `${region}a` });
@@ -91,9 +92,18 @@ describe('iam-policy.json', () => {
       await s.register(tg, [instance]);
       const listener = await s.listener(alb, { port: 80, protocol: 'HTTP', targetGroup: tg });
       await s.listenerRule(listener, { priority: 5, pathPattern: '/x', targetGroup: tg });
+      const certificateArn = await s.acmCertificate('iam.example.com');
+      await s.listener(alb, { port: 443, protocol: 'HTTPS', certificateArn, sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09', targetGroup: tg });
       const nlb = await s.nlb({ subnets: [a] });
       await s.listener(nlb, { port: 443, protocol: 'TCP', targetGroup: await s.targetGroup(vpc, { port: 443, protocol: 'TCP' }) });
-      await s.classic({ subnets: [a], listeners: [{ port: 80, instancePort: 8080 }], instances: [instance] });
+      await s.classic({
+        subnets: [a],
+        listeners: [
+          { port: 80, instancePort: 8080 },
+          { port: 443, protocol: 'HTTPS', instancePort: 8080, instanceProtocol: 'HTTP', certificateArn, sslNegotiation: { 'Protocol-TLSv1.2': 'true' } },
+        ],
+        instances: [instance],
+      });
       await collectInventory({
         ...motoCollectOptions([region]),
         counter,

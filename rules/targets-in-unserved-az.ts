@@ -1,0 +1,66 @@
+import { describeLoadBalancer, loadBalancerResource, targetEndpointsOf, targetGroupResource, type TargetEndpoint } from '../src/engine/targets.js';
+import { defineRule, type RuleFinding } from '../src/engine/types.js';
+
+/** Targets by the AZ they sit in, for the AZs the load balancer is not enabled in. */
+function unservedByZone(endpoints: readonly TargetEndpoint[], served: ReadonlySet<string>): Map<string, TargetEndpoint[]> {
+  const byZone = new Map<string, TargetEndpoint[]>();
+  for (const endpoint of endpoints) {
+    // 'all': an IP target outside the VPC, reached from every AZ.
+    if (!endpoint.zone || endpoint.zone === 'all' || served.has(endpoint.zone)) continue;
+    byZone.set(endpoint.zone, [...(byZone.get(endpoint.zone) ?? []), endpoint]);
+  }
+  return byZone;
+}
+
+export default defineRule({
+  meta: {
+    id: 'targets-in-unserved-az',
+    title: 'Targets are registered in an Availability Zone the load balancer is not enabled in',
+    defaultSeverity: 'warning',
+    category: 'resilience',
+    source: 'config',
+    appliesTo: ['application', 'network', 'classic'],
+    description:
+      "For each load balancer, places every target of the target groups it forwards to (instances by their instance's AZ, IP targets by the AZ AWS reports or the subnet that holds the address) and every instance registered with a Classic LB, and reports the targets in an AZ where the load balancer has no subnet. IP targets outside the VPC (AZ 'all') are reached from every AZ and are not reported; targets whose AZ is unknown, and load balancers whose AZs could not be read, are left alone. On AWS such targets read 'unused' with reason Target.NotInUse; moto shows them healthy, so the rule reads the placement, not the state.",
+    rationale:
+      'A load balancer sends traffic only to targets in the AZs it is enabled in, whatever cross-zone load balancing says: a target registered elsewhere receives nothing. The capacity you pay for is idle, the rest of the targets carry all the load, and when they are the only ones left healthy the group has fewer targets than it seems to.',
+    remediation: {
+      text: 'Enable the load balancer in that AZ (add a subnet there), or move the targets into an AZ it is enabled in.',
+      cli: 'aws elbv2 set-subnets --load-balancer-arn arn:aws:elasticloadbalancing:...:loadbalancer/app/web/0123 --subnets subnet-a subnet-b subnet-c\naws elb attach-load-balancer-to-subnets --load-balancer-name legacy --subnets subnet-c',
+    },
+    references: [
+      { title: 'Application Load Balancers: subnets ("registered targets do not receive traffic")', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#subnets-load-balancer' },
+      { title: 'Network Load Balancers: Availability Zones', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/network-load-balancers.html#availability-zones' },
+      { title: 'Target health states: unused, Target.NotInUse', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html#target-health-states' },
+    ],
+  },
+  check({ scope, index }) {
+    const findings: RuleFinding[] = [];
+    for (const lb of scope.loadBalancers) {
+      if (lb.availabilityZones.length === 0 || lb.availabilityZones.some((zone) => !zone.zoneName)) continue;
+      const served = new Set(lb.availabilityZones.map((zone) => zone.zoneName));
+      const groups = lb.kind === 'classic' ? [undefined] : index.targetGroupsOf(lb);
+      for (const group of groups) {
+        const endpoints = group ? targetEndpointsOf(index, lb).filter((endpoint) => endpoint.group === group) : targetEndpointsOf(index, lb);
+        for (const [zone, targets] of unservedByZone(endpoints, served)) {
+          // A Classic LB's instance is one endpoint per listener port: one entry per target here.
+          const unique = [...new Map(targets.map((target) => [target.targetId, target])).values()];
+          const ids = unique.map((target) => target.targetId);
+          const where = group ? `target group ${group.name} of ${describeLoadBalancer(lb)}` : describeLoadBalancer(lb);
+          findings.push({
+            resource: group ? targetGroupResource(group, scope) : loadBalancerResource(lb, scope),
+            message: `${ids.length === 1 ? 'Target' : 'Targets'} ${ids.join(', ')} of ${where} ${ids.length === 1 ? 'is' : 'are'} in ${zone}, where the load balancer has no subnet, so ${ids.length === 1 ? 'it receives' : 'they receive'} no traffic; enable the load balancer in ${zone} or move the targets into ${[...served].sort().join(', ')}.`,
+            evidence: {
+              availabilityZone: zone,
+              enabledZones: [...served].sort(),
+              targets: unique.map((target) => ({ id: target.targetId, zoneSource: target.zoneSource, state: target.healthState })),
+              loadBalancerArn: lb.arn,
+            },
+            discriminator: `${lb.arn} ${zone}`,
+          });
+        }
+      }
+    }
+    return findings;
+  },
+});

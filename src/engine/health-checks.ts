@@ -1,0 +1,62 @@
+/**
+ * The health checks the load balancers actually run, in one shape for elbv2 target groups
+ * and Classic LBs, for the rules that judge their settings. Only target groups some load
+ * balancer uses: AWS runs no health check for a target group no load balancer forwards to.
+ */
+import type { Scope } from '../inventory/model.js';
+import { describeLoadBalancer, loadBalancerResource, targetGroupResource } from './targets.js';
+import type { ResourceRef } from './types.js';
+
+export interface HealthCheckSettings {
+  resource: ResourceRef;
+  /** "target group web" / "Classic LB legacy": how messages name whose health check it is. */
+  subject: string;
+  protocol?: string;
+  intervalSeconds?: number;
+  timeoutSeconds?: number;
+  unhealthyThreshold?: number;
+  healthyThreshold?: number;
+  /** elbv2 success codes ("200", "200-299", "200,302"); Classic health checks accept 200 only. */
+  matcher?: string;
+  /** The CLI to change these settings, without the settings themselves. */
+  modifyCommand: string;
+  /** The load balancer, for grouping (a target group's first). */
+  loadBalancerArn?: string;
+}
+
+export function healthChecksOf(scope: Scope): HealthCheckSettings[] {
+  const checks: HealthCheckSettings[] = [];
+  for (const group of scope.targetGroups) {
+    const users = group.loadBalancerArns.filter((arn) => scope.loadBalancers.some((lb) => lb.arn === arn));
+    if (!group.healthCheck.enabled || users.length === 0) continue;
+    const hc = group.healthCheck;
+    checks.push({
+      resource: targetGroupResource(group, scope),
+      subject: `target group ${group.name}`,
+      protocol: hc.protocol,
+      intervalSeconds: hc.intervalSeconds,
+      timeoutSeconds: hc.timeoutSeconds,
+      unhealthyThreshold: hc.unhealthyThreshold,
+      healthyThreshold: hc.healthyThreshold,
+      matcher: hc.matcher,
+      modifyCommand: `aws elbv2 modify-target-group --target-group-arn ${group.arn}`,
+      loadBalancerArn: users[0],
+    });
+  }
+  for (const lb of scope.loadBalancers) {
+    const hc = lb.classic?.healthCheck;
+    if (lb.kind !== 'classic' || !hc) continue;
+    checks.push({
+      resource: loadBalancerResource(lb, scope),
+      subject: describeLoadBalancer(lb),
+      protocol: hc.target.split(':')[0]?.toUpperCase(),
+      intervalSeconds: hc.intervalSeconds,
+      timeoutSeconds: hc.timeoutSeconds,
+      unhealthyThreshold: hc.unhealthyThreshold,
+      healthyThreshold: hc.healthyThreshold,
+      modifyCommand: `aws elb configure-health-check --load-balancer-name ${lb.name} --health-check Target=${hc.target}`,
+      loadBalancerArn: lb.arn,
+    });
+  }
+  return checks;
+}
