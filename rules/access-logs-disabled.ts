@@ -21,6 +21,7 @@ export default defineRule({
     defaultSeverity: 'info',
     category: 'operations',
     source: 'config',
+    requires: ['listeners', 'loadBalancerAttributes'],
     appliesTo: ['application', 'network', 'classic'],
     description:
       'Reports each ALB and Classic LB whose access logs are off (ALB access_logs.s3.enabled, Classic AccessLog.Enabled; AWS default: off), and each NLB with a TLS listener whose access logs are off (NLBs log TLS requests only, so an NLB without a TLS listener has nothing to log). Gateway Load Balancers have no access logs. When the attributes could not be read, nothing is reported.',
@@ -40,7 +41,7 @@ export default defineRule({
   check({ scope }) {
     const findings: RuleFinding[] = [];
     for (const lb of scope.loadBalancers) {
-      if (lb.attributes.unread || lb.attributes.accessLogsEnabled !== false || !writesAccessLogs(lb)) continue;
+      if (lb.attributes.accessLogsEnabled !== false || !writesAccessLogs(lb)) continue;
       findings.push({
         resource: loadBalancerResource(lb, scope),
         message: `${describeLoadBalancer(lb)} writes no access logs, so failed or slow requests cannot be traced afterwards; turn them on with ${enableCommand(lb)}.`,

@@ -8,6 +8,7 @@ export default defineRule({
     defaultSeverity: 'info',
     category: 'security',
     source: 'config',
+    requires: ['loadBalancerAttributes'],
     appliesTo: ['application'],
     description:
       'Reports each Application Load Balancer whose routing.http.drop_invalid_header_fields.enabled is false (AWS default: false). When the attributes could not be read, nothing is reported.',
@@ -25,7 +26,7 @@ export default defineRule({
   check({ scope }) {
     const findings: RuleFinding[] = [];
     for (const lb of scope.loadBalancers) {
-      if (lb.kind !== 'application' || lb.attributes.unread || lb.attributes.dropInvalidHeaderFields !== false) continue;
+      if (lb.kind !== 'application' || lb.attributes.dropInvalidHeaderFields !== false) continue;
       findings.push({
         resource: loadBalancerResource(lb, scope),
         message: `${describeLoadBalancer(lb)} forwards headers with invalid names (such as X_Forwarded_For), which targets may read as trusted headers; drop them with aws elbv2 modify-load-balancer-attributes --attributes Key=routing.http.drop_invalid_header_fields.enabled,Value=true.`,

@@ -9,6 +9,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     category: 'reachability',
     source: 'probe',
+    requires: [],
     appliesTo: ['application', 'network', 'classic'],
     description:
       'With --probe, compares the certificates (by SHA-256 fingerprint) that the addresses of one LB name serve on one port, with the same SNI name, and reports when they differ. Needs no AWS call.',

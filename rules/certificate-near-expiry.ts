@@ -21,6 +21,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     category: 'reachability',
     source: 'probe',
+    requires: [],
     appliesTo: ['application', 'network', 'classic'],
     description: `With --probe, reads the certificate each address of an LB serves in the TLS handshake (HTTPS, TLS and SSL listeners) and compares its notAfter with the time of the handshake: a warning under ${WARN_DAYS} days, an error under ${ERROR_DAYS} days or once expired. Each distinct certificate is reported once per LB and port, with the addresses that serve it. Needs no AWS call: it reads what the probe saw, so it also catches certificates imported into ACM or IAM, which nobody renews automatically.`,
     rationale: `When the certificate expires, every client fails the TLS handshake: browsers show a full-page error, API clients and SDKs refuse to connect. ACM renews its own certificates 60 days before expiry when their DNS validation still works, so a certificate served with less than ${WARN_DAYS} days left is one that will not renew by itself: an imported certificate, or an ACM one whose validation record was removed.`,

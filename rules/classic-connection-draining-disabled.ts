@@ -8,6 +8,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     category: 'resilience',
     source: 'config',
+    requires: ['loadBalancerAttributes'],
     appliesTo: ['classic'],
     description:
       'Reports each Classic Load Balancer whose ConnectionDraining attribute is off. (Application and Network Load Balancers always drain, for their target groups\' deregistration delay.) When the attributes could not be read, nothing is reported.',
@@ -24,7 +25,7 @@ export default defineRule({
     const findings: RuleFinding[] = [];
     for (const lb of scope.loadBalancers) {
       // Absent when AWS did not say: "If you create your load balancer using the API or CLI, connection draining is disabled", but a missing field is not a finding.
-      if (lb.kind !== 'classic' || lb.attributes.unread || lb.attributes.connectionDraining?.enabled !== false) continue;
+      if (lb.kind !== 'classic' || lb.attributes.connectionDraining?.enabled !== false) continue;
       findings.push({
         resource: loadBalancerResource(lb, scope),
         message: `${describeLoadBalancer(lb)} has connection draining off, so deregistering an instance (a deploy, a scale-in) fails the requests it is serving; turn it on with aws elb modify-load-balancer-attributes --load-balancer-attributes ConnectionDraining={Enabled=true,Timeout=300}.`,

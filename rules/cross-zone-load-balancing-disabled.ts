@@ -10,6 +10,7 @@ export default defineRule({
     defaultSeverity: 'info',
     category: 'resilience',
     source: 'config',
+    requires: ['listeners', 'listenerRules', 'targetGroups', 'loadBalancerAttributes', 'targetGroupAttributes'],
     appliesTo: ['application', 'network', 'gateway', 'classic'],
     description:
       "Reports where cross-zone load balancing is off: a Network or Gateway Load Balancer whose attribute load_balancing.cross_zone.enabled is false (AWS default) for at least one of its target groups (a target group can turn it on for itself), a Classic LB whose CrossZoneLoadBalancing is off (default off when created with the API or CLI), and an ALB target group that turns it off (an ALB has it always on at the LB level). When the attributes could not be read, nothing is reported. az-without-healthy-targets and uneven-az-capacity report the outages this causes; this rule reports the setting.",
@@ -29,7 +30,6 @@ export default defineRule({
   check({ scope, index }) {
     const findings: RuleFinding[] = [];
     for (const lb of scope.loadBalancers) {
-      if (lb.attributes.unread) continue;
       const off = crossZoneChecks(index, lb).filter((check) => !check.crossZone);
       if (off.length === 0) continue;
       if (lb.kind === 'application') {

@@ -8,6 +8,7 @@ export default defineRule({
     defaultSeverity: 'info',
     category: 'operations',
     source: 'config',
+    requires: ['loadBalancerAttributes'],
     appliesTo: ['application', 'network', 'gateway'],
     description:
       'Reports each Application, Network and Gateway Load Balancer whose deletion_protection.enabled attribute is false (AWS default: false). Classic LBs have no such attribute and are not checked. When the attributes could not be read, nothing is reported (a notChecked entry says why).',
@@ -26,7 +27,7 @@ export default defineRule({
   check({ scope }) {
     const findings: RuleFinding[] = [];
     for (const lb of scope.loadBalancers) {
-      if (lb.kind === 'classic' || lb.attributes.unread || lb.attributes.deletionProtection !== false) continue;
+      if (lb.kind === 'classic' || lb.attributes.deletionProtection !== false) continue;
       findings.push({
         resource: loadBalancerResource(lb, scope),
         message: `${describeLoadBalancer(lb)} has deletion protection off, so one mistaken delete removes its DNS name for good; turn it on with aws elbv2 modify-load-balancer-attributes --attributes Key=deletion_protection.enabled,Value=true.`,

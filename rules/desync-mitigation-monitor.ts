@@ -8,6 +8,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     category: 'security',
     source: 'config',
+    requires: ['loadBalancerAttributes'],
     appliesTo: ['application', 'classic'],
     description:
       "Reports each ALB whose routing.http.desync_mitigation_mode is monitor, and each Classic LB whose elb.http.desyncmitigationmode is monitor (AWS default for both: defensive). When the attributes could not be read or AWS did not return the attribute, AWS's default (defensive) stands and nothing is reported.",
@@ -26,7 +27,7 @@ export default defineRule({
   check({ scope }) {
     const findings: RuleFinding[] = [];
     for (const lb of scope.loadBalancers) {
-      if (lb.attributes.unread || lb.attributes.desyncMitigationMode !== 'monitor') continue;
+      if (lb.attributes.desyncMitigationMode !== 'monitor') continue;
       const fix =
         lb.kind === 'classic'
           ? 'aws elb modify-load-balancer-attributes --load-balancer-attributes AdditionalAttributes=[{Key=elb.http.desyncmitigationmode,Value=defensive}]'

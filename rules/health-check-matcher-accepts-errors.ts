@@ -19,6 +19,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     category: 'resilience',
     source: 'config',
+    requires: ['targetGroups'],
     appliesTo: ['application', 'network'],
     description:
       'For each HTTP or HTTPS health check of a target group some load balancer forwards to, reports a success-code matcher that accepts a 4xx or 5xx status (for example 200-499, or 404). gRPC matchers and Classic LBs (which accept 200 only) are not checked.',

@@ -16,6 +16,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     category: 'resilience',
     source: 'config',
+    requires: ['targetGroups'],
     appliesTo: ['application', 'network', 'classic'],
     description: `For each health check a load balancer runs, computes the time to detect a dead target: interval × unhealthy threshold (the consecutive failures needed), and reports it above ${MAX_DETECTION_SECONDS} s, twice AWS's default of 60 s (30 s interval × 2, the default for ALB, NLB and Classic health checks). Health checks that are off, and settings AWS did not return, are not judged.`,
     rationale:

@@ -8,6 +8,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     category: 'resilience',
     source: 'config',
+    requires: ['targetGroups'],
     appliesTo: ['application', 'network', 'classic'],
     description:
       'For each health check a load balancer runs (target groups some load balancer forwards to, and Classic LBs), reports a response timeout equal to or longer than the interval between checks. Health checks that are off, and settings AWS did not return, are not judged.',

@@ -11,6 +11,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     category: 'security',
     source: 'config',
+    requires: ['listeners', 'tags'],
     appliesTo: ['application', 'classic'],
     description: `Reports each HTTP listener of an ALB whose default action is not a redirect to HTTPS, and each HTTP listener of a Classic LB (which cannot redirect). A load balancer tagged ${ALLOW_HTTP_TAG} (the value says why, e.g. "ACME HTTP-01 challenges" or "internal health endpoint") declares its HTTP listeners intentional and is not reported; a single finding can also be accepted with an ignore entry in .lbcheck.yml.`,
     rationale:

@@ -8,6 +8,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     category: 'operations',
     source: 'config',
+    requires: ['listeners'],
     appliesTo: ['application', 'network', 'gateway', 'classic'],
     description:
       'Reports each load balancer with no listener at all. A listener whose every target group is empty (or has no healthy target) is reported once, by target-group-without-healthy-targets, not here. When the listeners could not be listed, nothing is reported (a notChecked entry says why).',
@@ -26,7 +27,7 @@ export default defineRule({
   check({ scope }) {
     const findings: RuleFinding[] = [];
     for (const lb of scope.loadBalancers) {
-      if (lb.listeners.length > 0 || lb.listenersUnknown) continue;
+      if (lb.listeners.length > 0) continue;
       findings.push({
         resource: loadBalancerResource(lb, scope),
         message: `${describeLoadBalancer(lb)} has no listener, so every connection to ${lb.dnsName || 'it'} is refused; add a listener, or delete the load balancer if nothing uses it.`,

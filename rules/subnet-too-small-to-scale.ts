@@ -18,6 +18,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     category: 'resilience',
     source: 'config',
+    requires: ['subnets'],
     appliesTo: ['application', 'classic'],
     description: `For each subnet of an Application or Classic Load Balancer, reads AvailableIpAddressCount (returned by DescribeSubnets, which the audit makes anyway: no extra AWS call) and reports an error when fewer than ${MIN_FREE_ADDRESSES} addresses are free (AWS's stated minimum) and a warning when fewer than ${WARN_FREE_ADDRESSES} are (lbcheck's margin: twice the minimum, because a scaling load balancer adds nodes before it removes old ones and other resources share the subnet). Network and Gateway Load Balancers keep one fixed address per AZ and are not checked. Subnets that were not collected are left alone.`,
     rationale:

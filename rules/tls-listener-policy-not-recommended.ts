@@ -24,6 +24,7 @@ export default defineRule({
     defaultSeverity: 'info',
     category: 'security',
     source: 'config',
+    requires: ['listeners'],
     appliesTo: ['application', 'network'],
     description: `Reports each HTTPS (ALB) or TLS (NLB) listener whose security policy is not one AWS currently recommends: ${RECOMMENDED_POLICIES.join(', ')} (AWS recommends the first two; the others are the stricter policies of the same release it says to migrate to as clients allow). Needs no AWS call beyond the listener. Classic LBs have no post-quantum policies and are not checked; tls-listener-weak-policy checks them for old protocols and weak ciphers.`,
     rationale:

@@ -9,7 +9,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     category: 'security',
     source: 'config',
-    collects: ['tls-policies'],
+    requires: ['listeners', 'tlsPolicies'],
     appliesTo: ['application', 'network', 'classic'],
     description:
       "For each HTTPS or TLS listener (ALB, NLB) and HTTPS or SSL listener (Classic LB), resolves its security policy to the protocols and ciphers it enables (elbv2: DescribeSSLPolicies, one call per region; Classic: the listener's policy from DescribeLoadBalancerPolicies, one call per Classic LB with such a listener, made only when this rule or tls-listener-policy-not-recommended is enabled) and reports a policy that enables SSL 3, TLS 1.0 or TLS 1.1, or a cipher that is broken (RC4, DES/3DES, NULL, EXPORT, MD5) or has no forward secrecy (static RSA key exchange). A policy that could not be resolved is a warning that says so, not a pass.",

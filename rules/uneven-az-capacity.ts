@@ -16,6 +16,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     category: 'resilience',
     source: 'config',
+    requires: ['listeners', 'listenerRules', 'targetGroups', 'loadBalancerAttributes', 'targetGroupAttributes', 'targetHealth', 'instances', 'subnets'],
     appliesTo: ['application', 'network', 'gateway', 'classic'],
     description: `For each target group (and Classic LB) with cross-zone load balancing off, counts the healthy targets in each AZ the load balancer is enabled in and reports an AZ whose targets would each carry at least ${MAX_LOAD_FACTOR}× the load of an even spread: DNS sends every enabled AZ about the same share of clients (1/n of them for n AZs), so an AZ holding share s of the healthy targets loads each of them (1/n)/s times as much. AZs with no healthy target are left to az-without-healthy-targets; targets outside the VPC (AZ 'all') or whose AZ is unknown make the count unreliable, and the group is left alone.`,
     rationale:

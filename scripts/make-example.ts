@@ -14,17 +14,19 @@
  */
 import { join } from 'node:path';
 import { writeSnapshot } from '../src/inventory/snapshot.js';
-import { SNAPSHOT_SCHEMA_VERSION, type Inventory, type NetworkInterface } from '../src/inventory/model.js';
+import { SNAPSHOT_SCHEMA_VERSION, type Inventory, type NetworkInterface, type TlsPolicy } from '../src/inventory/model.js';
 import { VERSION } from '../src/version.js';
 import {
   ACCOUNT,
   REGION,
   alb,
+  classic,
   forward,
   instance,
   internetGateway,
   listener,
   networkAcl,
+  nlb,
   route,
   routeTable,
   scopeOf,
@@ -81,6 +83,38 @@ const apiInstances = appSubnets.slice(0, 2).map((s, i) =>
 const zonesOf = (subnets: readonly (typeof publicSubnets)[number][]) => subnets.map((s) => ({ zoneName: s.availabilityZone, subnetId: s.id }));
 const certificate = `arn:aws:acm:${REGION}:${ACCOUNT}:certificate/5e8f2a14-9c3b-4d7e-a1f6-0b2c3d4e5f60`;
 
+/** Everything else about the example is healthy and hardened: access logs, deletion protection, invalid headers dropped, desync defensive. */
+const hardenedAlbAttributes = {
+  crossZoneEnabled: true,
+  idleTimeoutSeconds: 60,
+  deletionProtection: true,
+  accessLogsEnabled: true,
+  dropInvalidHeaderFields: true,
+  desyncMitigationMode: 'defensive',
+  raw: {
+    'idle_timeout.timeout_seconds': '60',
+    'deletion_protection.enabled': 'true',
+    'access_logs.s3.enabled': 'true',
+    'access_logs.s3.bucket': 'acme-lb-logs',
+    'routing.http.drop_invalid_header_fields.enabled': 'true',
+    'routing.http.desync_mitigation_mode': 'defensive',
+  },
+};
+/** AWS's currently recommended policy, as DescribeSSLPolicies lists it. */
+const CURRENT_POLICY: TlsPolicy = {
+  name: 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09',
+  protocols: ['TLSv1.3', 'TLSv1.2'],
+  ciphers: [
+    'TLS_AES_128_GCM_SHA256',
+    'TLS_AES_256_GCM_SHA384',
+    'TLS_CHACHA20_POLY1305_SHA256',
+    'ECDHE-ECDSA-AES128-GCM-SHA256',
+    'ECDHE-RSA-AES128-GCM-SHA256',
+    'ECDHE-ECDSA-AES256-GCM-SHA384',
+    'ECDHE-RSA-AES256-GCM-SHA384',
+  ],
+};
+
 const shop = alb({
   name: 'shop',
   arn: `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:loadbalancer/app/shop/3f9a1c7e5b2d4a60`,
@@ -90,7 +124,7 @@ const shop = alb({
   securityGroupIds: [lbGroup.id],
   createdTime: '2024-03-11T09:12:44.000Z',
   tags: { team: 'storefront', env: 'prod' },
-  attributes: { crossZoneEnabled: true, idleTimeoutSeconds: 60, deletionProtection: true, raw: { 'idle_timeout.timeout_seconds': '60', 'deletion_protection.enabled': 'true' } },
+  attributes: hardenedAlbAttributes,
 });
 const shopGroup = targetGroup({
   name: 'shop-web',
@@ -100,8 +134,8 @@ const shopGroup = targetGroup({
   tags: { 'lbcheck:keepalive': '75s' },
   targets: shopInstances.map((i) => target(i.id, { port: 8080, availabilityZone: i.availabilityZone })),
 });
-forward(shop, shopGroup, { port: 443, protocol: 'HTTPS', certificateArns: [certificate], sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' });
-shop.listeners.unshift(listener({ port: 80, protocol: 'HTTP', arn: `${shop.arn.replace(':loadbalancer/', ':listener/')}/1a2b3c4d5e6f7081`, defaultTargetGroupArns: [shopGroup.arn] }));
+forward(shop, shopGroup, { port: 443, protocol: 'HTTPS', certificateArns: [certificate], sslPolicy: CURRENT_POLICY.name });
+shop.listeners.unshift(listener({ port: 80, protocol: 'HTTP', arn: `${shop.arn.replace(':loadbalancer/', ':listener/')}/1a2b3c4d5e6f7081`, redirectsToHttps: true }));
 
 const api = alb({
   name: 'api',
@@ -112,7 +146,7 @@ const api = alb({
   securityGroupIds: [lbGroup.id],
   createdTime: '2023-10-02T14:40:05.000Z',
   tags: { team: 'platform', env: 'prod' },
-  attributes: { crossZoneEnabled: true, idleTimeoutSeconds: 60, deletionProtection: true, raw: { 'idle_timeout.timeout_seconds': '60' } },
+  attributes: hardenedAlbAttributes,
 });
 // Incident 2: the Node.js service keeps idle connections 5 s; the ALB pools them for 60 s.
 const apiGroup = targetGroup({
@@ -124,7 +158,7 @@ const apiGroup = targetGroup({
   tags: { 'lbcheck:keepalive': 'nodejs', service: 'orders-api' },
   targets: apiInstances.map((i) => target(i.id, { port: 3000, availabilityZone: i.availabilityZone })),
 });
-forward(api, apiGroup, { port: 443, protocol: 'HTTPS', certificateArns: [certificate], sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' });
+forward(api, apiGroup, { port: 443, protocol: 'HTTPS', certificateArns: [certificate], sslPolicy: CURRENT_POLICY.name });
 
 // One ENI per AZ node, as AWS creates them (description "ELB app/<name>/<id>"), with public IPs from the documentation range.
 const eni = (lbArn: string, lbPath: string, s: (typeof publicSubnets)[number], n: number): NetworkInterface => ({
@@ -160,6 +194,7 @@ const scope = scopeOf({
   networkAcls: [acl],
   networkInterfaces,
   instances: [...shopInstances, ...apiInstances],
+  sslPolicies: [CURRENT_POLICY],
 });
 
 const inventory: Inventory = {
@@ -174,3 +209,96 @@ const inventory: Inventory = {
 const path = join(import.meta.dirname, '..', 'examples', 'incidents.snapshot.json');
 await writeSnapshot(inventory, path);
 console.log(`wrote ${path}`);
+
+// ------------------------------------------------------------------------------------------
+// examples/categories.snapshot.json: one finding of each rule category, in the same VPC.
+// - reachability: ALB "checkout" forwards /admin to target group "checkout-admin", whose targets all fail their health check;
+// - resilience:   NLB "payments" is enabled in one AZ only;
+// - security:     Classic LB "legacy" serves plain HTTP on port 80 (a Classic LB cannot redirect to HTTPS);
+// - operations:   ALB "checkout" writes no access logs.
+// Everything else is hardened, so `lbcheck audit --snapshot examples/categories.snapshot.json` shows exactly those four.
+const checkout = alb({
+  name: 'checkout',
+  arn: `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:loadbalancer/app/checkout/5a7c9e1b3d5f7a92`,
+  dnsName: `checkout-771203958.${REGION}.elb.amazonaws.com`,
+  vpcId: VPC_ID,
+  zones: zonesOf([publicA, publicB]),
+  securityGroupIds: [lbGroup.id],
+  attributes: { ...hardenedAlbAttributes, accessLogsEnabled: false, raw: { ...hardenedAlbAttributes.raw, 'access_logs.s3.enabled': 'false' } },
+});
+const checkoutWeb = targetGroup({
+  name: 'checkout-web',
+  arn: `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:targetgroup/checkout-web/1c3e5a7b9d2f4a61`,
+  vpcId: VPC_ID,
+  targets: apiInstances.map((i) => target(i.id, { port: 8080, availabilityZone: i.availabilityZone })),
+});
+const checkoutAdmin = targetGroup({
+  name: 'checkout-admin',
+  arn: `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:targetgroup/checkout-admin/6b8d0f2a4c6e8b13`,
+  vpcId: VPC_ID,
+  targets: apiInstances.map((i) =>
+    target(i.id, { port: 8080, availabilityZone: i.availabilityZone, health: { state: 'unhealthy', reason: 'Target.ResponseCodeMismatch', description: 'Health checks failed with these codes: [500]' } }),
+  ),
+});
+forward(checkout, checkoutWeb, { port: 443, protocol: 'HTTPS', certificateArns: [certificate], sslPolicy: CURRENT_POLICY.name });
+checkout.listeners[0]?.rules.push({ arn: `${checkout.arn.replace(':loadbalancer/', ':listener-rule/')}/0a1b/2c3d`, priority: '10', conditions: [], targetGroupArns: [checkoutAdmin.arn] });
+checkoutAdmin.loadBalancerArns.push(checkout.arn);
+checkout.listeners.unshift(listener({ port: 80, protocol: 'HTTP', redirectsToHttps: true }));
+
+const payments = nlb({
+  name: 'payments',
+  arn: `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:loadbalancer/net/payments/9d1f3b5a7c9e1b24`,
+  dnsName: `payments-4b1f2e3d5c6a7b80.elb.${REGION}.amazonaws.com`,
+  vpcId: VPC_ID,
+  zones: zonesOf([publicA]),
+  attributes: { crossZoneEnabled: true, deletionProtection: true, accessLogsEnabled: false, raw: { 'load_balancing.cross_zone.enabled': 'true', 'deletion_protection.enabled': 'true' } },
+});
+const paymentsGroup = targetGroup({
+  name: 'payments-tcp',
+  arn: `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:targetgroup/payments-tcp/3e5a7c9b1d3f5a72`,
+  vpcId: VPC_ID,
+  protocol: 'TCP',
+  healthCheck: { enabled: true, protocol: 'TCP', port: 'traffic-port' },
+  targets: [target(apiInstances[0]?.id ?? '', { port: 8080, availabilityZone: publicA.availabilityZone })],
+});
+forward(payments, paymentsGroup, { port: 443, protocol: 'TCP' });
+
+const legacy = classic({
+  name: 'legacy',
+  dnsName: `legacy-1599473211.${REGION}.elb.amazonaws.com`,
+  vpcId: VPC_ID,
+  zones: zonesOf([publicA, publicB]),
+  securityGroupIds: [lbGroup.id],
+  listeners: [listener({ port: 80, protocol: 'HTTP', instancePort: 8080, instanceProtocol: 'HTTP' })],
+  attributes: {
+    crossZoneEnabled: true,
+    idleTimeoutSeconds: 60,
+    accessLogsEnabled: true,
+    desyncMitigationMode: 'defensive',
+    connectionDraining: { enabled: true, timeoutSeconds: 300 },
+    raw: { 'CrossZoneLoadBalancing.Enabled': 'true', 'AccessLog.Enabled': 'true', 'ConnectionDraining.Enabled': 'true' },
+  },
+  classic: {
+    healthCheck: { target: 'HTTP:8080/health', intervalSeconds: 30, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2 },
+    instances: apiInstances.map((i) => ({ instanceId: i.id, state: 'healthy' as const })),
+  },
+});
+
+const categoriesScope = scopeOf({
+  account: ACCOUNT,
+  region: REGION,
+  loadBalancers: [checkout, payments, legacy],
+  targetGroups: [checkoutWeb, checkoutAdmin, paymentsGroup],
+  vpcs: [theVpc],
+  subnets: [...publicSubnets, ...appSubnets].map((s) => ({ ...s, availableIpAddressCount: 240 })),
+  routeTables: [{ ...publicRoutes, subnetIds: publicSubnets.map((s) => s.id) }, mainRoutes],
+  internetGateways: [internetGateway(IGW_ID, VPC_ID)],
+  natGateways: [{ id: natId, vpcId: VPC_ID, subnetId: publicA.id, state: 'available', connectivityType: 'public' }],
+  securityGroups: [lbGroup, { ...appGroup, ingress: [...appGroup.ingress, tcp(8080, '0.0.0.0/0')] }],
+  networkAcls: [acl],
+  instances: apiInstances,
+  sslPolicies: [CURRENT_POLICY],
+});
+const categoriesPath = join(import.meta.dirname, '..', 'examples', 'categories.snapshot.json');
+await writeSnapshot({ ...inventory, scopes: [categoriesScope] }, categoriesPath);
+console.log(`wrote ${categoriesPath}`);

@@ -26,6 +26,12 @@ function fenced(language: string, text: string): string {
   return ['```' + language, text.trimEnd(), '```'].join('\n');
 }
 
+/** The AWS calls a rule costs beyond what the audit collects anyway (its optional collections). */
+function ownCalls(meta: RuleMeta): string {
+  const optional = meta.requires.flatMap((collection) => (collection in OPTIONAL_DATA_COST ? [OPTIONAL_DATA_COST[collection as OptionalData]] : []));
+  return optional.length ? `${optional.join('; ')}: made only when this rule (or another that needs the same data) is enabled` : 'none: it reads what the audit collects anyway';
+}
+
 export function renderRuleDoc(meta: RuleMeta): string {
   const lines = [
     GENERATED_NOTE,
@@ -40,7 +46,7 @@ export function renderRuleDoc(meta: RuleMeta): string {
     `| Category | ${meta.category} (\`--rule ${meta.category}\` runs this category) |`,
     `| Source | ${meta.source === 'probe' ? 'probe (runs with `lbcheck audit --probe`)' : 'configuration'} |`,
     `| Applies to | ${meta.appliesTo.join(', ')} |`,
-    `| AWS calls of its own | ${meta.collects?.length ? `${meta.collects.map((data) => OPTIONAL_DATA_COST[data]).join('; ')}: made only when this rule (or another that needs the same data) is enabled` : 'none: it reads what the audit collects anyway'} |`,
+    `| AWS calls of its own | ${ownCalls(meta)} |`,
     '',
     '## What it checks',
     '',

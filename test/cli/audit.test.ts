@@ -162,6 +162,27 @@ describe('audit --snapshot examples/incidents.snapshot.json', () => {
   });
 });
 
+describe('audit --snapshot examples/categories.snapshot.json', () => {
+  it('shows one finding of each category, and the SARIF rules carry the category as a tag', async () => {
+    const file = join(ROOT, 'examples', 'categories.snapshot.json');
+    const result = await audit(['--snapshot', file, '--format', 'json']);
+    const report = JSON.parse(result.stdout) as JsonReport;
+    expect(report.findings.map((f) => [f.category, f.ruleId, f.resource.name]).sort()).toEqual([
+      ['operations', 'access-logs-disabled', 'checkout'],
+      ['reachability', 'target-group-without-healthy-targets', 'checkout-admin'],
+      ['resilience', 'single-az-load-balancer', 'payments'],
+      ['security', 'http-listener-without-https-redirect', 'legacy'],
+    ]);
+    expect(result.code).toBe(1);
+    const sarif = JSON.parse((await audit(['--snapshot', file, '--format', 'sarif'])).stdout) as {
+      runs: { tool: { driver: { rules: { id: string; properties: { tags: string[] } }[] } } }[];
+    };
+    const tags = new Map(sarif.runs[0]?.tool.driver.rules.map((rule) => [rule.id, rule.properties.tags]));
+    expect(tags.get('access-logs-disabled')).toContain('operations');
+    expect(tags.get('http-listener-without-https-redirect')).toContain('security');
+  });
+});
+
 describe('bad input: exit 2 and one line naming the file', () => {
   const oneLine = (stderr: string) => stderr.trim().split('\n').filter((line) => line.startsWith('lbcheck: error:'));
 

@@ -14,18 +14,30 @@ import { silentProgress } from '../../src/progress.js';
 import type { LoadBalancer } from '../../src/inventory/model.js';
 
 describe('load balancer attributes', () => {
-  it('applies the ALB defaults AWS documents: idle timeout 60, cross-zone always on', () => {
+  it('applies the ALB defaults AWS documents: idle timeout 60, cross-zone always on, no access logs, headers kept, desync defensive', () => {
+    // moto leaves access_logs.s3.enabled and the header and desync attributes out until they are set: AWS's defaults stand in.
     expect(loadBalancerAttributes('application', { 'load_balancing.cross_zone.enabled': 'false' })).toEqual({
       idleTimeoutSeconds: 60,
       crossZoneEnabled: true,
       deletionProtection: false,
+      accessLogsEnabled: false,
+      dropInvalidHeaderFields: false,
+      desyncMitigationMode: 'defensive',
       raw: { 'load_balancing.cross_zone.enabled': 'false' },
     });
+    expect(
+      loadBalancerAttributes('application', {
+        'access_logs.s3.enabled': 'true',
+        'routing.http.drop_invalid_header_fields.enabled': 'true',
+        'routing.http.desync_mitigation_mode': 'monitor',
+      }),
+    ).toMatchObject({ accessLogsEnabled: true, dropInvalidHeaderFields: true, desyncMitigationMode: 'monitor' });
     expect(loadBalancerAttributes('application', { 'idle_timeout.timeout_seconds': '4000' }).idleTimeoutSeconds).toBe(4000);
   });
 
   it('reads NLB/GWLB cross-zone as a boolean, off by default, with no idle timeout', () => {
-    expect(loadBalancerAttributes('network', {})).toEqual({ crossZoneEnabled: false, deletionProtection: false, raw: {} });
+    expect(loadBalancerAttributes('network', {})).toEqual({ crossZoneEnabled: false, deletionProtection: false, accessLogsEnabled: false, raw: {} });
+    expect(loadBalancerAttributes('gateway', {})).not.toHaveProperty('accessLogsEnabled');
     expect(loadBalancerAttributes('gateway', { 'load_balancing.cross_zone.enabled': 'true', 'deletion_protection.enabled': 'true' })).toMatchObject({
       crossZoneEnabled: true,
       deletionProtection: true,
@@ -33,14 +45,29 @@ describe('load balancer attributes', () => {
   });
 
   it('reads Classic attributes with idle timeout 60 and cross-zone off when absent', () => {
-    expect(classicAttributes(undefined)).toEqual({ idleTimeoutSeconds: 60, crossZoneEnabled: false, connectionDraining: undefined, raw: {} });
+    expect(classicAttributes(undefined)).toEqual({
+      idleTimeoutSeconds: 60,
+      crossZoneEnabled: false,
+      accessLogsEnabled: false,
+      desyncMitigationMode: 'defensive',
+      connectionDraining: undefined,
+      raw: {},
+    });
     expect(
-      classicAttributes({ ConnectionSettings: { IdleTimeout: 15 }, CrossZoneLoadBalancing: { Enabled: true }, ConnectionDraining: { Enabled: true, Timeout: 120 } }),
+      classicAttributes({
+        ConnectionSettings: { IdleTimeout: 15 },
+        CrossZoneLoadBalancing: { Enabled: true },
+        ConnectionDraining: { Enabled: true, Timeout: 120 },
+        AdditionalAttributes: [{ Key: 'elb.http.desyncmitigationmode', Value: 'monitor' }],
+      }),
     ).toEqual({
       idleTimeoutSeconds: 15,
       crossZoneEnabled: true,
+      accessLogsEnabled: false,
+      desyncMitigationMode: 'monitor',
       connectionDraining: { enabled: true, timeoutSeconds: 120 },
       raw: {
+        'elb.http.desyncmitigationmode': 'monitor',
         'ConnectionSettings.IdleTimeout': '15',
         'CrossZoneLoadBalancing.Enabled': 'true',
         'ConnectionDraining.Enabled': 'true',

@@ -14,10 +14,6 @@ ruleTester(rule).run({
       name: "an NLB whose every target group turns cross-zone on for itself",
       scope: brokenWorld((w) => (w.nlbGroup.attributes.crossZoneEnabled = true)),
     },
-    {
-      name: 'attributes that could not be read',
-      scope: brokenWorld((w) => (w.nlb.attributes.unread = true)),
-    },
   ],
   invalid: [
     {

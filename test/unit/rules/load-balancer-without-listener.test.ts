@@ -13,7 +13,6 @@ ruleTester(rule).run({
       name: 'a listener whose every target group is empty is not "no listener"',
       scope: brokenWorld((world) => (world.albGroup.targets = [])),
     },
-    { name: 'listeners that could not be listed are not "no listener"', scope: scopeOf({ loadBalancers: [alb({ name: 'unknown', listenersUnknown: true })] }) },
   ],
   invalid: [
     {
