@@ -47,7 +47,8 @@ beforeAll(async () => {
   proxy = new AwsLimitsProxy({ upstream: motoEndpoint(), throttle: () => false, deny: (call) => call.iamAction === denied });
   endpointUrl = await proxy.start();
   // A correct public setup that reaches every call: ALB with a listener rule, NLB with a TCP
-  // listener, Classic LB, instance targets in two AZs, a security group rule with a prefix list.
+  // listener, Classic LB, instance targets in two AZs, a security group rule with a prefix list,
+  // and HTTPS listeners on the ALB and the Classic LB (their TLS policies: DescribeSSLPolicies, DescribeLoadBalancerPolicies).
   const s = await scenario(region);
   const vpc = await s.vpc({ cidr: '10.40.0.0/16' });
   const igw = await s.internetGateway(vpc);
@@ -57,7 +58,7 @@ beforeAll(async () => {
   const appB = await s.subnet(vpc, { cidr: '10.40.12.0/24', az: `${region}b` });
   await s.routeTable(vpc, { routes: [{ cidr: '0.0.0.0/0', gatewayId: igw }], subnets: [a, b] });
   const office = await s.prefixList({ cidrs: ['203.0.113.0/24'] });
-  const lbSg = await s.securityGroup(vpc, { name: 'lb', ingress: [{ port: 80, cidr: '0.0.0.0/0' }, { port: 22, prefixListId: office }] });
+  const lbSg = await s.securityGroup(vpc, { name: 'lb', ingress: [{ port: 80, cidr: '0.0.0.0/0' }, { port: 443, cidr: '0.0.0.0/0' }, { port: 22, prefixListId: office }] });
   const appSg = await s.securityGroup(vpc, { name: 'app', ingress: [{ port: 8080, sourceGroup: lbSg }, { port: 8080, cidr: '0.0.0.0/0' }] });
   const instances = [await s.instance(appA, { securityGroups: [appSg] }), await s.instance(appB, { securityGroups: [appSg] })];
   const alb = await s.alb({ name: 'web', subnets: [a, b], securityGroups: [lbSg] });
@@ -65,6 +66,8 @@ beforeAll(async () => {
   await s.register(web, instances);
   const listener = await s.listener(alb, { port: 80, protocol: 'HTTP', targetGroup: web });
   await s.listenerRule(listener, { priority: 5, pathPattern: '/api/*', targetGroup: web });
+  const certificateArn = await s.acmCertificate('web.example.com');
+  await s.listener(alb, { port: 443, protocol: 'HTTPS', certificateArn, sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09', targetGroup: web });
   const nlb = await s.nlb({ name: 'edge', subnets: [a, b] });
   const edge = await s.targetGroup(vpc, { name: 'edge', port: 8080, protocol: 'TCP' });
   await s.register(edge, instances);
@@ -73,7 +76,10 @@ beforeAll(async () => {
     name: 'legacy',
     subnets: [a, b],
     securityGroups: [lbSg],
-    listeners: [{ port: 80, protocol: 'HTTP', instancePort: 8080 }],
+    listeners: [
+      { port: 80, protocol: 'HTTP', instancePort: 8080 },
+      { port: 443, protocol: 'HTTPS', instancePort: 8080, instanceProtocol: 'HTTP', certificateArn, sslNegotiation: { 'Protocol-TLSv1.2': 'true', 'ECDHE-RSA-AES128-GCM-SHA256': 'true' } },
+    ],
     instances,
     healthCheck: { target: 'HTTP:8080/health' },
     crossZone: true,
