@@ -44,7 +44,9 @@ export default defineRule({
       if (lb.attributes.accessLogsEnabled !== false || !writesAccessLogs(lb)) continue;
       findings.push({
         resource: loadBalancerResource(lb, scope),
-        message: `${describeLoadBalancer(lb)} writes no access logs, so failed or slow requests cannot be traced afterwards; turn them on with ${enableCommand(lb)}.`,
+        message: `${describeLoadBalancer(lb)} writes no access logs, so failed or slow requests cannot be traced afterwards.`,
+        fix: `Turn them on: ${enableCommand(lb)}`,
+        related: { loadBalancerArn: lb.arn },
         evidence: { accessLogsEnabled: false, attribute: lb.kind === 'classic' ? 'AccessLog.Enabled' : 'access_logs.s3.enabled' },
       });
     }

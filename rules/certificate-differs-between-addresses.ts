@@ -33,7 +33,9 @@ export default defineRule({
       const summary = certificates.map(({ certificate, ips }) => `${ips.join(', ')} serve${ips.length === 1 ? 's' : ''} ${certificate.subject ?? 'a certificate'} until ${certificate.notAfter.slice(0, 10)}`).join('; ');
       findings.push({
         resource: loadBalancerResource(lb, ctx.scope),
-        message: `The addresses of ${describeLoadBalancer(lb)} (${target.host}) serve ${served.length} different certificates on port ${target.port} (${summary}), so clients get one or the other depending on DNS; check that every DNS record points at this load balancer and re-apply the listener certificate.`,
+        message: `The addresses of ${describeLoadBalancer(lb)} (${target.host}) serve ${served.length} different certificates on port ${target.port} (${summary}), so clients get one or the other depending on DNS.`,
+        fix: 'Check that every DNS record points at this load balancer and re-apply the listener certificate',
+        related: { loadBalancerArn: lb.arn },
         evidence: {
           host: target.host,
           port: target.port,

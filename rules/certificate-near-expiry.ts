@@ -45,7 +45,9 @@ export default defineRule({
         const when = days < 0 ? `expired on ${certificate.notAfter.slice(0, 10)}` : `expires on ${certificate.notAfter.slice(0, 10)}, in ${days} day${days === 1 ? '' : 's'}`;
         findings.push({
           resource: loadBalancerResource(lb, ctx.scope),
-          message: `The certificate ${certificate.subject ? `for ${certificate.subject} ` : ''}that ${describeLoadBalancer(lb)} serves on port ${target.port} from ${where} ${when}, after which every client fails the TLS handshake; renew it and attach the new certificate to the listener.`,
+          message: `The certificate ${certificate.subject ? `for ${certificate.subject} ` : ''}that ${describeLoadBalancer(lb)} serves on port ${target.port} from ${where} ${when}, after which every client fails the TLS handshake.`,
+          fix: 'Renew it and attach the new certificate to the listener',
+          related: { loadBalancerArn: lb.arn },
           evidence: {
             host: target.host,
             port: target.port,

@@ -28,7 +28,9 @@ export default defineRule({
       if (lb.kind !== 'classic' || lb.attributes.connectionDraining?.enabled !== false) continue;
       findings.push({
         resource: loadBalancerResource(lb, scope),
-        message: `${describeLoadBalancer(lb)} has connection draining off, so deregistering an instance (a deploy, a scale-in) fails the requests it is serving; turn it on with aws elb modify-load-balancer-attributes --load-balancer-attributes ConnectionDraining={Enabled=true,Timeout=300}.`,
+        message: `${describeLoadBalancer(lb)} has connection draining off, so deregistering an instance (a deploy, a scale-in) fails the requests it is serving.`,
+        fix: `Turn it on: aws elb modify-load-balancer-attributes --load-balancer-name ${lb.name} --load-balancer-attributes ConnectionDraining={Enabled=true,Timeout=300}`,
+        related: { loadBalancerArn: lb.arn },
         evidence: { connectionDraining: lb.attributes.connectionDraining },
       });
     }

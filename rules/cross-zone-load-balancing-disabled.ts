@@ -38,7 +38,9 @@ export default defineRule({
           if (!group) continue;
           findings.push({
             resource: targetGroupResource(group, scope),
-            message: `Target group ${group.name} of ${describeLoadBalancer(lb)} turns cross-zone load balancing off, so each AZ's clients reach only that AZ's targets; turn it back on with aws elbv2 modify-target-group-attributes --attributes Key=load_balancing.cross_zone.enabled,Value=use_load_balancer_configuration.`,
+            message: `Target group ${group.name} of ${describeLoadBalancer(lb)} turns cross-zone load balancing off, so each AZ's clients reach only that AZ's targets.`,
+            fix: `Turn it back on: aws elbv2 modify-target-group-attributes --target-group-arn ${group.arn} --attributes Key=load_balancing.cross_zone.enabled,Value=use_load_balancer_configuration`,
+            related: { loadBalancerArn: lb.arn, targetGroupArns: [group.arn] },
             evidence: { crossZoneEnabled: false, crossZoneSource, loadBalancerArn: lb.arn },
           });
         }
@@ -46,11 +48,13 @@ export default defineRule({
       }
       const fix =
         lb.kind === 'classic'
-          ? 'aws elb modify-load-balancer-attributes --load-balancer-attributes CrossZoneLoadBalancing={Enabled=true}'
-          : `aws elbv2 modify-load-balancer-attributes --attributes Key=load_balancing.cross_zone.enabled,Value=true (${NLB_COST_NOTE})`;
+          ? `aws elb modify-load-balancer-attributes --load-balancer-name ${lb.name} --load-balancer-attributes CrossZoneLoadBalancing={Enabled=true}`
+          : `aws elbv2 modify-load-balancer-attributes --load-balancer-arn ${lb.arn} --attributes Key=load_balancing.cross_zone.enabled,Value=true (${NLB_COST_NOTE})`;
       findings.push({
         resource: loadBalancerResource(lb, scope),
-        message: `${describeLoadBalancer(lb)} has cross-zone load balancing off, so each AZ's clients reach only that AZ's targets; turn it on with ${fix}.`,
+        message: `${describeLoadBalancer(lb)} has cross-zone load balancing off, so each AZ's clients reach only that AZ's targets.`,
+        fix: `Turn it on: ${fix}`,
+        related: { loadBalancerArn: lb.arn, targetGroupArns: off.flatMap((check) => (check.group ? [check.group.arn] : [])) },
         evidence: {
           crossZoneEnabled: false,
           crossZoneSource: off[0]?.crossZoneSource,

@@ -30,7 +30,9 @@ export default defineRule({
       if (lb.kind === 'classic' || lb.attributes.deletionProtection !== false) continue;
       findings.push({
         resource: loadBalancerResource(lb, scope),
-        message: `${describeLoadBalancer(lb)} has deletion protection off, so one mistaken delete removes its DNS name for good; turn it on with aws elbv2 modify-load-balancer-attributes --attributes Key=deletion_protection.enabled,Value=true.`,
+        message: `${describeLoadBalancer(lb)} has deletion protection off, so one mistaken delete removes its DNS name for good.`,
+        fix: `Turn it on: aws elbv2 modify-load-balancer-attributes --load-balancer-arn ${lb.arn} --attributes Key=deletion_protection.enabled,Value=true`,
+        related: { loadBalancerArn: lb.arn },
         evidence: { deletionProtection: false, attribute: 'deletion_protection.enabled' },
       });
     }

@@ -30,11 +30,13 @@ export default defineRule({
       if (lb.attributes.desyncMitigationMode !== 'monitor') continue;
       const fix =
         lb.kind === 'classic'
-          ? 'aws elb modify-load-balancer-attributes --load-balancer-attributes AdditionalAttributes=[{Key=elb.http.desyncmitigationmode,Value=defensive}]'
-          : 'aws elbv2 modify-load-balancer-attributes --attributes Key=routing.http.desync_mitigation_mode,Value=defensive';
+          ? `aws elb modify-load-balancer-attributes --load-balancer-name ${lb.name} --load-balancer-attributes AdditionalAttributes=[{Key=elb.http.desyncmitigationmode,Value=defensive}]`
+          : `aws elbv2 modify-load-balancer-attributes --load-balancer-arn ${lb.arn} --attributes Key=routing.http.desync_mitigation_mode,Value=defensive`;
       findings.push({
         resource: loadBalancerResource(lb, scope),
-        message: `${describeLoadBalancer(lb)} only monitors HTTP desync, so requests that smuggle a second request reach its targets; set the mode to defensive with ${fix}.`,
+        message: `${describeLoadBalancer(lb)} only monitors HTTP desync, so requests that smuggle a second request reach its targets.`,
+        fix: `Set the mode to defensive: ${fix}`,
+        related: { loadBalancerArn: lb.arn },
         evidence: { desyncMitigationMode: 'monitor', attribute: lb.kind === 'classic' ? 'elb.http.desyncmitigationmode' : 'routing.http.desync_mitigation_mode' },
       });
     }

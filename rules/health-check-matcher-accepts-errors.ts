@@ -43,7 +43,9 @@ export default defineRule({
       if (accepted.length === 0) continue;
       findings.push({
         resource: check.resource,
-        message: `The health check of ${check.subject} counts ${accepted.join(', ')} as healthy (matcher ${check.matcher}), so a broken application stays in service; accept only success codes with ${check.modifyCommand} --matcher HttpCode=200-299.`,
+        message: `The health check of ${check.subject} counts ${accepted.join(', ')} as healthy (matcher ${check.matcher}), so a broken application stays in service.`,
+        fix: `Accept only success codes: ${check.modifyCommand} --matcher HttpCode=200-299`,
+        related: check.related,
         evidence: { matcher: check.matcher, acceptedErrorCodes: accepted, ...(check.loadBalancerArn && { loadBalancerArn: check.loadBalancerArn }) },
       });
     }

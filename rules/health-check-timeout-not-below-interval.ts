@@ -31,7 +31,9 @@ export default defineRule({
       if (intervalSeconds === undefined || timeoutSeconds === undefined || timeoutSeconds < intervalSeconds) continue;
       findings.push({
         resource: check.resource,
-        message: `The health check of ${check.subject} waits ${timeoutSeconds} s for an answer but runs every ${intervalSeconds} s, so checks overlap and a slow target is never clearly failed; set the timeout below the interval with ${check.modifyCommand}.`,
+        message: `The health check of ${check.subject} waits ${timeoutSeconds} s for an answer but runs every ${intervalSeconds} s, so checks overlap and a slow target is never clearly failed.`,
+        fix: `Set the timeout below the interval: ${check.modifyCommand}`,
+        related: check.related,
         evidence: { intervalSeconds, timeoutSeconds, ...(check.loadBalancerArn && { loadBalancerArn: check.loadBalancerArn }) },
       });
     }

@@ -35,11 +35,13 @@ export default defineRule({
         if (listener.protocol !== 'HTTP' || listener.redirectsToHttps) continue;
         const fix =
           lb.kind === 'classic'
-            ? 'a Classic LB cannot redirect: serve clients on an HTTPS listener (or an ALB that redirects)'
-            : `make its default action a redirect with aws elbv2 modify-listener --listener-arn ${listener.arn ?? 'LISTENER_ARN'} --default-actions Type=redirect,RedirectConfig={Protocol=HTTPS,Port=443,StatusCode=HTTP_301}`;
+            ? 'A Classic LB cannot redirect: serve clients on an HTTPS listener (or an ALB that redirects)'
+            : `Make its default action a redirect: aws elbv2 modify-listener --listener-arn ${listener.arn ?? 'LISTENER_ARN'} --default-actions Type=redirect,RedirectConfig={Protocol=HTTPS,Port=443,StatusCode=HTTP_301}`;
         findings.push({
           resource: loadBalancerResource(lb, scope),
-          message: `${describeLoadBalancer(lb)} serves plain HTTP on port ${listener.port} without redirecting to HTTPS, so requests and cookies travel unencrypted; ${fix}, or tag it ${ALLOW_HTTP_TAG}=REASON if that is intended.`,
+          message: `${describeLoadBalancer(lb)} serves plain HTTP on port ${listener.port} without redirecting to HTTPS, so requests and cookies travel unencrypted.`,
+          fix: `${fix}, or tag it ${ALLOW_HTTP_TAG}=REASON if that is intended`,
+          related: { loadBalancerArn: lb.arn },
           evidence: { listenerPort: listener.port, protocol: 'HTTP', ...(listener.arn && { listenerArn: listener.arn }), redirectsToHttps: false },
           discriminator: String(listener.port),
         });

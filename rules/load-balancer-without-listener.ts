@@ -30,7 +30,9 @@ export default defineRule({
       if (lb.listeners.length > 0) continue;
       findings.push({
         resource: loadBalancerResource(lb, scope),
-        message: `${describeLoadBalancer(lb)} has no listener, so every connection to ${lb.dnsName || 'it'} is refused; add a listener, or delete the load balancer if nothing uses it.`,
+        message: `${describeLoadBalancer(lb)} has no listener, so every connection to ${lb.dnsName || 'it'} is refused.`,
+        fix: 'Add a listener, or delete the load balancer if nothing uses it',
+        related: { loadBalancerArn: lb.arn },
         evidence: { listeners: [], dnsName: lb.dnsName },
       });
     }

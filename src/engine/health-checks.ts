@@ -5,7 +5,7 @@
  */
 import type { Scope } from '../inventory/model.js';
 import { describeLoadBalancer, loadBalancerResource, targetGroupResource } from './targets.js';
-import type { ResourceRef } from './types.js';
+import type { RelatedResources, ResourceRef } from './types.js';
 
 export interface HealthCheckSettings {
   resource: ResourceRef;
@@ -21,14 +21,17 @@ export interface HealthCheckSettings {
   /** The CLI to change these settings, without the settings themselves. */
   modifyCommand: string;
   /** The load balancer, for grouping (a target group's first). */
-  loadBalancerArn?: string;
+  loadBalancerArn: string;
+  /** The resources a finding about this health check names. */
+  related: RelatedResources;
 }
 
 export function healthChecksOf(scope: Scope): HealthCheckSettings[] {
   const checks: HealthCheckSettings[] = [];
   for (const group of scope.targetGroups) {
     const users = group.loadBalancerArns.filter((arn) => scope.loadBalancers.some((lb) => lb.arn === arn));
-    if (!group.healthCheck.enabled || users.length === 0) continue;
+    const [loadBalancerArn] = users;
+    if (!group.healthCheck.enabled || loadBalancerArn === undefined) continue;
     const hc = group.healthCheck;
     checks.push({
       resource: targetGroupResource(group, scope),
@@ -40,7 +43,8 @@ export function healthChecksOf(scope: Scope): HealthCheckSettings[] {
       healthyThreshold: hc.healthyThreshold,
       matcher: hc.matcher,
       modifyCommand: `aws elbv2 modify-target-group --target-group-arn ${group.arn}`,
-      loadBalancerArn: users[0],
+      loadBalancerArn,
+      related: { loadBalancerArn, targetGroupArns: [group.arn] },
     });
   }
   for (const lb of scope.loadBalancers) {
@@ -56,6 +60,7 @@ export function healthChecksOf(scope: Scope): HealthCheckSettings[] {
       healthyThreshold: hc.healthyThreshold,
       modifyCommand: `aws elb configure-health-check --load-balancer-name ${lb.name} --health-check Target=${hc.target}`,
       loadBalancerArn: lb.arn,
+      related: { loadBalancerArn: lb.arn },
     });
   }
   return checks;

@@ -17,8 +17,8 @@ ruleTester(rule).run({
       name: 'an ALB, a Classic LB and an NLB with a TLS listener, none logging',
       scope: scopeOf({ loadBalancers: [silentAlb, silentClassic, silentTlsNlb] }),
       expect: [
-        { resourceArn: silentAlb.arn, messageIncludes: ['ALB web writes no access logs', 'Key=access_logs.s3.enabled,Value=true'], evidence: { accessLogsEnabled: false, attribute: 'access_logs.s3.enabled' } },
-        { resourceArn: silentClassic.arn, messageIncludes: ['Classic LB legacy writes no access logs', 'AccessLog={Enabled=true'], evidence: { attribute: 'AccessLog.Enabled' } },
+        { resourceArn: silentAlb.arn, messageIncludes: 'ALB web writes no access logs', fixIncludes: 'Key=access_logs.s3.enabled,Value=true', evidence: { accessLogsEnabled: false, attribute: 'access_logs.s3.enabled' } },
+        { resourceArn: silentClassic.arn, messageIncludes: 'Classic LB legacy writes no access logs', fixIncludes: 'AccessLog={Enabled=true', evidence: { attribute: 'AccessLog.Enabled' } },
         { resourceArn: silentTlsNlb.arn, messageIncludes: 'NLB tls writes no access logs' },
       ],
     },

@@ -14,7 +14,7 @@ ruleTester(rule).run({
     {
       name: 'an ALB with the AWS default (false)',
       scope: scopeOf({ loadBalancers: [lenient] }),
-      expect: [{ resourceArn: lenient.arn, messageIncludes: ['ALB web forwards headers with invalid names', 'drop_invalid_header_fields.enabled,Value=true'], evidence: { dropInvalidHeaderFields: false } }],
+      expect: [{ resourceArn: lenient.arn, messageIncludes: 'ALB web forwards headers with invalid names', fixIncludes: 'drop_invalid_header_fields.enabled,Value=true', evidence: { dropInvalidHeaderFields: false } }],
     },
   ],
 });

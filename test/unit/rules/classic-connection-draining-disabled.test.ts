@@ -20,7 +20,7 @@ ruleTester(rule).run({
     {
       name: 'a Classic LB with connection draining off',
       scope: scopeOf({ loadBalancers: [cutting] }),
-      expect: [{ resourceArn: cutting.arn, resourceType: 'classic', messageIncludes: ['Classic LB legacy has connection draining off', 'ConnectionDraining={Enabled=true,Timeout=300}'], evidence: { connectionDraining: { enabled: false, timeoutSeconds: 300 } } }],
+      expect: [{ resourceArn: cutting.arn, resourceType: 'classic', messageIncludes: 'Classic LB legacy has connection draining off', fixIncludes: 'ConnectionDraining={Enabled=true,Timeout=300}', evidence: { connectionDraining: { enabled: false, timeoutSeconds: 300 } } }],
     },
   ],
 });

@@ -20,8 +20,8 @@ ruleTester(rule).run({
       name: 'the NLB (off by default) and a Classic LB with cross-zone off',
       scope: brokenWorld((w) => (w.classic.attributes.crossZoneEnabled = false)),
       expect: [
-        { resourceArn: world.nlb.arn, messageIncludes: ['NLB edge has cross-zone load balancing off', 'inter-AZ data transfer'], evidence: { crossZoneEnabled: false, targetGroupArns: [world.nlbGroup.arn] } },
-        { resourceArn: world.classic.arn, messageIncludes: ['Classic LB legacy has cross-zone load balancing off', 'CrossZoneLoadBalancing={Enabled=true}'] },
+        { resourceArn: world.nlb.arn, messageIncludes: 'NLB edge has cross-zone load balancing off', fixIncludes: 'inter-AZ data transfer', evidence: { crossZoneEnabled: false, targetGroupArns: [world.nlbGroup.arn] } },
+        { resourceArn: world.classic.arn, messageIncludes: 'Classic LB legacy has cross-zone load balancing off', fixIncludes: 'CrossZoneLoadBalancing={Enabled=true}' },
       ],
     },
     {

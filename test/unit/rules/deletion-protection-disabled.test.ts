@@ -16,7 +16,7 @@ ruleTester(rule).run({
       name: 'ALB and NLB with deletion protection off',
       scope: scopeOf({ loadBalancers: [open, openNlb] }),
       expect: [
-        { resourceArn: open.arn, resourceType: 'application', messageIncludes: ['ALB web has deletion protection off', 'Key=deletion_protection.enabled,Value=true'], evidence: { deletionProtection: false } },
+        { resourceArn: open.arn, resourceType: 'application', messageIncludes: 'ALB web has deletion protection off', fixIncludes: 'Key=deletion_protection.enabled,Value=true', evidence: { deletionProtection: false } },
         { resourceArn: openNlb.arn, resourceType: 'network', messageIncludes: 'NLB edge has deletion protection off' },
       ],
     },

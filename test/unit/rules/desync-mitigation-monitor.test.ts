@@ -15,8 +15,8 @@ ruleTester(rule).run({
       name: 'an ALB and a Classic LB in monitor mode',
       scope: scopeOf({ loadBalancers: [monitoring, monitoringClassic] }),
       expect: [
-        { resourceArn: monitoring.arn, messageIncludes: ['ALB web only monitors HTTP desync', 'Key=routing.http.desync_mitigation_mode,Value=defensive'], evidence: { desyncMitigationMode: 'monitor' } },
-        { resourceArn: monitoringClassic.arn, messageIncludes: ['Classic LB legacy only monitors', 'elb.http.desyncmitigationmode'], evidence: { attribute: 'elb.http.desyncmitigationmode' } },
+        { resourceArn: monitoring.arn, messageIncludes: 'ALB web only monitors HTTP desync', fixIncludes: 'Key=routing.http.desync_mitigation_mode,Value=defensive', evidence: { desyncMitigationMode: 'monitor' } },
+        { resourceArn: monitoringClassic.arn, messageIncludes: 'Classic LB legacy only monitors', fixIncludes: 'elb.http.desyncmitigationmode', evidence: { attribute: 'elb.http.desyncmitigationmode' } },
       ],
     },
   ],

@@ -28,7 +28,7 @@ ruleTester(rule).run({
       expect: [
         {
           resourceArn: world.albGroup.arn,
-          messageIncludes: ['target group web counts 200-499 as healthy (matcher 200-499)', '--matcher HttpCode=200-299'],
+          messageIncludes: 'target group web counts 200-499 as healthy (matcher 200-499)', fixIncludes: '--matcher HttpCode=200-299',
           evidence: { matcher: '200-499', acceptedErrorCodes: ['200-499'], loadBalancerArn: world.alb.arn },
         },
       ],

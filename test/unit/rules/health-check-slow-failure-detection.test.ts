@@ -18,7 +18,7 @@ ruleTester(rule).run({
         if (w.classic.classic?.healthCheck) Object.assign(w.classic.classic.healthCheck, { intervalSeconds: 60, unhealthyThreshold: 10 });
       }),
       expect: [
-        { resourceArn: world.nlbGroup.arn, messageIncludes: ['target group edge needs 5 failures 60 s apart (300 s)', `to ${MAX_DETECTION_SECONDS} s or less`], evidence: { detectionSeconds: 300, intervalSeconds: 60, unhealthyThreshold: 5 } },
+        { resourceArn: world.nlbGroup.arn, messageIncludes: 'target group edge needs 5 failures 60 s apart (300 s)', fixIncludes: `to ${MAX_DETECTION_SECONDS} s or less`, evidence: { detectionSeconds: 300, intervalSeconds: 60, unhealthyThreshold: 5 } },
         { resourceArn: world.classic.arn, messageIncludes: 'Classic LB legacy needs 10 failures 60 s apart (600 s)', evidence: { detectionSeconds: 600 } },
       ],
     },

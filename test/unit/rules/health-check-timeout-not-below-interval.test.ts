@@ -21,8 +21,8 @@ ruleTester(rule).run({
         if (w.classic.classic?.healthCheck) Object.assign(w.classic.classic.healthCheck, { intervalSeconds: 5, timeoutSeconds: 30 });
       }),
       expect: [
-        { resourceArn: world.albGroup.arn, resourceType: 'target-group', messageIncludes: ['The health check of target group web waits 10 s for an answer but runs every 10 s', 'aws elbv2 modify-target-group'], evidence: { intervalSeconds: 10, timeoutSeconds: 10, loadBalancerArn: world.alb.arn } },
-        { resourceArn: world.classic.arn, resourceType: 'classic', messageIncludes: ['Classic LB legacy waits 30 s', 'aws elb configure-health-check --load-balancer-name legacy'], evidence: { intervalSeconds: 5, timeoutSeconds: 30 } },
+        { resourceArn: world.albGroup.arn, resourceType: 'target-group', messageIncludes: 'The health check of target group web waits 10 s for an answer but runs every 10 s', fixIncludes: 'aws elbv2 modify-target-group', evidence: { intervalSeconds: 10, timeoutSeconds: 10, loadBalancerArn: world.alb.arn } },
+        { resourceArn: world.classic.arn, resourceType: 'classic', messageIncludes: 'Classic LB legacy waits 30 s', fixIncludes: 'aws elb configure-health-check --load-balancer-name legacy', evidence: { intervalSeconds: 5, timeoutSeconds: 30 } },
       ],
     },
   ],

@@ -22,11 +22,11 @@ ruleTester(rule).run({
       expect: [
         {
           resourceArn: plain.arn,
-          messageIncludes: ['ALB web serves plain HTTP on port 80 without redirecting to HTTPS', `aws elbv2 modify-listener --listener-arn ${LISTENER_ARN}`, `${ALLOW_HTTP_TAG}=REASON`],
+          messageIncludes: 'ALB web serves plain HTTP on port 80 without redirecting to HTTPS', fixIncludes: [`aws elbv2 modify-listener --listener-arn ${LISTENER_ARN}`, `${ALLOW_HTTP_TAG}=REASON`],
           evidence: { listenerPort: 80, listenerArn: LISTENER_ARN, redirectsToHttps: false },
           discriminator: '80',
         },
-        { resourceArn: plainClassic.arn, messageIncludes: ['Classic LB legacy serves plain HTTP on port 80', 'a Classic LB cannot redirect'] },
+        { resourceArn: plainClassic.arn, messageIncludes: 'Classic LB legacy serves plain HTTP on port 80', fixIncludes: 'A Classic LB cannot redirect' },
       ],
     },
     {

@@ -24,9 +24,9 @@ ruleTester(rule).run({
         w.subnetB.availableIpAddressCount = 12;
       }),
       expect: [
-        { resourceArn: world.alb.arn, messageIncludes: ['Subnet subnet-a (us-east-1a, 10.0.1.0/24) of ALB web has 7 free IP addresses, below the 8 AWS requires', 'cannot scale', 'elbv2 set-subnets'], evidence: { subnetId: 'subnet-a', availableIpAddressCount: 7 }, discriminator: 'subnet-a', severity: 'error' },
+        { resourceArn: world.alb.arn, messageIncludes: ['Subnet subnet-a (us-east-1a, 10.0.1.0/24) of ALB web has 7 free IP addresses, below the 8 AWS requires', 'cannot scale'], fixIncludes: 'elbv2 set-subnets', evidence: { subnetId: 'subnet-a', availableIpAddressCount: 7 }, discriminator: 'subnet-a', severity: 'error' },
         { resourceArn: world.alb.arn, messageIncludes: ["has 12 free IP addresses, under lbcheck's margin of 16", 'may not scale'], discriminator: 'subnet-b', severity: 'warning' },
-        { resourceArn: world.classic.arn, messageIncludes: ['of Classic LB legacy has 7 free', 'elb attach-load-balancer-to-subnets'], severity: 'error' },
+        { resourceArn: world.classic.arn, messageIncludes: 'of Classic LB legacy has 7 free', fixIncludes: 'elb attach-load-balancer-to-subnets', severity: 'error' },
         { resourceArn: world.classic.arn, messageIncludes: 'of Classic LB legacy has 12 free', severity: 'warning' },
       ],
     },

@@ -38,7 +38,7 @@ ruleTester(rule).run({
         {
           resourceArn: world.albGroup.arn,
           resourceType: 'target-group',
-          messageIncludes: ['Target i-web3 of target group web of ALB web is in us-east-1c, where the load balancer has no subnet, so it receives no traffic', 'us-east-1a, us-east-1b'],
+          messageIncludes: 'Target i-web3 of target group web of ALB web is in us-east-1c, where the load balancer has no subnet, so it receives no traffic', fixIncludes: 'us-east-1a, us-east-1b',
           evidence: { availabilityZone: 'us-east-1c', enabledZones: ['us-east-1a', 'us-east-1b'], targets: [{ id: 'i-web3', state: 'unused' }], loadBalancerArn: world.alb.arn },
         },
         { resourceArn: world.classic.arn, resourceType: 'classic', messageIncludes: 'Target i-web3 of Classic LB legacy is in us-east-1c', evidence: { targets: [{ id: 'i-web3', state: 'healthy' }] } },

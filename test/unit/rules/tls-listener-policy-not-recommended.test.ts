@@ -15,7 +15,7 @@ ruleTester(rule).run({
       name: 'an ALB on the 2021 TLS 1.3 policy and an NLB on the API default',
       scope: scopeOf({ loadBalancers: [older, olderNlb] }),
       expect: [
-        { resourceArn: older.arn, messageIncludes: ["ALB web's HTTPS listener on port 443 uses ELBSecurityPolicy-TLS13-1-2-2021-06, not a policy AWS currently recommends", 'listener/app/web/1/2 --ssl-policy ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09'], evidence: { sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' }, discriminator: '443' },
+        { resourceArn: older.arn, messageIncludes: "ALB web's HTTPS listener on port 443 uses ELBSecurityPolicy-TLS13-1-2-2021-06, not a policy AWS currently recommends", fixIncludes: ['listener/app/web/1/2 --ssl-policy ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09'], evidence: { sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' }, discriminator: '443' },
         { resourceArn: olderNlb.arn, messageIncludes: "NLB edge's TLS listener on port 8443 uses ELBSecurityPolicy-2016-08" },
       ],
     },

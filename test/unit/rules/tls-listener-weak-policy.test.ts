@@ -41,11 +41,11 @@ ruleTester(rule).run({
       expect: [
         {
           resourceArn: oldAlb.arn,
-          messageIncludes: ["ALB web's HTTPS listener on port 443 uses policy ELBSecurityPolicy-2016-08, which accepts TLSv1, TLSv1.1 and enables 3 weak or non-forward-secret ciphers (AES128-GCM-SHA256, AES128-SHA, AES256-SHA)", '--ssl-policy ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09'],
+          messageIncludes: "ALB web's HTTPS listener on port 443 uses policy ELBSecurityPolicy-2016-08, which accepts TLSv1, TLSv1.1 and enables 3 weak or non-forward-secret ciphers (AES128-GCM-SHA256, AES128-SHA, AES256-SHA)", fixIncludes: '--ssl-policy ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09',
           evidence: { sslPolicy: OLD.name, oldProtocols: ['TLSv1', 'TLSv1.1'], weakCiphers: ['AES128-GCM-SHA256', 'AES128-SHA', 'AES256-SHA'] },
           discriminator: '443',
         },
-        { resourceArn: oldClassic.arn, messageIncludes: ['uses policy ELBSecurityPolicy-2015-05, which accepts TLSv1 and enables 1 weak', 'ELBSecurityPolicy-TLS-1-2-2017-01'], evidence: { referencePolicy: 'ELBSecurityPolicy-2015-05', weakCiphers: ['DES-CBC3-SHA'] } },
+        { resourceArn: oldClassic.arn, messageIncludes: 'uses policy ELBSecurityPolicy-2015-05, which accepts TLSv1 and enables 1 weak', fixIncludes: 'ELBSecurityPolicy-TLS-1-2-2017-01', evidence: { referencePolicy: 'ELBSecurityPolicy-2015-05', weakCiphers: ['DES-CBC3-SHA'] } },
       ],
     },
     {
