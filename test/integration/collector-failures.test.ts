@@ -90,7 +90,8 @@ describe('a call that is denied', () => {
     const denied = new ElasticLoadBalancingV2ServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'no' });
     const inventory = await collectInventory(options({ onClients: (clients) => failOnly(clients.elbv2, DescribeLoadBalancerAttributesCommand, denied) }));
     const collected = inventory.scopes[0]?.loadBalancers.find((l) => l.arn === alb.arn);
-    expect(collected?.attributes).toEqual({ idleTimeoutSeconds: undefined, crossZoneEnabled: true, deletionProtection: false, raw: {} });
+    // The other attributes keep AWS's defaults: every rule that reads them requires loadBalancerAttributes, which unread below marks as not read for this LB.
+    expect(collected?.attributes).toEqual({ idleTimeoutSeconds: undefined, crossZoneEnabled: true, deletionProtection: false, accessLogsEnabled: false, dropInvalidHeaderFields: false, desyncMitigationMode: 'defensive', raw: {} });
     const call = 'elasticloadbalancing:DescribeLoadBalancerAttributes';
     expect(inventory.notChecked).toEqual([{ what: `attributes of ${alb.arn} (${call} in ${region})`, why: 'AccessDenied: no', region, account: MOTO_ACCOUNT, call }]);
     expect(inventory.scopes[0]?.unread).toEqual([{ collection: 'loadBalancerAttributes', read: 'none', call, why: 'AccessDenied: no', resources: [alb.arn] }]);
