@@ -67,8 +67,11 @@ async function runStep(node: 'current' | 'node24', inputs: Record<string, string
  */
 let node24Path: Promise<string> | undefined;
 function node24(): Promise<string> {
+  if (process.versions.node.split('.')[0] === '24') return Promise.resolve(process.execPath); // .ci/run's Node 24 pass
   node24Path ??= new Promise((resolve, reject) => {
-    const child = spawn('npx', ['-y', '-p', 'node@24', 'node', '-p', 'process.execPath'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // An outer `npx -c` sets npm_config_call, which a nested npx reads as its own --call and then fails.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'npm_config_call'));
+    const child = spawn('npx', ['-y', '-p', 'node@24', 'node', '-p', 'process.execPath'], { stdio: ['ignore', 'pipe', 'inherit'], env });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', reject);
