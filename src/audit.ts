@@ -83,11 +83,13 @@ export interface AuditStopped {
 }
 
 const LISTING_CALL = 'elasticloadbalancing:DescribeLoadBalancers';
+/** An account whose role could not be assumed (--role-arn, --org-role): none of its load balancers were listed. */
+const ASSUME_ROLE_CALL = 'sts:AssumeRole';
 
 function failedListings(inventory: Inventory): NotChecked[] {
   const collected = (gap: NotChecked) =>
     inventory.scopes.some((scope) => scope.region === gap.region && (gap.account === undefined || gap.account === 'unknown' || gap.account === scope.account));
-  return inventory.notChecked.filter((gap) => gap.call === LISTING_CALL || (gap.region !== undefined && !collected(gap)));
+  return inventory.notChecked.filter((gap) => gap.call === LISTING_CALL || gap.call === ASSUME_ROLE_CALL || (gap.region !== undefined && !collected(gap)));
 }
 
 async function loadInventory(source: AuditSource, progress: Progress, signal: AbortSignal | undefined, optionalData: ReadonlySet<OptionalData>): Promise<Inventory> {

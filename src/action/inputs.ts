@@ -23,6 +23,10 @@ export interface ActionInputs {
   regions: string[];
   allRegions: boolean;
   profiles: string[];
+  /** role-arn: newline separated, one account each. */
+  roleArns: string[];
+  orgRole?: string;
+  externalId?: string;
   endpointUrl?: string;
   config: LbcheckConfig;
   failOn: Severity | 'none';
@@ -84,10 +88,15 @@ export async function readInputs(env: NodeJS.ProcessEnv, rules: readonly Rule[])
   const sarifCategory = optional('sarif-category');
   const writeBaseline = optional('write-baseline');
   const endpointUrl = optional('endpoint-url');
+  const orgRole = optional('org-role');
+  const externalId = optional('external-id');
   return {
     regions: regions.length === 0 && !allRegions && homeRegion ? [homeRegion] : regions,
     allRegions,
     profiles: list('profile'),
+    roleArns: list('role-arn'),
+    ...(orgRole !== undefined && { orgRole }),
+    ...(externalId !== undefined && { externalId }),
     ...(endpointUrl !== undefined && { endpointUrl }),
     config: await loadConfig({ configPath, ruleIds: rules.map((rule) => rule.meta.id), serverKeepalive: SERVER_KEEPALIVE_SECONDS }),
     failOn: oneOf('fail-on', FAIL_ON, 'error'),
@@ -104,7 +113,16 @@ export async function readInputs(env: NodeJS.ProcessEnv, rules: readonly Rule[])
 
 export function auditOptionsFromInputs(inputs: ActionInputs, rules: readonly Rule[]): AuditOptions {
   const collect = collectOptionsFrom(
-    { region: inputs.regions, allRegions: inputs.allRegions, profile: inputs.profiles, endpointUrl: inputs.endpointUrl, concurrency: DEFAULT_CONCURRENCY },
+    {
+      region: inputs.regions,
+      allRegions: inputs.allRegions,
+      profile: inputs.profiles,
+      roleArn: inputs.roleArns,
+      ...(inputs.orgRole !== undefined && { orgRole: inputs.orgRole }),
+      ...(inputs.externalId !== undefined && { externalId: inputs.externalId }),
+      endpointUrl: inputs.endpointUrl,
+      concurrency: DEFAULT_CONCURRENCY,
+    },
     silentProgress,
   );
   return {

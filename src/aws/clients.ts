@@ -8,6 +8,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider, DeserializeHandler, DeserializeHandlerArguments, FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, MiddlewareStack } from '@smithy/types';
@@ -19,7 +20,7 @@ import type { ApiFamily, RequestBuckets } from './limiter.js';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /** IAM service prefix of each client, as policy actions name them (`ec2:DescribeSubnets`). */
-export type AwsService = 'ec2' | 'elasticloadbalancing' | 'sts';
+export type AwsService = 'ec2' | 'elasticloadbalancing' | 'sts' | 'organizations';
 
 /**
  * Counts API calls per operation. One count per logical call (one `client.send`),
@@ -211,9 +212,10 @@ function paceCalls<Input extends object, Output extends object>(
   );
 }
 
-export function createClients(options: ClientOptions): AwsClients {
+/** What every client of a scope shares: region, credentials, retries, per-attempt timeouts, and the endpoint override. */
+function clientConfig(options: ClientOptions) {
   const timeouts = options.timeouts ?? DEFAULT_CALL_TIMEOUTS;
-  const config = {
+  return {
     region: options.region,
     profile: options.profile,
     credentials: options.credentials ?? credentialsFor(options.profile),
@@ -223,21 +225,53 @@ export function createClients(options: ClientOptions): AwsClients {
     // Without endpointUrl the SDK still honours AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_<SERVICE>) itself.
     ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
   };
+}
+
+/** Counted calls, each with a deadline (and the audit's signal). */
+function instrument<Input extends object, Output extends object>(
+  client: { middlewareStack: MiddlewareStack<Input, Output>; send: (...args: never[]) => unknown },
+  service: AwsService,
+  options: ClientOptions,
+): void {
+  countCalls(client, service, options.counter);
+  withDeadline(client, (options.timeouts ?? DEFAULT_CALL_TIMEOUTS).callMs, options.signal);
+}
+
+/**
+ * An STS client for a scope, configured as its other clients are (endpoint override, deadlines, call
+ * counting, unreadable answers refused): for GetCallerIdentity and for assuming roles (--role-arn, --org-role).
+ */
+export function createStsClient(options: ClientOptions): STSClient {
+  const client = new STSClient(clientConfig(options));
+  instrument(client, 'sts', options);
+  refuseUnreadableAnswers(client);
+  return client;
+}
+
+/**
+ * An Organizations client (--org-role lists the organization's accounts), configured as the other clients.
+ * Organizations answers in JSON, not the query protocol's XML, so isAnswerTo does not apply to it.
+ */
+export function createOrganizationsClient(options: ClientOptions): OrganizationsClient {
+  const client = new OrganizationsClient(clientConfig(options));
+  instrument(client, 'organizations', options);
+  return client;
+}
+
+export function createClients(options: ClientOptions): AwsClients {
+  const config = clientConfig(options);
   const clients: AwsClients = {
     ec2: new EC2Client(config),
     elbv2: new ElasticLoadBalancingV2Client(config),
     elb: new ElasticLoadBalancingClient(config),
-    sts: new STSClient(config),
+    sts: createStsClient({ ...options, credentials: config.credentials }),
   };
-  countCalls(clients.ec2, 'ec2', options.counter);
-  countCalls(clients.elbv2, 'elasticloadbalancing', options.counter);
-  countCalls(clients.elb, 'elasticloadbalancing', options.counter);
-  countCalls(clients.sts, 'sts', options.counter);
-  for (const client of Object.values(clients)) withDeadline(client, timeouts.callMs, options.signal);
+  instrument(clients.ec2, 'ec2', options);
+  instrument(clients.elbv2, 'elasticloadbalancing', options);
+  instrument(clients.elb, 'elasticloadbalancing', options);
   refuseUnreadableAnswers(clients.ec2);
   refuseUnreadableAnswers(clients.elbv2);
   refuseUnreadableAnswers(clients.elb);
-  refuseUnreadableAnswers(clients.sts);
   if (options.buckets) {
     paceCalls(clients.ec2, 'ec2', options.buckets);
     paceCalls(clients.elbv2, 'elbv2', options.buckets);

@@ -1,6 +1,6 @@
 /**
- * Collects the inventory for every (account, region) scope: for each profile, its
- * account (STS) and regions; for each region, the elbv2 and Classic load balancers, then
+ * Collects the inventory for every (account, region) scope: for each profile, or each role
+ * assumed (--role-arn, --org-role: src/aws/accounts.ts), its account (STS) and regions; for each region, the elbv2 and Classic load balancers, then
  * their details and the network of their VPCs, then the target instances and the prefix
  * lists their rules reference. Each scope runs its calls in parallel under its own limiter
  * (--concurrency) and paces them to its own request buckets, as AWS meters them.
@@ -26,6 +26,7 @@ import { endpointOf } from './endpoint.js';
 import { classicLoadBalancers, describeClassic, listClassic } from './collect-classic.js';
 import { collectInstances, collectNetwork, collectPrefixLists, type NetworkCollected } from './collect-ec2.js';
 import { describeElbv2, listElbv2 } from './collect-elbv2.js';
+import { rolePrincipals, type Principal, type RolePrincipals } from './accounts.js';
 import { ApiCallCounter, createClients, credentialsFor, destroyClients, type AwsClients, type CallTimeouts } from './clients.js';
 import { Limiter, RequestBuckets, type ApiFamily, type BucketSize } from './limiter.js';
 import { classifyError, failureText, ScopeRun, type CallFailure } from './scope-run.js';
@@ -36,8 +37,14 @@ export interface CollectOptions {
   regions: string[];
   /** Every region enabled for the account (EC2 DescribeRegions). */
   allRegions?: boolean;
-  /** Shared-config profiles, one scan each; empty means the default credential chain. */
+  /** Shared-config profiles, one scan each; empty means the default credential chain. With roles: the caller (at most one). */
   profiles: string[];
+  /** --role-arn: assume each (from the caller's credentials) and collect its account instead of the caller's. */
+  roleArns?: string[];
+  /** --org-role NAME: assume role NAME in every ACTIVE account of the caller's AWS Organization. */
+  orgRole?: string;
+  /** --external-id: the ExternalId every AssumeRole passes (the roles' trust policies may require one). */
+  externalId?: string;
   /** Where every call goes (--endpoint-url), overriding AWS_ENDPOINT_URL and its per-service variants. */
   endpointUrl?: string;
   /** The endpoint to name in errors when endpointUrl is not set (AWS_ENDPOINT_URL, which the SDK reads itself). */
@@ -119,16 +126,21 @@ function emptyNetwork(): NetworkCollected {
   };
 }
 
+/** A scope's region, and its account once known (an assumed role's from its ARN, else from STS). */
+function whereOf(run: ScopeRun): { region: string; account?: string } {
+  return { region: run.region, ...(run.account !== 'unknown' && { account: run.account }) };
+}
+
 async function collectScope(run: ScopeRun, profile: string | undefined, endpoint: string, signal: AbortSignal | undefined): Promise<ScopeOutcome> {
   const identity = await run.call('sts:GetCallerIdentity', 'the account id', () => run.clients.sts.send(new GetCallerIdentityCommand({})));
   if (identity?.Account) run.account = identity.Account;
   // --max-time ended the first call: nothing of this region was collected, and that is not the endpoint's fault.
-  if (signal?.aborted) return { notChecked: [{ what: `region ${run.region}`, why: MAX_TIME_REASON, region: run.region }], failures: run.failures };
+  if (signal?.aborted) return { notChecked: [{ what: `region ${run.region}`, why: MAX_TIME_REASON, ...whereOf(run) }], failures: run.failures };
   // Unreachable, or credentials refused: every other call would fail the same way (after its retries). Say so once, quickly.
   const fatal = run.failures.find((f) => f.kind === 'network' || f.kind === 'rejected');
   if (fatal) {
     const why = fatal.kind === 'network' ? `cannot reach AWS at ${endpoint}: ${failureText(fatal)}` : `AWS rejected the credentials: ${fatal.reason}`;
-    return { notChecked: [{ what: `region ${run.region}`, why, region: run.region }], failures: run.failures };
+    return { notChecked: [{ what: `region ${run.region}`, why, ...whereOf(run) }], failures: run.failures };
   }
 
   const [elbv2Listing, classicListing] = await Promise.all([listElbv2(run), listClassic(run)]);
@@ -233,6 +245,56 @@ function nothingCollectedError(failures: CallFailure[], notChecked: NotChecked[]
   return new LbcheckError(first ? `nothing could be collected: ${first.what}: ${first.why}` : 'nothing could be collected');
 }
 
+/** Accounts collected at the same time (each with its own clients, limiter and request buckets). */
+const ACCOUNTS_AT_ONCE = 16;
+
+function profilePrincipal(profile: string | undefined, options: CollectOptions): Principal {
+  return {
+    label: profile ? `profile ${profile}` : 'the default credentials',
+    ...(profile !== undefined && { profile, regionProfile: profile }),
+    credentials: options.credentials ?? credentialsFor(profile),
+  };
+}
+
+/** With --role-arn or --org-role: one principal per role to assume (an organization's accounts listed first). */
+async function rolesOf(options: CollectOptions, counter: ApiCallCounter): Promise<RolePrincipals | undefined> {
+  if (!options.roleArns?.length && options.orgRole === undefined) return undefined;
+  const profile = options.profiles[0];
+  // STS and Organizations in the first region asked for, else the caller's own (partition and data residency follow it).
+  const region = options.regions[0] ?? (await configuredRegion(profile)) ?? 'us-east-1';
+  return rolePrincipals({
+    roleArns: options.roleArns ?? [],
+    ...(options.orgRole !== undefined && { orgRole: options.orgRole }),
+    ...(options.externalId !== undefined && { externalId: options.externalId }),
+    ...(profile !== undefined && { profile }),
+    ...(options.credentials && { credentials: options.credentials }),
+    region,
+    ...(options.pageSize !== undefined && { pageSize: options.pageSize }),
+    client: { endpointUrl: options.endpointUrl, counter, maxAttempts: options.maxAttempts, timeouts: options.timeouts, signal: options.signal },
+  });
+}
+
+/** Credentials that cannot be had (none for a profile, or a role that cannot be assumed): why, as a failure and a notChecked entry. */
+async function credentialsFailure(principal: Principal): Promise<{ failure: CallFailure; notChecked: NotChecked } | undefined> {
+  try {
+    await principal.credentials();
+    return undefined;
+  } catch (error) {
+    const { kind, reason } = classifyError(error);
+    if (principal.roleArn) {
+      // AccessDenied and the like: this account is not checked, the others are.
+      return {
+        failure: { operation: 'sts:AssumeRole', kind, reason },
+        notChecked: { what: `everything in ${principal.label}: cannot assume ${principal.roleArn}`, why: reason, call: 'sts:AssumeRole', ...(principal.account !== undefined && { account: principal.account }) },
+      };
+    }
+    return {
+      failure: { operation: 'credentials', kind: 'credentials', reason, ...(principal.profile !== undefined && { profile: principal.profile }) },
+      notChecked: { what: `everything for ${principal.label}`, why: `no AWS credentials: ${reason}` },
+    };
+  }
+}
+
 export async function collectInventory(options: CollectOptions): Promise<Inventory> {
   const started = performance.now();
   const progress = options.progress ?? silentProgress;
@@ -250,91 +312,101 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
     return buckets;
   };
   const endpoint = endpointOf(options);
-  const profiles: (string | undefined)[] = options.profiles.length ? options.profiles : [undefined];
 
   const scopes: Scope[] = [];
   const notChecked: NotChecked[] = [];
   const failures: CallFailure[] = [];
   const emptyRegions: string[] = [];
+  const roles = await rolesOf(options, counter);
+  notChecked.push(...(roles?.notChecked ?? []));
+  failures.push(...(roles?.failures ?? []));
+  const principals: Principal[] = roles?.principals ?? (options.profiles.length ? options.profiles : [undefined]).map((profile) => profilePrincipal(profile, options));
+  // Each account runs its regions at once; this many accounts are collected at a time, so an organization of
+  // hundreds does not open hundreds of times --concurrency sockets (AWS meters each account on its own either way).
+  const accounts = new Limiter(ACCOUNTS_AT_ONCE);
 
-  await Promise.all(
-    profiles.map(async (profile) => {
-      const label = profile ? `profile ${profile}` : 'the default credentials';
-      const credentials = options.credentials ?? credentialsFor(profile);
-      try {
-        await credentials();
-      } catch (error) {
-        const { reason } = classifyError(error);
-        failures.push({ operation: 'credentials', kind: 'credentials', reason, profile });
-        notChecked.push({ what: `everything for ${label}`, why: `no AWS credentials: ${reason}` });
-        return;
-      }
-      const clientsFor = (region: string, buckets?: () => RequestBuckets | undefined) => {
-        const clients = createClients({
-          region,
-          profile,
-          endpointUrl: options.endpointUrl,
-          counter,
-          maxAttempts: options.maxAttempts,
-          credentials,
-          buckets,
-          timeouts: options.timeouts,
-          signal: options.signal,
-        });
-        options.onClients?.(clients, region);
-        return clients;
-      };
-
-      let regions = options.regions;
-      if (regions.length === 0) {
-        const home = await configuredRegion(profile);
-        if (!options.allRegions) {
-          if (!home) throw new LbcheckError(profile ? `${NO_REGION_MESSAGE} (profile ${profile} has none)` : NO_REGION_MESSAGE);
-          regions = [home];
-        } else {
-          regions = await enabledRegions(clientsFor(home ?? 'us-east-1'), home ?? 'us-east-1', failures, notChecked, label);
-          progress.step(`${label}: ${regions.length} enabled regions`);
-        }
-      }
-
-      await Promise.all(
-        regions.map(async (region) => {
-          // Paced to the buckets of the account STS named (when it could not: per profile). Called only once `run` exists.
-          const scopeBuckets = () => bucketsOf(run.account === 'unknown' ? `profile ${profile ?? ''}` : run.account, region);
-          const clients = clientsFor(region, scopeBuckets);
-          const run = new ScopeRun(clients, region, 'unknown', new Limiter(options.concurrency), options.pageSize);
-          if (options.optionalData) run.optionalData = options.optionalData;
-          const scopeStarted = performance.now();
-          const reportCalls = (finished: boolean) =>
-            progress.collection?.({
-              scope: `${region} (${run.account === 'unknown' ? (profile ?? 'default credentials') : run.account})`,
-              done: run.callsDone,
-              planned: run.callsPlanned,
-              secondsLeft: secondsLeft(run, scopeBuckets(), performance.now() - scopeStarted),
-              finished,
-            });
-          run.onCallsChanged = () => reportCalls(false);
-          try {
-            const outcome = await collectScope(run, profile, endpoint, options.signal);
-            reportCalls(true);
-            notChecked.push(...outcome.notChecked);
-            failures.push(...outcome.failures);
-            progress.debug(`${region}${profile ? ` (profile ${profile})` : ''}: collected in ${Math.round(performance.now() - scopeStarted)} ms`);
-            for (const gap of outcome.notChecked) progress.debug(`${region}: not checked: ${gap.what}: ${gap.why}`);
-            if (outcome.scope) {
-              scopes.push(outcome.scope);
-              const skipped = outcome.notChecked.length ? `; ${outcome.notChecked.length} not checked` : '';
-              progress.step(`${summary(outcome.scope)}${skipped}`);
-            } else {
-              emptyRegions.push(`${region}: nothing collected (${outcome.notChecked[0]?.why ?? 'unknown reason'})`);
-            }
-          } finally {
-            destroyClients(clients);
+  try {
+    await Promise.all(
+      principals.map((principal) =>
+        accounts.run(async () => {
+          const { label, credentials } = principal;
+          const unusable = await credentialsFailure(principal);
+          if (unusable) {
+            failures.push(unusable.failure);
+            notChecked.push(unusable.notChecked);
+            if (principal.roleArn) progress.warn(`${unusable.notChecked.what}: ${unusable.notChecked.why}`);
+            return;
           }
+          const clientsFor = (region: string, buckets?: () => RequestBuckets | undefined) => {
+            const clients = createClients({
+              region,
+              ...(principal.profile !== undefined && { profile: principal.profile }),
+              endpointUrl: options.endpointUrl,
+              counter,
+              maxAttempts: options.maxAttempts,
+              credentials,
+              buckets,
+              timeouts: options.timeouts,
+              signal: options.signal,
+            });
+            options.onClients?.(clients, region);
+            return clients;
+          };
+
+          let regions = options.regions;
+          if (regions.length === 0) {
+            const home = await configuredRegion(principal.regionProfile);
+            if (!options.allRegions) {
+              if (!home) throw new LbcheckError(principal.regionProfile ? `${NO_REGION_MESSAGE} (profile ${principal.regionProfile} has none)` : NO_REGION_MESSAGE);
+              regions = [home];
+            } else {
+              regions = await enabledRegions(clientsFor(home ?? 'us-east-1'), home ?? 'us-east-1', failures, notChecked, label, principal.account);
+              progress.step(`${label}: ${regions.length} enabled regions`);
+            }
+          }
+
+          await Promise.all(
+            regions.map(async (region) => {
+              // Paced to the buckets of the account (from the role's ARN, or as STS names it; when it could not: per principal). Called only once `run` exists.
+              const scopeBuckets = () => bucketsOf(run.account === 'unknown' ? label : run.account, region);
+              const clients = clientsFor(region, scopeBuckets);
+              const run = new ScopeRun(clients, region, principal.account ?? 'unknown', new Limiter(options.concurrency), options.pageSize);
+              if (options.optionalData) run.optionalData = options.optionalData;
+              const scopeStarted = performance.now();
+              const reportCalls = (finished: boolean) =>
+                progress.collection?.({
+                  scope: `${region} (${run.account === 'unknown' ? (principal.profile ?? 'default credentials') : run.account})`,
+                  done: run.callsDone,
+                  planned: run.callsPlanned,
+                  secondsLeft: secondsLeft(run, scopeBuckets(), performance.now() - scopeStarted),
+                  finished,
+                });
+              run.onCallsChanged = () => reportCalls(false);
+              try {
+                const outcome = await collectScope(run, principal.profile, endpoint, options.signal);
+                reportCalls(true);
+                notChecked.push(...outcome.notChecked);
+                failures.push(...outcome.failures);
+                progress.debug(`${region} (${label}): collected in ${Math.round(performance.now() - scopeStarted)} ms`);
+                for (const gap of outcome.notChecked) progress.debug(`${region}: not checked: ${gap.what}: ${gap.why}`);
+                if (outcome.scope) {
+                  scopes.push(outcome.scope);
+                  const skipped = outcome.notChecked.length ? `; ${outcome.notChecked.length} not checked` : '';
+                  progress.step(`${summary(outcome.scope)}${skipped}`);
+                } else {
+                  emptyRegions.push(`${region} (${label}): nothing collected (${outcome.notChecked[0]?.why ?? 'unknown reason'})`);
+                }
+              } finally {
+                destroyClients(clients);
+              }
+            }),
+          );
         }),
-      );
-    }),
-  );
+      ),
+    );
+  } finally {
+    roles?.close();
+  }
 
   // When nothing at all was collected, the one error line says it all (unless --max-time cut the collection short:
   // the audit reports that); otherwise each empty region is worth a warning.
@@ -386,6 +458,7 @@ async function enabledRegions(
   failures: CallFailure[],
   notChecked: NotChecked[],
   label: string,
+  account: string | undefined,
 ): Promise<string[]> {
   try {
     const out = await clients.ec2.send(
@@ -398,7 +471,7 @@ async function enabledRegions(
   } catch (error) {
     const { kind, reason } = classifyError(error);
     failures.push({ operation: 'ec2:DescribeRegions', kind, reason });
-    notChecked.push({ what: `the enabled regions for ${label} (ec2:DescribeRegions in ${homeRegion})`, why: reason, region: homeRegion });
+    notChecked.push({ what: `the enabled regions for ${label} (ec2:DescribeRegions in ${homeRegion})`, why: reason, region: homeRegion, ...(account !== undefined && { account }) });
     return [];
   } finally {
     destroyClients(clients);

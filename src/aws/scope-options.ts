@@ -1,5 +1,6 @@
 /**
- * Turns the scope flags (from the CLI, or the Action's inputs) (--region, --all-regions, --profile, --endpoint-url, --concurrency, --no-pace)
+ * Turns the scope flags (from the CLI, or the Action's inputs) (--region, --all-regions, --profile, --role-arn, --org-role,
+ * --external-id, --endpoint-url, --concurrency, --no-pace)
  * and the environment into the collector's options, rejecting bad input before any AWS call.
  */
 import type { CollectOptions } from './collect.js';
@@ -35,10 +36,45 @@ export interface ScopeOptions {
   region?: string[];
   allRegions?: boolean;
   profile?: string[];
+  /** --role-arn, repeatable: one account each. */
+  roleArn?: string[];
+  /** --org-role NAME: every ACTIVE account of the organization. */
+  orgRole?: string;
+  externalId?: string;
   endpointUrl?: string;
   concurrency: number;
   /** false: do not pace calls to AWS's request buckets (--no-pace). */
   pace?: boolean;
+}
+
+/** An IAM role ARN: `arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME` (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns). */
+const ROLE_ARN_FORMAT = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+/** A role name, with its path when it has one (`lbcheck-audit`, `audit/lbcheck`): what follows `role/` in its ARN. */
+const ROLE_NAME_FORMAT = /^([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+/** What STS accepts as an ExternalId (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html). */
+const EXTERNAL_ID_FORMAT = /^[\w+=,.@:/-]{2,1224}$/;
+
+/** The roles to assume, checked: --role-arn ARNs or --org-role NAME (not both), --external-id only with one of them, one caller profile. */
+function roleOptionsFrom(options: ScopeOptions, profiles: string[]): Pick<CollectOptions, 'roleArns' | 'orgRole' | 'externalId'> {
+  const roleArns = [...new Set(options.roleArn ?? [])];
+  const badArn = roleArns.find((arn) => !ROLE_ARN_FORMAT.test(arn));
+  if (badArn !== undefined) throw new LbcheckError(`--role-arn ${JSON.stringify(badArn)} is not an IAM role ARN (expected e.g. arn:aws:iam::111122223333:role/lbcheck-audit)`);
+  const { orgRole, externalId } = options;
+  if (orgRole !== undefined && !ROLE_NAME_FORMAT.test(orgRole)) {
+    throw new LbcheckError(`--org-role ${JSON.stringify(orgRole)} is not an IAM role name (expected e.g. lbcheck-audit: the role of that name is assumed in every account)`);
+  }
+  if (orgRole !== undefined && roleArns.length > 0) throw new LbcheckError('--role-arn and --org-role cannot be used together');
+  const assumes = roleArns.length > 0 || orgRole !== undefined;
+  if (externalId !== undefined && !assumes) throw new LbcheckError('--external-id needs --role-arn or --org-role');
+  if (externalId !== undefined && !EXTERNAL_ID_FORMAT.test(externalId)) {
+    throw new LbcheckError('--external-id must be 2 to 1224 letters, digits or any of + = , . @ : / - _');
+  }
+  if (assumes && profiles.length > 1) throw new LbcheckError('--role-arn and --org-role assume roles with one set of credentials: give at most one --profile');
+  return {
+    ...(roleArns.length > 0 && { roleArns }),
+    ...(orgRole !== undefined && { orgRole }),
+    ...(externalId !== undefined && { externalId }),
+  };
 }
 
 export function collectOptionsFrom(
@@ -65,6 +101,7 @@ export function collectOptionsFrom(
     regions,
     allRegions: options.allRegions ?? false,
     profiles,
+    ...roleOptionsFrom(options, profiles),
     endpointUrl,
     endpointLabel,
     concurrency: options.concurrency,

@@ -51,7 +51,10 @@ function addScopeOptions(command: Command): Command {
   return command
     .option('--region <region>', 'AWS region to scan (repeatable; default: the profile/env region)', collect)
     .option('--all-regions', 'scan every region enabled for the account (DescribeRegions)')
-    .option('--profile <profile>', 'AWS shared-config profile (repeatable: one scan per profile)', collect)
+    .option('--profile <profile>', 'AWS shared-config profile (repeatable: one scan per profile; with --role-arn or --org-role, the caller)', collect)
+    .option('--role-arn <arn>', 'assume this IAM role and audit its account (repeatable: one account each)', collect)
+    .option('--org-role <name>', 'assume role NAME in every active account of the AWS Organization (organizations:ListAccounts) and audit each')
+    .option('--external-id <id>', 'the external ID to pass when assuming --role-arn or --org-role roles')
     .option('--endpoint-url <url>', 'send every AWS call to this endpoint (an emulator); AWS_ENDPOINT_URL is honoured too')
     .option('--concurrency <n>', 'AWS calls in flight at once, per account and region', positiveInteger('--concurrency', 64), DEFAULT_CONCURRENCY)
     .option('--no-pace', "do not pace calls to AWS's documented request rates (an emulator without limits)");

@@ -9,7 +9,8 @@
  * `throttle` replaces the buckets with a rule of the test's own (throttle the 1st and 2nd
  * DescribeSubnets, say), for tests of what the collector does when throttled; `deny` answers
  * the calls it picks with AWS's own permission error (ELB and STS: 403 `AccessDenied`; EC2:
- * 403 `UnauthorizedOperation`), for tests of what an audit does without a permission.
+ * 403 `UnauthorizedOperation`), for tests of what an audit does without a permission, or of a
+ * role that cannot be assumed (moto lets anyone assume any role).
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,6 +27,8 @@ export interface AwsCall {
   family?: ApiFamily;
   region: string;
   accessKeyId: string;
+  /** The call's parameters (`RoleArn` of an AssumeRole, say). */
+  params: URLSearchParams;
 }
 
 export interface AwsLimitsProxyOptions {
@@ -57,7 +60,7 @@ export function awsCallOf(headers: IncomingMessage['headers'], body: string): Aw
   // Authorization: AWS4-HMAC-SHA256 Credential=AKID/20260101/eu-west-1/elasticloadbalancing/aws4_request, ...
   const [accessKeyId = '', , region = '', service = ''] = /Credential=([^,\s]+)/.exec(headers.authorization ?? '')?.[1]?.split('/') ?? [];
   const family: ApiFamily | undefined = service === 'ec2' ? 'ec2' : service === 'elasticloadbalancing' ? ELB_VERSIONS[form.get('Version') ?? ''] : undefined;
-  return { action, iamAction: `${service}:${action}`, family, region, accessKeyId };
+  return { action, iamAction: `${service}:${action}`, family, region, accessKeyId, params: form };
 }
 
 function isReadOnly(action: string): boolean {
@@ -75,15 +78,16 @@ function sendThrottled(res: ServerResponse, family: ApiFamily | undefined): void
   res.end('<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>throttled</RequestId></ErrorResponse>');
 }
 
-/** AWS's answer to a call the caller has no permission for (EC2 words it its own way). */
+/** AWS's answer to a call the caller has no permission for (EC2 words it its own way; AssumeRole names the role). */
 function sendDenied(res: ServerResponse, call: AwsCall): void {
+  const roleArn = call.action === 'AssumeRole' ? call.params.get('RoleArn') : null;
   res.writeHead(403, { 'content-type': 'text/xml' });
   if (call.family === 'ec2') {
     res.end('<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this operation.</Message></Error></Errors><RequestID>denied</RequestID></Response>');
     return;
   }
   res.end(
-    `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: ${call.iamAction}</Message></Error><RequestId>denied</RequestId></ErrorResponse>`,
+    `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: ${call.iamAction}${roleArn ? ` on resource: ${roleArn}` : ''}</Message></Error><RequestId>denied</RequestId></ErrorResponse>`,
   );
 }
 

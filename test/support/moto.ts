@@ -6,6 +6,8 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import { mockClient } from 'aws-sdk-client-mock';
 import { inject } from 'vitest';
 import type { CollectOptions } from '../../src/aws/collect.js';
@@ -36,9 +38,10 @@ export interface MotoClients {
   elb: ElasticLoadBalancingClient;
 }
 
-export function motoClients(region: string): MotoClients {
+/** `credentials`: another account's (motoAccountCredentials); default: moto's default account. */
+export function motoClients(region: string, credentials: AwsCredentialIdentity = FAKE_CREDENTIALS): MotoClients {
   const endpoint = motoEndpoint();
-  const config = { endpoint, region, credentials: FAKE_CREDENTIALS, maxAttempts: 2 };
+  const config = { endpoint, region, credentials, maxAttempts: 2 };
   return {
     endpoint,
     region,
@@ -46,6 +49,22 @@ export function motoClients(region: string): MotoClients {
     elbv2: new ElasticLoadBalancingV2Client(config),
     elb: new ElasticLoadBalancingClient(config),
   };
+}
+
+/**
+ * Credentials in another moto account: moto lets anyone assume any role, and keeps each account's
+ * resources apart by the account of the credentials that create or read them.
+ */
+export async function motoAccountCredentials(account: string, credentials: AwsCredentialIdentity = FAKE_CREDENTIALS): Promise<AwsCredentialIdentity> {
+  const sts = new STSClient({ endpoint: motoEndpoint(), region: 'us-east-1', credentials });
+  try {
+    const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/test-builder`, RoleSessionName: 'test' }));
+    const { AccessKeyId, SecretAccessKey, SessionToken } = out.Credentials ?? {};
+    if (!AccessKeyId || !SecretAccessKey) throw new Error(`moto gave no credentials for account ${account}`);
+    return { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey, ...(SessionToken !== undefined && { sessionToken: SessionToken }) };
+  } finally {
+    sts.destroy();
+  }
 }
 
 /**
@@ -77,6 +96,9 @@ export const MOTO_REGIONS = {
   /** --max-time and odd answers: the AWS-limits proxy holds or garbles picked calls in front of moto. */
   auditLimits: 'eu-central-1',
   action: 'ap-southeast-5',
+  /** --role-arn and --org-role: each account builds in it (moto keeps accounts apart too). */
+  multiAccount: 'ap-southeast-7',
+  cliMultiAccount: 'mx-central-1',
   rulesCore: {
     healthy: 'ap-southeast-1',
     routing: 'ap-southeast-2',

@@ -64,7 +64,7 @@ import {
   type Action,
   type ProtocolEnum,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { motoClients, motoEndpoint, type MotoClients } from './moto.js';
+import { motoAccountCredentials, motoClients, motoEndpoint, type MotoClients } from './moto.js';
 
 /** moto's default account id. */
 export const MOTO_ACCOUNT = '123456789012';
@@ -224,10 +224,12 @@ function elbv2ArnSuffix(arn: string): string {
 }
 
 export class Scenario {
-  readonly account = MOTO_ACCOUNT;
   private nextLoopbackOctet = 2;
 
-  constructor(readonly clients: MotoClients) {}
+  constructor(
+    readonly clients: MotoClients,
+    readonly account = MOTO_ACCOUNT,
+  ) {}
 
   get region(): string {
     return this.clients.region;
@@ -697,7 +699,8 @@ export class Scenario {
   }
 }
 
-/** A scenario builder in `region`, with SDK clients pointed at the run's moto_server. */
-export async function scenario(region: string): Promise<Scenario> {
-  return new Scenario(motoClients(region));
+/** A scenario builder in `region`, with SDK clients pointed at the run's moto_server; in moto's default account unless `account` is given. */
+export async function scenario(region: string, account?: string): Promise<Scenario> {
+  if (account === undefined || account === MOTO_ACCOUNT) return new Scenario(motoClients(region));
+  return new Scenario(motoClients(region, await motoAccountCredentials(account)), account);
 }

@@ -1,15 +1,18 @@
 /**
- * iam-policy.json lists exactly what the collector calls, and only read-only actions.
- * Two independent checks: a static scan of the SDK commands and paginators imported anywhere
- * under src/ and rules/ (what the code can call), and the calls actually sent in a collection against
- * moto, recorded by the call-counting middleware (what it does call).
+ * iam-policy.json (the auditing role's: every account audited) lists exactly what the collector calls
+ * there, and only read-only actions; iam-policy-caller.json (the caller's, for --role-arn and --org-role)
+ * only sts:AssumeRole of the auditing role and organizations:ListAccounts. Together they list exactly
+ * what lbcheck calls. Two independent checks: a static scan of the SDK commands and paginators imported
+ * anywhere under src/ and rules/ (what the code can call), and the calls actually sent in a collection
+ * and an organization's collection against moto, recorded by the call-counting middleware (what it does call).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { ApiCallCounter } from '../../src/aws/clients.js';
 import { collectInventory } from '../../src/aws/collect.js';
-import { MOTO_REGIONS, motoCollectOptions } from '../support/moto.js';
+import { MOTO_REGIONS, motoAccountCredentials, motoCollectOptions, motoEndpoint } from '../support/moto.js';
 import { scenario } from '../support/scenario.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -18,14 +21,27 @@ const IAM_PREFIX: Record<string, string> = {
   '@aws-sdk/client-elastic-load-balancing': 'elasticloadbalancing',
   '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
   '@aws-sdk/client-sts': 'sts',
+  '@aws-sdk/client-organizations': 'organizations',
 };
+/** What only the caller of a multi-account audit calls: never in an audited account. */
+const CALLER_ACTIONS = ['organizations:ListAccounts', 'sts:AssumeRole'];
+
+interface Policy {
+  Statement: { Effect: string; Action: string | string[]; Resource: string }[];
+}
 const READ_ONLY = /^[a-z0-9-]+:(Describe|List|Get)[A-Za-z0-9]+$/;
 
-async function policyActions(): Promise<string[]> {
-  const policy = JSON.parse(await readFile(join(ROOT, 'iam-policy.json'), 'utf8')) as {
-    Statement: { Effect: string; Action: string | string[]; Resource: string }[];
-  };
-  return policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+async function policy(file: string): Promise<Policy> {
+  return JSON.parse(await readFile(join(ROOT, file), 'utf8')) as Policy;
+}
+
+async function policyActions(file = 'iam-policy.json'): Promise<string[]> {
+  return (await policy(file)).Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+}
+
+/** Both policies: what lbcheck may call anywhere. */
+async function allPolicyActions(): Promise<string[]> {
+  return [...(await policyActions()), ...(await policyActions('iam-policy-caller.json'))];
 }
 
 /** Actions lbcheck's code can call: `XCommand` and `paginateX` imported from an AWS SDK client anywhere under src/ or rules/. */
@@ -57,20 +73,30 @@ async function importedActions(): Promise<Set<string>> {
   return actions;
 }
 
-describe('iam-policy.json', () => {
+/** A moto account of this file's own, whose organization no other test sees. */
+const ORGANIZATION_MANAGEMENT_ACCOUNT = '210000000200';
+
+describe('iam-policy.json and iam-policy-caller.json', () => {
   it('allows only read-only actions, on every resource, with nothing else in it', async () => {
     const actions = await policyActions();
     expect(actions.filter((action) => !READ_ONLY.test(action))).toEqual([]);
     expect(actions).toEqual([...actions].sort());
     expect(new Set(actions).size).toBe(actions.length);
-    const policy = JSON.parse(await readFile(join(ROOT, 'iam-policy.json'), 'utf8')) as { Statement: { Effect: string; Resource: string }[] };
-    expect(policy.Statement.map((s) => [s.Effect, s.Resource])).toEqual([['Allow', '*']]);
+    expect((await policy('iam-policy.json')).Statement.map((s) => [s.Effect, s.Resource])).toEqual([['Allow', '*']]);
   });
 
-  it('lists exactly the operations the code imports from the SDK', async () => {
+  it('gives the caller only AssumeRole of the auditing role and ListAccounts', async () => {
+    expect((await policy('iam-policy-caller.json')).Statement.map((s) => [s.Effect, s.Action, s.Resource])).toEqual([
+      ['Allow', 'sts:AssumeRole', 'arn:aws:iam::*:role/lbcheck-audit'],
+      ['Allow', 'organizations:ListAccounts', '*'],
+    ]);
+  });
+
+  it('lists exactly the operations the code imports from the SDK, read-only apart from the caller\'s AssumeRole', async () => {
     const imported = await importedActions();
-    expect([...imported].filter((action) => !READ_ONLY.test(action))).toEqual([]);
-    expect([...imported].sort()).toEqual((await policyActions()).sort());
+    expect([...imported].filter((action) => !READ_ONLY.test(action))).toEqual(['sts:AssumeRole']);
+    expect([...imported].sort()).toEqual((await allPolicyActions()).sort());
+    expect((await policyActions()).filter((action) => CALLER_ACTIONS.includes(action))).toEqual([]);
   });
 
   describe('against the calls a collection actually sends', () => {
@@ -108,10 +134,16 @@ describe('iam-policy.json', () => {
         ...motoCollectOptions([region]),
         counter,
       });
+      // And an organization's audit (--org-role): the caller lists the accounts and assumes the role in each.
+      const management = await motoAccountCredentials(ORGANIZATION_MANAGEMENT_ACCOUNT);
+      const organizations = new OrganizationsClient({ endpoint: motoEndpoint(), region: 'us-east-1', credentials: management });
+      await organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+      organizations.destroy();
+      await collectInventory({ ...motoCollectOptions([region]), orgRole: 'lbcheck-audit', credentials: async () => management, counter });
     });
 
-    it('sends only actions the policy allows', async () => {
-      const allowed = new Set(await policyActions());
+    it('sends only actions the policies allow', async () => {
+      const allowed = new Set(await allPolicyActions());
       const sent = Object.keys(counter.byAction).sort();
       expect(sent.filter((action) => !allowed.has(action))).toEqual([]);
       // The scenario reaches every regional call; only DescribeRegions (--all-regions) is not exercised here.

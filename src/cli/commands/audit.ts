@@ -45,7 +45,7 @@ export interface AuditFlags extends GlobalOptions, ScopeOptions, ProbeFlags {
   maxTime?: Duration;
 }
 
-const SCOPE_FLAGS = ['region', 'allRegions', 'profile', 'endpointUrl'] as const;
+const SCOPE_FLAGS = ['region', 'allRegions', 'profile', 'roleArn', 'orgRole', 'externalId', 'endpointUrl'] as const;
 
 async function sourceFrom(flags: AuditFlags, progress: Progress): Promise<AuditSource> {
   if (flags.snapshot !== undefined) {
@@ -146,7 +146,7 @@ async function audit(flags: AuditFlags, signal: AbortSignal | undefined): Promis
   const failed = failedListings[0];
   if (failed) {
     // The report above holds what was collected; exit 2 says the audit cannot vouch for the rest.
-    const regions = [...new Set(failedListings.map((gap) => gap.region ?? 'unknown region'))].join(', ');
+    const regions = [...new Set(failedListings.map((gap) => gap.region ?? (gap.account !== undefined ? `account ${gap.account}` : 'unknown region')))].join(', ');
     writeErrorLine(`load balancers could not be listed in ${regions}, so the audit is incomplete: ${failed.what}: ${failed.why}`);
     return 2;
   }

@@ -1,0 +1,32 @@
+/**
+ * The multi-account scope flags, checked before any AWS call: --role-arn (IAM role ARNs, repeatable),
+ * --org-role (a role name), --external-id (only with one of them), and one caller profile at most.
+ */
+import { describe, expect, it } from 'vitest';
+import { collectOptionsFrom, type ScopeOptions } from '../../src/aws/scope-options.js';
+import { silentProgress } from '../../src/progress.js';
+
+const base = { concurrency: 8, region: ['eu-west-1'] };
+const options = (extra: Partial<ScopeOptions>) => collectOptionsFrom({ ...base, ...extra }, silentProgress, {});
+
+describe('role scope flags', () => {
+  it('passes --role-arn (once each), --org-role and --external-id on to the collector', () => {
+    const arn = 'arn:aws:iam::111122223333:role/lbcheck-audit';
+    expect(options({ roleArn: [arn, arn, 'arn:aws-us-gov:iam::444455556666:role/audit/lbcheck'], externalId: 'ext-1' })).toMatchObject({
+      roleArns: [arn, 'arn:aws-us-gov:iam::444455556666:role/audit/lbcheck'],
+      externalId: 'ext-1',
+    });
+    expect(options({ orgRole: 'audit/lbcheck-audit', profile: ['management'] })).toMatchObject({ orgRole: 'audit/lbcheck-audit', profiles: ['management'] });
+    expect(options({})).not.toHaveProperty('roleArns');
+  });
+
+  it('refuses what cannot be a role, or flags that do not go together, with one line each', () => {
+    expect(() => options({ roleArn: ['arn:aws:iam::1111:role/x'] })).toThrow('--role-arn "arn:aws:iam::1111:role/x" is not an IAM role ARN (expected e.g. arn:aws:iam::111122223333:role/lbcheck-audit)');
+    expect(() => options({ roleArn: ['arn:aws:iam::111122223333:user/x'] })).toThrow('is not an IAM role ARN');
+    expect(() => options({ orgRole: 'arn:aws:iam::111122223333:role/x' })).toThrow('--org-role "arn:aws:iam::111122223333:role/x" is not an IAM role name');
+    expect(() => options({ orgRole: 'a', roleArn: ['arn:aws:iam::111122223333:role/x'] })).toThrow('--role-arn and --org-role cannot be used together');
+    expect(() => options({ externalId: 'ext-1' })).toThrow('--external-id needs --role-arn or --org-role');
+    expect(() => options({ orgRole: 'a', externalId: 'has space' })).toThrow('--external-id must be 2 to 1224 letters');
+    expect(() => options({ orgRole: 'a', profile: ['one', 'two'] })).toThrow('--role-arn and --org-role assume roles with one set of credentials: give at most one --profile');
+  });
+});
