@@ -2,7 +2,6 @@
  * `lbcheck probe` end to end through the built bundle, against a real DNS server and
  * real sockets on loopback: one address accepts, one refuses, one hangs.
  */
-import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeReport } from '../../src/inventory/probe-report.js';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.js';
@@ -35,17 +34,13 @@ const outcomesOf = (report: ProbeReport) =>
   Object.fromEntries((report.targets[0]?.addresses ?? []).map((address) => [address.ip, address.attempts.map((attempt) => attempt.outcome)]));
 
 describe('lbcheck probe', () => {
-  it('classifies the accepting, refusing and hanging addresses in about one timeout, and exits 1', async () => {
-    const started = performance.now();
+  it('classifies the accepting, refusing and hanging addresses and exits 1', async () => {
     const result = await runCli(['probe', 'www.lb.test', '--dns-server', dns.address, '--port', String(port), '--timeout', String(TIMEOUT_MS), '--format', 'json']);
-    const wallMs = performance.now() - started;
     const report = JSON.parse(result.stdout) as ProbeReport;
     expect(result.code).toBe(1);
     expect(report.targets[0]).toMatchObject({ host: 'www.lb.test', port, protocol: 'tcp', dns: { server: dns.address, addresses: [OK, REFUSED, HANGING], cnames: ['lb.test'] } });
     expect(outcomesOf(report)).toEqual({ [OK]: ['ok', 'ok', 'ok'], [REFUSED]: ['refused', 'refused', 'refused'], [HANGING]: ['timeout', 'timeout', 'timeout'] });
-    expect(report.durationMs).toBeLessThan(2.5 * TIMEOUT_MS);
-    // Node start-up and the bundle load come on top of the probe itself.
-    expect(wallMs).toBeLessThan(2.5 * TIMEOUT_MS + 2000);
+    // How long that takes (about one timeout) is measured by `npm run bench`, not asserted here.
     expect(result.stderr).toContain(`lbcheck: probe: 2 addresses failed: ${REFUSED}:${port}, ${HANGING}:${port}`);
   });
 

@@ -42,10 +42,10 @@ function awsRegionConfigured(): boolean {
  * AWS credentials are at hand; without them (or permission) the addresses stay unplaced
  * and the table says "unknown": a probe never fails for it.
  */
-async function placeAddresses(report: ProbeReport, locator: Promise<typeof import('../../aws/locate-addresses.js')>, progress: Progress): Promise<void> {
+async function placeAddresses(report: ProbeReport, progress: Progress): Promise<void> {
   const hostsByIp = new Map(report.targets.flatMap((target) => target.addresses.map((address) => [address.ip, target.host] as const)));
   if (hostsByIp.size === 0) return;
-  const { locateAddresses, regionOfElbName } = await locator;
+  const { locateAddresses, regionOfElbName } = await import('../../aws/locate-addresses.js');
   if (![...hostsByIp.values()].some((host) => regionOfElbName(host)) && !awsRegionConfigured()) {
     progress.debug('no AWS region (not in the names, AWS_REGION or ~/.aws/config): the addresses stay unplaced');
     return;
@@ -67,10 +67,11 @@ export async function run(hosts: string[], options: ProbeCommandOptions): Promis
   await checkOutput(options.output);
 
   const requests = names.flatMap((host) => ports.map((port) => ({ host, port, protocol: options.protocol ?? defaultProtocol(port) })));
-  // Loaded while the probe runs: the AWS SDK takes a moment to load.
-  const locator = import('../../aws/locate-addresses.js');
+  // The AWS SDK is loaded only after the probe: evaluating it blocks the event loop for
+  // up to a second on a busy machine, which would stall the probe's timers and sockets
+  // (false DNS timeouts, inflated connect times).
   const report = await probeTargets(requests, { dnsServer, timeoutMs: options.timeout, attempts: options.attempts, progress });
-  await placeAddresses(report, locator, progress);
+  await placeAddresses(report, progress);
 
   const format = options.format ?? (options.output || !process.stdout.isTTY ? 'json' : 'text');
   await emit(format === 'json' ? JSON.stringify(report, null, 2) : formatProbeText(report, { color: !options.output && colorEnabled(process.stdout) }), options.output);
