@@ -80,11 +80,15 @@ export function readResponseHead(socket: Socket | TLSSocket): Promise<ResponseHe
     // A peer that resets the connection reports ECONNRESET through 'error' first; this is the orderly close.
     const onClose = () => fail(new Error('the peer closed the connection before a response'));
     const onData = (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > MAX_HEAD_BYTES) return fail(new ResponseHeadError(`response head over ${MAX_HEAD_BYTES} bytes`, 'HEAD_TOO_LARGE'));
-      // Search only where the new chunk could complete "\r\n\r\n" (pending is at most MAX_HEAD_BYTES).
+      // Only bytes within the head budget are ever parsed (one more tells that it is exceeded),
+      // and the heads complete within it are read before the budget is judged: a chunk of
+      // many small interim heads is "too many interim responses", whatever its size.
+      const budget = MAX_HEAD_BYTES + 1 - received;
+      const usable = chunk.length > budget ? chunk.subarray(0, budget) : chunk;
+      received += usable.length;
+      // Search only where the new chunk could complete "\r\n\r\n" (pending is at most MAX_HEAD_BYTES + 1).
       const searchFrom = Math.max(0, pending.length - 3);
-      pending = Buffer.concat([pending, chunk]);
+      pending = Buffer.concat([pending, usable]);
       let end = pending.indexOf(HEAD_END, searchFrom);
       while (end >= 0) {
         let head: Omit<ResponseHead, 'receivedAt'>;
@@ -103,6 +107,7 @@ export function readResponseHead(socket: Socket | TLSSocket): Promise<ResponseHe
         pending = pending.subarray(end + HEAD_END.length);
         end = pending.indexOf(HEAD_END);
       }
+      if (received > MAX_HEAD_BYTES) fail(new ResponseHeadError(`response head over ${MAX_HEAD_BYTES} bytes`, 'HEAD_TOO_LARGE'));
     };
     socket.on('data', onData);
     socket.on('error', onError);
