@@ -11,6 +11,7 @@ import { endpointOf } from './aws/endpoint.js';
 import { MAX_TIME_REASON } from './errors.js';
 import type { Baseline } from './engine/baseline.js';
 import { EMPTY_CONFIG, type LbcheckConfig } from './engine/config.js';
+import { filterInventory, filterText, loadBalancerCount, type LoadBalancerFilter } from './engine/lb-filter.js';
 import { runEngine, type EngineResult } from './engine/runner.js';
 import { collectionNeeds, enabledRules, type RuleSelection } from './engine/selection.js';
 import type { Rule } from './engine/types.js';
@@ -42,6 +43,11 @@ export interface AuditOptions {
   selection?: RuleSelection;
   /** Probe the load balancers' addresses too; absent: no probe. */
   probe?: AuditProbeSettings;
+  /**
+   * --lb / --tag: only these load balancers (and the target groups that serve them). Collecting, nothing
+   * is read for the others; from a snapshot or an inventory, the others are dropped before the rules run.
+   */
+  loadBalancerFilter?: LoadBalancerFilter;
   /** A previous report or baseline file (engine/baseline.ts readBaseline): which findings are new, which are fixed. */
   baseline?: Baseline;
   /**
@@ -92,22 +98,34 @@ function failedListings(inventory: Inventory): NotChecked[] {
   return inventory.notChecked.filter((gap) => gap.call === LISTING_CALL || gap.call === ASSUME_ROLE_CALL || (gap.region !== undefined && !collected(gap)));
 }
 
-async function loadInventory(source: AuditSource, progress: Progress, signal: AbortSignal | undefined, optionalData: ReadonlySet<OptionalData>): Promise<Inventory> {
+interface LoadSettings {
+  signal: AbortSignal | undefined;
+  optionalData: ReadonlySet<OptionalData>;
+  filter: LoadBalancerFilter | undefined;
+}
+
+async function loadInventory(source: AuditSource, progress: Progress, { signal, optionalData, filter }: LoadSettings): Promise<Inventory> {
   switch (source.kind) {
     case 'inventory':
-      return source.inventory;
+      return filter ? filterInventory(source.inventory, filter) : source.inventory;
     case 'snapshot': {
       // Dynamic imports: a snapshot audit never loads the AWS SDK (the bundle keeps it in its own chunk).
       const { readSnapshot } = await import('./inventory/snapshot.js');
       progress.step(`reading snapshot ${source.file}`);
-      return readSnapshot(source.file);
+      const inventory = await readSnapshot(source.file);
+      return filter ? filterInventory(inventory, filter) : inventory;
     }
     case 'aws': {
       const { collectInventory } = await import('./aws/collect.js');
       // Only the optional data the enabled rules require: a rule's extra AWS calls are made only when it runs.
-      return collectInventory({ ...source.collect, optionalData, progress, ...(signal && { signal }) });
+      return collectInventory({ ...source.collect, optionalData, progress, ...(signal && { signal }), ...(filter && { loadBalancerFilter: filter }) });
     }
   }
+}
+
+/** --lb / --tag chose no load balancer: nothing was checked, and the one line says which flags. */
+function nothingChosen(filter: LoadBalancerFilter): NotChecked {
+  return { what: filterText(filter), why: 'no load balancer in the scope matches' };
 }
 
 /** The probe module is a dynamic import too, so an audit without --probe never loads socket, TLS and DNS code. */
@@ -134,7 +152,10 @@ export async function runAudit(options: AuditOptions, progress: Progress = silen
   signal?.throwIfAborted();
   const rules = options.rules ?? allRules();
   const config = options.config ?? EMPTY_CONFIG;
-  const collected = await loadInventory(options.source, progress, signal, collectionNeeds(enabledRules(rules, config, options.selection)));
+  const filter = options.loadBalancerFilter;
+  const loaded = await loadInventory(options.source, progress, { signal, optionalData: collectionNeeds(enabledRules(rules, config, options.selection)), filter });
+  const chosenNone = filter !== undefined && loaded.scopes.length > 0 && loadBalancerCount(loaded) === 0;
+  const collected = chosenNone ? { ...loaded, notChecked: [nothingChosen(filter), ...loaded.notChecked] } : loaded;
   let stopped = signal?.aborted ? stoppedWhileCollecting(collected, options.source) : undefined;
   // Aborted once everything was collected, with no probe to skip: nothing was lost.
   if (stopped && stopped.regions.length === 0 && !options.probe) stopped = undefined;
@@ -161,7 +182,7 @@ export async function runAudit(options: AuditOptions, progress: Progress = silen
   return {
     report,
     inventory,
-    nothingChecked: nothingChecked(inventory, result),
+    nothingChecked: chosenNone || nothingChecked(inventory, result),
     failedListings: failedListings(inventory),
     ...(stopped && { stopped }),
   };

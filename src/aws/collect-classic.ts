@@ -35,6 +35,8 @@ const MAX_PAGE_SIZE = 400;
 export interface ClassicListing {
   loadBalancers: LoadBalancerDescription[];
   listed: boolean;
+  /** Tags already read, by LB name (--tag read them first): describeClassic does not ask for them again. */
+  tags?: ReadonlyMap<string, Record<string, string>>;
 }
 
 export async function listClassic(run: ScopeRun): Promise<ClassicListing> {
@@ -239,19 +241,30 @@ export async function describeClassic(run: ScopeRun, listing: ClassicListing): P
       }
       details.tlsPolicies.set(name, policies);
     }),
-    ...chunks(names, TAGS_BATCH).map(async (batch) => {
-      const out = await run.call(
-        'elasticloadbalancing:DescribeTags',
-        `tags of ${batch.length} Classic LBs`,
-        () => client.send(new DescribeTagsCommand({ LoadBalancerNames: batch })),
-        batch.map(arnOf),
-      );
-      for (const description of out?.TagDescriptions ?? []) {
-        if (description.LoadBalancerName) details.tags.set(description.LoadBalancerName, attributeMap(description.Tags));
-      }
+    classicTagsOf(run, names.filter((name) => !listing.tags?.has(name))).then((fetched) => {
+      for (const [name, tags] of [...(listing.tags ?? []), ...fetched]) details.tags.set(name, tags);
     }),
   ]);
   return details;
+}
+
+/** The tags of Classic LBs, by name (DescribeTags, 20 names a call); a failed batch is missing. */
+export async function classicTagsOf(run: ScopeRun, names: readonly string[]): Promise<Map<string, Record<string, string>>> {
+  const tags = new Map<string, Record<string, string>>();
+  await Promise.all(
+    chunks(names, TAGS_BATCH).map(async (batch) => {
+      const out = await run.call(
+        'elasticloadbalancing:DescribeTags',
+        `tags of ${batch.length} Classic LBs`,
+        () => run.clients.elb.send(new DescribeTagsCommand({ LoadBalancerNames: batch })),
+        batch.map((name) => classicLoadBalancerArn(run.region, run.account, name)),
+      );
+      for (const description of out?.TagDescriptions ?? []) {
+        if (description.LoadBalancerName) tags.set(description.LoadBalancerName, attributeMap(description.Tags));
+      }
+    }),
+  );
+  return tags;
 }
 
 /** Stage 3: the inventory's Classic LBs, once the account is known and the subnets are collected. */

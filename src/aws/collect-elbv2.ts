@@ -58,6 +58,8 @@ export interface Elbv2Listing {
   targetGroups: AwsTargetGroup[];
   /** Whether the load balancer listing succeeded (even if empty). */
   listed: boolean;
+  /** Tags already read, by ARN (--tag read the load balancers' first): describeElbv2 does not ask for them again. */
+  tags?: ReadonlyMap<string, Record<string, string>>;
 }
 
 /** Stage 1: the load balancers and target groups of the region. */
@@ -312,7 +314,8 @@ function withParked(arns: string[]): { parkedTargetGroupArns?: string[] } {
   return arns.length ? { parkedTargetGroupArns: arns } : {};
 }
 
-async function tagsOf(run: ScopeRun, arns: string[]): Promise<Map<string, Record<string, string>>> {
+/** The tags of elbv2 load balancers and target groups, by ARN (DescribeTags, 20 ARNs a call); a failed batch is missing. */
+export async function elbv2TagsOf(run: ScopeRun, arns: string[]): Promise<Map<string, Record<string, string>>> {
   const tags = new Map<string, Record<string, string>>();
   await Promise.all(
     chunks(arns, TAGS_BATCH).map(async (batch) => {
@@ -459,7 +462,10 @@ export async function describeElbv2(
     (arn): arn is string => Boolean(arn),
   );
   // Fetched alongside the details, not before them (it never rejects: failures become notChecked entries).
-  const tags = tagsOf(run, arns);
+  const known = listing.tags;
+  const tags = known
+    ? elbv2TagsOf(run, arns.filter((arn) => !known.has(arn))).then((fetched) => new Map([...known, ...fetched]))
+    : elbv2TagsOf(run, arns);
   const [loadBalancers, targetGroups] = await Promise.all([
     Promise.all(
       listing.loadBalancers.flatMap((lb) => {

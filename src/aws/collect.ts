@@ -26,6 +26,8 @@ import { endpointOf } from './endpoint.js';
 import { classicLoadBalancers, describeClassic, listClassic } from './collect-classic.js';
 import { collectInstances, collectNetwork, collectPrefixLists, type NetworkCollected } from './collect-ec2.js';
 import { describeElbv2, listElbv2 } from './collect-elbv2.js';
+import { chooseLoadBalancers } from './collect-filter.js';
+import type { LoadBalancerFilter } from '../engine/lb-filter.js';
 import { rolePrincipals, type Principal, type RolePrincipals } from './accounts.js';
 import { ApiCallCounter, createClients, credentialsFor, destroyClients, type AwsClients, type CallTimeouts } from './clients.js';
 import { Limiter, RequestBuckets, type ApiFamily, type BucketSize } from './limiter.js';
@@ -76,6 +78,8 @@ export interface CollectOptions {
   optionalData?: ReadonlySet<OptionalData>;
   /** Tests: the counter to record calls in (default: a fresh one). */
   counter?: ApiCallCounter;
+  /** --lb / --tag: collect only these load balancers (and the target groups that serve them). */
+  loadBalancerFilter?: LoadBalancerFilter;
 }
 
 interface ScopeOutcome {
@@ -131,7 +135,15 @@ function whereOf(run: ScopeRun): { region: string; account?: string } {
   return { region: run.region, ...(run.account !== 'unknown' && { account: run.account }) };
 }
 
-async function collectScope(run: ScopeRun, profile: string | undefined, endpoint: string, signal: AbortSignal | undefined): Promise<ScopeOutcome> {
+interface ScopeSettings {
+  profile: string | undefined;
+  endpoint: string;
+  signal: AbortSignal | undefined;
+  filter: LoadBalancerFilter | undefined;
+  progress: Progress;
+}
+
+async function collectScope(run: ScopeRun, { profile, endpoint, signal, filter, progress }: ScopeSettings): Promise<ScopeOutcome> {
   const identity = await run.call('sts:GetCallerIdentity', 'the account id', () => run.clients.sts.send(new GetCallerIdentityCommand({})));
   if (identity?.Account) run.account = identity.Account;
   // --max-time ended the first call: nothing of this region was collected, and that is not the endpoint's fault.
@@ -143,8 +155,12 @@ async function collectScope(run: ScopeRun, profile: string | undefined, endpoint
     return { notChecked: [{ what: `region ${run.region}`, why, ...whereOf(run) }], failures: run.failures };
   }
 
-  const [elbv2Listing, classicListing] = await Promise.all([listElbv2(run), listClassic(run)]);
-  if (!elbv2Listing.listed && !classicListing.listed) return { notChecked: run.notChecked, failures: run.failures };
+  const listings = await Promise.all([listElbv2(run), listClassic(run)]);
+  if (!listings[0].listed && !listings[1].listed) return { notChecked: run.notChecked, failures: run.failures };
+  // --lb / --tag: nothing more is read for the load balancers they leave out.
+  const { elbv2: elbv2Listing, classic: classicListing } = filter
+    ? await chooseLoadBalancers(run, { elbv2: listings[0], classic: listings[1] }, filter, progress)
+    : { elbv2: listings[0], classic: listings[1] };
 
   const vpcIds = new Set<string>();
   for (const lb of elbv2Listing.loadBalancers) if (lb.VpcId) vpcIds.add(lb.VpcId);
@@ -383,7 +399,7 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
                 });
               run.onCallsChanged = () => reportCalls(false);
               try {
-                const outcome = await collectScope(run, principal.profile, endpoint, options.signal);
+                const outcome = await collectScope(run, { profile: principal.profile, endpoint, signal: options.signal, filter: options.loadBalancerFilter, progress });
                 reportCalls(true);
                 notChecked.push(...outcome.notChecked);
                 failures.push(...outcome.failures);

@@ -60,6 +60,13 @@ function addScopeOptions(command: Command): Command {
     .option('--no-pace', "do not pace calls to AWS's documented request rates (an emulator without limits)");
 }
 
+/** --lb / --tag (src/engine/lb-filter.ts): any value of one flag, and every flag given. */
+function addFilterOptions(command: Command): Command {
+  return command
+    .option('--lb <name|arn-glob>', 'only load balancers whose name or ARN matches this glob (* any run, ? one character); repeatable: any of them', collect)
+    .option('--tag <key=value>', 'only load balancers with this tag (the value may be a glob: env=prod*, env=*); repeatable: any of them. With --lb too, both must match', collect);
+}
+
 function addProbeOptions(command: Command): Command {
   return command
     .option('--dns-server <ip[:port]>', 'resolve with this DNS server instead of the system resolver')
@@ -90,6 +97,7 @@ export function buildProgram(): Command {
         '  lbcheck audit --all-regions --format json        every enabled region, JSON on stdout\n' +
         '  lbcheck audit --snapshot inv.json                audit a snapshot offline\n' +
         '  lbcheck audit --region eu-west-1 --probe         also probe every resolved LB address\n' +
+        "  lbcheck audit --lb 'web-*' --tag env=prod       only LBs named web-* that are tagged env=prod\n" +
         '  lbcheck snapshot --region us-east-1 --output inv.json\n' +
         '  lbcheck probe my-alb-123.us-east-1.elb.amazonaws.com --port 443\n' +
         '  lbcheck explain internet-facing-subnet-without-igw-route\n\n' +
@@ -121,6 +129,7 @@ export function buildProgram(): Command {
       duration('--max-time'),
     );
   addScopeOptions(audit);
+  addFilterOptions(audit);
   addProbeOptions(audit);
   audit.action(async (options, command: Command) => {
     const { run } = await import('./commands/audit.js');
@@ -132,6 +141,7 @@ export function buildProgram(): Command {
     .description('collect the inventory only (no rules) and write it as versioned JSON')
     .requiredOption('--output <file>', 'where to write the snapshot (written atomically)');
   addScopeOptions(snapshot);
+  addFilterOptions(snapshot);
   snapshot.action(async (options) => {
     const { run } = await import('./commands/snapshot.js');
     process.exitCode = await run({ ...program.opts<GlobalOptions>(), ...options });

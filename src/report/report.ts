@@ -9,6 +9,7 @@ import { failedAttempts } from './probe-text.js';
 import type { EngineResult, LoadBalancerRef, ReportFinding } from '../engine/runner.js';
 import type { ExpiredIgnore, SuppressedFinding } from '../engine/ignores.js';
 import { fixedSince, type Baseline, type BaselineEntry } from '../engine/baseline.js';
+import { loadBalancerCount } from '../engine/lb-filter.js';
 import type { RuleMeta } from '../engine/types.js';
 import { TOOL_NAME, VERSION } from '../version.js';
 
@@ -84,7 +85,7 @@ export function buildReport(options: {
       warnings: count('warning'),
       infos: count('info'),
       newFindings,
-      loadBalancers: inventory.scopes.reduce((sum, scope) => sum + scope.loadBalancers.length, 0),
+      loadBalancers: loadBalancerCount(inventory),
       regions: regions.length,
       accounts: accounts.length,
     },

@@ -45,6 +45,35 @@ beforeAll(async () => {
 
 const audit = (args: string[], cwd = work) => runCli(['audit', ...args], { cwd });
 
+describe('audit --snapshot with --lb / --tag', () => {
+  it('reports on the chosen load balancers only, in every format', async () => {
+    const byName = await audit(['--snapshot', EXAMPLE, '--format', 'json', '--lb', 'sh*']);
+    const report = JSON.parse(byName.stdout) as JsonReport;
+    expect(report.findings.map((f) => f.resource.arn)).toEqual([SHOP_ARN]);
+    expect(report.summary.loadBalancers).toBe(1);
+    expect(byName.code).toBe(1);
+    const byTag = await audit(['--snapshot', EXAMPLE, '--format', 'markdown', '--tag', 'team=platform']);
+    expect(byTag.stdout).toContain('idle-timeout-exceeds-target-keepalive');
+    expect(byTag.stdout).not.toContain('internet-facing-subnet-without-igw-route');
+    // Both flags: both must match.
+    const both = await audit(['--snapshot', EXAMPLE, '--format', 'json', '--lb', 'shop', '--tag', 'team=platform']);
+    expect(both.code).toBe(2);
+  });
+
+  it('says so on stderr and exits 2 when the filter matches no load balancer', async () => {
+    const result = await audit(['--snapshot', EXAMPLE, '--format', 'json', '--lb', 'nope-*', '--tag', 'env=prod']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("lbcheck: error: nothing could be checked: --lb 'nope-*' --tag env=prod: no load balancer in the scope matches");
+    expect((JSON.parse(result.stdout) as JsonReport).findings).toEqual([]);
+  });
+
+  it('refuses a --tag that is not KEY=VALUE in one line, exit 2', async () => {
+    const result = await audit(['--snapshot', EXAMPLE, '--tag', 'env']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe('lbcheck: error: --tag "env": expected KEY=VALUE (e.g. env=prod, or env=* for any value)');
+  });
+});
+
 describe('audit --snapshot examples/incidents.snapshot.json', () => {
   it('finds both motivating incidents', async () => {
     const result = await audit(['--snapshot', EXAMPLE, '--format', 'json']);

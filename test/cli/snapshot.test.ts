@@ -55,6 +55,16 @@ afterAll(async () => {
 });
 
 describe('lbcheck snapshot', () => {
+  it('--lb: collects only the chosen load balancers; one that matches none exits 2 saying so', async () => {
+    const chosen = await lbcheck(['snapshot', '--endpoint-url', motoEndpoint(), '--region', region, '--lb', classic.name, '--output', 'chosen.json']);
+    expect(chosen.stderr).toContain(`lbcheck: ${region}: --lb ${classic.name} chose 1 of 2 load balancers`);
+    expect(chosen.code).toBe(0);
+    expect((await readSnapshot(join(dir, 'chosen.json'))).scopes[0]?.loadBalancers.map((lb) => lb.arn)).toEqual([classic.arn]);
+    const none = await lbcheck(['snapshot', '--endpoint-url', motoEndpoint(), '--region', region, '--lb', 'nope', '--output', 'none.json']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('lbcheck: error: no load balancer matches --lb nope\n');
+  });
+
   it('collects from the endpoint and writes a snapshot with the API call counts', async () => {
     const result = await lbcheck(['snapshot', '--endpoint-url', motoEndpoint(), '--region', region, '--output', 'inv.json']);
     expect(result.stderr).toContain(`lbcheck: ${region} (${MOTO_ACCOUNT}): 2 load balancers (1 ALB, 1 Classic), 0 target groups, 2 subnets`);

@@ -95,6 +95,8 @@ export const MOTO_REGIONS = {
   locateAddresses: 'ap-south-2',
   /** --max-time and odd answers: the AWS-limits proxy holds or garbles picked calls in front of moto. */
   auditLimits: 'eu-central-1',
+  /** --lb / --tag: only the chosen load balancers are described (calls seen through the AWS-limits proxy). */
+  collectorFilters: 'ap-northeast-1',
   action: 'ap-southeast-5',
   /** --role-arn and --org-role: each account builds in it (moto keeps accounts apart too). */
   multiAccount: 'ap-southeast-7',

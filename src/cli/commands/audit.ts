@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { runAudit, type AuditOptions, type AuditSource, type AuditStopped } from '../../audit.js';
 import { nextBaseline, readBaseline } from '../../engine/baseline.js';
 import { loadConfig } from '../../engine/config.js';
+import { loadBalancerFilterOf } from '../../engine/lb-filter.js';
 import { parseRuleSelection } from '../../engine/selection.js';
 import { SERVER_KEEPALIVE_SECONDS } from '../../engine/keepalive.js';
 import { failingFindings } from '../../engine/severity.js';
@@ -43,6 +44,9 @@ export interface AuditFlags extends GlobalOptions, ScopeOptions, ProbeFlags {
   /** Markdown: stop at this many bytes. */
   maxBytes?: number;
   maxTime?: Duration;
+  /** --lb NAME|ARN-glob and --tag KEY=VALUE, repeatable. */
+  lb?: string[];
+  tag?: string[];
 }
 
 const SCOPE_FLAGS = ['region', 'allRegions', 'profile', 'roleArn', 'orgRole', 'externalId', 'endpointUrl'] as const;
@@ -65,6 +69,7 @@ async function auditOptionsFrom(flags: AuditFlags, progress: Progress): Promise<
   if (config.file !== undefined) progress.debug(`config: ${config.file}`);
   const selection = parseRuleSelection(flags.rule ?? [], rules);
   const baseline = flags.baseline !== undefined ? await readBaseline(flags.baseline) : undefined;
+  const loadBalancerFilter = loadBalancerFilterOf(flags);
   return {
     source: await sourceFrom(flags, progress),
     config,
@@ -79,6 +84,7 @@ async function auditOptionsFrom(flags: AuditFlags, progress: Progress): Promise<
       },
     }),
     ...(baseline && { baseline }),
+    ...(loadBalancerFilter && { loadBalancerFilter }),
   };
 }
 

@@ -7,22 +7,27 @@ import { collectInventory } from '../../aws/collect.js';
 import { snapshotJson } from '../../inventory/snapshot.js';
 import type { GlobalOptions, ScopeOptions } from '../options.js';
 import { checkOutput, emit } from '../output.js';
-import { stderrProgress } from '../progress.js';
+import { stderrProgress, writeErrorLine } from '../progress.js';
+import { filterText, loadBalancerCount, loadBalancerFilterOf } from '../../engine/lb-filter.js';
 import { collectOptionsFrom } from '../../aws/scope-options.js';
 import { plural } from '../../words.js';
 
 export interface SnapshotOptions extends ScopeOptions, GlobalOptions {
   output: string;
+  /** --lb NAME|ARN-glob and --tag KEY=VALUE, repeatable. */
+  lb?: string[];
+  tag?: string[];
 }
 
 export async function run(options: SnapshotOptions): Promise<number> {
   const progress = stderrProgress({ quiet: options.quiet, debug: options.debug });
   await checkOutput(options.output);
+  const filter = loadBalancerFilterOf(options);
   const collect = collectOptionsFrom(options, progress);
-  const inventory = await collectInventory(collect);
+  const inventory = await collectInventory({ ...collect, ...(filter && { loadBalancerFilter: filter }) });
   // `--output -` writes the snapshot to stdout; any other path as src/fs.ts writeOutput says.
   await emit(snapshotJson(inventory), options.output);
-  const loadBalancers = inventory.scopes.reduce((n, scope) => n + scope.loadBalancers.length, 0);
+  const loadBalancers = loadBalancerCount(inventory);
   const calls = Object.values(inventory.stats.apiCalls).reduce((n, c) => n + c, 0);
   const gaps = inventory.notChecked.length ? `; ${inventory.notChecked.length} not checked` : '';
   progress.step(
@@ -30,5 +35,10 @@ export async function run(options: SnapshotOptions): Promise<number> {
       `${plural(inventory.scopes.length, 'scope')}, ${plural(calls, 'API call')} in ${(inventory.stats.durationMs / 1000).toFixed(1)} s${gaps}`,
   );
   for (const gap of inventory.notChecked) progress.warn(`not checked: ${gap.what}: ${gap.why}`);
+  // As an audit: a filter that chose nothing leaves nothing to check (exit 2), the snapshot says so too.
+  if (filter && inventory.scopes.length > 0 && loadBalancers === 0) {
+    writeErrorLine(`no load balancer matches ${filterText(filter)}`);
+    return 2;
+  }
   return 0;
 }
