@@ -124,7 +124,8 @@ async function organizationRoleArns(options: RoleOptions, roleName: string, cred
 
 /** --role-arn ARNs, or --org-role NAME in every active account of the organization: one principal each. */
 export async function rolePrincipals(options: RoleOptions): Promise<RolePrincipals> {
-  const credentials = options.credentials ?? credentialsFor(options.profile);
+  // A caller's role_arn profile assumes its role through the same endpoint as the rest.
+  const credentials = options.credentials ?? credentialsFor(options.profile, { ...options.client, region: options.region });
   const sts = createStsClient({ ...options.client, region: options.region, ...(options.profile !== undefined && { profile: options.profile }), credentials });
   const close = () => sts.destroy();
   let roleArns = options.roleArns;

@@ -1,7 +1,7 @@
 /**
  * The AWS SDK clients lbcheck uses, configured once: adaptive retries, a short connect
- * timeout (an unreachable endpoint fails in seconds, not minutes), the endpoint from
- * --endpoint-url or AWS_ENDPOINT_URL, credentials from the default provider chain (env,
+ * timeout (an unreachable endpoint fails in seconds, not minutes), each client's endpoint as
+ * the caller resolved it (--endpoint-url, or the profile's: src/aws/shared-config.ts), credentials from the default provider chain (env,
  * shared config/credentials files, SSO, container/instance metadata) or a named profile,
  * and a middleware that counts every call.
  */
@@ -9,11 +9,13 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, STSClient, type AssumeRoleCommandInput } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentityProvider, DeserializeHandler, DeserializeHandlerArguments, FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, MiddlewareStack } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, DeserializeHandler, DeserializeHandlerArguments, FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, MiddlewareStack } from '@smithy/types';
 import { CallDeadlineError } from '../errors.js';
+import { describeEndpoint, type ConfiguredEndpoint } from './endpoint.js';
 import type { ApiFamily, RequestBuckets } from './limiter.js';
+import type { ClientEndpoints, ClientName } from './shared-config.js';
 
 // lbcheck supports Node >= 20.18 (package.json engines); the SDK's multi-line notice about its own future
 // Node support would break lbcheck's one-line stderr on every run under Node 20. A user's explicit setting wins.
@@ -55,8 +57,13 @@ export interface AwsClients {
 export interface ClientOptions {
   region: string;
   profile?: string;
-  /** Overrides AWS_ENDPOINT_URL; when both are absent the SDK's regional endpoints are used. */
+  /** Every client's endpoint (--endpoint-url): overrides `endpoints`. */
   endpointUrl?: string;
+  /**
+   * Each client's endpoint, as src/aws/shared-config.ts resolved it for the profile; a client absent from it uses
+   * AWS's regional endpoint. Absent (and no endpointUrl): the SDK reads AWS_ENDPOINT_URL* and the default profile itself.
+   */
+  endpoints?: ClientEndpoints;
   counter: ApiCallCounter;
   /** Attempts per call including the first (adaptive retry mode). */
   maxAttempts?: number;
@@ -91,11 +98,20 @@ export const DEFAULT_CALL_TIMEOUTS: CallTimeouts = { connectMs: 3_000, responseM
 /** The SDK's handler logs to the console by default; its lines never reach lbcheck's stderr (the errors they describe do, as lbcheck lines). */
 const quietLogger = { trace: () => {}, debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
+/** The endpoint each failed call went to, as error lines name it (set by `withDeadline`). */
+const ENDPOINT_OF_ERROR = new WeakMap<object, string>();
+
+/** "http://127.0.0.1:5000 (AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2)", or the regional URL: where the call that threw `error` went. */
+export function endpointOfError(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null ? ENDPOINT_OF_ERROR.get(error) : undefined;
+}
+
 /**
  * Every send of `client` gets a deadline (and the audit's own signal, for --max-time): the
- * SDK hands the signal to each HTTP attempt and stops retrying once it is aborted.
+ * SDK hands the signal to each HTTP attempt and stops retrying once it is aborted. A call that
+ * fails says where it went (`endpointOfError`): `where` names the client's endpoint.
  */
-function withDeadline(client: { send: (...args: never[]) => unknown }, callMs: number, signal: AbortSignal | undefined): void {
+function withDeadline(client: { send: (...args: never[]) => unknown }, callMs: number, signal: AbortSignal | undefined, where: () => string | undefined): void {
   const send = (client.send as (command: unknown, options?: { abortSignal?: AbortSignal }) => Promise<unknown>).bind(client);
   const deadlined = (command: unknown, options?: { abortSignal?: AbortSignal }) => {
     const deadline = new AbortController();
@@ -105,11 +121,28 @@ function withDeadline(client: { send: (...args: never[]) => unknown }, callMs: n
     return send(command, { ...options, abortSignal: combined })
       .catch((error: unknown) => {
         // The SDK rejects with a bare "Request aborted": say which deadline ended the call.
-        throw combined.aborted && combined.reason instanceof Error ? combined.reason : error;
+        const thrown: unknown = combined.aborted && combined.reason instanceof Error ? combined.reason : error;
+        // Not the audit's own reason: it is one object shared by every call it ends.
+        const endpoint = where();
+        if (endpoint !== undefined && typeof thrown === 'object' && thrown !== null && thrown !== signal?.reason) ENDPOINT_OF_ERROR.set(thrown, endpoint);
+        throw thrown;
       })
       .finally(() => clearTimeout(timer));
   };
   Object.assign(client, { send: deadlined });
+}
+
+/** Remembers the URL the SDK resolved for the client's calls (its regional endpoint, when none was configured). */
+function recordResolvedEndpoint<Input extends object, Output extends object>(client: { middlewareStack: MiddlewareStack<Input, Output> }, record: (url: string) => void): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const url = (context as { endpointV2?: { url?: URL } }).endpointV2?.url;
+      if (url) record(url.origin + url.pathname.replace(/\/+$/, ''));
+      return next(args);
+    },
+    // After the serialize step, where the SDK resolves the endpoint of each call.
+    { step: 'build', name: 'lbcheckResolvedEndpoint' },
+  );
 }
 
 /** A call AWS answered with HTTP 200 and a body that is not the operation's answer (empty, HTML from a proxy, garbage). */
@@ -154,9 +187,15 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
 
-/** The credentials provider for a profile (or the default chain). Create one per profile and share it between that profile's clients: it caches what it resolves. */
-export function credentialsFor(profile: string | undefined): AwsCredentialIdentityProvider {
-  return fromNodeProviderChain(profile ? { profile } : {});
+/** Assumes the role a `role_arn` profile names, with the source profile's credentials (the SDK's roleAssumer). */
+export type RoleAssumer = (source: AwsCredentialIdentity, params: AssumeRoleCommandInput) => Promise<AwsCredentialIdentity>;
+
+/**
+ * The credentials provider for a profile (or the default chain). Create one per profile and share it between that
+ * profile's clients: it caches what it resolves. `sts`: where a `role_arn` profile's AssumeRole goes (roleAssumer).
+ */
+export function credentialsFor(profile: string | undefined, sts?: Omit<ClientOptions, 'credentials' | 'buckets'>): AwsCredentialIdentityProvider {
+  return fromNodeProviderChain({ ...(profile && { profile }), ...(sts && { roleAssumer: roleAssumer(sts) }) });
 }
 
 function countCalls<Input extends object, Output extends object>(
@@ -212,8 +251,13 @@ function paceCalls<Input extends object, Output extends object>(
   );
 }
 
-/** What every client of a scope shares: region, credentials, retries, per-attempt timeouts, and the endpoint override. */
-function clientConfig(options: ClientOptions) {
+/** Where `client`'s calls go: --endpoint-url, else the endpoint resolved for it, else (undefined) AWS's regional one. */
+function endpointFor(client: ClientName, options: Pick<ClientOptions, 'endpointUrl' | 'endpoints'>): ConfiguredEndpoint | undefined {
+  return options.endpointUrl !== undefined ? { url: options.endpointUrl, source: '--endpoint-url' } : options.endpoints?.[client];
+}
+
+/** What every client of a scope shares: region, credentials, retries, per-attempt timeouts; `endpoint` is the client's own. */
+function clientConfig(options: ClientOptions, endpoint: ConfiguredEndpoint | undefined) {
   const timeouts = options.timeouts ?? DEFAULT_CALL_TIMEOUTS;
   return {
     region: options.region,
@@ -222,19 +266,24 @@ function clientConfig(options: ClientOptions) {
     retryMode: 'adaptive',
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     requestHandler: { connectionTimeout: timeouts.connectMs, requestTimeout: timeouts.responseMs, throwOnRequestTimeout: true, logger: quietLogger },
-    // Without endpointUrl the SDK still honours AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_<SERVICE>) itself.
-    ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
+    ...(endpoint
+      ? { endpoint: endpoint.url }
+      : // Resolved by the caller, and none configured: the SDK must not take AWS_ENDPOINT_URL or the default profile's endpoint_url instead.
+        options.endpoints && { ignoreConfiguredEndpointUrls: true }),
   };
 }
 
-/** Counted calls, each with a deadline (and the audit's signal). */
+/** Counted calls, each with a deadline (and the audit's signal); a call that fails names its endpoint (`endpointOfError`). */
 function instrument<Input extends object, Output extends object>(
   client: { middlewareStack: MiddlewareStack<Input, Output>; send: (...args: never[]) => unknown },
   service: AwsService,
+  endpoint: ConfiguredEndpoint | undefined,
   options: ClientOptions,
 ): void {
+  let resolved: string | undefined;
   countCalls(client, service, options.counter);
-  withDeadline(client, (options.timeouts ?? DEFAULT_CALL_TIMEOUTS).callMs, options.signal);
+  recordResolvedEndpoint(client, (url) => (resolved = url));
+  withDeadline(client, (options.timeouts ?? DEFAULT_CALL_TIMEOUTS).callMs, options.signal, () => (endpoint ? describeEndpoint(endpoint) : resolved));
 }
 
 /**
@@ -242,10 +291,34 @@ function instrument<Input extends object, Output extends object>(
  * counting, unreadable answers refused): for GetCallerIdentity and for assuming roles (--role-arn, --org-role).
  */
 export function createStsClient(options: ClientOptions): STSClient {
-  const client = new STSClient(clientConfig(options));
-  instrument(client, 'sts', options);
+  const endpoint = endpointFor('sts', options);
+  const client = new STSClient(clientConfig(options, endpoint));
+  instrument(client, 'sts', endpoint, options);
   refuseUnreadableAnswers(client);
   return client;
+}
+
+/**
+ * A RoleAssumer that sends the AssumeRole of a `role_arn` profile through createStsClient: to the same endpoint
+ * override as every other call of the profile (the SDK's own role assumer reads only AWS_ENDPOINT_URL* and the
+ * default profile's endpoint_url), with a deadline, counted.
+ */
+export function roleAssumer(options: Omit<ClientOptions, 'credentials' | 'buckets'>): RoleAssumer {
+  return async (source, params) => {
+    const sts = createStsClient({ ...options, credentials: async () => source });
+    try {
+      const { Credentials: assumed } = await sts.send(new AssumeRoleCommand(params));
+      if (!assumed?.AccessKeyId || !assumed.SecretAccessKey) throw new Error(`sts:AssumeRole of ${params.RoleArn} returned no credentials`);
+      return {
+        accessKeyId: assumed.AccessKeyId,
+        secretAccessKey: assumed.SecretAccessKey,
+        ...(assumed.SessionToken !== undefined && { sessionToken: assumed.SessionToken }),
+        ...(assumed.Expiration !== undefined && { expiration: assumed.Expiration }),
+      };
+    } finally {
+      sts.destroy();
+    }
+  };
 }
 
 /**
@@ -253,22 +326,25 @@ export function createStsClient(options: ClientOptions): STSClient {
  * Organizations answers in JSON, not the query protocol's XML, so isAnswerTo does not apply to it.
  */
 export function createOrganizationsClient(options: ClientOptions): OrganizationsClient {
-  const client = new OrganizationsClient(clientConfig(options));
-  instrument(client, 'organizations', options);
+  const endpoint = endpointFor('organizations', options);
+  const client = new OrganizationsClient(clientConfig(options, endpoint));
+  instrument(client, 'organizations', endpoint, options);
   return client;
 }
 
 export function createClients(options: ClientOptions): AwsClients {
-  const config = clientConfig(options);
+  const endpoints = { ec2: endpointFor('ec2', options), elbv2: endpointFor('elbv2', options), elb: endpointFor('elb', options) };
+  // One credentials provider for the four clients: it caches what it resolves.
+  const shared = { ...options, credentials: options.credentials ?? credentialsFor(options.profile) };
   const clients: AwsClients = {
-    ec2: new EC2Client(config),
-    elbv2: new ElasticLoadBalancingV2Client(config),
-    elb: new ElasticLoadBalancingClient(config),
-    sts: createStsClient({ ...options, credentials: config.credentials }),
+    ec2: new EC2Client(clientConfig(shared, endpoints.ec2)),
+    elbv2: new ElasticLoadBalancingV2Client(clientConfig(shared, endpoints.elbv2)),
+    elb: new ElasticLoadBalancingClient(clientConfig(shared, endpoints.elb)),
+    sts: createStsClient(shared),
   };
-  instrument(clients.ec2, 'ec2', options);
-  instrument(clients.elbv2, 'elasticloadbalancing', options);
-  instrument(clients.elb, 'elasticloadbalancing', options);
+  instrument(clients.ec2, 'ec2', endpoints.ec2, options);
+  instrument(clients.elbv2, 'elasticloadbalancing', endpoints.elbv2, options);
+  instrument(clients.elb, 'elasticloadbalancing', endpoints.elb, options);
   refuseUnreadableAnswers(clients.ec2);
   refuseUnreadableAnswers(clients.elbv2);
   refuseUnreadableAnswers(clients.elb);

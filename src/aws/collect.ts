@@ -7,10 +7,10 @@
  * A failed call is a notChecked entry; only when nothing at all could be collected does
  * the run fail, with one line saying why.
  */
-import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { LbcheckError, MAX_TIME_REASON, errorLine } from '../errors.js';
+import { LbcheckError, MAX_TIME_REASON } from '../errors.js';
 import { silentProgress, type Progress } from '../progress.js';
 import {
   SNAPSHOT_SCHEMA_VERSION,
@@ -22,16 +22,17 @@ import {
   type Scope,
 } from '../inventory/model.js';
 import { TOOL_NAME, VERSION } from '../version.js';
-import { endpointOf } from './endpoint.js';
+import { describeEndpoint, endpointOf } from './endpoint.js';
 import { classicLoadBalancers, describeClassic, listClassic } from './collect-classic.js';
 import { collectInstances, collectNetwork, collectPrefixLists, type NetworkCollected } from './collect-ec2.js';
 import { describeElbv2, listElbv2 } from './collect-elbv2.js';
 import { chooseLoadBalancers } from './collect-filter.js';
 import type { LoadBalancerFilter } from '../engine/lb-filter.js';
 import { rolePrincipals, type Principal, type RolePrincipals } from './accounts.js';
-import { ApiCallCounter, createClients, credentialsFor, destroyClients, type AwsClients, type CallTimeouts } from './clients.js';
+import { ApiCallCounter, createClients, credentialsFor, destroyClients, type AwsClients, type CallTimeouts, type ClientOptions } from './clients.js';
 import { Limiter, RequestBuckets, type ApiFamily, type BucketSize } from './limiter.js';
-import { classifyError, failureText, ScopeRun, type CallFailure } from './scope-run.js';
+import { classifyError, ScopeRun, unreachableText, type CallFailure } from './scope-run.js';
+import { CLIENT_NAMES, profileSettings, type ClientEndpoints, type ClientName, type ProfileSettings } from './shared-config.js';
 import { plural } from '../words.js';
 
 export interface CollectOptions {
@@ -80,6 +81,8 @@ export interface CollectOptions {
   counter?: ApiCallCounter;
   /** --lb / --tag: collect only these load balancers (and the target groups that serve them). */
   loadBalancerFilter?: LoadBalancerFilter;
+  /** Where AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL* and AWS_CONFIG_FILE are read (default: process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 interface ScopeOutcome {
@@ -91,18 +94,30 @@ interface ScopeOutcome {
 const NO_REGION_MESSAGE =
   'no AWS region configured: pass --region REGION (or --all-regions), or set AWS_REGION or a region in your AWS profile';
 
-/** The region of a profile (or of the environment): AWS_REGION, then the shared config file. */
-async function configuredRegion(profile: string | undefined): Promise<string | undefined> {
-  const client = new EC2Client(profile ? { profile } : {});
-  try {
-    return await client.config.region();
-  } catch (error) {
-    // "Region is missing" is reported by the caller in its own words; anything else (a broken config file) as it is.
-    if (error instanceof Error && /region is missing/i.test(error.message)) return undefined;
-    throw new LbcheckError(`cannot read the AWS region of ${profile ? `profile ${profile}` : 'the environment'}: ${errorLine(error)}`, { cause: error });
-  } finally {
-    client.destroy();
+const SHORT_CLIENT_NAMES: Record<ClientName, string> = { ec2: 'EC2', elbv2: 'ELBv2', elb: 'Classic ELB', sts: 'STS', organizations: 'Organizations' };
+
+/** "AWS at http://127.0.0.1:5000 (endpoint_url of profile audit)", or each service's where they differ. */
+export function whereCallsGo(endpoints: ClientEndpoints, clients: readonly ClientName[] = ['ec2', 'elbv2', 'elb', 'sts']): string {
+  const byPlace = new Map<string, ClientName[]>();
+  for (const client of clients) {
+    const endpoint = endpoints[client];
+    const place = endpoint ? describeEndpoint(endpoint) : 'its regional endpoints';
+    byPlace.set(place, [...(byPlace.get(place) ?? []), client]);
   }
+  if (byPlace.size === 1) return `AWS at ${[...byPlace.keys()][0] ?? ''}`;
+  return [...byPlace].map(([place, names]) => `${names.map((client) => SHORT_CLIENT_NAMES[client]).join(', ')} at ${place}`).join('; ');
+}
+
+/** The endpoints of every client: --endpoint-url for all, else the profile's as aws-cli finds them. */
+function endpointsOf(options: CollectOptions, settings: ProfileSettings): ClientEndpoints {
+  if (options.endpointUrl === undefined) return settings.endpoints;
+  const override = { url: options.endpointUrl, source: '--endpoint-url' };
+  return Object.fromEntries(CLIENT_NAMES.map((client) => [client, override]));
+}
+
+/** What every client of a collection shares, for the profile whose settings apply. */
+function callOptions(options: CollectOptions, counter: ApiCallCounter, settings: ProfileSettings): Omit<ClientOptions, 'region' | 'profile' | 'credentials' | 'buckets'> {
+  return { endpoints: endpointsOf(options, settings), counter, maxAttempts: options.maxAttempts, timeouts: options.timeouts, signal: options.signal };
 }
 
 /** "ELB app/NAME/ID" (ALB), "ELB net/NAME/ID" (NLB), "ELB gwy/NAME/ID" (GWLB) or "ELB NAME" (Classic) → the LB's ARN. */
@@ -151,7 +166,7 @@ async function collectScope(run: ScopeRun, { profile, endpoint, signal, filter, 
   // Unreachable, or credentials refused: every other call would fail the same way (after its retries). Say so once, quickly.
   const fatal = run.failures.find((f) => f.kind === 'network' || f.kind === 'rejected');
   if (fatal) {
-    const why = fatal.kind === 'network' ? `cannot reach AWS at ${endpoint}: ${failureText(fatal)}` : `AWS rejected the credentials: ${fatal.reason}`;
+    const why = fatal.kind === 'network' ? unreachableText(fatal, endpoint) : `AWS rejected the credentials: ${fatal.reason}`;
     return { notChecked: [{ what: `region ${run.region}`, why, ...whereOf(run) }], failures: run.failures };
   }
 
@@ -241,7 +256,7 @@ function summary(scope: Scope): string {
 /** The one line to fail with when no scope yielded anything. */
 function nothingCollectedError(failures: CallFailure[], notChecked: NotChecked[], endpoint: string): LbcheckError {
   const network = failures.find((f) => f.kind === 'network');
-  if (network) return new LbcheckError(`cannot reach AWS at ${endpoint}: ${failureText(network)}`);
+  if (network) return new LbcheckError(unreachableText(network, endpoint));
   const rejected = failures.find((f) => f.kind === 'rejected');
   if (rejected) return new LbcheckError(`AWS rejected the credentials: ${rejected.reason}`);
   const credentials = failures.find((f) => f.kind === 'credentials');
@@ -264,11 +279,14 @@ function nothingCollectedError(failures: CallFailure[], notChecked: NotChecked[]
 /** Accounts collected at the same time (each with its own clients, limiter and request buckets). */
 const ACCOUNTS_AT_ONCE = 16;
 
-function profilePrincipal(profile: string | undefined, options: CollectOptions): Principal {
+async function profilePrincipal(profile: string | undefined, options: CollectOptions, counter: ApiCallCounter): Promise<Principal> {
+  const settings = await profileSettings(profile, options.env);
+  // A role_arn profile's AssumeRole goes where the profile's other STS calls go, in its region.
+  const sts = { region: settings.region?.name ?? options.regions[0] ?? 'us-east-1', ...callOptions(options, counter, settings) };
   return {
     label: profile ? `profile ${profile}` : 'the default credentials',
     ...(profile !== undefined && { profile, regionProfile: profile }),
-    credentials: options.credentials ?? credentialsFor(profile),
+    credentials: options.credentials ?? credentialsFor(profile, sts),
   };
 }
 
@@ -276,8 +294,9 @@ function profilePrincipal(profile: string | undefined, options: CollectOptions):
 async function rolesOf(options: CollectOptions, counter: ApiCallCounter): Promise<RolePrincipals | undefined> {
   if (!options.roleArns?.length && options.orgRole === undefined) return undefined;
   const profile = options.profiles[0];
+  const settings = await profileSettings(profile, options.env);
   // STS and Organizations in the first region asked for, else the caller's own (partition and data residency follow it).
-  const region = options.regions[0] ?? (await configuredRegion(profile)) ?? 'us-east-1';
+  const region = options.regions[0] ?? settings.region?.name ?? 'us-east-1';
   return rolePrincipals({
     roleArns: options.roleArns ?? [],
     ...(options.orgRole !== undefined && { orgRole: options.orgRole }),
@@ -286,7 +305,7 @@ async function rolesOf(options: CollectOptions, counter: ApiCallCounter): Promis
     ...(options.credentials && { credentials: options.credentials }),
     region,
     ...(options.pageSize !== undefined && { pageSize: options.pageSize }),
-    client: { endpointUrl: options.endpointUrl, counter, maxAttempts: options.maxAttempts, timeouts: options.timeouts, signal: options.signal },
+    client: callOptions(options, counter, settings),
   });
 }
 
@@ -296,13 +315,21 @@ async function credentialsFailure(principal: Principal): Promise<{ failure: Call
     await principal.credentials();
     return undefined;
   } catch (error) {
-    const { kind, reason } = classifyError(error);
+    const { kind, reason, endpoint } = classifyError(error);
+    const failedAt = endpoint !== undefined ? { endpoint } : {};
     if (principal.roleArn) {
       // AccessDenied and the like: this account is not checked, the others are.
+      const failure: CallFailure = { operation: 'sts:AssumeRole', kind, reason, ...failedAt };
+      const why = kind === 'network' && endpoint !== undefined ? unreachableText(failure, endpoint) : reason;
       return {
-        failure: { operation: 'sts:AssumeRole', kind, reason },
-        notChecked: { what: `everything in ${principal.label}: cannot assume ${principal.roleArn}`, why: reason, call: 'sts:AssumeRole', ...(principal.account !== undefined && { account: principal.account }) },
+        failure,
+        notChecked: { what: `everything in ${principal.label}: cannot assume ${principal.roleArn}`, why, call: 'sts:AssumeRole', ...(principal.account !== undefined && { account: principal.account }) },
       };
+    }
+    if (kind === 'network' && endpoint !== undefined) {
+      // A role_arn profile whose STS did not answer: the endpoint is the problem, not the profile.
+      const failure: CallFailure = { operation: 'sts:AssumeRole', kind, reason, ...failedAt };
+      return { failure, notChecked: { what: `everything for ${principal.label}`, why: unreachableText(failure, endpoint), call: 'sts:AssumeRole' } };
     }
     return {
       failure: { operation: 'credentials', kind: 'credentials', reason, ...(principal.profile !== undefined && { profile: principal.profile }) },
@@ -336,7 +363,8 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
   const roles = await rolesOf(options, counter);
   notChecked.push(...(roles?.notChecked ?? []));
   failures.push(...(roles?.failures ?? []));
-  const principals: Principal[] = roles?.principals ?? (options.profiles.length ? options.profiles : [undefined]).map((profile) => profilePrincipal(profile, options));
+  const principals: Principal[] =
+    roles?.principals ?? (await Promise.all((options.profiles.length ? options.profiles : [undefined]).map((profile) => profilePrincipal(profile, options, counter))));
   // Each account runs its regions at once; this many accounts are collected at a time, so an organization of
   // hundreds does not open hundreds of times --concurrency sockets (AWS meters each account on its own either way).
   const accounts = new Limiter(ACCOUNTS_AT_ONCE);
@@ -353,17 +381,17 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
             if (principal.roleArn) progress.warn(`${unusable.notChecked.what}: ${unusable.notChecked.why}`);
             return;
           }
+          // The region and endpoints of the profile whose settings apply (an assumed role's: the caller's), as aws-cli reads them.
+          const settings = await profileSettings(principal.regionProfile, options.env);
+          const calls = callOptions(options, counter, settings);
+          const regionSource = options.regions.length ? '--region' : options.allRegions ? '--all-regions' : settings.region?.source;
           const clientsFor = (region: string, buckets?: () => RequestBuckets | undefined) => {
             const clients = createClients({
               region,
               ...(principal.profile !== undefined && { profile: principal.profile }),
-              endpointUrl: options.endpointUrl,
-              counter,
-              maxAttempts: options.maxAttempts,
+              ...calls,
               credentials,
               buckets,
-              timeouts: options.timeouts,
-              signal: options.signal,
             });
             options.onClients?.(clients, region);
             return clients;
@@ -371,7 +399,7 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
 
           let regions = options.regions;
           if (regions.length === 0) {
-            const home = await configuredRegion(principal.regionProfile);
+            const home = settings.region?.name;
             if (!options.allRegions) {
               if (!home) throw new LbcheckError(principal.regionProfile ? `${NO_REGION_MESSAGE} (profile ${principal.regionProfile} has none)` : NO_REGION_MESSAGE);
               regions = [home];
@@ -408,7 +436,8 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
                 if (outcome.scope) {
                   scopes.push(outcome.scope);
                   const skipped = outcome.notChecked.length ? `; ${outcome.notChecked.length} not checked` : '';
-                  progress.step(`${summary(outcome.scope)}${skipped}`);
+                  // Which region and endpoints were used, and why: aws-cli's settings are many, and their precedence subtle.
+                  progress.step(`${summary(outcome.scope)}${skipped}; region from ${regionSource ?? 'AWS'}, ${whereCallsGo(calls.endpoints ?? {})}`);
                 } else {
                   emptyRegions.push(`${region} (${label}): nothing collected (${outcome.notChecked[0]?.why ?? 'unknown reason'})`);
                 }

@@ -1,4 +1,36 @@
-/** Where the collection's calls go, as error lines name it. No SDK import: the audit pipeline names it without loading the SDK. */
+/**
+ * Where AWS calls go, as lbcheck checks and names it. No SDK import: the audit pipeline names
+ * the endpoint without loading the SDK.
+ */
+import { LbcheckError } from '../errors.js';
+
+/** An endpoint lbcheck was told to use, and who told it (`--endpoint-url`, `AWS_ENDPOINT_URL_STS`, `endpoint_url of profile audit`). */
+export interface ConfiguredEndpoint {
+  url: string;
+  source: string;
+}
+
+/** Where the collection's calls go, as error lines name it. */
 export function endpointOf(options: { endpointUrl?: string; endpointLabel?: string }): string {
   return options.endpointUrl ?? options.endpointLabel ?? 'its regional endpoints';
+}
+
+/** "http://127.0.0.1:5000 (AWS_ENDPOINT_URL_STS)": the URL, and where it came from (not when the user just typed it). */
+export function describeEndpoint(endpoint: ConfiguredEndpoint): string {
+  return endpoint.source === '--endpoint-url' ? endpoint.url : `${endpoint.url} (${endpoint.source})`;
+}
+
+/** `value` checked as an endpoint URL (http or https, no credentials in it), without a trailing slash; `source` names it in the error. */
+export function endpointUrlOf(value: string, source: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new LbcheckError(`${source} is not a URL: ${JSON.stringify(value)} (expected e.g. http://127.0.0.1:5000)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new LbcheckError(`${source} must be an http:// or https:// URL, got ${JSON.stringify(value)}`);
+  }
+  if (url.username || url.password) throw new LbcheckError(`${source} must not contain credentials`);
+  return value.replace(/\/+$/, '');
 }

@@ -5,6 +5,7 @@
  */
 import type { CollectOptions } from './collect.js';
 import { LbcheckError } from '../errors.js';
+import { endpointUrlOf } from './endpoint.js';
 import type { Progress } from '../progress.js';
 
 /**
@@ -15,20 +16,6 @@ const REGION_FORMAT = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 
 export function isRegionName(value: string): boolean {
   return REGION_FORMAT.test(value);
-}
-
-function endpointUrlOf(value: string, source: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new LbcheckError(`${source} is not a URL: ${JSON.stringify(value)} (expected e.g. http://127.0.0.1:5000)`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new LbcheckError(`${source} must be an http:// or https:// URL, got ${JSON.stringify(value)}`);
-  }
-  if (url.username || url.password) throw new LbcheckError(`${source} must not contain credentials`);
-  return value.replace(/\/+$/, '');
 }
 
 /** The scope as a front end gives it: the CLI's flags, or the Action's inputs. */

@@ -7,7 +7,7 @@
 import { OPTIONAL_COLLECTIONS, type OptionalData } from '../inventory/model.js';
 import { collectionOfCall } from '../inventory/completeness.js';
 import type { NotChecked, Unread } from '../inventory/model.js';
-import type { AwsClients } from './clients.js';
+import { endpointOfError, type AwsClients } from './clients.js';
 import type { Limiter } from './limiter.js';
 
 /** network: no HTTP answer; credentials: none found; rejected: AWS refused the credentials themselves; service: any other AWS error. */
@@ -31,6 +31,8 @@ export interface CallFailure {
   reason: string;
   /** The --profile whose credentials could not be loaded (credentials failures). */
   profile?: string;
+  /** Where the call went, when known: a service's own endpoint (AWS_ENDPOINT_URL_<SERVICE>) may differ from the others'. */
+  endpoint?: string;
 }
 
 /** What kind of failure an SDK error is, and its one-line reason. */
@@ -39,7 +41,17 @@ export function failureText(failure: CallFailure): string {
   return /^no answer within /.test(failure.reason) ? `${failure.operation}: ${failure.reason}` : failure.reason;
 }
 
-export function classifyError(error: unknown): { kind: FailureKind; reason: string } {
+/** "cannot reach AWS at URL (SOURCE): REASON": the endpoint the failed call went to, else `endpoint` (the collection's). */
+export function unreachableText(failure: CallFailure, endpoint: string): string {
+  return `cannot reach AWS at ${failure.endpoint ?? endpoint}: ${failureText(failure)}`;
+}
+
+export function classifyError(error: unknown): { kind: FailureKind; reason: string; endpoint?: string } {
+  const endpoint = endpointOfError(error);
+  return { ...kindAndReason(error), ...(endpoint !== undefined && { endpoint }) };
+}
+
+function kindAndReason(error: unknown): { kind: FailureKind; reason: string } {
   if (!(error instanceof Error)) return { kind: 'service', reason: String(error) };
   const message = (error.message.split('\n')[0] ?? '').trim();
   if (error.name === 'CredentialsProviderError') return { kind: 'credentials', reason: message };
@@ -93,12 +105,14 @@ export class ScopeRun {
    * `unread` entry for the resources it was for (`resources` absent: the whole scope).
    */
   private fail(operation: string, what: string, error: unknown, resources: readonly string[] | undefined, itemsRead = 0): void {
-    const { kind, reason } = classifyError(error);
-    this.failures.push({ operation, kind, reason });
+    const { kind, reason, endpoint } = classifyError(error);
+    const failure: CallFailure = { operation, kind, reason, ...(endpoint !== undefined && { endpoint }) };
+    this.failures.push(failure);
     const suffix = itemsRead > 0 ? `; incomplete after ${itemsRead}` : '';
     this.notChecked.push({
       what: `${what} (${operation} in ${this.region}${suffix})`,
-      why: reason,
+      // A call that got no answer says where it went: one service may have an endpoint of its own.
+      why: kind === 'network' && endpoint !== undefined ? unreachableText(failure, endpoint) : reason,
       region: this.region,
       account: this.account,
       call: operation,

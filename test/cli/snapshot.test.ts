@@ -154,7 +154,7 @@ describe('lbcheck snapshot', () => {
     const port = (server.address() as AddressInfo).port;
     await new Promise((resolve) => server.close(resolve));
     const result = await lbcheck(['snapshot', '--region', region, '--output', 'dead.json'], { ...motoEnv(), AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` });
-    expectOneErrorLine(result, `lbcheck: error: cannot reach AWS at http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
+    expectOneErrorLine(result, `lbcheck: error: cannot reach AWS at http://127.0.0.1:${port} (AWS_ENDPOINT_URL): connect ECONNREFUSED 127.0.0.1:${port}`);
   });
 
   it('rejects a region name that is not one before calling anything', async () => {
@@ -194,5 +194,94 @@ describe('lbcheck snapshot', () => {
       result,
       'lbcheck: error: no AWS region configured: pass --region REGION (or --all-regions), or set AWS_REGION or a region in your AWS profile',
     );
+  });
+});
+
+/** A port nothing listens on. */
+async function deadPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('aws-cli parity: region and endpoint from the environment and the shared config', () => {
+  const credentialLines = [`aws_access_key_id = ${FAKE_CREDENTIALS.accessKeyId}`, `aws_secret_access_key = ${FAKE_CREDENTIALS.secretAccessKey}`];
+
+  async function configEnv(name: string, lines: string[]): Promise<NodeJS.ProcessEnv> {
+    const config = join(dir, name);
+    await writeFile(config, [...lines, ''].join('\n'));
+    return { ...bareEnv(), AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials') };
+  }
+
+  it('takes the region from AWS_DEFAULT_REGION, after AWS_REGION, and says so', async () => {
+    const env = { ...motoEnv(), AWS_ENDPOINT_URL: motoEndpoint(), AWS_REGION: undefined, AWS_DEFAULT_REGION: region };
+    const result = await lbcheck(['snapshot', '--output', 'default-region.json'], env);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`lbcheck: ${region} (${MOTO_ACCOUNT}): 2 load balancers`);
+    expect(result.stderr).toContain(`; region from AWS_DEFAULT_REGION, AWS at ${motoEndpoint()} (AWS_ENDPOINT_URL)\n`);
+    expect((await readSnapshot(join(dir, 'default-region.json'))).scopes.map((s) => s.region)).toEqual([region]);
+
+    const both = await lbcheck(['snapshot', '--output', 'both-regions.json', '--quiet'], { ...env, AWS_REGION: otherRegion });
+    expect(both).toMatchObject({ code: 0, stderr: '' });
+    expect((await readSnapshot(join(dir, 'both-regions.json'))).scopes.map((s) => s.region)).toEqual([otherRegion]);
+  });
+
+  it("sends every call of --profile P to P's endpoint_url (the SDK reads it only for the default profile)", async () => {
+    const env = await configEnv('aws-config-endpoint', ['[default]', 'region = us-east-1', '[profile local]', `region = ${region}`, `endpoint_url = ${motoEndpoint()}`, ...credentialLines]);
+    const result = await lbcheck(['snapshot', '--profile', 'local', '--output', 'profile-endpoint.json'], env);
+    expect(result.stderr).toContain(`lbcheck: ${region} (${MOTO_ACCOUNT}, profile local): 2 load balancers`);
+    expect(result.stderr).toContain(`; region from profile local, AWS at ${motoEndpoint()} (endpoint_url of profile local)\n`);
+    expect(result.code).toBe(0);
+    const inventory = await readSnapshot(join(dir, 'profile-endpoint.json'));
+    expect(inventory.scopes[0]?.loadBalancers.map((lb) => lb.arn).sort()).toEqual([alb.arn, classic.arn].sort());
+  });
+
+  it("sends a role_arn profile's AssumeRole to the profile's endpoint, and audits with the role's credentials", async () => {
+    const roleAccount = '111122223333';
+    const env = await configEnv('aws-config-role', [
+      '[profile source]',
+      ...credentialLines,
+      '[profile auditor]',
+      `role_arn = arn:aws:iam::${roleAccount}:role/lbcheck-read-only`,
+      'source_profile = source',
+      `region = ${region}`,
+      `endpoint_url = ${motoEndpoint()}`,
+    ]);
+    const result = await lbcheck(['snapshot', '--profile', 'auditor', '--output', 'role.json'], env);
+    expect(result.stderr).toContain(`lbcheck: ${region} (${roleAccount}, profile auditor): `);
+    expect(result.code).toBe(0);
+    const inventory = await readSnapshot(join(dir, 'role.json'));
+    // moto answers GetCallerIdentity with the assumed role's account: the calls were signed with the role's credentials.
+    expect(inventory.scopes.map((s) => [s.account, s.profile])).toEqual([[roleAccount, 'auditor']]);
+    expect(inventory.stats.apiCalls).toMatchObject({ AssumeRole: 1, GetCallerIdentity: 1 });
+  });
+
+  it("fails a role_arn profile whose STS endpoint does not answer with one line naming that endpoint", async () => {
+    const port = await deadPort();
+    const env = await configEnv('aws-config-dead-sts', [
+      '[profile source]',
+      ...credentialLines,
+      '[profile auditor]',
+      'role_arn = arn:aws:iam::111122223333:role/lbcheck-read-only',
+      'source_profile = source',
+      `region = ${region}`,
+      `endpoint_url = ${motoEndpoint()}`,
+    ]);
+    const result = await lbcheck(['snapshot', '--profile', 'auditor', '--output', 'dead-sts.json'], { ...env, AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${port}` });
+    expectOneErrorLine(result, `lbcheck: error: cannot reach AWS at http://127.0.0.1:${port} (AWS_ENDPOINT_URL_STS): connect ECONNREFUSED 127.0.0.1:${port}`);
+  });
+
+  it('names the service-specific endpoint (AWS_ENDPOINT_URL_<SERVICE>) whose calls failed, not the generic one', async () => {
+    const port = await deadPort();
+    const env = { ...motoEnv(), AWS_ENDPOINT_URL: motoEndpoint(), AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: `http://127.0.0.1:${port}` };
+    const result = await lbcheck(['audit', '--region', region, '--format', 'json', '--output', 'elbv2-dead.json'], env);
+    expect(result.code).toBe(2);
+    const errors = result.stderr.split('\n').filter((line) => line.startsWith('lbcheck: error: '));
+    expect(errors).toEqual([
+      `lbcheck: error: load balancers could not be listed in ${region}, so the audit is incomplete: Application/Network/Gateway Load Balancers ` +
+        `(elasticloadbalancing:DescribeLoadBalancers in ${region}): cannot reach AWS at http://127.0.0.1:${port} (AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2): connect ECONNREFUSED 127.0.0.1:${port}`,
+    ]);
   });
 });
