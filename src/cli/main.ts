@@ -6,7 +6,7 @@
  * Exit codes (as eslint): 0 nothing at or above --fail-on, 1 findings at or above it,
  * 2 usage error, bad input, or nothing could be checked.
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { escapeControlCharacters } from '../text-safety.js';
 import { LbcheckError, errorLine } from '../errors.js';
@@ -100,7 +100,8 @@ export function buildProgram(): Command {
         "  lbcheck audit --lb 'web-*' --tag env=prod       only LBs named web-* that are tagged env=prod\n" +
         '  lbcheck snapshot --region us-east-1 --output inv.json\n' +
         '  lbcheck probe my-alb-123.us-east-1.elb.amazonaws.com --port 443\n' +
-        '  lbcheck explain internet-facing-subnet-without-igw-route\n\n' +
+        '  lbcheck explain internet-facing-subnet-without-igw-route\n' +
+        '  source <(lbcheck completion bash)                 shell completion (bash, zsh, fish: see lbcheck completion --help)\n\n' +
         'Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error, nothing checked, a failed listing or --max-time reached.',
     );
 
@@ -198,6 +199,22 @@ export function buildProgram(): Command {
     .action(async (ruleId: string) => {
       const { run } = await import('./commands/explain.js');
       process.exitCode = await run(ruleId, program.opts<GlobalOptions>());
+    });
+
+  program
+    .command('completion')
+    .description('print the shell completion script for bash, zsh or fish on stdout')
+    .addArgument(new Argument('<shell>', 'the shell to complete in').choices(['bash', 'zsh', 'fish']))
+    .addHelpText(
+      'after',
+      '\nLoad it in the current shell, or save it where the shell looks for completions:\n' +
+        '  bash:  source <(lbcheck completion bash)     or  lbcheck completion bash > ~/.local/share/bash-completion/completions/lbcheck\n' +
+        '  zsh:   source <(lbcheck completion zsh)      (after compinit)  or  lbcheck completion zsh > "${fpath[1]}/_lbcheck"\n' +
+        '  fish:  lbcheck completion fish | source      or  lbcheck completion fish > ~/.config/fish/completions/lbcheck.fish',
+    )
+    .action(async (shell: 'bash' | 'zsh' | 'fish') => {
+      const { run } = await import('./commands/completion.js');
+      process.exitCode = run(shell, program);
     });
 
   return program;
