@@ -12,7 +12,9 @@ const OK = '127.0.4.1';
 const REFUSED = '127.0.4.2';
 const HANGING = '127.0.4.3';
 const SECURE = '127.0.4.4';
-const TIMEOUT_MS = 1000;
+// Generous: on a loaded CI machine a spawned CLI and this worker's servers may each wait
+// hundreds of ms for a core; the hanging address costs one timeout, attempts run at once.
+const TIMEOUT_MS = 2000;
 
 let dns: TestDnsServer;
 let port: number;
@@ -46,7 +48,7 @@ describe('lbcheck probe', () => {
 
   it('prints a per-address table with --format text', async () => {
     const noAws = { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined, AWS_PROFILE: undefined, AWS_ACCESS_KEY_ID: undefined, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' };
-    const result = await runCli(['probe', 'lb.test', '--dns-server', dns.address, '--port', String(port), '--protocol', 'http', '--timeout', '500', '--attempts', '2', '--format', 'text'], { env: noAws });
+    const result = await runCli(['probe', 'lb.test', '--dns-server', dns.address, '--port', String(port), '--protocol', 'http', '--timeout', String(TIMEOUT_MS), '--attempts', '2', '--format', 'text'], { env: noAws });
     expect(result.code).toBe(1);
     const lines = result.stdout.split('\n');
     expect(lines[0]).toMatch(new RegExp(`^lb\\.test:${port} \\(http\\)  DNS ${dns.address} [\\d.]+ ms: 3 addresses, TTL 60 s$`));
@@ -62,7 +64,7 @@ describe('lbcheck probe', () => {
     expect(cells(lines[4])).toEqual([HANGING, 'unknown', 'unknown', '2 timeout', '-', '-', '-', '-']);
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(100);
     expect(result.stderr).not.toContain('warning');
-    expect(lines).toContain(`  ${HANGING}: no TCP connection within 500 ms`);
+    expect(lines).toContain(`  ${HANGING}: no TCP connection within ${TIMEOUT_MS} ms`);
   });
 
   it('exits 0 when every address answers, and writes JSON when stdout is not a terminal', async () => {
