@@ -8,7 +8,8 @@
 import { performance } from 'node:perf_hooks';
 import type { CollectOptions } from './aws/collect.js';
 import { endpointOf } from './aws/endpoint.js';
-import { MAX_TIME_REASON } from './errors.js';
+import type { Duration } from './duration.js';
+import { CallDeadlineError, MAX_TIME_REASON } from './errors.js';
 import type { Baseline } from './engine/baseline.js';
 import { EMPTY_CONFIG, type LbcheckConfig } from './engine/config.js';
 import { filterInventory, filterText, loadBalancerCount, type LoadBalancerFilter } from './engine/lb-filter.js';
@@ -19,6 +20,7 @@ import type { Inventory, NotChecked, OptionalData } from './inventory/model.js';
 import type { AuditProbeOptions, AuditProbeResult } from './probe/audit.js';
 import { silentProgress, type Progress } from './progress.js';
 import { buildReport, type AuditReport } from './report/index.js';
+import { plural } from './words.js';
 import { allRules } from '../rules/index.js';
 
 /** Where the inventory comes from. */
@@ -86,6 +88,24 @@ export interface AuditStopped {
   endpoint?: string;
   /** Load balancers of those regions that were listed; their checks ran on incomplete data. */
   loadBalancers: number;
+}
+
+/**
+ * The signal for AuditOptions.signal that a front end's --max-time aborts, with the reason every AWS call
+ * in flight then fails with (notChecked says MAX_TIME_REASON, so stoppedWhileCollecting finds the regions). Clear it when done.
+ */
+export function maxTimeSignal(maxTime: Duration): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new CallDeadlineError(MAX_TIME_REASON)), maxTime.ms);
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
+
+/** The one line for an audit that `limit` (`--max-time 15m`, the Action's `max-time 15m`) stopped; its report of what was collected is out already. */
+export function maxTimeReachedLine(limit: string, stopped: AuditStopped): string {
+  const reached = `${limit} reached`;
+  if (stopped.regions.length === 0) return `${reached} before the probe: no address was probed`;
+  const lost = stopped.loadBalancers > 0 ? `${plural(stopped.loadBalancers, 'load balancer')} not fully checked` : 'nothing collected there';
+  return `${reached} while collecting ${stopped.regions.join(', ')} (${stopped.endpoint ?? 'AWS'}): ${lost}`;
 }
 
 const LISTING_CALL = 'elasticloadbalancing:DescribeLoadBalancers';

@@ -6,6 +6,7 @@
 import * as core from '@actions/core';
 import type { AuditOptions } from '../audit.js';
 import { collectOptionsFrom } from '../aws/scope-options.js';
+import { DURATION_FORMAT, parseDuration, type Duration } from '../duration.js';
 import { readBaseline, type Baseline } from '../engine/baseline.js';
 import { loadConfig } from '../engine/config.js';
 import { SERVER_KEEPALIVE_SECONDS } from '../engine/keepalive.js';
@@ -33,7 +34,7 @@ export interface ActionInputs {
   probe: boolean;
   baseline?: Baseline;
   writeBaseline?: string;
-  maxTimeMs: number;
+  maxTime: Duration;
   sarifFile?: string;
   sarifCategory?: string;
   htmlFile?: string;
@@ -68,13 +69,12 @@ function oneOf<T extends string>(name: string, choices: readonly T[], fallback: 
   return value as T;
 }
 
-/** `15m`, `90s`, `1h`, `500ms`, or plain seconds. */
-export function durationMs(text: string, name: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(text.trim());
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match?.[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
-  const value = match ? Number(match[1]) * unit : Number.NaN;
-  if (!Number.isFinite(value) || value <= 0 || value > 24 * 3_600_000) throw new LbcheckError(`input ${name} must be a duration like 15m, 90s or 1h (at most 24h), got ${JSON.stringify(text)}`);
-  return Math.round(value);
+/** A duration input (max-time), as the CLI's --max-time reads it. */
+function duration(name: string, fallback: string): Duration {
+  const text = optional(name) ?? fallback;
+  const parsed = parseDuration(text);
+  if (!parsed) throw new LbcheckError(`input ${name} must be ${DURATION_FORMAT}, got ${JSON.stringify(text)}`);
+  return parsed;
 }
 
 export async function readInputs(env: NodeJS.ProcessEnv, rules: readonly Rule[]): Promise<ActionInputs> {
@@ -103,7 +103,7 @@ export async function readInputs(env: NodeJS.ProcessEnv, rules: readonly Rule[])
     probe: boolean('probe'),
     ...(baselineFile !== undefined && { baseline: await readBaseline(baselineFile) }),
     ...(writeBaseline !== undefined && { writeBaseline }),
-    maxTimeMs: durationMs(optional('max-time') ?? '15m', 'max-time'),
+    maxTime: duration('max-time', '15m'),
     ...(sarifFile !== undefined && { sarifFile }),
     ...(sarifCategory !== undefined && { sarifCategory }),
     ...(optional('html-file') !== undefined && { htmlFile: optional('html-file') }),
@@ -131,6 +131,5 @@ export function auditOptionsFromInputs(inputs: ActionInputs, rules: readonly Rul
     rules,
     ...(inputs.probe && { probe: { timeoutMs: 3000, attempts: 3, measureKeepalive: false } }),
     ...(inputs.baseline && { baseline: inputs.baseline }),
-    signal: AbortSignal.timeout(inputs.maxTimeMs),
   };
 }

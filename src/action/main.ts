@@ -9,7 +9,7 @@
 import * as core from '@actions/core';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAudit, type AuditResult } from '../audit.js';
+import { maxTimeReachedLine, maxTimeSignal, runAudit, type AuditResult } from '../audit.js';
 import { nextBaseline } from '../engine/baseline.js';
 import { failingFindings } from '../engine/severity.js';
 import { errorLine, LbcheckError } from '../errors.js';
@@ -19,7 +19,7 @@ import { renderReport, type AuditReport, type RenderContext } from '../report/in
 import { allRules } from '../../rules/index.js';
 import { auditOptionsFromInputs, readInputs, type ActionInputs } from './inputs.js';
 import { annotate } from './annotations.js';
-import { summaryMarkdown, JOB_SUMMARY_LIMIT_BYTES } from './summary.js';
+import { summaryMarkdown } from './summary.js';
 
 /** Progress into the step's log: steps as lines, warnings as warning annotations, debug only with ACTIONS_STEP_DEBUG. */
 const actionProgress: Progress = {
@@ -34,14 +34,16 @@ async function writeOutputs(inputs: ActionInputs, result: AuditResult, context: 
   const reportJson = inputs.reportJson ?? join(process.env.RUNNER_TEMP ?? tmpdir(), 'lbcheck-report.json');
   await writeOutput(reportJson, renderReport('json', report, context));
   if (inputs.sarifFile !== undefined) await writeOutput(inputs.sarifFile, renderReport('sarif', report, context));
-  if (inputs.writeBaseline !== undefined && !result.nothingChecked) {
+  if (inputs.htmlFile !== undefined) await writeOutput(inputs.htmlFile, renderReport('html', report, context));
+  // As the CLI: not from an audit that checked nothing or that max-time cut short (what it missed would read as fixed).
+  if (inputs.writeBaseline !== undefined && !result.nothingChecked && !result.stopped) {
     const previous = inputs.baseline;
     await writeOutput(inputs.writeBaseline, nextBaseline(report.findings, previous && { baseline: previous, fixed: report.baseline?.fixed ?? [] }));
   }
   return { reportJson };
 }
 
-function setOutputs(report: AuditReport, files: { reportJson: string; sarifFile?: string }): void {
+function setOutputs(report: AuditReport, files: { reportJson: string; sarifFile?: string; htmlFile?: string }): void {
   core.setOutput('errors', report.summary.errors);
   core.setOutput('warnings', report.summary.warnings);
   core.setOutput('infos', report.summary.infos);
@@ -49,26 +51,30 @@ function setOutputs(report: AuditReport, files: { reportJson: string; sarifFile?
   core.setOutput('fixed-findings', report.baseline?.fixed.length ?? 0);
   core.setOutput('report-json', files.reportJson);
   core.setOutput('sarif-file', files.sarifFile ?? '');
-  core.setOutput('html-file', '');
+  core.setOutput('html-file', files.htmlFile ?? '');
 }
 
 export async function run(): Promise<void> {
   const rules = allRules();
   const inputs = await readInputs(process.env, rules);
   // Every file the step will write, checked before any AWS call.
-  for (const path of [inputs.sarifFile, inputs.writeBaseline, inputs.reportJson]) if (path !== undefined) await checkOutputWritable(path);
-  if (inputs.htmlFile !== undefined) core.info(`warning: html-file: this version of lbcheck has no HTML report yet; ${inputs.htmlFile} is not written`);
-  const options = auditOptionsFromInputs(inputs, rules);
-  const result = await runAudit(options, actionProgress);
+  for (const path of [inputs.sarifFile, inputs.htmlFile, inputs.writeBaseline, inputs.reportJson]) if (path !== undefined) await checkOutputWritable(path);
+  // max-time bounds the audit as the CLI's --max-time does: the calls in flight end, the report holds what was collected.
+  const deadline = maxTimeSignal(inputs.maxTime);
+  const result = await runAudit({ ...auditOptionsFromInputs(inputs, rules), signal: deadline.signal }, actionProgress).finally(deadline.clear);
   const { report } = result;
-  const context: RenderContext = { rules: rules.map((rule) => rule.meta), ...(inputs.sarifCategory !== undefined && { sarifCategory: inputs.sarifCategory }) };
+  const context: RenderContext = { rules: rules.map((rule) => rule.meta), inventory: result.inventory, ...(inputs.sarifCategory !== undefined && { sarifCategory: inputs.sarifCategory }) };
 
   const files = await writeOutputs(inputs, result, context);
   core.info(renderReport(inputs.format, report, context).trimEnd());
   const annotated = annotate(report);
-  await core.summary.addRaw(summaryMarkdown(report, context, { maxBytes: JOB_SUMMARY_LIMIT_BYTES, notAnnotated: annotated.notShown }), true).write();
-  setOutputs(report, { ...files, ...(inputs.sarifFile !== undefined && { sarifFile: inputs.sarifFile }) });
+  await core.summary.addRaw(summaryMarkdown(report, context, annotated.notShown)).write();
+  setOutputs(report, { ...files, ...(inputs.sarifFile !== undefined && { sarifFile: inputs.sarifFile }), ...(inputs.htmlFile !== undefined && { htmlFile: inputs.htmlFile }) });
 
+  if (result.stopped) {
+    core.setFailed(`lbcheck: ${maxTimeReachedLine(`max-time ${inputs.maxTime.text}`, result.stopped)}`);
+    return;
+  }
   if (result.nothingChecked) {
     const first = report.notChecked[0];
     core.setFailed(`lbcheck: nothing could be checked${first ? `: ${first.what}: ${first.why}` : ''}`);

@@ -10,7 +10,8 @@ import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 
 import { VERSION } from '../version.js';
 import { escapeControlCharacters } from '../text-safety.js';
 import { LbcheckError, errorLine } from '../errors.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_PROBE_ATTEMPTS, DEFAULT_PROBE_TIMEOUT_MS, type Duration, type GlobalOptions } from './options.js';
+import { DURATION_FORMAT, parseDuration, type Duration } from '../duration.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_PROBE_ATTEMPTS, DEFAULT_PROBE_TIMEOUT_MS, type GlobalOptions } from './options.js';
 import { writeErrorLine } from './progress.js';
 
 function positiveInteger(name: string, max = Number.MAX_SAFE_INTEGER) {
@@ -23,19 +24,12 @@ function positiveInteger(name: string, max = Number.MAX_SAFE_INTEGER) {
   };
 }
 
-const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-/** A day: more than any audit needs, and far below setTimeout's limit (2^31 - 1 ms), past which Node fires at once. */
-const MAX_DURATION_MS = 24 * 3_600_000;
-
-/** A whole number with a unit (90s, 15m, 1h, 500ms). A bare number is refused: seconds (the Action) or milliseconds (--timeout) would both be a guess. */
+/** --max-time: src/duration.ts says what a duration is. */
 function duration(name: string) {
   return (value: string): Duration => {
-    const match = /^(\d+)(ms|s|m|h)$/.exec(value);
-    const ms = match ? Number(match[1]) * (DURATION_UNIT_MS[match[2] ?? ''] ?? Number.NaN) : Number.NaN;
-    if (!Number.isSafeInteger(ms) || ms < 1 || ms > MAX_DURATION_MS) {
-      throw new InvalidArgumentError(`${name} must be a whole number with a unit (ms, s, m or h) from 1ms to 24h, e.g. 90s, 15m or 1h.`);
-    }
-    return { text: value, ms };
+    const parsed = parseDuration(value);
+    if (!parsed) throw new InvalidArgumentError(`${name} must be ${DURATION_FORMAT}.`);
+    return parsed;
   };
 }
 

@@ -22,7 +22,4 @@ export const DEFAULT_PROBE_TIMEOUT_MS = 3000;
 export const DEFAULT_PROBE_ATTEMPTS = 3;
 
 /** A duration flag (--max-time): as the user wrote it, for messages, and in milliseconds. */
-export interface Duration {
-  text: string;
-  ms: number;
-}
+export type { Duration } from '../duration.js';

@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AwsLimitsProxy } from '../support/aws-limits-proxy.js';
 import { MOTO_REGIONS, motoEndpoint, motoEnv } from '../support/moto.js';
 import { reportSchemaErrors } from '../support/report-schema.js';
 import { validateSarif } from '../support/sarif-multitool.js';
@@ -103,7 +104,8 @@ describe.each(['current', 'node24'] as const)('the committed Action bundle under
       const binary = await node24();
       expect(await new Promise((resolve) => spawn(binary, ['--version']).stdout.on('data', (v: Buffer) => resolve(v.toString().trim())))).toMatch(/^v24\./);
     }
-    const step = await runStep(node, { 'endpoint-url': motoEndpoint(), 'sarif-file': sarifFile, 'fail-on': 'error', 'max-time': '5m' });
+    const htmlFile = join(dir, 'out', 'lbcheck.html');
+    const step = await runStep(node, { 'endpoint-url': motoEndpoint(), 'sarif-file': sarifFile, 'html-file': htmlFile, 'fail-on': 'error', 'max-time': '5m' });
 
     expect(step.code).toBe(1);
     expect(step.stdout).toContain('::error::lbcheck: 1 finding at or above error');
@@ -114,6 +116,8 @@ describe.each(['current', 'node24'] as const)('the committed Action bundle under
     expect(step.outputs['new-findings']).toBe(String(Number(step.outputs.errors) + Number(step.outputs.warnings) + Number(step.outputs.infos)));
     expect(step.outputs['fixed-findings']).toBe('0');
     expect(step.outputs['sarif-file']).toBe(sarifFile);
+    expect(step.outputs['html-file']).toBe(htmlFile);
+    expect(await readFile(htmlFile, 'utf8')).toMatch(/^<!DOCTYPE html>[\s\S]*action-web[\s\S]*<\/html>\s*$/i);
     const report = JSON.parse(await readFile(step.outputs['report-json'] ?? '', 'utf8')) as { findings: { ruleId: string; resource: { arn: string } }[] };
     expect(reportSchemaErrors(report)).toEqual([]);
     expect(report.findings.filter((f) => f.ruleId === ROUTE_RULE).map((f) => f.resource.arn)).toEqual([lbArn]);
@@ -137,4 +141,26 @@ describe.each(['current', 'node24'] as const)('the committed Action bundle under
     expect(bad.stdout).toContain('::error::lbcheck: input fail-on must be one of error, warning, info, none, got "sometimes"');
     expect(bad.outputs).toEqual({});
   }, 240_000);
+});
+
+describe('the committed Action bundle, max-time', () => {
+  it('fails the step with the CLI\'s --max-time line when max-time is reached, after the summary of what was collected', async () => {
+    // The proxy holds every DescribeSubnets: the audit can only end by max-time.
+    const proxy = new AwsLimitsProxy({ upstream: motoEndpoint(), answer: (call) => (call.action === 'DescribeSubnets' ? 'hold' : undefined) });
+    const endpoint = await proxy.start();
+    try {
+      const step = await runStep('current', { 'endpoint-url': endpoint, 'max-time': '3s', 'fail-on': 'none' });
+      expect(step.stdout).toMatch(new RegExp(`^::error::lbcheck: max-time 3s reached while collecting ${region} \\(${endpoint.replaceAll('.', '\\.')}\\): 1 load balancer not fully checked$`, 'm'));
+      expect(step.code).toBe(1);
+      expect(step.summary).toContain('action-web');
+    } finally {
+      await proxy.stop();
+    }
+  }, 120_000);
+
+  it('reads max-time as the CLI reads --max-time: a bare number is refused', async () => {
+    const step = await runStep('current', { 'endpoint-url': motoEndpoint(), 'max-time': '90' });
+    expect(step.stdout).toContain('::error::lbcheck: input max-time must be a whole number with a unit (ms, s, m or h) from 1ms to 24h, e.g. 90s, 15m or 1h, got "90"');
+    expect(step.code).toBe(1);
+  }, 120_000);
 });

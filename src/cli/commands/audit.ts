@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
-import { runAudit, type AuditOptions, type AuditSource, type AuditStopped } from '../../audit.js';
+import { maxTimeReachedLine, maxTimeSignal, runAudit, type AuditOptions, type AuditSource } from '../../audit.js';
 import { nextBaseline, readBaseline } from '../../engine/baseline.js';
 import { loadConfig } from '../../engine/config.js';
 import { loadBalancerFilterOf } from '../../engine/lb-filter.js';
@@ -14,13 +14,12 @@ import { parseRuleSelection } from '../../engine/selection.js';
 import { SERVER_KEEPALIVE_SECONDS } from '../../engine/keepalive.js';
 import { failingFindings } from '../../engine/severity.js';
 import type { Rule, Severity } from '../../engine/types.js';
-import { CallDeadlineError, LbcheckError, MAX_TIME_REASON } from '../../errors.js';
+import { LbcheckError } from '../../errors.js';
 import type { Progress } from '../../progress.js';
 import type { AuditReport, ReportFormat } from '../../report/index.js';
 import { countsPhrase } from '../../report/evidence.js';
 import { allRules } from '../../../rules/index.js';
 import { checkOutputWritable, writeOutput } from '../../fs.js';
-import { plural } from '../../words.js';
 import type { Duration, GlobalOptions, ProbeFlags, ScopeOptions } from '../options.js';
 import { reportOutputs, writeReports } from '../output.js';
 import { stderrProgress, writeErrorLine } from '../progress.js';
@@ -93,21 +92,6 @@ export function exitCodeOf(report: AuditReport, failOn: Severity | 'none'): 0 | 
   return failingFindings(report.findings, failOn).length > 0 ? 1 : 0;
 }
 
-/** The one line for an audit --max-time stopped (its report of what was collected is out already). */
-function maxTimeLine(maxTime: Duration, stopped: AuditStopped): string {
-  const reached = `--max-time ${maxTime.text} reached`;
-  if (stopped.regions.length === 0) return `${reached} before the probe: no address was probed`;
-  const lost = stopped.loadBalancers > 0 ? `${plural(stopped.loadBalancers, 'load balancer')} not fully checked` : 'nothing collected there';
-  return `${reached} while collecting ${stopped.regions.join(', ')} (${stopped.endpoint ?? 'AWS'}): ${lost}`;
-}
-
-/** Aborts with the reason every AWS call in flight then fails with (notChecked says MAX_TIME_REASON). */
-function maxTimeSignal(maxTime: Duration): { signal: AbortSignal; clear: () => void } {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new CallDeadlineError(MAX_TIME_REASON)), maxTime.ms);
-  return { signal: controller.signal, clear: () => clearTimeout(timer) };
-}
-
 export async function run(flags: AuditFlags, _command?: Command): Promise<number> {
   const deadline = flags.maxTime && maxTimeSignal(flags.maxTime);
   try {
@@ -135,7 +119,7 @@ async function audit(flags: AuditFlags, signal: AbortSignal | undefined): Promis
   });
 
   if (stopped && flags.maxTime) {
-    writeErrorLine(maxTimeLine(flags.maxTime, stopped));
+    writeErrorLine(maxTimeReachedLine(`--max-time ${flags.maxTime.text}`, stopped));
     return 2;
   }
   if (nothingChecked) {
