@@ -1,14 +1,15 @@
 /**
  * `.lbcheck.yml`: per-rule severity, ignores, declared keep-alive timeouts and the
- * client CIDRs of internal load balancers. Found from the working directory upwards,
- * or named with --config. Parsed with `yaml` (keeping positions) and validated with
+ * client CIDRs of internal load balancers. Found from the working directory upwards to the
+ * repository root or the home directory, or named with --config. Parsed with `yaml` (keeping positions) and validated with
  * zod; every problem becomes ONE line naming the file, line and column:
  *   .lbcheck.yml:7:5: rules.single-az-load-balancer.severity: expected one of error|warning|info|off
  * The format is documented in docs/config.md.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 import { z } from 'zod';
 import { parseCidr } from '../inventory/cidr.js';
 import { LbcheckError, errorLine } from '../errors.js';
@@ -161,6 +162,37 @@ class ConfigProblems {
   }
 }
 
+/**
+ * Nodes the aliases of one file may expand to (yaml's default): a "billion laughs" file of nested
+ * aliases would otherwise build an exponentially large object from a few hundred bytes.
+ */
+const MAX_ALIAS_COUNT = 100;
+
+/** The first alias in the document (named `source`, when given): where an alias problem is shown. */
+function firstAlias(document: Document, source?: string): Alias | undefined {
+  let found: Alias | undefined;
+  visit(document, {
+    Alias(_, node) {
+      if (source !== undefined && node.source !== source) return undefined;
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/** The document as plain data; an alias that cannot be expanded (too far, or to no anchor) is one line at the alias. */
+function plainData(document: Document, problems: ConfigProblems): unknown {
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    const unresolved = /^Unresolved alias.*: (.+)$/.exec(error.message)?.[1];
+    const why = unresolved !== undefined ? `alias *${unresolved} names no anchor before it` : `its aliases expand to more than ${MAX_ALIAS_COUNT} nodes (an alias bomb)`;
+    throw new LbcheckError(`${problems.position(firstAlias(document, unresolved) ?? firstAlias(document))}: invalid YAML: ${why}`);
+  }
+}
+
 export interface ParseConfigOptions {
   /** Every registered rule id: an unknown one is an error. */
   ruleIds: readonly string[];
@@ -179,7 +211,7 @@ export function parseConfig(text: string, file: string, options: ParseConfigOpti
     const message = errorLine(yamlError).replace(/ at line \d+, column \d+:?$/, '');
     throw new LbcheckError(`${file}:${line}:${col}: invalid YAML: ${message}`);
   }
-  const raw: unknown = document.contents === null ? {} : document.toJS();
+  const raw: unknown = document.contents === null ? {} : plainData(document, problems);
   const parsed = configSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -224,22 +256,46 @@ async function isFile(path: string): Promise<boolean> {
   }
 }
 
-/** The nearest .lbcheck.yml from `startDirectory` up to the filesystem root, or undefined. */
-export async function findConfigFile(startDirectory: string): Promise<string | undefined> {
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The directories searched for .lbcheck.yml: `startDirectory` and its parents up to the repository root (the
+ * first with a .git, a directory or a worktree's file) or the home directory, whichever comes first. Neither
+ * above it: `startDirectory` alone. Never up to `/`: a file in a shared directory (/tmp, /) could otherwise
+ * turn rules off or ignore every finding for anyone who runs lbcheck below it.
+ */
+async function searchedDirectories(startDirectory: string, home: string): Promise<string[]> {
+  const directories: string[] = [];
   let directory = resolve(startDirectory);
   for (;;) {
-    const candidate = join(directory, CONFIG_FILE_NAME);
-    if (await isFile(candidate)) return candidate;
+    directories.push(directory);
+    if (directory === resolve(home) || (await exists(join(directory, '.git')))) return directories;
     const parent = dirname(directory);
-    if (parent === directory) return undefined;
+    if (parent === directory) return [resolve(startDirectory)];
     directory = parent;
   }
 }
 
+/** The nearest .lbcheck.yml from `startDirectory` up to the repository root or `home`, or undefined. */
+export async function findConfigFile(startDirectory: string, home: string = homedir()): Promise<string | undefined> {
+  for (const directory of await searchedDirectories(startDirectory, home)) {
+    const candidate = join(directory, CONFIG_FILE_NAME);
+    if (await isFile(candidate)) return candidate;
+  }
+  return undefined;
+}
+
 /** Loads --config FILE, else the nearest .lbcheck.yml, else the defaults. */
-export async function loadConfig(options: ParseConfigOptions & { configPath?: string; cwd?: string }): Promise<LbcheckConfig> {
+export async function loadConfig(options: ParseConfigOptions & { configPath?: string; cwd?: string; home?: string }): Promise<LbcheckConfig> {
   const cwd = options.cwd ?? process.cwd();
-  const path = options.configPath !== undefined ? resolve(cwd, options.configPath) : await findConfigFile(cwd);
+  const path = options.configPath !== undefined ? resolve(cwd, options.configPath) : await findConfigFile(cwd, options.home);
   if (path === undefined) return EMPTY_CONFIG;
   const shown = options.configPath ?? (relative(cwd, path) || CONFIG_FILE_NAME);
   let text: string;

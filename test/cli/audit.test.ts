@@ -125,6 +125,17 @@ describe('audit --snapshot examples/incidents.snapshot.json', () => {
     expect((await audit(['--snapshot', EXAMPLE, '--fail-on', 'info'], dir)).code).toBe(1);
   });
 
+  it('names the config file in use on stderr (not only with --debug), and not with --quiet', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lbcheck-named-config-'));
+    await writeFile(join(dir, '.lbcheck.yml'), 'rules:\n  single-az-load-balancer: warning\n');
+    const named = await audit(['--snapshot', EXAMPLE, '--format', 'json'], dir);
+    expect(named.stderr.split('\n')).toContain('lbcheck: config: .lbcheck.yml');
+    const quiet = await audit(['--snapshot', EXAMPLE, '--format', 'json', '--quiet'], dir);
+    expect(quiet.stderr).not.toContain('config');
+    const none = await audit(['--snapshot', EXAMPLE, '--format', 'json']);
+    expect(none.stderr).not.toContain('lbcheck: config:');
+  });
+
   it('suppresses with an ignore, and reports an expired ignore instead of honouring it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lbcheck-ignore-'));
     const config = (expires: string) =>
@@ -222,6 +233,16 @@ describe('bad input: exit 2 and one line naming the file', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(oneLine(result.stderr)).toEqual(['lbcheck: error: .lbcheck.yml:4:15: rules.single-az-load-balancer.severity: expected one of error|warning|info|off']);
+  });
+
+  it('a YAML alias bomb: one line naming the file and line, not an internal error', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lbcheck-aliasbomb-'));
+    const levels = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
+    for (const [i, name] of [...'bcdefghi'].entries()) levels.push(`${name}: &${name} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`);
+    await writeFile(join(dir, '.lbcheck.yml'), ['rules:', '  single-az-load-balancer: warning', ...levels, ''].join('\n'));
+    const result = await audit(['--snapshot', EXAMPLE], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('lbcheck: error: .lbcheck.yml:4:8: invalid YAML: its aliases expand to more than 100 nodes (an alias bomb)\n');
   });
 
   it('an unknown rule id in --config', async () => {

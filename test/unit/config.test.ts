@@ -140,6 +140,13 @@ describe('parseConfig', () => {
     expect(message).not.toContain('\n');
   });
 
+  it('refuses an alias bomb on one line at its first alias, and an alias to no anchor at that alias', () => {
+    const levels = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (const [i, name] of [...'bcdefghi'].entries()) levels.push(`${name}: &${name} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`);
+    expect(errorOf(['rules: {}', ...levels, ''].join('\n'))).toBe('.lbcheck.yml:3:8: invalid YAML: its aliases expand to more than 100 nodes (an alias bomb)');
+    expect(errorOf('rules:\n  single-az-load-balancer: *severity\n')).toBe('.lbcheck.yml:2:28: invalid YAML: alias *severity names no anchor before it');
+  });
+
   it('rejects a file that is not a map', () => {
     expect(errorOf('- rules\n')).toBe('.lbcheck.yml:1:1: expected a map with rules, categories, ignore, keepalive, clientCidrs');
   });
@@ -150,11 +157,41 @@ describe('loadConfig', () => {
     const root = await mkdtemp(join(tmpdir(), 'lbcheck-config-'));
     const nested = join(root, 'infra', 'prod');
     await mkdir(nested, { recursive: true });
+    await mkdir(join(root, '.git'));
     await writeFile(join(root, '.lbcheck.yml'), 'rules:\n  single-az-load-balancer: info\n');
     expect(await findConfigFile(nested)).toBe(join(root, '.lbcheck.yml'));
     const config = await loadConfig({ ...options, cwd: nested });
     expect(config.file).toBe(join('..', '..', '.lbcheck.yml'));
     expect(config.rules).toEqual({ 'single-az-load-balancer': { severity: 'info' } });
+  });
+
+  it('stops the upward search at the repository root or the home directory, never above', async () => {
+    const top = await mkdtemp(join(tmpdir(), 'lbcheck-config-bounds-'));
+    // A file above the repository (a shared directory: /tmp, /) must not apply to what is below it.
+    await writeFile(join(top, '.lbcheck.yml'), 'rules:\n  single-az-load-balancer: off\n');
+    const repo = join(top, 'repo');
+    const nested = join(repo, 'infra', 'prod');
+    await mkdir(nested, { recursive: true });
+    await mkdir(join(repo, '.git'));
+    const elsewhere = join(top, 'home', 'me');
+    expect(await findConfigFile(nested, elsewhere)).toBeUndefined();
+    await writeFile(join(repo, '.lbcheck.yml'), 'rules: {}\n');
+    expect(await findConfigFile(nested, elsewhere)).toBe(join(repo, '.lbcheck.yml'));
+    // A worktree's .git is a file: still the repository root.
+    const worktree = join(top, 'worktree', 'src');
+    await mkdir(worktree, { recursive: true });
+    await writeFile(join(top, 'worktree', '.git'), 'gitdir: elsewhere\n');
+    expect(await findConfigFile(worktree, elsewhere)).toBeUndefined();
+    // No repository: the home directory bounds it.
+    const home = join(top, 'home');
+    const project = join(home, 'project');
+    await mkdir(project, { recursive: true });
+    expect(await findConfigFile(project, home)).toBeUndefined();
+    // Neither a repository nor the home directory above: the working directory alone.
+    const loose = join(top, 'loose', 'dir');
+    await mkdir(loose, { recursive: true });
+    expect(await findConfigFile(loose, elsewhere)).toBeUndefined();
+    expect(await findConfigFile(top, elsewhere)).toBe(join(top, '.lbcheck.yml'));
   });
 
   it('uses the defaults when no file exists up to the root', async () => {

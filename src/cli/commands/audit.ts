@@ -65,7 +65,7 @@ async function auditOptionsFrom(flags: AuditFlags, progress: Progress): Promise<
   if (flags.measureKeepalive && !flags.probe) throw new LbcheckError('--measure-keepalive needs --probe');
   const rules = allRules();
   const config = await loadConfig({ configPath: flags.config, ruleIds: rules.map((rule) => rule.meta.id), serverKeepalive: SERVER_KEEPALIVE_SECONDS });
-  if (config.file !== undefined) progress.debug(`config: ${config.file}`);
+  if (config.file !== undefined) progress.step(`config: ${config.file}`);
   const selection = parseRuleSelection(flags.rule ?? [], rules);
   const baseline = flags.baseline !== undefined ? await readBaseline(flags.baseline) : undefined;
   const loadBalancerFilter = loadBalancerFilterOf(flags);
