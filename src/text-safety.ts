@@ -34,3 +34,34 @@ function visibleEscape(character: string): string {
 export function escapeControlCharacters(text: string): string {
   return text.replace(UNSAFE_CHARACTER, visibleEscape);
 }
+
+/** A URL in running text: scheme, authority (userinfo included), path, query; it ends at space, quote, angle bracket or fragment. */
+const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#"'<>]*)([^\s?#"'<>]*)(\?[^\s#"'<>]*)?/giu;
+
+/** `?X-Amz-Signature=***&X-Amz-Credential=***`: the names stay (they say what the URL was), every value goes. */
+function redactedQuery(query: string): string {
+  const parameters = query.slice(1).split('&').map((parameter) => {
+    const equals = parameter.indexOf('=');
+    return equals === -1 ? parameter : `${parameter.slice(0, equals)}=***`;
+  });
+  return `?${parameters.join('&')}`;
+}
+
+/**
+ * `text` with the credentials of every URL in it redacted: `user:pass@` userinfo becomes `***@`,
+ * query values (a presigned URL's X-Amz-Signature, X-Amz-Credential, tokens) become `***`. For every
+ * URL lbcheck echoes (an endpoint, an AWS error message, a flag value): stderr and reports are logged
+ * and shared, credentials must not travel with them.
+ */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(URL_IN_TEXT, (_match, scheme: string, authority: string, path: string, query: string | undefined) => {
+    const at = authority.lastIndexOf('@');
+    const host = at === -1 ? authority : `***@${authority.slice(at + 1)}`;
+    return `${scheme}${host}${path}${query === undefined ? '' : redactedQuery(query)}`;
+  });
+}
+
+/** A line for stderr made of text from outside: URL credentials redacted, control and bidi characters escaped. */
+export function safeStderrText(text: string): string {
+  return escapeControlCharacters(redactUrlCredentials(text));
+}

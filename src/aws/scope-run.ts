@@ -9,6 +9,7 @@ import { collectionOfCall } from '../inventory/completeness.js';
 import type { NotChecked, Unread } from '../inventory/model.js';
 import { endpointOfError, type AwsClients } from './clients.js';
 import type { Limiter } from './limiter.js';
+import { redactUrlCredentials } from '../text-safety.js';
 
 /** network: no HTTP answer; credentials: none found; rejected: AWS refused the credentials themselves; service: any other AWS error. */
 export type FailureKind = 'network' | 'credentials' | 'rejected' | 'service';
@@ -48,7 +49,9 @@ export function unreachableText(failure: CallFailure, endpoint: string): string 
 
 export function classifyError(error: unknown): { kind: FailureKind; reason: string; endpoint?: string } {
   const endpoint = endpointOfError(error);
-  return { ...kindAndReason(error), ...(endpoint !== undefined && { endpoint }) };
+  const { kind, reason } = kindAndReason(error);
+  // The reason goes into reports and onto stderr: a URL in AWS's (or a proxy's) message keeps no credentials.
+  return { kind, reason: redactUrlCredentials(reason), ...(endpoint !== undefined && { endpoint }) };
 }
 
 function kindAndReason(error: unknown): { kind: FailureKind; reason: string } {

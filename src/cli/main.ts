@@ -8,7 +8,7 @@
  */
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { VERSION } from '../version.js';
-import { escapeControlCharacters } from '../text-safety.js';
+import { safeStderrText } from '../text-safety.js';
 import { LbcheckError, errorLine } from '../errors.js';
 import { DURATION_FORMAT, parseDuration, type Duration } from '../duration.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_PROBE_ATTEMPTS, DEFAULT_PROBE_TIMEOUT_MS, type GlobalOptions } from './options.js';
@@ -82,7 +82,7 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no progress on stderr')
     .configureOutput({
       // One line per usage error, prefixed like every other lbcheck error (commander puts "(Did you mean ...?)" on a line of its own).
-      outputError: (text, write) => write(`lbcheck: ${escapeControlCharacters(text.trim().replace(/\s*\n\s*/g, ' '))} (see lbcheck --help)\n`),
+      outputError: (text, write) => write(`lbcheck: ${safeStderrText(text.trim().replace(/\s*\n\s*/g, ' '))} (see lbcheck --help)\n`),
     })
     .addHelpText(
       'after',
@@ -230,9 +230,9 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof LbcheckError) {
       writeErrorLine(errorLine(error));
     } else {
-      process.stderr.write(`lbcheck: internal error: ${escapeControlCharacters(errorLine(error))}${debug ? '' : ' (run with --debug for details)'}\n`);
+      process.stderr.write(`lbcheck: internal error: ${safeStderrText(errorLine(error))}${debug ? '' : ' (run with --debug for details)'}\n`);
     }
-    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack.split('\n').map(escapeControlCharacters).join('\n')}\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack.split('\n').map(safeStderrText).join('\n')}\n`);
     return 2;
   }
 }

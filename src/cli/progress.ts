@@ -5,7 +5,7 @@
  * characters are escaped here.
  */
 import type { Progress } from '../progress.js';
-import { escapeControlCharacters } from '../text-safety.js';
+import { safeStderrText } from '../text-safety.js';
 import { LiveCollection } from './live.js';
 
 export function stderrProgress(
@@ -15,7 +15,7 @@ export function stderrProgress(
   const live = new LiveCollection(stream, options.now);
   const write = (line: string) => {
     live.clear();
-    stream.write(`${escapeControlCharacters(line)}\n`);
+    stream.write(`${safeStderrText(line)}\n`);
   };
   return {
     step: (message) => {
@@ -26,14 +26,14 @@ export function stderrProgress(
       if (options.debug) write(`lbcheck: debug: ${message}`);
     },
     collection: (status) => {
-      if (!options.quiet) live.update({ ...status, scope: escapeControlCharacters(status.scope) });
+      if (!options.quiet) live.update({ ...status, scope: safeStderrText(status.scope) });
     },
   };
 }
 
 /** The one-line `lbcheck: error: ...` a failed command ends with. */
 export function writeErrorLine(message: string): void {
-  process.stderr.write(`lbcheck: error: ${escapeControlCharacters(message)}\n`);
+  process.stderr.write(`lbcheck: error: ${safeStderrText(message)}\n`);
 }
 
 export function colorEnabled(stream: NodeJS.WritableStream & { isTTY?: boolean }): boolean {

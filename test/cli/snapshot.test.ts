@@ -285,3 +285,19 @@ describe('aws-cli parity: region and endpoint from the environment and the share
     ]);
   });
 });
+
+describe('credentials in an echoed URL', () => {
+  it('are redacted from a flag value echoed in an error', async () => {
+    const result = await lbcheck(['snapshot', '--region', region, '--endpoint-url', 'ftp://deploy:s3cret@mirror.example/x?sig=s3cret', '--output', 'x.json']);
+    expectOneErrorLine(result, 'lbcheck: error: --endpoint-url must be an http:// or https:// URL, got "ftp://***@mirror.example/x?sig=***"');
+  });
+
+  it('are redacted from the endpoint named in errors, progress and --debug', async () => {
+    const port = await deadPort();
+    const env = { ...motoEnv(), AWS_ENDPOINT_URL: `http://127.0.0.1:${port}/?X-Amz-Signature=s3cret` };
+    const result = await lbcheck(['snapshot', '--region', region, '--output', 'dead.json', '--debug'], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`lbcheck: error: cannot reach AWS at http://127.0.0.1:${port}/?X-Amz-Signature=*** (AWS_ENDPOINT_URL): `);
+    expect(result.stderr).not.toContain('s3cret');
+  });
+});

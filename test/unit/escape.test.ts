@@ -7,7 +7,8 @@ import { CLEAR_AND_RETITLE, RIGHT_TO_LEFT_OVERRIDE } from '../support/hostile-te
 import { PassThrough } from 'node:stream';
 import { stderrProgress } from '../../src/cli/progress.js';
 import { escapeHtml, escapeMarkdown, markdownCode } from '../../src/report/escape.js';
-import { escapeControlCharacters } from '../../src/text-safety.js';
+import { classifyError } from '../../src/aws/scope-run.js';
+import { escapeControlCharacters, redactUrlCredentials } from '../../src/text-safety.js';
 
 
 describe('escapeControlCharacters', () => {
@@ -98,5 +99,34 @@ describe('progress on stderr', () => {
     expect(String(stream.read())).toBe(
       'lbcheck: us-east-1: lb \\x1b[2J\\x1b]0;pwned\\x07\nlbcheck: warning: not checked: invoice\\u202egpj.exe\nlbcheck: debug: line\\rover\n',
     );
+  });
+});
+
+describe('redactUrlCredentials', () => {
+  it('redacts userinfo and query values of every URL in the text, and leaves the rest as it is', () => {
+    expect(redactUrlCredentials('cannot reach AWS at https://admin:hunter2@proxy.example:8443/aws (AWS_ENDPOINT_URL)')).toBe(
+      'cannot reach AWS at https://***@proxy.example:8443/aws (AWS_ENDPOINT_URL)',
+    );
+    expect(redactUrlCredentials('GET https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIA%2F1&X-Amz-Signature=abc123&flag#top: 403')).toBe(
+      'GET https://b.s3.amazonaws.com/k?X-Amz-Credential=***&X-Amz-Signature=***&flag#top: 403',
+    );
+    expect(redactUrlCredentials('got "ftp://u:p@h", and "http://127.0.0.1:5000"')).toBe('got "ftp://***@h", and "http://127.0.0.1:5000"');
+    expect(redactUrlCredentials('no URL here: user:pass@host, a?b=c')).toBe('no URL here: user:pass@host, a?b=c');
+  });
+
+  it('is applied to the reason of every failed AWS call (what notChecked and the error lines say)', () => {
+    const error = Object.assign(new Error('proxy refused https://me:secret@proxy.example/?token=t0ps3cret'), { name: 'ProxyError', $metadata: { httpStatusCode: 407 } });
+    expect(classifyError(error)).toEqual({ kind: 'service', reason: 'ProxyError: proxy refused https://***@proxy.example/?token=***' });
+  });
+
+  it('is applied to every progress, warning and debug line on stderr', () => {
+    const stream = new PassThrough();
+    let written = '';
+    stream.on('data', (chunk: Buffer) => (written += chunk.toString()));
+    const progress = stderrProgress({ stream, debug: true });
+    progress.step('AWS at http://u:pw@127.0.0.1:5000/?sig=1');
+    progress.warn('see https://x.example/?X-Amz-Signature=2');
+    progress.debug('GET https://u:pw@x.example/');
+    expect(written).toBe('lbcheck: AWS at http://***@127.0.0.1:5000/?sig=***\nlbcheck: warning: see https://x.example/?X-Amz-Signature=***\nlbcheck: debug: GET https://***@x.example/\n');
   });
 });
