@@ -89,6 +89,7 @@ export function buildProgram(): Command {
       '\nExamples:\n' +
         '  lbcheck audit --region us-east-1                 audit one region with the default credentials\n' +
         '  lbcheck audit --all-regions --format json        every enabled region, JSON on stdout\n' +
+        '  lbcheck audit --org-role lbcheck-audit           every active account of the AWS Organization\n' +
         '  lbcheck audit --snapshot inv.json                audit a snapshot offline\n' +
         '  lbcheck audit --region eu-west-1 --probe         also probe every resolved LB address\n' +
         "  lbcheck audit --lb 'web-*' --tag env=prod       only LBs named web-* that are tagged env=prod\n" +

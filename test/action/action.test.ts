@@ -143,7 +143,7 @@ describe.each(['current', 'node24'] as const)('the committed Action bundle under
   }, 240_000);
 });
 
-describe('the committed Action bundle, max-time', () => {
+describe('the committed Action bundle, max-time and role-arn', () => {
   it('fails the step with the CLI\'s --max-time line when max-time is reached, after the summary of what was collected', async () => {
     // The proxy holds every DescribeSubnets: the audit can only end by max-time.
     const proxy = new AwsLimitsProxy({ upstream: motoEndpoint(), answer: (call) => (call.action === 'DescribeSubnets' ? 'hold' : undefined) });
@@ -156,6 +156,15 @@ describe('the committed Action bundle, max-time', () => {
     } finally {
       await proxy.stop();
     }
+  }, 120_000);
+
+  it('audits the accounts of role-arn (one ARN per line) instead of the credentials\' own', async () => {
+    const accounts = ['230000000001', '230000000002'];
+    const step = await runStep('current', { 'endpoint-url': motoEndpoint(), 'role-arn': accounts.map((account) => `arn:aws:iam::${account}:role/lbcheck-audit`).join('\n'), 'external-id': 'ext-1' });
+    expect(step.code).toBe(0);
+    const report = JSON.parse(await readFile(step.outputs['report-json'] ?? '', 'utf8')) as { scope: { accounts: string[] }; findings: unknown[] };
+    // Nothing is built in those accounts: the default account's action-web is not theirs.
+    expect([report.scope.accounts, report.findings]).toEqual([accounts, []]);
   }, 120_000);
 
   it('reads max-time as the CLI reads --max-time: a bare number is refused', async () => {
