@@ -1,6 +1,22 @@
-import { crossZoneChecks, describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
+import { crossZoneChecks, describeLoadBalancer, loadBalancerResource, targetEndpointsOfGroup, type TargetEndpoint } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { LoadBalancer, TargetGroup } from '../src/inventory/model.js';
+
+const zonesOf = (lb: LoadBalancer): string[] => [...new Set(lb.availabilityZones.map((z) => z.zoneName))];
+
+/** Lambda and ALB targets are not placed in AZs. */
+const placedInZones = (group: TargetGroup | undefined): boolean => group?.targetType !== 'lambda' && group?.targetType !== 'alb';
+
+/**
+ * The enabled AZs where targets that are healthy elsewhere have no healthy one: with cross-zone
+ * off, those AZs fail their clients. None when no target is healthy at all (that is
+ * target-group-without-healthy-targets') or a healthy one outside the VPC serves every AZ.
+ */
+function zonesWithoutHealthyTarget(zones: readonly string[], endpoints: readonly TargetEndpoint[]): string[] {
+  const healthy = endpoints.filter((e) => e.healthState === 'healthy');
+  if (healthy.length === 0 || healthy.some((e) => e.zone === 'all')) return [];
+  return zones.filter((zone) => !healthy.some((e) => e.zone === zone));
+}
 
 const DNS_BEHAVIOUR =
   'AWS removes that AZ node\'s address from DNS, clients with a cached answer still hit it and fail, and if every AZ ends up unhealthy DNS fails open and returns all of them';
@@ -21,7 +37,7 @@ export default defineRule({
     category: 'reachability',
     source: 'config',
     appliesTo: ['application', 'network', 'gateway', 'classic'],
-    requires: ['listeners', 'listenerRules', 'targetGroups', 'loadBalancerAttributes', 'targetGroupAttributes', 'targetHealth', 'instances', 'subnets'],
+    requires: ['listeners', 'targetGroups', 'loadBalancerAttributes', 'targetGroupAttributes', 'targetHealth', 'instances', 'subnets'],
     description:
       "For each load balancer, target group and enabled AZ where cross-zone load balancing is off for that target group (ALB: only when the target group turns it off; NLB/GWLB: the target group's setting, else the LB's, default off; Classic: its CrossZoneLoadBalancing attribute), checks that at least one healthy target sits in that AZ. An instance target is in its instance's AZ; an IP target in the AZ AWS reports, else the AZ of the subnet whose CIDR holds it; an IP target outside the VPC ('all') serves every AZ. Target groups with no healthy target anywhere are left to target-group-without-healthy-targets.",
     rationale:
@@ -38,19 +54,27 @@ export default defineRule({
       { title: 'Configure cross-zone load balancing for your Classic Load Balancer', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/enable-disable-crosszone-lb.html' },
     ],
   },
+  // The cross-zone setting of a target group matters only where its health leaves an enabled AZ without a healthy target.
+  needs: {
+    targetGroupAttributes: ({ scope, index }) =>
+      scope.loadBalancers
+        .filter((lb) => lb.kind !== 'classic')
+        .flatMap((lb) =>
+          index
+            .targetGroupsOf(lb)
+            .filter((group) => placedInZones(group) && zonesWithoutHealthyTarget(zonesOf(lb), targetEndpointsOfGroup(index, group)).length > 0)
+            .map((group) => group.arn),
+        ),
+  },
   check({ scope, index }) {
     const findings: RuleFinding[] = [];
     for (const lb of scope.loadBalancers) {
-      const zones = [...new Set(lb.availabilityZones.map((z) => z.zoneName))];
+      const zones = zonesOf(lb);
       for (const check of crossZoneChecks(index, lb)) {
-        if (check.crossZone || check.group?.targetType === 'lambda' || check.group?.targetType === 'alb') continue;
+        if (check.crossZone || !placedInZones(check.group)) continue;
         const healthy = check.endpoints.filter((e) => e.healthState === 'healthy');
-        if (healthy.length === 0) continue; // target-group-without-healthy-targets reports it
-        const servesEveryZone = healthy.some((e) => e.zone === 'all');
-        if (servesEveryZone) continue;
         const unplaced = healthy.filter((e) => e.zone === undefined);
-        for (const zone of zones) {
-          if (healthy.some((e) => e.zone === zone)) continue;
+        for (const zone of zonesWithoutHealthyTarget(zones, check.endpoints)) {
           const inZone = check.endpoints.filter((e) => e.zone === zone);
           const owner = check.group ? `target group ${check.group.name} has` : 'it has';
           const subject = `${describeLoadBalancer(lb)} routes ${zone} traffic only to ${zone} targets (cross-zone off) but ${owner} no healthy target there`;

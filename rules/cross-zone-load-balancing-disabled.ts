@@ -10,7 +10,7 @@ export default defineRule({
     defaultSeverity: 'info',
     category: 'resilience',
     source: 'config',
-    requires: ['listeners', 'listenerRules', 'targetGroups', 'loadBalancerAttributes', 'targetGroupAttributes'],
+    requires: ['listeners', 'targetGroups', 'loadBalancerAttributes', 'targetGroupAttributes'],
     appliesTo: ['application', 'network', 'gateway', 'classic'],
     description:
       "Reports where cross-zone load balancing is off: a Network or Gateway Load Balancer whose attribute load_balancing.cross_zone.enabled is false (AWS default) for at least one of its target groups (a target group can turn it on for itself), a Classic LB whose CrossZoneLoadBalancing is off (default off when created with the API or CLI), and an ALB target group that turns it off (an ALB has it always on at the LB level). When the attributes could not be read, nothing is reported. az-without-healthy-targets and uneven-az-capacity report the outages this causes; this rule reports the setting.",
@@ -26,6 +26,11 @@ export default defineRule({
       { title: 'Network Load Balancers: cross-zone load balancing (and its data transfer charges)', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-load-balancer-attributes.html#cross-zone-load-balancing' },
       { title: 'Configure cross-zone load balancing for your Classic Load Balancer', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/enable-disable-crosszone-lb.html' },
     ],
+  },
+  // It reports the setting itself: every target group of an ALB, NLB or GWLB may override it.
+  needs: {
+    targetGroupAttributes: ({ scope, index }) =>
+      scope.loadBalancers.filter((lb) => lb.kind !== 'classic').flatMap((lb) => index.targetGroupsOf(lb).map((group) => group.arn)),
   },
   check({ scope, index }) {
     const findings: RuleFinding[] = [];

@@ -1,5 +1,5 @@
 import { clientsOf, EPHEMERAL_PORTS, evaluateNetworkAcl, transportsOf, type AclEvaluation, type AclFlow, type PortRange, type TransportProtocol } from '../src/engine/network.js';
-import { describeLoadBalancer, loadBalancerResource, subnetCidrsOf, subnetIdsOf, targetEndpointsOf, targetPeers, type TargetPeers } from '../src/engine/targets.js';
+import { describeLoadBalancer, loadBalancerResource, networkLoadBalancerGroups, subnetCidrsOf, subnetIdsOf, targetEndpointsOf, targetPeers, type TargetPeers } from '../src/engine/targets.js';
 import { memoizeBy } from '../src/engine/memo.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { LoadBalancer, NetworkAcl, Subnet, TargetGroup } from '../src/inventory/model.js';
@@ -44,7 +44,7 @@ export default defineRule({
     category: 'reachability',
     source: 'config',
     appliesTo: ['application', 'network', 'classic'],
-    requires: ['listeners', 'listenerRules', 'targetGroups', 'targetGroupAttributes', 'targetHealth', 'instances', 'subnets', 'networkAcls', 'vpcs'],
+    requires: ['listeners', 'targetGroups', 'targetGroupAttributes', 'targetHealth', 'instances', 'subnets', 'networkAcls', 'vpcs'],
     description:
       "Network ACLs are stateless: each direction of a connection is checked on its own, entries are evaluated in ascending rule number, the first entry that matches a packet decides, and what no entry matches is denied (the '*' rule). For each load balancer this rule evaluates, exactly, every flow its traffic needs: on the LB subnets' ACL, inbound listener port from the clients and outbound ephemeral ports 1024-65535 back to them; outbound target ports (in the target group's protocols) and health-check ports (always TCP) to each target subnet and inbound ephemeral ports from it; on each target subnet's ACL, inbound target and health-check ports from each LB subnet and outbound ephemeral ports back (and, for an NLB with client IP preservation, the same to and from the clients of the target group's IP family: a dualstack NLB translates the other family's clients to its own addresses). Traffic within one subnet does not cross an ACL and is not checked. Clients are as in lb-security-group-blocks-listener (anywhere for internet-facing). Partial coverage is evaluated precisely over the whole address and port range: a flow entirely denied is an error; a flow denied only for some addresses or ports (e.g. a deny entry for one block of addresses, or only 32768-65535 allowed for return traffic) is a warning that names the denied part.",
     rationale:
@@ -61,6 +61,8 @@ export default defineRule({
       { title: 'Troubleshoot your Network Load Balancer: a network ACL does not allow traffic', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-troubleshooting.html' },
     ],
   },
+  // Client IP preservation (a target group attribute) decides who reaches an NLB's targets; other groups' attributes are not read.
+  needs: { targetGroupAttributes: networkLoadBalancerGroups },
   check({ scope, index, settings }) {
     const findings: RuleFinding[] = [];
     // Load balancers share ACLs and target subnets: evaluate each (ACL, flow) once per run.

@@ -58,6 +58,14 @@ export default defineRule({
       { title: 'Health checks for your Classic Load Balancer instances', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-healthchecks.html' },
     ],
   },
+  // Every group an ALB forwards to is known without its listener rules (the group's LoadBalancerArns):
+  // the rules add the ports and weights of a finding, so they are read only where a group has no healthy target.
+  needs: {
+    listenerRules: ({ scope, index }) =>
+      scope.loadBalancers
+        .filter((lb) => lb.kind === 'application' && index.targetGroupsOf(lb).some((group) => !group.targets.some((t) => receivesTraffic(group, t.health.state))))
+        .map((lb) => lb.arn),
+  },
   check({ scope, index }) {
     const findings: RuleFinding[] = [];
     for (const lb of scope.loadBalancers) {

@@ -2,6 +2,7 @@ import { authorizeCommand, clientsOf, evaluateSecurityGroups, type Peer, type Se
 import {
   describeLoadBalancer,
   loadBalancerResource,
+  networkLoadBalancerGroups,
   targetEndpointsOf,
   targetGroupResource,
   targetPeers,
@@ -47,7 +48,7 @@ export default defineRule({
     category: 'reachability',
     source: 'config',
     appliesTo: ['application', 'network', 'classic'],
-    requires: ['listeners', 'listenerRules', 'targetGroups', 'targetGroupAttributes', 'targetHealth', 'instances', 'subnets', 'securityGroups', 'prefixLists', 'prefixListEntries', 'vpcs'],
+    requires: ['listeners', 'targetGroups', 'targetGroupAttributes', 'targetHealth', 'instances', 'subnets', 'securityGroups', 'prefixLists', 'prefixListEntries', 'vpcs'],
     description:
       "For every instance target (elbv2 target groups and Classic LBs' registered instances), checks that the instance's security groups admit the load balancer on the traffic port (the target's port, else the target group's; the Classic instance port) and on the health-check port ('traffic-port' or its own number): an inbound rule whose source is one of the LB's security groups, or CIDRs covering all of the LB's subnets (where its nodes' addresses come from; only their CIDRs of the target group's IP family, IPv4 unless the group is IPv6, even for a dualstack LB). For an NLB with client IP preservation on, traffic arrives from the clients' addresses instead (anywhere for internet-facing), so the targets must admit those on the traffic port, while health checks still come from the LB's subnets. When the load balancer has security groups, their outbound rules must allow the traffic and health-check ports to each target (a rule referencing the target's security group, or CIDRs covering its address). IP targets' own security groups are not collected (their network interfaces are not load balancer ENIs): lbcheck says so in an info finding and still checks the LB's outbound rules to them. Terminated instances that are still registered are skipped: they have no network interface left.",
     rationale:
@@ -65,6 +66,8 @@ export default defineRule({
       { title: 'Configure security groups for your Classic Load Balancer', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-security-groups.html' },
     ],
   },
+  // Client IP preservation (a target group attribute) decides who reaches an NLB's targets; other groups' attributes are not read.
+  needs: { targetGroupAttributes: networkLoadBalancerGroups },
   check({ scope, index, settings }) {
     const findings: RuleFinding[] = [];
     // Thousands of targets share a few security groups: evaluate each (groups, direction, traffic, peer) once per run.

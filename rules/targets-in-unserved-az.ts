@@ -19,7 +19,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     category: 'resilience',
     source: 'config',
-    requires: ['listeners', 'listenerRules', 'targetGroups', 'targetHealth', 'instances', 'subnets'],
+    requires: ['listeners', 'targetGroups', 'targetHealth', 'instances', 'subnets'],
     appliesTo: ['application', 'network', 'classic'],
     description:
       "For each load balancer, places every target of the target groups it forwards to (instances by their instance's AZ, IP targets by the AZ AWS reports or the subnet that holds the address) and every instance registered with a Classic LB, and reports the targets in an AZ where the load balancer has no subnet. IP targets outside the VPC (AZ 'all') are reached from every AZ and are not reported; targets whose AZ is unknown, and load balancers whose AZs could not be read, are left alone. On AWS such targets read 'unused' with reason Target.NotInUse; moto shows them healthy, so the rule reads the placement, not the state.",

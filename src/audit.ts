@@ -14,9 +14,10 @@ import type { Baseline } from './engine/baseline.js';
 import { EMPTY_CONFIG, type LbcheckConfig } from './engine/config.js';
 import { filterInventory, filterText, loadBalancerCount, type LoadBalancerFilter } from './engine/lb-filter.js';
 import { runEngine, type EngineResult } from './engine/runner.js';
-import { collectionNeeds, enabledRules, type RuleSelection } from './engine/selection.js';
+import { collectionNeeds, type CollectionNeeds } from './engine/needs.js';
+import { enabledRules, type RuleSelection } from './engine/selection.js';
 import type { Rule } from './engine/types.js';
-import type { Inventory, NotChecked, OptionalData } from './inventory/model.js';
+import type { Inventory, NotChecked } from './inventory/model.js';
 import type { AuditProbeOptions, AuditProbeResult } from './probe/audit.js';
 import { silentProgress, type Progress } from './progress.js';
 import { buildReport, type AuditReport } from './report/index.js';
@@ -120,11 +121,11 @@ function failedListings(inventory: Inventory): NotChecked[] {
 
 interface LoadSettings {
   signal: AbortSignal | undefined;
-  optionalData: ReadonlySet<OptionalData>;
+  needs: CollectionNeeds;
   filter: LoadBalancerFilter | undefined;
 }
 
-async function loadInventory(source: AuditSource, progress: Progress, { signal, optionalData, filter }: LoadSettings): Promise<Inventory> {
+async function loadInventory(source: AuditSource, progress: Progress, { signal, needs, filter }: LoadSettings): Promise<Inventory> {
   switch (source.kind) {
     case 'inventory':
       return filter ? filterInventory(source.inventory, filter) : source.inventory;
@@ -137,8 +138,8 @@ async function loadInventory(source: AuditSource, progress: Progress, { signal, 
     }
     case 'aws': {
       const { collectInventory } = await import('./aws/collect.js');
-      // Only the optional data the enabled rules require: a rule's extra AWS calls are made only when it runs.
-      return collectInventory({ ...source.collect, optionalData, progress, ...(signal && { signal }), ...(filter && { loadBalancerFilter: filter }) });
+      // Only the optional data the enabled rules need: a rule's extra AWS calls are made only when it runs, for what it reads.
+      return collectInventory({ ...source.collect, needs, progress, ...(signal && { signal }), ...(filter && { loadBalancerFilter: filter }) });
     }
   }
 }
@@ -173,7 +174,7 @@ export async function runAudit(options: AuditOptions, progress: Progress = silen
   const rules = options.rules ?? allRules();
   const config = options.config ?? EMPTY_CONFIG;
   const filter = options.loadBalancerFilter;
-  const loaded = await loadInventory(options.source, progress, { signal, optionalData: collectionNeeds(enabledRules(rules, config, options.selection)), filter });
+  const loaded = await loadInventory(options.source, progress, { signal, needs: collectionNeeds(enabledRules(rules, config, options.selection)), filter });
   const chosenNone = filter !== undefined && loaded.scopes.length > 0 && loadBalancerCount(loaded) === 0;
   const collected = chosenNone ? { ...loaded, notChecked: [nothingChosen(filter), ...loaded.notChecked] } : loaded;
   let stopped = signal?.aborted ? stoppedWhileCollecting(collected, options.source) : undefined;

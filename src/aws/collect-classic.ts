@@ -191,12 +191,13 @@ export async function describeClassic(run: ScopeRun, listing: ClassicListing): P
   // The account is known by now (STS runs first): failures name the LBs by the ARNs the inventory gives them.
   const arnOf = (name: string) => classicLoadBalancerArn(run.region, run.account, name);
   // One DescribeLoadBalancerPolicies per Classic LB with an HTTPS/SSL listener, only when a TLS rule runs.
-  const withTlsPolicies = run.optionalData.has('tlsPolicies')
-    ? listing.loadBalancers.flatMap((lb) => {
-        const policyNames = tlsListenerPolicyNames(lb);
-        return lb.LoadBalancerName && policyNames.length ? [{ name: lb.LoadBalancerName, policyNames }] : [];
-      })
-    : [];
+  const tlsLoadBalancers = listing.loadBalancers.flatMap((lb) => {
+    const policyNames = tlsListenerPolicyNames(lb);
+    return lb.LoadBalancerName && policyNames.length ? [{ name: lb.LoadBalancerName, policyNames }] : [];
+  });
+  const tlsPoliciesNeeded = run.needs.collections.has('tlsPolicies');
+  if (!tlsPoliciesNeeded) run.leaveOut('elasticloadbalancing:DescribeLoadBalancerPolicies', tlsLoadBalancers.map(({ name }) => arnOf(name)));
+  const withTlsPolicies = tlsPoliciesNeeded ? tlsLoadBalancers : [];
   await Promise.all([
     ...names.map(async (name) => {
       const out = await run.call(

@@ -23,6 +23,7 @@ import {
   type TargetGroup as AwsTargetGroup,
   type TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { InventoryIndex } from '../inventory/indexes.js';
 import type {
   HealthCheck,
   IpAddressType,
@@ -32,7 +33,9 @@ import type {
   LoadBalancer,
   LoadBalancerAttributes,
   LoadBalancerKind,
+  OptionalData,
   Scheme,
+  Scope,
   Target,
   TargetGroup,
   TargetGroupAttributes,
@@ -245,7 +248,7 @@ async function listenersOf(run: ScopeRun, lb: AwsLoadBalancer, kind: LoadBalance
     run.note(`listener ${listener.ListenerArn ?? ''}`, `protocol ${listener.Protocol || '(none)'} is not one this lbcheck knows`);
     return false;
   });
-  return Promise.all(known.map((listener) => listenerOf(run, listener, kind, arn)));
+  return known.map((listener) => listenerOf(listener, kind));
 }
 
 /** An HTTP listener whose default action sends clients to HTTPS. */
@@ -253,38 +256,17 @@ function redirectsToHttps(actions: Action[] | undefined): boolean {
   return (actions ?? []).some((action) => action.Type === 'redirect' && action.RedirectConfig?.Protocol === 'HTTPS');
 }
 
-async function listenerOf(run: ScopeRun, listener: AwsListener, kind: LoadBalancerKind, loadBalancerArn: string): Promise<Listener> {
-  const client = run.clients.elbv2;
+/**
+ * A listener as DescribeListeners gives it. Its rules (ALB) and attributes (NLB) are optional
+ * data, filled in by describeOptionalElbv2 where a selected rule reads them.
+ */
+function listenerOf(listener: AwsListener, kind: LoadBalancerKind): Listener {
   const arn = listener.ListenerArn ?? '';
   // A GWLB listener has no protocol or port of its own: "The Gateway Load Balancer and its registered virtual
   // appliance instances exchange application traffic using the GENEVE protocol on port 6081."
   // https://docs.aws.amazon.com/elasticloadbalancing/latest/gateway/introduction.html
   const gateway = kind === 'gateway' && !listener.Protocol;
   const protocol = gateway ? 'GENEVE' : (listener.Protocol as ListenerProtocol); // checked by listenersOf
-  let rules: ListenerRule[] = [];
-  // Only ALB listeners have rules beyond the default action.
-  if (kind === 'application') {
-    const pageSize = pageSizeFor(run.pageSize, 1, MAX_PAGE_SIZE);
-    const { items } = await run.list(
-      'elasticloadbalancing:DescribeRules',
-      `rules of listener ${arn}`,
-      () => paginateDescribeRules({ client }, { ListenerArn: arn, PageSize: pageSize }),
-      (page) => page.Rules,
-      [loadBalancerArn],
-    );
-    rules = items.filter((rule) => !rule.IsDefault).map(listenerRuleOf);
-  }
-  let idleTimeoutSeconds: number | undefined;
-  if (kind === 'network' && protocol === 'TCP') {
-    const out = await run.callIfSupported(
-      'elasticloadbalancing:DescribeListenerAttributes',
-      `attributes of listener ${arn}`,
-      () => client.send(new DescribeListenerAttributesCommand({ ListenerArn: arn })),
-      [loadBalancerArn],
-    );
-    if (out === 'unsupported') idleTimeoutSeconds = NLB_TCP_IDLE_TIMEOUT_DEFAULT;
-    else if (out) idleTimeoutSeconds = integerAttribute(attributeMap(out.Attributes), 'tcp.idle_timeout.seconds') ?? NLB_TCP_IDLE_TIMEOUT_DEFAULT;
-  }
   return {
     arn,
     port: listener.Port || (gateway ? GENEVE_PORT : 0),
@@ -294,9 +276,34 @@ async function listenerOf(run: ScopeRun, listener: AwsListener, kind: LoadBalanc
     certificateArns: (listener.Certificates ?? []).flatMap((c) => (c.CertificateArn ? [c.CertificateArn] : [])),
     defaultTargetGroupArns: forwardTargetGroupArns(listener.DefaultActions),
     ...withParked(parkedTargetGroupArns(listener.DefaultActions)),
-    rules,
-    idleTimeoutSeconds,
+    rules: [],
   };
+}
+
+/** An ALB listener's rules beyond its default action (DescribeRules). */
+async function listenerRulesOf(run: ScopeRun, listenerArn: string, loadBalancerArn: string): Promise<ListenerRule[]> {
+  const client = run.clients.elbv2;
+  const pageSize = pageSizeFor(run.pageSize, 1, MAX_PAGE_SIZE);
+  const { items } = await run.list(
+    'elasticloadbalancing:DescribeRules',
+    `rules of listener ${listenerArn}`,
+    () => paginateDescribeRules({ client }, { ListenerArn: listenerArn, PageSize: pageSize }),
+    (page) => page.Rules,
+    [loadBalancerArn],
+  );
+  return items.filter((rule) => !rule.IsDefault).map(listenerRuleOf);
+}
+
+/** An NLB TCP listener's idle timeout (DescribeListenerAttributes); undefined when the call failed. */
+async function tcpIdleTimeoutOf(run: ScopeRun, listenerArn: string, loadBalancerArn: string): Promise<number | undefined> {
+  const out = await run.callIfSupported(
+    'elasticloadbalancing:DescribeListenerAttributes',
+    `attributes of listener ${listenerArn}`,
+    () => run.clients.elbv2.send(new DescribeListenerAttributesCommand({ ListenerArn: listenerArn })),
+    [loadBalancerArn],
+  );
+  if (out === 'unsupported') return NLB_TCP_IDLE_TIMEOUT_DEFAULT;
+  return out ? (integerAttribute(attributeMap(out.Attributes), 'tcp.idle_timeout.seconds') ?? NLB_TCP_IDLE_TIMEOUT_DEFAULT) : undefined;
 }
 
 function listenerRuleOf(rule: AwsRule): ListenerRule {
@@ -387,20 +394,12 @@ async function loadBalancerOf(run: ScopeRun, lb: AwsLoadBalancer, kind: LoadBala
 async function targetGroupOf(run: ScopeRun, group: AwsTargetGroup, targetType: TargetType, tags: TagsByArn): Promise<TargetGroup> {
   const arn = group.TargetGroupArn ?? '';
   const protocol = oneOf(group.Protocol, PROTOCOLS);
-  const [attributesOut, healthOut] = await Promise.all([
-    run.call(
-      'elasticloadbalancing:DescribeTargetGroupAttributes',
-      `attributes of ${arn}`,
-      () => run.clients.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn })),
-      [arn],
-    ),
-    run.call(
-      'elasticloadbalancing:DescribeTargetHealth',
-      `targets and target health of ${arn}`,
-      () => run.clients.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn })),
-      [arn],
-    ),
-  ]);
+  const healthOut = await run.call(
+    'elasticloadbalancing:DescribeTargetHealth',
+    `targets and target health of ${arn}`,
+    () => run.clients.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn })),
+    [arn],
+  );
   return {
     arn,
     name: group.TargetGroupName ?? '',
@@ -411,7 +410,8 @@ async function targetGroupOf(run: ScopeRun, group: AwsTargetGroup, targetType: T
     ipAddressType: group.IpAddressType as TargetGroup['ipAddressType'],
     loadBalancerArns: [...new Set(group.LoadBalancerArns ?? [])],
     healthCheck: healthCheckOf(group),
-    attributes: targetGroupAttributes(attributeMap(attributesOut?.Attributes), { targetType, protocol }),
+    // AWS's defaults until describeOptionalElbv2 reads them (where a selected rule does; elsewhere `unread` says they were not).
+    attributes: targetGroupAttributes({}, { targetType, protocol }),
     targets: (healthOut?.TargetHealthDescriptions ?? []).flatMap((d) => targetOf(d) ?? []),
     tags: (await tags).get(arn) ?? {},
   };
@@ -431,8 +431,12 @@ function tlsPolicyOf(policy: SslPolicy): TlsPolicy {
  * and some listener negotiates TLS. Undefined when not fetched or when the call failed.
  */
 async function sslPoliciesFor(run: ScopeRun, loadBalancers: readonly LoadBalancer[]): Promise<TlsPolicy[] | undefined> {
-  if (!run.optionalData.has('tlsPolicies')) return undefined;
-  if (!loadBalancers.some((lb) => lb.listeners.some((l) => l.protocol === 'HTTPS' || l.protocol === 'TLS'))) return undefined;
+  const tlsLoadBalancers = loadBalancers.filter((lb) => lb.listeners.some((l) => l.protocol === 'HTTPS' || l.protocol === 'TLS')).map((lb) => lb.arn);
+  if (tlsLoadBalancers.length === 0) return undefined;
+  if (!run.needs.collections.has('tlsPolicies')) {
+    run.leaveOut('elasticloadbalancing:DescribeSSLPolicies', tlsLoadBalancers);
+    return undefined;
+  }
   const client = run.clients.elbv2;
   async function* pages() {
     let marker: string | undefined;
@@ -442,7 +446,6 @@ async function sslPoliciesFor(run: ScopeRun, loadBalancers: readonly LoadBalance
       marker = page.NextMarker;
     } while (marker);
   }
-  const tlsLoadBalancers = loadBalancers.filter((lb) => lb.listeners.some((l) => l.protocol === 'HTTPS' || l.protocol === 'TLS')).map((lb) => lb.arn);
   const { items, complete } = await run.list(
     'elasticloadbalancing:DescribeSSLPolicies',
     'the security policies of TLS listeners',
@@ -486,4 +489,61 @@ export async function describeElbv2(
   ]);
   const sslPolicies = await sslPoliciesFor(run, loadBalancers);
   return { loadBalancers, targetGroups, ...(sslPolicies && { sslPolicies }) };
+}
+
+/** Whether a selected rule reads `collection` for a resource: the needs, worked out once over the scope. */
+function neededIn(run: ScopeRun, scope: Scope, index: InventoryIndex, collection: OptionalData): (id: string) => boolean {
+  if (!run.needs.collections.has(collection)) return () => false;
+  const ids = run.needs.resources(collection, scope, index);
+  return (id) => ids === undefined || ids.has(id);
+}
+
+/**
+ * Stage 3, once the rest of the scope is in (the needs are worked out from target health, placement
+ * and tags): target group attributes, ALB listener rules and NLB TCP listener attributes, for the
+ * resources a selected rule reads. What none reads is recorded as not needed (ScopeRun.leaveOut).
+ */
+export async function describeOptionalElbv2(run: ScopeRun, scope: Scope): Promise<void> {
+  const index = new InventoryIndex(scope);
+  const groupNeeded = neededIn(run, scope, index, 'targetGroupAttributes');
+  const rulesNeeded = neededIn(run, scope, index, 'listenerRules');
+  const listenerAttributesNeeded = neededIn(run, scope, index, 'listenerAttributes');
+  const albs = scope.loadBalancers.filter((lb) => lb.kind === 'application' && lb.listeners.length > 0);
+  const tcpListeners = (lb: LoadBalancer) => lb.listeners.filter((listener) => listener.protocol === 'TCP');
+  const nlbs = scope.loadBalancers.filter((lb) => lb.kind === 'network' && tcpListeners(lb).length > 0);
+  const [groups, groupsLeftOut] = split(scope.targetGroups, (group) => groupNeeded(group.arn));
+  const [albsRead, albsLeftOut] = split(albs, (lb) => rulesNeeded(lb.arn));
+  const [nlbsRead, nlbsLeftOut] = split(nlbs, (lb) => listenerAttributesNeeded(lb.arn));
+  run.leaveOut('elasticloadbalancing:DescribeTargetGroupAttributes', groupsLeftOut.map((group) => group.arn));
+  run.leaveOut('elasticloadbalancing:DescribeRules', albsLeftOut.map((lb) => lb.arn));
+  run.leaveOut('elasticloadbalancing:DescribeListenerAttributes', nlbsLeftOut.map((lb) => lb.arn));
+  await Promise.all([
+    ...groups.map(async (group) => {
+      const out = await run.call(
+        'elasticloadbalancing:DescribeTargetGroupAttributes',
+        `attributes of ${group.arn}`,
+        () => run.clients.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: group.arn })),
+        [group.arn],
+      );
+      if (out) group.attributes = targetGroupAttributes(attributeMap(out.Attributes), group);
+    }),
+    ...albsRead.flatMap((lb) =>
+      lb.listeners.map(async (listener) => {
+        listener.rules = await listenerRulesOf(run, listener.arn ?? '', lb.arn);
+      }),
+    ),
+    ...nlbsRead.flatMap((lb) =>
+      tcpListeners(lb).map(async (listener) => {
+        listener.idleTimeoutSeconds = await tcpIdleTimeoutOf(run, listener.arn ?? '', lb.arn);
+      }),
+    ),
+  ]);
+}
+
+/** The items that pass, and those that do not. */
+function split<T>(items: readonly T[], passes: (item: T) => boolean): [T[], T[]] {
+  const yes: T[] = [];
+  const no: T[] = [];
+  for (const item of items) (passes(item) ? yes : no).push(item);
+  return [yes, no];
 }

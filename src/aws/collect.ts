@@ -18,14 +18,13 @@ import {
   type LoadBalancer,
   type NetworkInterface,
   type NotChecked,
-  type OptionalData,
   type Scope,
 } from '../inventory/model.js';
 import { TOOL_NAME, VERSION } from '../version.js';
 import { describeEndpoint, endpointOf } from './endpoint.js';
 import { classicLoadBalancers, describeClassic, listClassic } from './collect-classic.js';
 import { collectInstances, collectNetwork, collectPrefixLists, type NetworkCollected } from './collect-ec2.js';
-import { describeElbv2, listElbv2 } from './collect-elbv2.js';
+import { describeElbv2, describeOptionalElbv2, listElbv2 } from './collect-elbv2.js';
 import { chooseLoadBalancers } from './collect-filter.js';
 import type { LoadBalancerFilter } from '../engine/lb-filter.js';
 import { rolePrincipals, type Principal, type RolePrincipals } from './accounts.js';
@@ -34,6 +33,7 @@ import { Limiter, RequestBuckets, type ApiFamily, type BucketSize } from './limi
 import { classifyError, ScopeRun, unreachableText, type CallFailure } from './scope-run.js';
 import { CLIENT_NAMES, profileSettings, type ClientEndpoints, type ClientName, type ProfileSettings } from './shared-config.js';
 import { plural } from '../words.js';
+import type { CollectionNeeds } from '../engine/needs.js';
 
 export interface CollectOptions {
   /** Regions to scan; empty means the profile's (or environment's) region, unless allRegions. */
@@ -73,10 +73,11 @@ export interface CollectOptions {
   /** Tests: observe (or wrap) the clients of each scope before collection starts. */
   onClients?: (clients: AwsClients, region: string) => void;
   /**
-   * Optional data to fetch (default: all of it, for a snapshot that any rule may read later).
-   * `lbcheck audit` passes collectionNeeds(enabled rules), so a rule's extra calls happen only when it runs.
+   * The optional data to fetch (default: all of it, FULL_COLLECTION). `lbcheck audit` passes
+   * collectionNeeds(enabled rules), `lbcheck snapshot` those of every rule (or --rule's), so a rule's
+   * extra calls happen only when it runs, for the resources it reads (src/engine/needs.ts).
    */
-  optionalData?: ReadonlySet<OptionalData>;
+  needs?: CollectionNeeds;
   /** Tests: the counter to record calls in (default: a fresh one). */
   counter?: ApiCallCounter;
   /** --lb / --tag: collect only these load balancers (and the target groups that serve them). */
@@ -231,6 +232,7 @@ async function collectScope(run: ScopeRun, { profile, endpoint, signal, filter, 
     ...(elbv2.sslPolicies && { sslPolicies: elbv2.sslPolicies }),
     unread: run.unread,
   };
+  await describeOptionalElbv2(run, scope);
   return { scope, notChecked: run.notChecked, failures: run.failures };
 }
 
@@ -415,7 +417,7 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
               const scopeBuckets = () => bucketsOf(run.account === 'unknown' ? label : run.account, region);
               const clients = clientsFor(region, scopeBuckets);
               const run = new ScopeRun(clients, region, principal.account ?? 'unknown', new Limiter(options.concurrency), options.pageSize);
-              if (options.optionalData) run.optionalData = options.optionalData;
+              if (options.needs) run.needs = options.needs;
               const scopeStarted = performance.now();
               const reportCalls = (finished: boolean) =>
                 progress.collection?.({

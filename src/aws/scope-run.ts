@@ -4,9 +4,9 @@
  * so a failure becomes a `notChecked` entry naming the operation, the region and AWS's
  * error code and message, and collection goes on with the rest.
  */
-import { OPTIONAL_COLLECTIONS, type OptionalData } from '../inventory/model.js';
 import { collectionOfCall } from '../inventory/completeness.js';
 import type { NotChecked, Unread } from '../inventory/model.js';
+import { FULL_COLLECTION, NOT_NEEDED_WHY, type CollectionNeeds } from '../engine/needs.js';
 import { endpointOfError, type AwsClients } from './clients.js';
 import type { Limiter } from './limiter.js';
 import { redactUrlCredentials } from '../text-safety.js';
@@ -91,8 +91,8 @@ export class ScopeRun {
   callsPlanned = 0;
   /** Told whenever either count changes. */
   onCallsChanged?: () => void;
-  /** The optional data to fetch (CollectOptions.optionalData): what the enabled rules need. */
-  optionalData: ReadonlySet<OptionalData> = new Set(OPTIONAL_COLLECTIONS);
+  /** The optional data to fetch (CollectOptions.needs): what the selected rules read. */
+  needs: CollectionNeeds = FULL_COLLECTION;
 
   constructor(
     readonly clients: AwsClients,
@@ -197,6 +197,17 @@ export class ScopeRun {
       this.fail(operation, what, error, resources, items.length);
       return { items, complete: false };
     }
+  }
+
+  /**
+   * Records optional data left out because no selected rule reads it: an `unread` entry marked
+   * `notNeeded` (no notChecked entry: nothing failed), so an audit of the snapshot with a rule
+   * that does read it says "not collected" instead of passing on a default.
+   */
+  leaveOut(operation: string, resources: readonly string[]): void {
+    const collection = collectionOfCall(operation);
+    if (!collection || resources.length === 0) return;
+    this.unread.push({ collection, read: 'none', call: operation, why: NOT_NEEDED_WHY, resources: [...resources], notNeeded: true });
   }
 
   /** A notChecked entry that is not a failed call (e.g. a resource lbcheck cannot evaluate). */

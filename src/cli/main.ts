@@ -135,7 +135,9 @@ export function buildProgram(): Command {
   const snapshot = program
     .command('snapshot')
     .description('collect the inventory only (no rules) and write it as versioned JSON')
-    .requiredOption('--output <file>', 'where to write the snapshot (written atomically)');
+    .requiredOption('--output <file>', 'where to write the snapshot (written atomically)')
+    .option('--full', 'also fetch the optional data no rule reads (default: what every rule, or --rule\'s, reads; the rest is recorded as not collected)')
+    .option('--rule <id|category>', 'fetch only what this rule or category reads (repeatable); an audit of the snapshot with other rules says what they could not check', collect);
   addScopeOptions(snapshot);
   addFilterOptions(snapshot);
   snapshot.action(async (options) => {

@@ -5,6 +5,7 @@
  */
 import type { InventoryIndex } from '../inventory/indexes.js';
 import type { LoadBalancer, Scope, Unread } from '../inventory/model.js';
+import { notCollectedFor } from './needs.js';
 import { describeLoadBalancer, loadBalancerResource } from './targets.js';
 import type { Rule, RuleFinding } from './types.js';
 
@@ -48,10 +49,14 @@ export class Completeness {
     private readonly index: InventoryIndex,
   ) {}
 
-  /** The load balancers `rule` applies to whose required inputs were not read, with what was missing for each. */
+  /**
+   * The load balancers `rule` applies to whose required inputs were not read (a failed call), or
+   * were left out as not needed while this rule does need them, with what was missing for each.
+   */
   gapsFor(rule: Rule): Map<LoadBalancer, Unread[]> {
     const gaps = new Map<LoadBalancer, Unread[]>();
-    const relevant = this.scope.unread.filter((gap) => rule.meta.requires.includes(gap.collection));
+    const failed = this.scope.unread.filter((gap) => !gap.notNeeded && rule.meta.requires.includes(gap.collection));
+    const relevant = [...failed, ...notCollectedFor(rule, this.scope, this.index)];
     if (relevant.length === 0) return gaps;
     for (const lb of this.scope.loadBalancers) {
       if (!rule.meta.appliesTo.includes(lb.kind)) continue;
@@ -71,19 +76,36 @@ export class Completeness {
   }
 }
 
-/** The one "could not check" warning for a rule × load balancer, naming the failed calls. */
-export function couldNotCheck(lb: LoadBalancer, scope: Scope, gaps: readonly Unread[]): RuleFinding {
-  const calls = [...new Set(gaps.map((gap) => gap.call))].join(' and ');
-  const failed = [...new Set(gaps.map((gap) => `${gap.call} (${gap.why})`))].join(' and ');
+/** "a and b": each call once. */
+function callsOf(gaps: readonly Unread[]): string {
+  return [...new Set(gaps.map((gap) => gap.call))].join(' and ');
+}
+
+/**
+ * The one "could not check" warning for a rule × load balancer, naming the failed calls, and the
+ * calls whose answers were not collected because the collection was for other rules.
+ */
+export function couldNotCheck(lb: LoadBalancer, scope: Scope, gaps: readonly Unread[], ruleId: string): RuleFinding {
+  const failedGaps = gaps.filter((gap) => !gap.notNeeded);
+  const leftOut = gaps.filter((gap) => gap.notNeeded);
+  const failed = [...new Set(failedGaps.map((gap) => `${gap.call} (${gap.why})`))].join(' and ');
+  const notCollected = leftOut.length
+    ? `${callsOf(leftOut)} ${leftOut.length === 1 ? 'was' : 'were'} not collected in this snapshot (it was taken for rules that did not need ${leftOut.length === 1 ? 'it' : 'them'})`
+    : '';
+  const because = [failedGaps.length ? `${failed} failed` : '', notCollected].filter(Boolean).join(', and ');
+  const fixes = [
+    ...(failedGaps.length ? [`Make sure lbcheck may call ${callsOf(failedGaps)} (iam-policy.json lists every call it makes) and audit again.`] : []),
+    ...(leftOut.length ? [`Re-run lbcheck snapshot with --full or with --rule ${ruleId}, and audit that snapshot.`] : []),
+  ];
   return {
     resource: loadBalancerResource(lb, scope),
     severity: 'warning',
     discriminator: 'could-not-check',
-    message: `lbcheck could not check ${describeLoadBalancer(lb)} against this rule because ${failed} failed, so whether it passes is unknown.`,
-    fix: `Make sure lbcheck may call ${calls} (iam-policy.json lists every call it makes) and audit again.`,
+    message: `lbcheck could not check ${describeLoadBalancer(lb)} against this rule because ${because}, so whether it passes is unknown.`,
+    fix: fixes.join(' '),
     related: { loadBalancerArn: lb.arn },
     evidence: {
-      couldNotCheck: gaps.map((gap) => ({ call: gap.call, collection: gap.collection, read: gap.read, why: gap.why })),
+      couldNotCheck: gaps.map((gap) => ({ call: gap.call, collection: gap.collection, read: gap.read, why: gap.why, ...(gap.notNeeded && { notCollected: true }) })),
       loadBalancerArn: lb.arn,
     },
   };

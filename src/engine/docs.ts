@@ -16,6 +16,9 @@ export function ruleDocsUrl(ruleId: string): string | undefined {
 
 /** What each piece of optional data costs in AWS calls, for the pages of the rules that need it. */
 export const OPTIONAL_DATA_COST: Record<OptionalData, string> = {
+  targetGroupAttributes: 'elasticloadbalancing:DescribeTargetGroupAttributes once per target group whose attributes it reads',
+  listenerRules: 'elasticloadbalancing:DescribeRules once per listener of the ALBs whose listener rules it reads',
+  listenerAttributes: 'elasticloadbalancing:DescribeListenerAttributes once per TCP listener of the NLBs whose listener attributes it reads',
   tlsPolicies:
     'elasticloadbalancing:DescribeSSLPolicies once per region with an HTTPS or TLS listener, and elasticloadbalancing:DescribeLoadBalancerPolicies once per Classic LB with an HTTPS or SSL listener',
 };
@@ -29,7 +32,7 @@ function fenced(language: string, text: string): string {
 /** The AWS calls a rule costs beyond what the audit collects anyway (its optional collections). */
 function ownCalls(meta: RuleMeta): string {
   const optional = meta.requires.flatMap((collection) => (collection in OPTIONAL_DATA_COST ? [OPTIONAL_DATA_COST[collection as OptionalData]] : []));
-  return optional.length ? `${optional.join('; ')}: made only when this rule (or another that needs the same data) is enabled` : 'none: it reads what the audit collects anyway';
+  return optional.length ? `${optional.join('; ')}: made only when this rule (or another that needs the same data) is enabled, and only for the resources it needs` : 'none: it reads what the audit collects anyway';
 }
 
 export function renderRuleDoc(meta: RuleMeta): string {

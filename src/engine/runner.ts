@@ -6,7 +6,7 @@
  * Then: config severity, fingerprints, ignores, baseline, and a deterministic order.
  */
 import { InventoryIndex } from '../inventory/indexes.js';
-import type { Inventory, LoadBalancerKind, NotChecked, Scope } from '../inventory/model.js';
+import type { Inventory, LoadBalancer, LoadBalancerKind, NotChecked, Scope, Unread } from '../inventory/model.js';
 import type { ProbeReport } from '../inventory/probe-report.js';
 import { errorLine } from '../errors.js';
 import { collectionOfCall } from '../inventory/completeness.js';
@@ -88,10 +88,18 @@ function toFinding(rule: Rule, finding: RuleFinding, severity: Severity, scope: 
  * "could not check" warning each (whatever the rule's configured severity: it is not a
  * finding of the rule) and are left out of the scope the rule sees.
  */
-function runOne(rule: Rule, ctx: RuleContext, completeness: Completeness, config: LbcheckConfig, notChecked: NotChecked[]): Finding[] | undefined {
+function runOne(
+  rule: Rule,
+  ctx: RuleContext,
+  completeness: Completeness,
+  config: LbcheckConfig,
+  notChecked: NotChecked[],
+  notCollected: Map<string, NotChecked>,
+): Finding[] | undefined {
   const gaps = completeness.gapsFor(rule);
+  recordNotCollected(notCollected, rule, ctx.scope, gaps);
   const scope = gaps.size === 0 ? ctx.scope : { ...ctx.scope, loadBalancers: ctx.scope.loadBalancers.filter((lb) => !gaps.has(lb)) };
-  const unchecked = [...gaps].map(([lb, missing]) => toFinding(rule, couldNotCheck(lb, ctx.scope, missing), 'warning', ctx.scope));
+  const unchecked = [...gaps].map(([lb, missing]) => toFinding(rule, couldNotCheck(lb, ctx.scope, missing, rule.meta.id), 'warning', ctx.scope));
   let raw: RuleFinding[];
   try {
     raw = rule.check({ ...ctx, scope });
@@ -106,6 +114,32 @@ function runOne(rule: Rule, ctx: RuleContext, completeness: Completeness, config
     return undefined;
   }
   return [...unchecked, ...raw.map((finding) => toFinding(rule, finding, severityFor(rule, finding, config), ctx.scope))];
+}
+
+/**
+ * One notChecked entry per scope and call whose answers a rule needed but the inventory left out
+ * as not needed (a snapshot taken for other rules), naming every such rule.
+ */
+function recordNotCollected(entries: Map<string, NotChecked>, rule: Rule, scope: Scope, gaps: ReadonlyMap<LoadBalancer, readonly Unread[]>): void {
+  for (const missing of gaps.values()) {
+    for (const gap of missing) {
+      if (!gap.notNeeded) continue;
+      const key = `${scope.account}/${scope.region}/${gap.call}`;
+      let entry = entries.get(key);
+      if (!entry) {
+        entry = {
+          what: `${gap.call} in ${scope.region} for some load balancers`,
+          why: 'not collected in this snapshot (it was taken for rules that did not need it); re-run lbcheck snapshot with --full or with these rules selected (--rule)',
+          region: scope.region,
+          account: scope.account,
+          call: gap.call,
+          rules: [],
+        };
+        entries.set(key, entry);
+      }
+      if (!entry.rules?.includes(rule.meta.id)) entry.rules?.push(rule.meta.id);
+    }
+  }
 }
 
 /**
@@ -141,6 +175,7 @@ export function runEngine(input: EngineInput): EngineResult {
   const notChecked: NotChecked[] = input.inventory.notChecked.map((entry) => withAffectedRules(entry, [...configRules, ...probeRules]));
   const all: ReportFinding[] = [];
   const seen = new Set<string>();
+  const notCollected = new Map<string, NotChecked>();
   let checksCompleted = 0;
 
   for (const scope of input.inventory.scopes) {
@@ -149,7 +184,7 @@ export function runEngine(input: EngineInput): EngineResult {
     const scopeFindings: Finding[] = [];
     const runAll = (rules: readonly Rule[], ctx: RuleContext) => {
       for (const rule of rules) {
-        const findings = runOne(rule, ctx, completeness, config, notChecked);
+        const findings = runOne(rule, ctx, completeness, config, notChecked, notCollected);
         if (findings === undefined) continue;
         checksCompleted++;
         // One at a time: spreading tens of thousands of findings into push overflows the call stack.
@@ -167,6 +202,7 @@ export function runEngine(input: EngineInput): EngineResult {
     }
   }
 
+  notChecked.push(...notCollected.values());
   const { kept, suppressed, expired } = applyIgnores(all, config.ignore, input.now ?? new Date());
   const baseline = input.baseline;
   const findings = (baseline ? kept.map((finding) => ({ ...finding, new: !baseline.has(finding.fingerprint) })) : kept).sort(compareFindings);

@@ -1,7 +1,7 @@
 /**
  * Which rules run: the registry, narrowed by `--rule ID|CATEGORY` (repeatable) and by the
  * config file (`rules: { ID: off }`, `categories: { CATEGORY: off }`). One function decides,
- * so the runner, the collector's needs and the report agree on the set.
+ * so the runner, the collector's needs (engine/needs.ts) and the report agree on the set.
  *
  * Precedence: a rule named by id on the command line always runs; otherwise a rule the
  * config turns off stays off, a rule the config gives a severity runs even when its
@@ -10,7 +10,6 @@
 import { LbcheckError } from '../errors.js';
 import type { LbcheckConfig } from './config.js';
 import { suggestRuleId } from './registry.js';
-import { OPTIONAL_COLLECTIONS, type OptionalData } from '../inventory/model.js';
 import { RULE_CATEGORIES, type Rule, type RuleCategory } from './types.js';
 
 /** What `--rule` selected: ids and categories (empty selection = every rule). */
@@ -57,14 +56,4 @@ function enabledByConfig(rule: Rule, config: LbcheckConfig): boolean {
 /** The rules that run, in registry order. */
 export function enabledRules(rules: readonly Rule[], config: LbcheckConfig, selection?: RuleSelection): Rule[] {
   return rules.filter((rule) => selected(rule, selection) && (selection?.ids.has(rule.meta.id) || enabledByConfig(rule, config)));
-}
-
-/**
- * The optional collections the enabled rules require: the hook between rule selection and
- * collection. `lbcheck audit` passes it to the collector, so a rule's extra AWS calls are made
- * only when that rule runs (`lbcheck snapshot`, which cannot know the rules, collects everything).
- */
-export function collectionNeeds(rules: readonly Rule[]): Set<OptionalData> {
-  const optional: readonly string[] = OPTIONAL_COLLECTIONS;
-  return new Set(rules.flatMap((rule) => rule.meta.requires.filter((collection): collection is OptionalData => optional.includes(collection))));
 }

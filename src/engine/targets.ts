@@ -128,6 +128,14 @@ function placeTargets(index: InventoryIndex, group: TargetGroup): TargetEndpoint
   });
 }
 
+/**
+ * The target groups behind a scope's NLBs: where client IP preservation (a target group attribute)
+ * decides who reaches the targets. What the rules that check that path need of `targetGroupAttributes`.
+ */
+export function networkLoadBalancerGroups({ scope, index }: { scope: Scope; index: InventoryIndex }): string[] {
+  return scope.loadBalancers.filter((lb) => lb.kind === 'network').flatMap((lb) => index.targetGroupsOf(lb).map((group) => group.arn));
+}
+
 /** NLB client IP preservation: the TG attribute, else AWS's default (on for instance targets and UDP/QUIC groups, off for IP targets over TCP/TLS). */
 export function preservesClientIp(lb: LoadBalancer, group: TargetGroup | undefined): boolean {
   if (lb.kind !== 'network' || !group) return false;

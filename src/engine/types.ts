@@ -5,7 +5,7 @@
  * findings with the evidence it used. It never calls the SDK.
  */
 import type { InventoryIndex } from '../inventory/indexes.js';
-import type { Collection, LoadBalancerKind, Scope } from '../inventory/model.js';
+import type { Collection, LoadBalancerKind, OptionalData, Scope } from '../inventory/model.js';
 import type { ProbeReport } from '../inventory/probe-report.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -151,9 +151,22 @@ export interface RuleContext {
   configFindings: readonly Finding[];
 }
 
+/**
+ * Which resources of an optional collection a rule reads in a scope, worked out from the rest of
+ * the inventory (never from optional data): target group ARNs for `targetGroupAttributes`, load
+ * balancer ARNs for the others. The collector fetches only those; the runner checks a snapshot
+ * still holds them (src/engine/needs.ts).
+ */
+export type NeedsOf = (ctx: { scope: Scope; index: InventoryIndex }) => Iterable<string>;
+
 export interface Rule {
   meta: RuleMeta;
   check(ctx: RuleContext): RuleFinding[];
+  /**
+   * For an optional collection in `meta.requires`: the resources the rule reads of it. Absent for
+   * a collection it requires: all of them (the collector fetches every one).
+   */
+  needs?: Partial<Record<OptionalData, NeedsOf>>;
 }
 
 export function defineRule(rule: Rule): Rule {

@@ -58,10 +58,11 @@ export const COLLECTIONS = [
 export type Collection = (typeof COLLECTIONS)[number];
 
 /**
- * Collections only some rules need, fetched only when an enabled rule `requires` one
- * (CollectOptions.optionalData): each costs AWS calls the core rules do not make.
+ * Collections fetched only for the resources a selected rule needs (CollectOptions.needs; a rule
+ * narrows what it needs with `needs`, src/engine/needs.ts): each costs AWS calls per resource, or
+ * per region, that many audits do not use. What was left out is an `unread` entry marked `notNeeded`.
  */
-export const OPTIONAL_COLLECTIONS = ['tlsPolicies'] as const satisfies readonly Collection[];
+export const OPTIONAL_COLLECTIONS = ['targetGroupAttributes', 'listenerRules', 'listenerAttributes', 'tlsPolicies'] as const satisfies readonly Collection[];
 export type OptionalData = (typeof OPTIONAL_COLLECTIONS)[number];
 
 /** A collection that was not read completely in a scope: the call that failed, why, and what it was for. */
@@ -78,6 +79,12 @@ export interface Unread {
    * Absent when it was for the whole scope (a region-wide listing).
    */
   resources?: string[];
+  /**
+   * Nothing failed: the collector left this optional data out because no rule it collected for
+   * needed it (an audit of some rules, a snapshot taken without --full). Not a read failure: a rule
+   * that does need it reports "not collected" for the load balancers concerned (src/engine/needs.ts).
+   */
+  notNeeded?: true;
 }
 
 export interface Inventory {

@@ -44,6 +44,7 @@ const unread = z.object({
   call: str,
   why: str,
   resources: strings.optional(),
+  notNeeded: z.literal(true).optional(),
 });
 
 const LEGACY_WHY = 'could not be read (recorded by an older lbcheck, which did not keep the reason)';

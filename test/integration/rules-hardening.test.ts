@@ -10,7 +10,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collectInventory } from '../../src/aws/collect.js';
 import { runEngine, type ReportFinding } from '../../src/engine/runner.js';
-import { collectionNeeds } from '../../src/engine/selection.js';
+import { collectionNeeds } from '../../src/engine/needs.js';
 import type { Inventory } from '../../src/inventory/model.js';
 import { rules } from '../../rules/index.js';
 import { MOTO_REGIONS, motoCollectOptions } from '../support/moto.js';
@@ -177,7 +177,7 @@ describe('a fully hardened ALB + NLB + Classic LB', () => {
   it('fetches the TLS policies only when a rule that reads them runs (one DescribeSSLPolicies per region, one DescribeLoadBalancerPolicies per Classic TLS LB)', async () => {
     expect(hardenedAudit.inventory.stats.apiCalls).toMatchObject({ DescribeSSLPolicies: 1, DescribeLoadBalancerPolicies: 1 });
     const reachabilityOnly = rules.filter((rule) => rule.meta.category === 'reachability');
-    const lean = await collectInventory({ ...motoCollectOptions([REGIONS.hardened]), optionalData: collectionNeeds(reachabilityOnly) });
+    const lean = await collectInventory({ ...motoCollectOptions([REGIONS.hardened]), needs: collectionNeeds(reachabilityOnly) });
     expect(lean.stats.apiCalls['DescribeSSLPolicies']).toBeUndefined();
     expect(lean.stats.apiCalls['DescribeLoadBalancerPolicies']).toBeUndefined();
     expect(lean.scopes[0]?.sslPolicies).toBeUndefined();

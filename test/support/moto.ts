@@ -97,6 +97,8 @@ export const MOTO_REGIONS = {
   auditLimits: 'eu-central-1',
   /** --lb / --tag: only the chosen load balancers are described (calls seen through the AWS-limits proxy). */
   collectorFilters: 'ap-northeast-1',
+  /** Needs-driven collection: calls per API counted by the AWS-limits proxy for an audit, a --rule subset and snapshot --full. */
+  collectorNeeds: 'ap-east-2',
   action: 'ap-southeast-5',
   /** --role-arn and --org-role: each account builds in it (moto keeps accounts apart too). */
   multiAccount: 'ap-southeast-7',

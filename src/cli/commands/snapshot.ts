@@ -2,8 +2,16 @@
  * `lbcheck snapshot`: collect the inventory (no rules) and write it as versioned JSON.
  * Progress (per region: what was found) goes to stderr; exit 0 when written, 2 when
  * nothing could be collected (a one-line LbcheckError from the collector).
+ *
+ * What it fetches: everything every rule reads (or, with --rule, what those rules read), so an
+ * audit of the snapshot is exact; the optional data no rule reads for a resource is recorded as
+ * not needed (src/engine/needs.ts). --full fetches all of it.
  */
 import { collectInventory } from '../../aws/collect.js';
+import { EMPTY_CONFIG } from '../../engine/config.js';
+import { collectionNeeds, FULL_COLLECTION, type CollectionNeeds } from '../../engine/needs.js';
+import { enabledRules, parseRuleSelection } from '../../engine/selection.js';
+import { allRules } from '../../../rules/index.js';
 import { snapshotJson } from '../../inventory/snapshot.js';
 import type { GlobalOptions, ScopeOptions } from '../options.js';
 import { checkOutput, emit } from '../output.js';
@@ -17,14 +25,26 @@ export interface SnapshotOptions extends ScopeOptions, GlobalOptions {
   /** --lb NAME|ARN-glob and --tag KEY=VALUE, repeatable. */
   lb?: string[];
   tag?: string[];
+  /** Fetch all optional data, whatever the rules read. */
+  full?: boolean;
+  /** --rule ID|CATEGORY: fetch what these rules read (default: what every rule reads). */
+  rule?: string[];
+}
+
+/** The snapshot's needs: every rule's (a config file may turn rules off, never on, so this serves any audit of it), --rule's, or all. */
+function snapshotNeeds(options: SnapshotOptions): CollectionNeeds {
+  if (options.full) return FULL_COLLECTION;
+  const rules = allRules();
+  return collectionNeeds(enabledRules(rules, EMPTY_CONFIG, parseRuleSelection(options.rule ?? [], rules)));
 }
 
 export async function run(options: SnapshotOptions): Promise<number> {
   const progress = stderrProgress({ quiet: options.quiet, debug: options.debug });
+  const needs = snapshotNeeds(options);
   await checkOutput(options.output);
   const filter = loadBalancerFilterOf(options);
   const collect = collectOptionsFrom(options, progress);
-  const inventory = await collectInventory({ ...collect, ...(filter && { loadBalancerFilter: filter }) });
+  const inventory = await collectInventory({ ...collect, needs, ...(filter && { loadBalancerFilter: filter }) });
   // `--output -` writes the snapshot to stdout; any other path as src/fs.ts writeOutput says.
   await emit(snapshotJson(inventory), options.output);
   const loadBalancers = loadBalancerCount(inventory);
