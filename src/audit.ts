@@ -83,8 +83,10 @@ export interface AuditResult {
 }
 
 export interface AuditStopped {
-  /** The regions whose collection it cut short (none: it came after the collection, and the probe was skipped). */
+  /** The regions whose collection it cut short (none: it came after the collection, and the probe was skipped or cut short). */
   regions: string[];
+  /** It came while probing: the probe's notChecked entries it left (lookups, attempts and keep-alive measurements not made). */
+  probeEntriesNotMade?: number;
   /** Where those calls went (collecting from AWS). */
   endpoint?: string;
   /** Load balancers of those regions that were listed; their checks ran on incomplete data. */
@@ -104,6 +106,7 @@ export function maxTimeSignal(maxTime: Duration): { signal: AbortSignal; clear: 
 /** The one line for an audit that `limit` (`--max-time 15m`, the Action's `max-time 15m`) stopped; its report of what was collected is out already. */
 export function maxTimeReachedLine(limit: string, stopped: AuditStopped): string {
   const reached = `${limit} reached`;
+  if (stopped.probeEntriesNotMade !== undefined) return `${reached} while probing: what was probed is reported, ${plural(stopped.probeEntriesNotMade, 'probe')} not finished (in notChecked)`;
   if (stopped.regions.length === 0) return `${reached} before the probe: no address was probed`;
   const lost = stopped.loadBalancers > 0 ? `${plural(stopped.loadBalancers, 'load balancer')} not fully checked` : 'nothing collected there';
   return `${reached} while collecting ${stopped.regions.join(', ')} (${stopped.endpoint ?? 'AWS'}): ${lost}`;
@@ -150,9 +153,10 @@ function nothingChosen(filter: LoadBalancerFilter): NotChecked {
 }
 
 /** The probe module is a dynamic import too, so an audit without --probe never loads socket, TLS and DNS code. */
-async function probe(inventory: Inventory, settings: AuditProbeSettings, progress: Progress): Promise<AuditProbeResult> {
+async function probe(inventory: Inventory, settings: AuditProbeSettings, progress: Progress, signal: AbortSignal | undefined): Promise<AuditProbeResult> {
   const { probeForAudit } = await import('./probe/audit.js');
-  return probeForAudit(inventory, { ...settings, progress });
+  // --max-time reaches into the probe: lookups, attempts and keep-alive waits in flight end there.
+  return probeForAudit(inventory, { ...settings, progress, ...(signal && { signal }) });
 }
 
 function stoppedWhileCollecting(inventory: Inventory, source: AuditSource): AuditStopped {
@@ -181,7 +185,9 @@ export async function runAudit(options: AuditOptions, progress: Progress = silen
   // Aborted once everything was collected, with no probe to skip: nothing was lost.
   if (stopped && stopped.regions.length === 0 && !options.probe) stopped = undefined;
   const inventory = stopped && options.probe ? { ...collected, notChecked: [...collected.notChecked, { what: 'the probe of every load balancer address', why: MAX_TIME_REASON }] } : collected;
-  const probed = options.probe && !stopped ? await probe(inventory, options.probe, progress) : undefined;
+  const probed = options.probe && !stopped ? await probe(inventory, options.probe, progress, signal) : undefined;
+  const probesNotMade = probed?.notChecked.filter((gap) => gap.why === MAX_TIME_REASON).length ?? 0;
+  if (probesNotMade > 0) stopped = { regions: [], loadBalancers: 0, probeEntriesNotMade: probesNotMade };
   const result = runEngine({
     inventory: probed ? { ...inventory, notChecked: [...inventory.notChecked, ...probed.notChecked] } : inventory,
     rules,

@@ -107,6 +107,11 @@ export function buildProgram(): Command {
     .option('--probe', 'also probe every resolved address of every LB DNS name')
     .option('--no-probe', 'do not probe (default)')
     .option('--measure-keepalive', 'with --probe: measure how long reachable targets keep idle connections')
+    .option(
+      '--keepalive-max-wait <duration>',
+      "with --measure-keepalive: wait at most this long for a target to close an idle connection, e.g. 90s, 5m (default 2m; a target still open then, before the LB's idle timeout, is listed as not checked)",
+      duration('--keepalive-max-wait'),
+    )
     .addOption(formatOption(['text', 'json', 'sarif', 'markdown', 'html'], 'report format (default: text on a TTY, json otherwise)'))
     .option('--output <file>', 'write the report here instead of stdout (repeatable: the format of each from its extension .json .sarif .md .html .txt, else --format)', collect)
     .option('--verbose', 'text report: print each finding\'s evidence, whole')

@@ -34,6 +34,8 @@ export interface ProbeInventoryOptions {
   attempts: number;
   progress?: Progress;
   concurrency?: number;
+  /** Stops the probe where it is (the audit's --max-time): what was measured is kept, the rest is in notChecked. */
+  signal?: AbortSignal;
 }
 
 const LISTENER_PROTOCOLS: Partial<Record<Listener['protocol'], ProbeProtocol>> = {
@@ -84,10 +86,19 @@ export async function probeInventory(inventory: Inventory, options: ProbeInvento
       }
     }
   }
-  const report = await probeTargets(requests, { dnsServer, timeoutMs: options.timeoutMs, attempts: options.attempts, progress: options.progress, concurrency: options.concurrency });
+  const report = await probeTargets(requests, {
+    dnsServer,
+    timeoutMs: options.timeoutMs,
+    attempts: options.attempts,
+    progress: options.progress,
+    concurrency: options.concurrency,
+    ...(options.signal && { signal: options.signal }),
+  });
   for (const target of report.targets) {
     const isInternal = target.loadBalancerArn !== undefined && internal.has(target.loadBalancerArn);
-    if (isInternal && target.addresses.length > 0 && !target.addresses.some(acceptedConnection)) target.skipped = INTERNAL_NOT_REACHABLE;
+    // Every address tried (not cut short by the signal) and none connected: from here, that is expected.
+    const triedEvery = target.addresses.length > 0 && target.addresses.every((address) => address.attempts.length > 0);
+    if (isInternal && triedEvery && !target.addresses.some(acceptedConnection)) target.skipped = INTERNAL_NOT_REACHABLE;
   }
   return { ...report, targets: [...report.targets, ...skipped] };
 }
@@ -95,6 +106,8 @@ export async function probeInventory(inventory: Inventory, options: ProbeInvento
 export interface AuditProbeOptions extends ProbeInventoryOptions {
   /** --measure-keepalive: also time how long reachable targets keep idle connections. */
   measureKeepalive?: boolean;
+  /** --keepalive-max-wait: the longest wait for one target to close an idle connection. */
+  keepaliveMaxWaitMs?: number;
 }
 
 export interface AuditProbeResult {
@@ -112,7 +125,14 @@ export interface AuditProbeResult {
 export async function probeForAudit(inventory: Inventory, options: AuditProbeOptions): Promise<AuditProbeResult> {
   const [probe, keepalive] = await Promise.all([
     probeInventory(inventory, options),
-    options.measureKeepalive ? measureInventoryKeepalive(inventory, { timeoutMs: options.timeoutMs, progress: options.progress }) : undefined,
+    options.measureKeepalive
+      ? measureInventoryKeepalive(inventory, {
+          timeoutMs: options.timeoutMs,
+          progress: options.progress,
+          ...(options.keepaliveMaxWaitMs !== undefined && { maxWaitMs: options.keepaliveMaxWaitMs }),
+          ...(options.signal && { signal: options.signal }),
+        })
+      : undefined,
   ]);
   const regionOf = new Map(inventory.scopes.flatMap((scope) => scope.loadBalancers.map((lb) => [lb.arn, scope] as const)));
   // One entry per name: its listener ports share the one failed lookup.

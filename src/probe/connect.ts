@@ -34,6 +34,8 @@ export interface AttemptRequest {
   host: string;
   protocol: ProbeProtocol;
   timeoutMs: number;
+  /** Stops the attempt where it is (the audit's --max-time): it then throws AttemptStopped, never an outcome. */
+  signal?: AbortSignal;
 }
 
 type Phase = 'connect' | 'tls' | 'http';
@@ -82,6 +84,16 @@ export class AttemptNotMade extends Error {
     super(`${code}: ${code === 'EMFILE' ? 'this process' : 'this machine'} has no file descriptor left`, { cause });
     this.name = 'AttemptNotMade';
   }
+}
+
+/** An attempt the caller's signal stopped before it had an outcome: not a verdict about the address. */
+export class AttemptStopped extends Error {
+  override name = 'AttemptStopped';
+}
+
+/** The text of why `signal` was aborted: its reason's message (`--max-time reached`), else a generic one. */
+export function stopReason(signal: AbortSignal): string {
+  return signal.reason instanceof Error ? signal.reason.message : 'stopped';
 }
 
 /** Resolves with the event's first argument or rejects on 'error'/'close' before it. */
@@ -202,6 +214,8 @@ export async function probeAttempt(request: AttemptRequest): Promise<ProbeAttemp
   const started = performance.now();
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const stop = () => controller.abort();
+  request.signal?.addEventListener('abort', stop, { once: true });
   const progress: OpenOptions['progress'] = { phase: 'connect' };
   const timings = () => ({
     ...(progress.connectMs !== undefined ? { connectMs: progress.connectMs } : {}),
@@ -228,6 +242,7 @@ export async function probeAttempt(request: AttemptRequest): Promise<ProbeAttemp
     const outcome: AttemptOutcome = status >= 500 ? 'http-error' : 'ok';
     return { outcome, ...timings(), firstByteMs, status, ...certificate, ...(outcome === 'http-error' ? { error: `HTTP ${status}` } : {}) };
   } catch (error) {
+    if (request.signal?.aborted) throw new AttemptStopped(stopReason(request.signal), { cause: error });
     const timedOut = controller.signal.aborted;
     if (timedOut) return { outcome: 'timeout', ...timings(), error: `${STEP_WAITING[progress.phase]} within ${timeoutMs} ms` };
     const code = errorCode(error);
@@ -240,6 +255,7 @@ export async function probeAttempt(request: AttemptRequest): Promise<ProbeAttemp
     };
   } finally {
     clearTimeout(timer);
+    request.signal?.removeEventListener('abort', stop);
     connection?.socket.destroy();
   }
 }

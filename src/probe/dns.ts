@@ -86,6 +86,8 @@ const settle = <T>(promise: Promise<T>): Promise<Settled<T>> =>
 export interface ResolveOptions {
   server?: DnsServer;
   timeoutMs: number;
+  /** Cancels the lookup (the audit's --max-time); the caller tells a stopped lookup from a failed one by the signal. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -104,11 +106,16 @@ export async function resolveHost(host: string, options: ResolveOptions): Promis
   const resolver = new Resolver({ timeout: Math.max(1, Math.ceil(options.timeoutMs / 3)), tries: 2 });
   if (options.server) resolver.setServers([options.server.address]);
   const deadline = setTimeout(() => resolver.cancel(), options.timeoutMs);
+  const cancel = () => resolver.cancel();
+  options.signal?.addEventListener('abort', cancel, { once: true });
   const [v4, v6, cnames] = await Promise.all([
     settle(resolver.resolve4(host, { ttl: true })),
     settle(resolver.resolve6(host, { ttl: true })),
     cnameChain(resolver, host),
-  ]).finally(() => clearTimeout(deadline));
+  ]).finally(() => {
+    clearTimeout(deadline);
+    options.signal?.removeEventListener('abort', cancel);
+  });
   const records = [...(v4.ok ? v4.value : []), ...(v6.ok ? v6.value : [])];
   const server = options.server?.display ?? 'system';
   if (records.length > 0) {
@@ -118,7 +125,7 @@ export async function resolveHost(host: string, options: ResolveOptions): Promis
   // Both failed or both empty: report the more telling error (NXDOMAIN/SERVFAIL/timeout over "no data").
   const errors = [v4, v6].flatMap((result) => (result.ok ? [] : [result.error]));
   const telling = errors.find((error) => (error as { code?: string }).code !== 'ENODATA') ?? errors[0];
-  if (!options.server) {
+  if (!options.server && !options.signal?.aborted) {
     // getaddrinfo cannot be cancelled: stop waiting for it once the budget is spent
     // (it mostly answers from /etc/hosts at once, or not usefully at all).
     const budget = Math.max(options.timeoutMs - elapsed(), MIN_FALLBACK_MS);

@@ -18,7 +18,7 @@ import type { Progress } from '../progress.js';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { timerDelay } from '../timers.js';
-import { openConnection } from './connect.js';
+import { openConnection, stopReason } from './connect.js';
 import { readResponseHead, requestHead } from './http-head.js';
 import { mapBounded } from './pool.js';
 
@@ -32,6 +32,8 @@ export interface KeepAliveRequest {
   timeoutMs: number;
   /** Stop waiting for the server's close after this long. */
   capMs: number;
+  /** Ends the measurement where it is (the audit's --max-time): it then says `stopped`, and measures nothing. */
+  signal?: AbortSignal;
 }
 
 export interface KeepAliveMeasurement {
@@ -47,6 +49,8 @@ export interface KeepAliveMeasurement {
   noKeepAlive?: boolean;
   status?: number;
   error?: string;
+  /** The caller's signal ended it first (its reason, e.g. `--max-time reached`): no measurement. */
+  stopped?: string;
 }
 
 const round = (ms: number) => Math.round(ms);
@@ -78,6 +82,14 @@ export async function measureKeepAlive(request: KeepAliveRequest): Promise<KeepA
   const progress = { phase: 'connect' as 'connect' | 'tls' | 'http' };
   let socket: Socket | TLSSocket | undefined;
   let capTimer: NodeJS.Timeout | undefined;
+  const { signal } = request;
+  const stop = () => controller.abort();
+  signal?.addEventListener('abort', stop, { once: true });
+  // The wait for the server's close ends with the signal too: a destroyed socket reads as closed, so it must not be timed.
+  const stopped = new Promise<'stopped'>((resolve) => {
+    if (signal?.aborted) resolve('stopped');
+    signal?.addEventListener('abort', () => resolve('stopped'), { once: true });
+  });
   try {
     socket = (await openConnection({ ip, port, host, tls, signal: controller.signal, started: performance.now(), progress })).socket;
     const open = socket;
@@ -91,17 +103,25 @@ export async function measureKeepAlive(request: KeepAliveRequest): Promise<KeepA
     const answered = { ...base, status: head.status, ...announcedTimeout(head.headers) };
     if (/\bclose\b/i.test(head.headers.get('connection') ?? '')) return { ...answered, noKeepAlive: true, closedAfterMs: 0 };
     const cap = new Promise<'cap'>((resolve) => (capTimer = setTimeout(() => resolve('cap'), timerDelay(capMs))));
-    const ended = await Promise.race([peerClosed(open).then(() => 'closed' as const), cap]);
+    const ended = await Promise.race([stopped, peerClosed(open).then(() => 'closed' as const), cap]);
+    if (ended === 'stopped' || signal?.aborted) return { ...base, stopped: stopReason(signal as AbortSignal) };
     if (ended === 'cap') return { ...answered, openAtLeastMs: capMs };
     return { ...answered, closedAfterMs: round(performance.now() - head.receivedAt) };
   } catch (error) {
+    if (signal?.aborted) return { ...base, stopped: stopReason(signal) };
     if (controller.signal.aborted) return { ...base, error: progress.phase === 'http' ? `no HTTP response within ${timeoutMs} ms` : `no connection within ${timeoutMs} ms` };
     return { ...base, error: (error as Error).message };
   } finally {
     clearTimeout(timer);
     clearTimeout(capTimer);
+    signal?.removeEventListener('abort', stop);
     socket?.destroy();
   }
+}
+
+/** "65 s", "1.5 s": a wait as progress and notChecked say it. */
+function formatWait(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
 }
 
 /** Seconds a measurement stands for: the observed close, or the cap when the server outlasted it. */
@@ -137,16 +157,24 @@ interface TargetEndpoint {
   port: number;
   tls: boolean;
   capMs: number;
+  /** The load balancer's idle timeout: a wait that ends before it (--keepalive-max-wait) cannot say which closes first. */
+  idleTimeoutMs: number;
 }
 
 const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTPS']);
 /** Wait this much past the LB's idle timeout: enough to see a target that outlasts it. */
 const CAP_MARGIN_MS = 5000;
 const DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
+/**
+ * The longest wait for one target to close an idle connection (--keepalive-max-wait), whatever the LB's idle
+ * timeout (up to 4,000 s): enough for the default 60 s idle timeout and the margin.
+ */
+export const DEFAULT_KEEPALIVE_MAX_WAIT_MS = 120_000;
 
-function capFor(loadBalancers: readonly LoadBalancer[]): number {
-  const idle = Math.max(...loadBalancers.map((lb) => lb.attributes.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS), 0);
-  return (idle || DEFAULT_IDLE_TIMEOUT_SECONDS) * 1000 + CAP_MARGIN_MS;
+/** The longest idle timeout of `loadBalancers`, and the wait that outlasts it a little. */
+function idleOf(loadBalancers: readonly LoadBalancer[]): Pick<TargetEndpoint, 'capMs' | 'idleTimeoutMs'> {
+  const idle = Math.max(...loadBalancers.map((lb) => lb.attributes.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS), 0) || DEFAULT_IDLE_TIMEOUT_SECONDS;
+  return { idleTimeoutMs: idle * 1000, capMs: idle * 1000 + CAP_MARGIN_MS };
 }
 
 function endpointsOf(scope: Scope, maxTargetsPerGroup: number): TargetEndpoint[] {
@@ -165,7 +193,7 @@ function endpointsOf(scope: Scope, maxTargetsPerGroup: number): TargetEndpoint[]
       const port = target.port ?? group.port;
       const candidates = group.targetType === 'ip' ? [target.id] : addressesOf(target.id);
       if (!port || candidates.length === 0) return [];
-      return [{ key: group.arn, label: `target group ${group.name} target ${target.id}`, candidates, port, tls: group.protocol === 'HTTPS', capMs: capFor(loadBalancers) }];
+      return [{ key: group.arn, label: `target group ${group.name} target ${target.id}`, candidates, port, tls: group.protocol === 'HTTPS', ...idleOf(loadBalancers) }];
     });
   };
   for (const group of scope.targetGroups) endpoints.push(...groupEndpoints(group));
@@ -176,7 +204,7 @@ function endpointsOf(scope: Scope, maxTargetsPerGroup: number): TargetEndpoint[]
     for (const instance of lb.classic.instances.slice(0, maxTargetsPerGroup)) {
       const candidates = addressesOf(instance.instanceId);
       if (candidates.length === 0) continue;
-      endpoints.push({ key: lb.arn, label: `classic LB ${lb.name} instance ${instance.instanceId}`, candidates, port: listener.instancePort, tls: listener.instanceProtocol === 'HTTPS', capMs: capFor([lb]) });
+      endpoints.push({ key: lb.arn, label: `classic LB ${lb.name} instance ${instance.instanceId}`, candidates, port: listener.instancePort, tls: listener.instanceProtocol === 'HTTPS', ...idleOf([lb]) });
     }
   }
   return endpoints;
@@ -187,9 +215,11 @@ export interface MeasureInventoryOptions {
   progress?: Progress;
   /** Targets measured per target group (the shortest keep-alive among them is kept). */
   maxTargetsPerGroup?: number;
-  /** Override the wait cap (tests); default: the LB's idle timeout + 5 s. */
-  capMs?: number;
+  /** The longest wait for a target to close an idle connection (--keepalive-max-wait); default DEFAULT_KEEPALIVE_MAX_WAIT_MS. Below the LB's idle timeout + 5 s, it ends the wait first. */
+  maxWaitMs?: number;
   concurrency?: number;
+  /** Ends every measurement where it is (the audit's --max-time): those are listed in notChecked. */
+  signal?: AbortSignal;
 }
 
 export interface InventoryKeepAlive {
@@ -205,11 +235,17 @@ export interface InventoryKeepAlive {
  */
 export async function measureInventoryKeepalive(inventory: Inventory, options: MeasureInventoryOptions): Promise<InventoryKeepAlive> {
   const endpoints = inventory.scopes.flatMap((scope) => endpointsOf(scope, options.maxTargetsPerGroup ?? 3).map((endpoint) => ({ scope, endpoint })));
-  options.progress?.step(`keep-alive: measuring ${endpoints.length} target(s)`);
+  const maxWaitMs = options.maxWaitMs ?? DEFAULT_KEEPALIVE_MAX_WAIT_MS;
+  const waitOf = (endpoint: TargetEndpoint) => Math.min(endpoint.capMs, maxWaitMs);
+  const longestWait = Math.max(0, ...endpoints.map(({ endpoint }) => waitOf(endpoint)));
+  options.progress?.step(
+    `keep-alive: measuring ${endpoints.length} target(s); waiting up to ${formatWait(longestWait)} for each to close an idle connection (--keepalive-max-wait ${formatWait(maxWaitMs)})`,
+  );
+  const { signal } = options;
   const results = await mapBounded(endpoints, options.concurrency ?? 64, async ({ endpoint }) => {
     let last: KeepAliveMeasurement | undefined;
     for (const ip of endpoint.candidates) {
-      last = await measureKeepAlive({ ip, port: endpoint.port, tls: endpoint.tls, timeoutMs: options.timeoutMs, capMs: options.capMs ?? endpoint.capMs });
+      last = await measureKeepAlive({ ip, port: endpoint.port, tls: endpoint.tls, timeoutMs: options.timeoutMs, capMs: waitOf(endpoint), ...(signal && { signal }) });
       if (!last.error) break;
     }
     return last as KeepAliveMeasurement;
@@ -219,6 +255,18 @@ export async function measureInventoryKeepalive(inventory: Inventory, options: M
   endpoints.forEach(({ scope, endpoint }, i) => {
     const measurement = results[i] as KeepAliveMeasurement;
     if (measurement.noKeepAlive) return;
+    if (measurement.stopped !== undefined) {
+      notChecked.push({ what: `keep-alive of ${endpoint.label}`, why: measurement.stopped, region: scope.region, account: scope.account });
+      return;
+    }
+    if (measurement.openAtLeastMs !== undefined && measurement.openAtLeastMs <= endpoint.idleTimeoutMs) {
+      // Still open, but the wait ended before the LB's idle timeout: which one closes first is unknown.
+      const why =
+        `still open after ${formatWait(measurement.openAtLeastMs)}, when --keepalive-max-wait ended the wait: too soon to compare with ` +
+        `the load balancer's idle timeout of ${formatWait(endpoint.idleTimeoutMs)} (a wait of ${formatWait(endpoint.capMs)} would)`;
+      notChecked.push({ what: `keep-alive of ${endpoint.label}`, why, region: scope.region, account: scope.account });
+      return;
+    }
     const declaration = keepAliveDeclaration(measurement);
     if (!declaration) {
       notChecked.push({ what: `keep-alive of ${endpoint.label}`, why: `not reachable from here: ${measurement.error ?? 'no answer'}`, region: scope.region, account: scope.account });

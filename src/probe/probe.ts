@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { isIP } from 'node:net';
 import type { Progress } from '../progress.js';
 import type { NotChecked } from '../inventory/model.js';
-import { AttemptNotMade, probeAttempt, type ProbeProtocol } from './connect.js';
+import { AttemptNotMade, AttemptStopped, probeAttempt, stopReason, type ProbeProtocol } from './connect.js';
 import { socketBudget } from './descriptors.js';
 import { resolveHost, type DnsServer } from './dns.js';
 import { mapBounded } from './pool.js';
@@ -45,6 +45,11 @@ export interface ProbeOptions {
   attempts: number;
   concurrency?: number;
   progress?: Progress;
+  /**
+   * Stops the probe where it is (the audit's --max-time): lookups and attempts in flight end, none starts; what
+   * was measured is kept, and what was not is in `notChecked`, never an outcome of an address.
+   */
+  signal?: AbortSignal;
 }
 
 /** The protocol a bare `--port` implies: 443 speaks HTTPS, 80 HTTP, anything else is only connected to. */
@@ -81,6 +86,19 @@ interface NotMade {
   reason: string;
 }
 
+/** What the signal left unprobed, one entry per target: its lookup, or its attempts not made. */
+function stoppedEntries(targets: readonly ProbeTarget[], requests: readonly ProbeRequest[], stopped: ReadonlyMap<ProbeTarget, NotMade>, unresolved: ReadonlySet<ProbeTarget>): NotChecked[] {
+  return targets.flatMap((target, index) => {
+    const missing = stopped.get(target);
+    const what = unresolved.has(target)
+      ? `probe of ${target.host}:${target.port}: name not resolved`
+      : missing && `probe of ${target.host}:${target.port}: ${plural(missing.attempts, 'attempt')} on ${plural(missing.addresses.size, 'address')} not made`;
+    if (!what) return [];
+    const scope = requests[index]?.scope;
+    return [{ what, why: missing?.reason ?? target.skipped ?? 'stopped', ...(scope && { region: scope.region, account: scope.account }) }];
+  });
+}
+
 /** What was not probed because this machine ran out of descriptors, one entry per target. */
 function notMadeEntries(targets: readonly ProbeTarget[], requests: readonly ProbeRequest[], notMade: ReadonlyMap<ProbeTarget, NotMade>, pool: Pool): NotChecked[] {
   return targets.flatMap((target, index) => {
@@ -103,19 +121,29 @@ export async function probeTargets(requests: readonly ProbeRequest[], options: P
   const pool = socketPool(options.concurrency ?? DEFAULT_PROBE_CONCURRENCY);
   const hosts = [...new Set(requests.map((request) => request.host))];
   options.progress?.step(`probe: resolving ${plural(hosts.length, 'name')}`);
-  const lookups = await mapBounded(hosts, DNS_CONCURRENCY, (host) => resolveHost(host, { server: options.dnsServer, timeoutMs: options.timeoutMs }));
-  const resolved = new Map<string, ProbeDns>(hosts.map((host, index) => [host, lookups[index] as ProbeDns]));
+  const { signal } = options;
+  // A lookup the signal stopped (or never started) is no DNS failure of the name: undefined.
+  const lookups = await mapBounded(hosts, DNS_CONCURRENCY, async (host) => {
+    if (signal?.aborted) return undefined;
+    const dns = await resolveHost(host, { server: options.dnsServer, timeoutMs: options.timeoutMs, ...(signal && { signal }) });
+    return signal?.aborted && dns.addresses.length === 0 ? undefined : dns;
+  });
+  const resolved = new Map<string, ProbeDns | undefined>(hosts.map((host, index) => [host, lookups[index]]));
 
+  const unresolved = new Set<ProbeTarget>();
   const targets: ProbeTarget[] = requests.map((request) => {
-    const dns = resolved.get(request.host) as ProbeDns;
-    return {
+    const dns = resolved.get(request.host);
+    const target: ProbeTarget = {
       host: request.host,
       port: request.port,
       protocol: request.protocol,
       ...(request.loadBalancerArn ? { loadBalancerArn: request.loadBalancerArn } : {}),
-      dns,
-      addresses: dns.addresses.map((ip) => ({ ip, family: isIP(ip) === 6 ? 6 : 4, ...request.locate?.(ip), attempts: [] })),
+      dns: dns ?? { server: 'not resolved', ms: 0, addresses: [] },
+      addresses: (dns?.addresses ?? []).map((ip) => ({ ip, family: isIP(ip) === 6 ? 6 : 4, ...request.locate?.(ip), attempts: [] })),
+      ...(!dns && signal && { skipped: stopReason(signal) }),
     };
+    if (!dns) unresolved.add(target);
+    return target;
   });
 
   const jobs = targets.flatMap((target) =>
@@ -125,21 +153,26 @@ export async function probeTargets(requests: readonly ProbeRequest[], options: P
   options.progress?.step(
     `probe: ${plural(addressCount, 'address')}, ${options.attempts} attempt(s) each, timeout ${options.timeoutMs} ms${poolPhrase(jobs.length, pool, options.timeoutMs)}`,
   );
-  const outcomes = await mapBounded(jobs, pool.width, ({ target, address }) =>
-    probeAttempt({ ip: address.ip, port: target.port, host: target.host, protocol: target.protocol ?? 'tcp', timeoutMs: options.timeoutMs }).catch((error: unknown) => {
-      if (error instanceof AttemptNotMade) return error;
-      throw error;
-    }),
-  );
+  const outcomes = await mapBounded(jobs, pool.width, async ({ target, address }) => {
+    if (signal?.aborted) return new AttemptStopped(stopReason(signal));
+    return probeAttempt({ ip: address.ip, port: target.port, host: target.host, protocol: target.protocol ?? 'tcp', timeoutMs: options.timeoutMs, ...(signal && { signal }) }).catch(
+      (error: unknown) => {
+        if (error instanceof AttemptNotMade || error instanceof AttemptStopped) return error;
+        throw error;
+      },
+    );
+  });
   const notMade = new Map<ProbeTarget, NotMade>();
+  const stopped = new Map<ProbeTarget, NotMade>();
   jobs.forEach((job, index) => {
-    const outcome = outcomes[index] as ProbeAttempt | AttemptNotMade;
-    if (!(outcome instanceof AttemptNotMade)) return void job.address.attempts.push(outcome);
-    const missing = notMade.get(job.target) ?? { attempts: 0, addresses: new Set<string>(), reason: outcome.message };
+    const outcome = outcomes[index] as ProbeAttempt | AttemptNotMade | AttemptStopped;
+    if (!(outcome instanceof Error)) return void job.address.attempts.push(outcome);
+    const missingFrom = outcome instanceof AttemptStopped ? stopped : notMade;
+    const missing = missingFrom.get(job.target) ?? { attempts: 0, addresses: new Set<string>(), reason: outcome.message };
     missing.attempts++;
     missing.addresses.add(job.address.ip);
-    notMade.set(job.target, missing);
+    missingFrom.set(job.target, missing);
   });
-  const notChecked = notMadeEntries(targets, requests, notMade, pool);
+  const notChecked = [...notMadeEntries(targets, requests, notMade, pool), ...stoppedEntries(targets, requests, stopped, unresolved)];
   return { targets, ...(notChecked.length > 0 && { notChecked }), durationMs: Math.round(performance.now() - started) };
 }

@@ -8,6 +8,8 @@ import { runEngine } from '../../src/engine/runner.js';
 import type { Inventory, NetworkInterface } from '../../src/inventory/model.js';
 import { INTERNAL_NOT_REACHABLE, probeForAudit, probeInventory } from '../../src/probe/audit.js';
 import type { ProbeReport } from '../../src/inventory/probe-report.js';
+import { CallDeadlineError, MAX_TIME_REASON } from '../../src/errors.js';
+import { maxTimeReachedLine, runAudit } from '../../src/audit.js';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.js';
 import { inventoryOf } from '../support/engine-fixtures.js';
 import { alb, listener, nlb, REGION, scopeOf, subnet, vpc } from '../support/fixtures.js';
@@ -93,6 +95,46 @@ describe('probeInventory', () => {
 });
 
 describe('probeForAudit', () => {
+  it('stops at the signal (--max-time): what was probed is kept, what was not is not checked, never an outcome of the address', async () => {
+    const controller = new AbortController();
+    const stop = setTimeout(() => controller.abort(new CallDeadlineError(MAX_TIME_REASON)), 500);
+    try {
+      // A timeout far beyond the signal: only the signal can end the hanging attempts.
+      const result = await probeForAudit(inventory(), { dnsServer: dns.address, timeoutMs: 25_000, attempts: 1, signal: controller.signal });
+      const web = result.probe.targets.find((target) => target.host === WEB_NAME);
+      expect(web?.addresses.map((address) => [address.ip, address.attempts.map((attempt) => attempt.outcome)])).toEqual([
+        [NODE_A, ['ok']],
+        [NODE_B, []],
+      ]);
+      // Its hanging addresses were cut short, not found unreachable: the internal LB is not judged either way.
+      const internal = result.probe.targets.find((target) => target.host === INTERNAL_NAME);
+      expect(internal?.skipped).toBeUndefined();
+      expect(result.notChecked).toEqual(
+        expect.arrayContaining([
+          { what: `probe of ${WEB_NAME}:${port}: 1 attempt on 1 address not made`, why: MAX_TIME_REASON, region: REGION, account: '123456789012' },
+          { what: `probe of ${INTERNAL_NAME}:${port}: 2 attempts on 2 addresses not made`, why: MAX_TIME_REASON, region: REGION, account: '123456789012' },
+        ]),
+      );
+    } finally {
+      clearTimeout(stop);
+    }
+  });
+
+  it('an audit stopped while probing keeps its report, and its one line says so', async () => {
+    const controller = new AbortController();
+    const stop = setTimeout(() => controller.abort(new CallDeadlineError(MAX_TIME_REASON)), 500);
+    try {
+      const result = await runAudit({ source: { kind: 'inventory', inventory: inventory() }, probe: { dnsServer: dns.address, timeoutMs: 25_000, attempts: 1 }, signal: controller.signal });
+      expect(result.stopped).toEqual({ regions: [], loadBalancers: 0, probeEntriesNotMade: 2 });
+      expect(maxTimeReachedLine('--max-time 1s', result.stopped as NonNullable<typeof result.stopped>)).toBe(
+        '--max-time 1s reached while probing: what was probed is reported, 2 probes not finished (in notChecked)',
+      );
+      expect(result.report.probe?.targets.find((target) => target.host === WEB_NAME)?.addresses.map((address) => address.attempts.length)).toEqual([1, 0]);
+    } finally {
+      clearTimeout(stop);
+    }
+  });
+
   it('lists a name that does not resolve as not checked, once per name', async () => {
     const result = await probeForAudit(inventory(), { dnsServer: dns.address, timeoutMs: 300, attempts: 1 });
     expect(result.notChecked).toEqual([{ what: `probe of ${GONE_NAME}`, why: 'DNS: NXDOMAIN: the name does not exist', region: REGION, account: '123456789012' }]);

@@ -28,6 +28,7 @@ export interface AuditFlags extends GlobalOptions, ScopeOptions, ProbeFlags {
   snapshot?: string;
   probe?: boolean;
   measureKeepalive?: boolean;
+  keepaliveMaxWait?: Duration;
   format?: ReportFormat;
   /** --output FILE, repeatable: each file's format from its extension, else --format. */
   output?: string[];
@@ -63,6 +64,7 @@ async function sourceFrom(flags: AuditFlags, progress: Progress): Promise<AuditS
 /** Flags to the pipeline's options: bad config, baseline or scope fails here, before any AWS call. */
 async function auditOptionsFrom(flags: AuditFlags, progress: Progress): Promise<AuditOptions & { rules: readonly Rule[] }> {
   if (flags.measureKeepalive && !flags.probe) throw new LbcheckError('--measure-keepalive needs --probe');
+  if (flags.keepaliveMaxWait && !flags.measureKeepalive) throw new LbcheckError('--keepalive-max-wait needs --measure-keepalive');
   const rules = allRules();
   const config = await loadConfig({ configPath: flags.config, ruleIds: rules.map((rule) => rule.meta.id), serverKeepalive: SERVER_KEEPALIVE_SECONDS });
   if (config.file !== undefined) progress.step(`config: ${config.file}`);
@@ -80,6 +82,7 @@ async function auditOptionsFrom(flags: AuditFlags, progress: Progress): Promise<
         timeoutMs: flags.timeout,
         attempts: flags.attempts,
         measureKeepalive: flags.measureKeepalive ?? false,
+        ...(flags.keepaliveMaxWait && { keepaliveMaxWaitMs: flags.keepaliveMaxWait.ms }),
       },
     }),
     ...(baseline && { baseline }),
