@@ -1,12 +1,16 @@
 // Bundles the CLI into dist/ with code splitting: dist/cli.js holds only argument
 // parsing, and each command (with the AWS SDK) is a chunk loaded when it runs.
-// dist/index.js is the library entry (src/index.ts: runAudit and what it takes).
+// dist/index.js is the library entry (src/index.ts: runAudit and what it takes); its type
+// declarations go to dist/types (tsc, run beside esbuild: it is the slower of the two).
 import { build } from 'esbuild';
+import { execFile } from 'node:child_process';
 import { chmod, rename, rm } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
+import { promisify } from 'node:util';
 
 // Build beside dist/ and swap it in, so a CLI test running meanwhile never finds dist/ half-written.
 const staging = `dist.${process.pid}.tmp`;
+const declarations = emitDeclarations(`${staging}/types`);
 const { metafile } = await build({
   entryPoints: { cli: 'src/cli/bin.ts', index: 'src/index.ts' },
   outdir: staging,
@@ -34,6 +38,17 @@ if (external.length > 0) {
   await rm(staging, { recursive: true, force: true });
   throw new Error(`the bundle leaves these imports outside it: ${[...new Set(external)].join(', ')}; bundle them, or declare them in package.json dependencies`);
 }
+await declarations;
 await chmod(`${staging}/cli.js`, 0o755);
 await rm('dist', { recursive: true, force: true });
 await rename(staging, 'dist');
+
+/** tsc writes the library entry's .d.ts files (dist/types/src/index.d.ts and what it imports); a type error fails the build. */
+async function emitDeclarations(outDir) {
+  try {
+    await promisify(execFile)(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.declarations.json', '--outDir', outDir]);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw new Error(`tsc could not write the library's type declarations:\n${error.stdout || error.message}`);
+  }
+}
