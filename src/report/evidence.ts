@@ -90,6 +90,11 @@ export function countsPhrase(summary: { errors: number; warnings: number; infos:
   return `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${summary.infos} info`;
 }
 
+/** ` across 3 accounts` when a report covers more than one account (the summary's where; nothing for one). */
+export function acrossAccountsPhrase(summary: { accounts: number }): string {
+  return summary.accounts > 1 ? ` across ${plural(summary.accounts, 'account')}` : '';
+}
+
 /** The line a baselined report leads with: `2 new, 1 fixed`. */
 export function baselinePhrase(baseline: { new: number; fixed: readonly unknown[] }): string {
   return `${baseline.new} new, ${baseline.fixed.length} fixed`;

@@ -9,7 +9,7 @@ import { LOAD_BALANCER_KIND_LABEL } from '../engine/targets.js';
 import type { Severity } from '../engine/types.js';
 import { plural } from '../words.js';
 import { escapeHtml, escapeMarkdown, markdownCode } from './escape.js';
-import { baselinePhrase, countsPhrase } from './evidence.js';
+import { acrossAccountsPhrase, baselinePhrase, countsPhrase } from './evidence.js';
 import { whereText, type FoldedFinding } from './fold.js';
 import { medianMs, outcomeSummary, UNKNOWN_PLACE } from './probe-text.js';
 import { probeSummary, type AuditReport, type RenderContext } from './report.js';
@@ -38,7 +38,7 @@ function summaryTable(report: AuditReport): string[] {
   const out = ['| | |', '| --- | --- |'];
   out.push(`| Errors | ${summary.errors} |`, `| Warnings | ${summary.warnings} |`, `| Info | ${summary.infos} |`);
   if (report.baseline) out.push(`| New since baseline | ${report.baseline.new} |`, `| Fixed since baseline | ${report.baseline.fixed.length} |`);
-  out.push(`| Checked | ${plural(summary.loadBalancers, 'load balancer')} in ${escapeMarkdown(report.scope.regions.join(', ') || 'no region')} |`);
+  out.push(`| Checked | ${plural(summary.loadBalancers, 'load balancer')} in ${escapeMarkdown(report.scope.regions.join(', ') || 'no region')}${acrossAccountsPhrase(summary)} |`);
   out.push(`| Rules run | ${report.rules.length} |`);
   if (report.probe) {
     const probe = probeSummary(report.probe);

@@ -10,7 +10,7 @@ import { compareSeverity } from '../engine/severity.js';
 import { LOAD_BALANCER_KIND_LABEL } from '../engine/targets.js';
 import { escapeControlCharacters as terminalText } from '../text-safety.js';
 import { plural } from '../words.js';
-import { baselinePhrase, countsPhrase, evidenceEntries } from './evidence.js';
+import { acrossAccountsPhrase, baselinePhrase, countsPhrase, evidenceEntries } from './evidence.js';
 import { whereText, type FoldedFinding } from './fold.js';
 import { formatProbeTable } from './probe-text.js';
 import { probeSummary, type AuditReport, type RenderContext } from './report.js';
@@ -127,8 +127,7 @@ function summaryLines(report: AuditReport, context: RenderContext, width: number
   const lines = [p.bold('Summary')];
   const counts = report.findings.length === 0 ? 'No findings' : countsPhrase(summary);
   const newPart = report.baseline ? ` (${baselinePhrase(report.baseline)})` : '';
-  const accounts = summary.accounts > 1 ? ` across ${plural(summary.accounts, 'account')}` : '';
-  const where = `${plural(summary.loadBalancers, 'load balancer')} in ${plural(summary.regions, 'region')}${accounts}`;
+  const where = `${plural(summary.loadBalancers, 'load balancer')} in ${plural(summary.regions, 'region')}${acrossAccountsPhrase(summary)}`;
   lines.push(...hang(`${counts}${newPart} on ${where}; ${plural(report.rules.length, 'rule')} ran.`, { indent: 2, width }));
   const perRule = ruleSummary(report);
   const countWidth = Math.max(0, ...perRule.map((entry) => String(entry.count).length));
