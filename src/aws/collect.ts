@@ -27,7 +27,7 @@ import { collectInstances, collectNetwork, collectPrefixLists, type NetworkColle
 import { describeElbv2, describeOptionalElbv2, listElbv2 } from './collect-elbv2.js';
 import { chooseLoadBalancers } from './collect-filter.js';
 import type { LoadBalancerFilter } from '../engine/lb-filter.js';
-import { rolePrincipals, type Principal, type RolePrincipals } from './accounts.js';
+import { roleArnParts, rolePrincipals, type Principal, type RolePrincipals } from './accounts.js';
 import { ApiCallCounter, createClients, credentialsFor, destroyClients, type AwsClients, type CallTimeouts, type ClientOptions } from './clients.js';
 import { Limiter, RequestBuckets, type ApiFamily, type BucketSize } from './limiter.js';
 import { classifyError, ScopeRun, unreachableText, type CallFailure } from './scope-run.js';
@@ -362,6 +362,8 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
   const notChecked: NotChecked[] = [];
   const failures: CallFailure[] = [];
   const emptyRegions: string[] = [];
+  /** Whose credentials collected each scope: scopes record only a profile, and two roles can reach one account. */
+  const collectedBy = new Map<Scope, Principal>();
   const roles = await rolesOf(options, counter);
   notChecked.push(...(roles?.notChecked ?? []));
   failures.push(...(roles?.failures ?? []));
@@ -437,6 +439,7 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
                 for (const gap of outcome.notChecked) progress.debug(`${region}: not checked: ${gap.what}: ${gap.why}`);
                 if (outcome.scope) {
                   scopes.push(outcome.scope);
+                  collectedBy.set(outcome.scope, principal);
                   const skipped = outcome.notChecked.length ? `; ${outcome.notChecked.length} not checked` : '';
                   // Which region and endpoints were used, and why: aws-cli's settings are many, and their precedence subtle.
                   progress.step(`${summary(outcome.scope)}${skipped}; region from ${regionSource ?? 'AWS'}, ${whereCallsGo(calls.endpoints ?? {})}`);
@@ -459,12 +462,13 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
   // the audit reports that); otherwise each empty region is worth a warning.
   if (scopes.length === 0 && !options.signal?.aborted) throw nothingCollectedError(failures, notChecked, endpoint);
   for (const line of emptyRegions) progress.warn(line);
-  scopes.sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || (a.profile ?? '').localeCompare(b.profile ?? ''));
+  const collectedWith = (scope: Scope) => principalName(collectedBy.get(scope));
+  scopes.sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || collectedWith(a).localeCompare(collectedWith(b)));
   return {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: VERSION },
     collectedAt: new Date().toISOString(),
-    scopes: withoutDuplicateScopes(scopes, progress),
+    scopes: withoutDuplicateScopes(scopes, collectedWith, progress),
     notChecked,
     stats: { apiCalls: { ...counter.byOperation }, durationMs: Math.round(performance.now() - started) },
   };
@@ -474,18 +478,24 @@ export async function collectInventory(options: CollectOptions): Promise<Invento
  * Two profiles (or roles) that reach the same account see the same region twice: keep the
  * first (scopes are sorted), so no load balancer is checked and counted twice, and say so.
  */
-function withoutDuplicateScopes(scopes: readonly Scope[], progress: Progress): Scope[] {
+function withoutDuplicateScopes(scopes: readonly Scope[], collectedWith: (scope: Scope) => string, progress: Progress): Scope[] {
   const kept = new Map<string, Scope>();
   for (const scope of scopes) {
     const key = `${scope.account} ${scope.region}`;
     const first = kept.get(key);
     if (first && scope.account !== 'unknown') {
-      progress.warn(`${scope.profile ? `profile ${scope.profile} reaches` : 'the default credentials reach'} account ${scope.account} in ${scope.region}, already collected with ${first.profile ? `profile ${first.profile}` : 'the default credentials'}: checked once`);
+      progress.warn(`${collectedWith(scope)} reaches account ${scope.account} in ${scope.region}, already collected with ${collectedWith(first)}: checked once`);
       continue;
     }
     kept.set(scope.account === 'unknown' ? `${key} ${kept.size}` : key, scope);
   }
   return [...kept.values()];
+}
+
+/** How the duplicate-scope warning names whose credentials collected a scope: `role NAME` (its account is in the line), `profile NAME`, or the default credentials. */
+function principalName(principal: Principal | undefined): string {
+  if (principal?.roleArn) return `role ${roleArnParts(principal.roleArn)?.name ?? principal.roleArn}`;
+  return principal?.label ?? 'the default credentials';
 }
 
 /**

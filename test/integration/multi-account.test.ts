@@ -11,6 +11,7 @@ import { runAudit, type AuditResult } from '../../src/audit.js';
 import type { CollectOptions } from '../../src/aws/collect.js';
 import { rules } from '../../rules/index.js';
 import { AwsLimitsProxy, type AwsCall } from '../support/aws-limits-proxy.js';
+import type { Progress } from '../../src/progress.js';
 import { MOTO_REGIONS, motoAccountCredentials, motoCollectOptions, motoEndpoint } from '../support/moto.js';
 import { scenario, type LoadBalancerRef } from '../support/scenario.js';
 
@@ -28,8 +29,8 @@ async function singleAzNlb(account: string): Promise<LoadBalancerRef> {
   return s.nlb({ subnets: [a] });
 }
 
-function audit(collect: Partial<CollectOptions>): Promise<AuditResult> {
-  return runAudit({ source: { kind: 'aws', collect: { ...motoCollectOptions([region]), ...collect } }, rules: SINGLE_AZ });
+function audit(collect: Partial<CollectOptions>, progress?: Progress): Promise<AuditResult> {
+  return runAudit({ source: { kind: 'aws', collect: { ...motoCollectOptions([region]), ...collect } }, rules: SINGLE_AZ }, progress);
 }
 
 const findingsByAccount = (result: AuditResult) => result.report.findings.map((finding) => [finding.resource.account, finding.resource.arn]).sort();
@@ -63,6 +64,14 @@ describe('multi-account audits', () => {
     expect(result.report.stats.apiCalls.AssumeRole).toBe(2);
     expect(result.report.notChecked).toEqual([]);
     expect(result.failedListings).toEqual([]);
+  });
+
+  it('two roles into one account: the account is checked once, and the warning names both roles', async () => {
+    const warnings: string[] = [];
+    const other = `arn:aws:iam::${ACCOUNTS.first}:role/lbcheck-other`;
+    const result = await audit({ roleArns: [other, roleArn(ACCOUNTS.first)] }, { step: () => {}, debug: () => {}, warn: (line) => warnings.push(line) });
+    expect(findingsByAccount(result)).toEqual([[ACCOUNTS.first, nlbs.get(ACCOUNTS.first)?.arn]]);
+    expect(warnings).toEqual([`role lbcheck-other reaches account ${ACCOUNTS.first} in ${region}, already collected with role ${ROLE}: checked once`]);
   });
 
   it('a role that cannot be assumed is one notChecked entry for its account; the other accounts are audited, and the run counts as a failed listing (exit 2)', async () => {
