@@ -5,6 +5,8 @@
  * shared config/credentials files, SSO, container/instance metadata) or a named profile,
  * and a middleware that counts every call.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -107,6 +109,44 @@ export function endpointOfError(error: unknown): string | undefined {
 }
 
 /**
+ * One call's deadline. It bounds the AWS round trip (every attempt, retries and their backoff), not
+ * lbcheck's own pacing: it stands still while the call waits for a request token (paceCalls), as
+ * the wait for a --concurrency slot comes before the call starts. --max-time bounds the whole run.
+ */
+class CallDeadline {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private runningSince = 0;
+
+  constructor(
+    private remainingMs: number,
+    private readonly expire: () => void,
+  ) {
+    this.resume();
+  }
+
+  pause(): void {
+    if (this.timer === undefined) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.remainingMs -= performance.now() - this.runningSince;
+  }
+
+  resume(): void {
+    if (this.timer !== undefined) return;
+    this.runningSince = performance.now();
+    this.timer = setTimeout(this.expire, Math.max(0, this.remainingMs));
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/** The deadline of the call a middleware runs for (the SDK's middleware context does not carry the send's options). */
+const currentDeadline = new AsyncLocalStorage<CallDeadline>();
+
+/**
  * Every send of `client` gets a deadline (and the audit's own signal, for --max-time): the
  * SDK hands the signal to each HTTP attempt and stops retrying once it is aborted. A call that
  * fails says where it went (`endpointOfError`): `where` names the client's endpoint.
@@ -115,10 +155,11 @@ function withDeadline(client: { send: (...args: never[]) => unknown }, callMs: n
   const send = (client.send as (command: unknown, options?: { abortSignal?: AbortSignal }) => Promise<unknown>).bind(client);
   const deadlined = (command: unknown, options?: { abortSignal?: AbortSignal }) => {
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new CallDeadlineError(`no answer within ${callMs / 1000} s`)), callMs);
+    const timer = new CallDeadline(callMs, () => deadline.abort(new CallDeadlineError(`no answer within ${callMs / 1000} s`)));
     const signals = [deadline.signal, ...(signal ? [signal] : []), ...(options?.abortSignal ? [options.abortSignal] : [])];
     const combined = AbortSignal.any(signals);
-    return send(command, { ...options, abortSignal: combined })
+    return currentDeadline
+      .run(timer, () => send(command, { ...options, abortSignal: combined }))
       .catch((error: unknown) => {
         // The SDK rejects with a bare "Request aborted": say which deadline ended the call.
         const thrown: unknown = combined.aborted && combined.reason instanceof Error ? combined.reason : error;
@@ -127,7 +168,7 @@ function withDeadline(client: { send: (...args: never[]) => unknown }, callMs: n
         if (endpoint !== undefined && typeof thrown === 'object' && thrown !== null && thrown !== signal?.reason) ENDPOINT_OF_ERROR.set(thrown, endpoint);
         throw thrown;
       })
-      .finally(() => clearTimeout(timer));
+      .finally(() => timer.clear());
   };
   Object.assign(client, { send: deadlined });
 }
@@ -235,7 +276,14 @@ function paceCalls<Input extends object, Output extends object>(
       const operation = ((context as { commandName?: string }).commandName ?? '').replace(/Command$/, '');
       const bucket = buckets()?.bucket(family, operation);
       if (!bucket) return next(args);
-      await bucket.take();
+      // Waiting for a token is lbcheck's pacing, not AWS being slow: the call's deadline stands still meanwhile.
+      const deadline = currentDeadline.getStore();
+      deadline?.pause();
+      try {
+        await bucket.take();
+      } finally {
+        deadline?.resume();
+      }
       try {
         const output = await next(args);
         bucket.succeeded();

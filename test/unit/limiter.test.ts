@@ -4,39 +4,9 @@
  * bucket per ELB API version and per EC2 action with AWS's documented sizes.
  */
 import { describe, expect, it } from 'vitest';
-import { AWS_REQUEST_BUCKETS, PACING_HEADROOM, RequestBuckets, TokenBucket, type Clock } from '../../src/aws/limiter.js';
+import { AWS_REQUEST_BUCKETS, PACING_HEADROOM, RequestBuckets, TokenBucket } from '../../src/aws/limiter.js';
+import { FakeClock, settle } from '../support/fake-clock.js';
 
-/** A clock that moves only when told to, firing due timers in time order. */
-class FakeClock implements Clock {
-  private time = 0;
-  private timers: { at: number; callback: () => void }[] = [];
-
-  now(): number {
-    return this.time;
-  }
-
-  setTimeout(callback: () => void, ms: number): void {
-    this.timers.push({ at: this.time + ms, callback });
-  }
-
-  /** Moves time forward by `ms`, running every timer that falls due (and letting the promises they resolve settle). */
-  async advance(ms: number): Promise<void> {
-    const end = this.time + ms;
-    for (;;) {
-      this.timers.sort((a, b) => a.at - b.at);
-      const next = this.timers[0];
-      if (!next || next.at > end) break;
-      this.timers.shift();
-      this.time = next.at;
-      next.callback();
-      await settle();
-    }
-    this.time = end;
-    await settle();
-  }
-}
-
-const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Starts `count` takes and records the order in which they get their token. */
 function takeMany(bucket: TokenBucket, count: number): number[] {
