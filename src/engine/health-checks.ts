@@ -26,10 +26,24 @@ export interface HealthCheckSettings {
   related: RelatedResources;
 }
 
+// Three rules read them for every scope: work them out once per scope (the runner hands each rule the same object).
+const checksByScope = new WeakMap<Scope, HealthCheckSettings[]>();
+
 export function healthChecksOf(scope: Scope): HealthCheckSettings[] {
+  let checks = checksByScope.get(scope);
+  if (!checks) {
+    checks = findHealthChecks(scope);
+    checksByScope.set(scope, checks);
+  }
+  return checks;
+}
+
+function findHealthChecks(scope: Scope): HealthCheckSettings[] {
   const checks: HealthCheckSettings[] = [];
+  // A set, not a scan of the load balancers per target group: that was quadratic (10,000 LBs: 10^8 comparisons per rule).
+  const loadBalancerArns = new Set(scope.loadBalancers.map((lb) => lb.arn));
   for (const group of scope.targetGroups) {
-    const users = group.loadBalancerArns.filter((arn) => scope.loadBalancers.some((lb) => lb.arn === arn));
+    const users = group.loadBalancerArns.filter((arn) => loadBalancerArns.has(arn));
     const [loadBalancerArn] = users;
     if (!group.healthCheck.enabled || loadBalancerArn === undefined) continue;
     const hc = group.healthCheck;
