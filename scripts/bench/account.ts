@@ -102,24 +102,25 @@ function groupsLeavingAnAzWithoutHealthyTargets(scope: Scope, lb: LoadBalancer):
 }
 
 /**
- * The fewest calls per bucket a collector must make for a scope: the listings (pages of 400), tags in
- * batches of 20, per LB its attributes and listeners, per target group its target health, per Classic LB
- * its attributes and instance health; target group attributes only where a group leaves an AZ without a
- * healthy target on an LB whose cross-zone can be off (NLB/GWLB), listener rules only on ALBs with such a
- * group, NLB listener attributes only where a keep-alive is declared; EC2 as the collector batched it.
+ * The fewest calls per bucket a collector must make for a scope and the rules it audits: the listings
+ * (pages of 400), tags in batches of 20, per LB its attributes and listeners, per target group its target
+ * health, per Classic LB its attributes and instance health; EC2 as the collector batched it. Of the
+ * optional data: target group attributes of NLB groups (client IP preservation, read by
+ * target-security-group-blocks-lb and network-acl-blocks-traffic) and of groups that leave an AZ without
+ * a healthy target, or of every group behind an ALB/NLB when cross-zone-load-balancing-disabled runs (it
+ * reports the setting itself); listener rules only on ALBs with a group that has no healthy target; NLB
+ * listener attributes never (no rule reads them).
  */
-export function minimumCalls(scope: Scope, ec2CallsMade: Record<string, number>): Map<string, number> {
+export function minimumCalls(scope: Scope, ec2CallsMade: Record<string, number>, options: { crossZoneRule: boolean }): Map<string, number> {
   const elbv2 = scope.loadBalancers.filter((lb) => lb.kind !== 'classic');
   const classic = scope.loadBalancers.filter((lb) => lb.kind === 'classic');
-  const keepAliveDeclared = (lb: LoadBalancer) =>
-    'lbcheck:keepalive' in lb.tags || scope.targetGroups.some((g) => g.loadBalancerArns.includes(lb.arn) && 'lbcheck:keepalive' in g.tags);
   let elbv2Calls = pages(elbv2.length, 400) + pages(scope.targetGroups.length, 400) + Math.ceil((elbv2.length + scope.targetGroups.length) / 20);
   for (const lb of elbv2) {
     elbv2Calls += 2; // attributes, listeners
-    const unhealthyZones = groupsLeavingAnAzWithoutHealthyTargets(scope, lb);
-    if (lb.kind !== 'application') elbv2Calls += unhealthyZones;
-    if (lb.kind === 'application' && unhealthyZones > 0) elbv2Calls += lb.listeners.length;
-    if (lb.kind === 'network' && keepAliveDeclared(lb)) elbv2Calls += lb.listeners.filter((l) => l.protocol === 'TCP').length;
+    const groups = scope.targetGroups.filter((group) => group.loadBalancerArns.includes(lb.arn));
+    if (options.crossZoneRule || lb.kind === 'network') elbv2Calls += groups.length;
+    else elbv2Calls += groupsLeavingAnAzWithoutHealthyTargets(scope, lb);
+    if (lb.kind === 'application' && groups.some((group) => !group.targets.some((t) => t.health.state === 'healthy'))) elbv2Calls += lb.listeners.length;
   }
   elbv2Calls += scope.targetGroups.length;
   const calls = new Map<string, number>([
