@@ -93,7 +93,7 @@ interface ScopeOutcome {
 }
 
 const NO_REGION_MESSAGE =
-  'no AWS region configured: pass --region REGION (or --all-regions), or set AWS_REGION or a region in your AWS profile';
+  'no AWS region configured: pass --region REGION (or --all-regions), or set AWS_REGION (or AWS_DEFAULT_REGION) or a region in your AWS profile';
 
 const SHORT_CLIENT_NAMES: Record<ClientName, string> = { ec2: 'EC2', elbv2: 'ELBv2', elb: 'Classic ELB', sts: 'STS', organizations: 'Organizations' };
 

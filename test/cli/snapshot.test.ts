@@ -192,7 +192,7 @@ describe('lbcheck snapshot', () => {
     const result = await lbcheck(['snapshot', '--endpoint-url', motoEndpoint(), '--output', 'x.json'], env);
     expectOneErrorLine(
       result,
-      'lbcheck: error: no AWS region configured: pass --region REGION (or --all-regions), or set AWS_REGION or a region in your AWS profile',
+      'lbcheck: error: no AWS region configured: pass --region REGION (or --all-regions), or set AWS_REGION (or AWS_DEFAULT_REGION) or a region in your AWS profile',
     );
   });
 });
