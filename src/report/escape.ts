@@ -3,6 +3,7 @@
  * (src/text-safety.ts: control and bidi characters shown as `\x1b`, `\u202e`).
  *
  * - text (terminal):  escapeControlCharacters
+ * - SARIF:            escapeControlCharacters on each message text (GitHub shows it as text)
  * - Markdown:         escapeMarkdown for inline text and table cells, markdownCode for code spans
  * - HTML:             escapeHtml for element text and quoted attribute values
  *

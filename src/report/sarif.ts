@@ -15,6 +15,7 @@ import type { NotChecked } from '../inventory/model.js';
 import { isFailedListing } from '../engine/coverage.js';
 import { ruleDocsUrl } from '../engine/docs.js';
 import { PROJECT_URL, TOOL_NAME, VERSION } from '../version.js';
+import { escapeControlCharacters } from '../text-safety.js';
 import { evidenceLine } from './evidence.js';
 import type { AuditReport, RenderContext } from './report.js';
 
@@ -92,7 +93,7 @@ function notification(entry: NotChecked) {
   const where = [entry.account, entry.region].filter(Boolean).join('/');
   return {
     level: 'warning',
-    message: { text: sentence(`Not checked${where ? ` in ${where}` : ''}: ${entry.what}: ${entry.why}`) },
+    message: { text: escapeControlCharacters(sentence(`Not checked${where ? ` in ${where}` : ''}: ${entry.what}: ${entry.why}`)) },
     properties: { ...entry },
   };
 }
@@ -104,7 +105,8 @@ function result(finding: ReportFinding, ruleIndex: ReadonlyMap<string, number>) 
     ruleId: finding.ruleId,
     ...(index !== undefined && { ruleIndex: index }),
     level: LEVEL[finding.severity],
-    message: { text: `${sentence(finding.message)} Fix: ${sentence(finding.fix)}${evidence ? ` Evidence: ${evidence}` : ''}` },
+    // GitHub shows the message as text: names and AWS errors in it must not reorder or hide what it says.
+    message: { text: escapeControlCharacters(`${sentence(finding.message)} Fix: ${sentence(finding.fix)}${evidence ? ` Evidence: ${evidence}` : ''}`) },
     locations: [
       {
         physicalLocation: { artifactLocation: { uri: resourceUri(finding) }, region: { startLine: 1 } },

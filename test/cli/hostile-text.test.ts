@@ -40,6 +40,22 @@ describe('hostile text on stderr and in the terminal report', () => {
     expect(result.stdout).toContain('AccessDenied: \\x1b[2J\\x1b]0;pwned\\x07');
   });
 
+  it('escapes an LB name and an AWS error message in SARIF message texts (GitHub shows them)', async () => {
+    const path = await writeSnapshot('sarif.json', (snapshot) => {
+      const lb = snapshot.scopes[0]?.loadBalancers[0];
+      if (lb) lb.name = `shop${CLEAR_AND_RETITLE}\u202Egnp.exe`;
+      snapshot.notChecked.push({ what: 'region eu-west-3', why: `AccessDenied: ${CLEAR_AND_RETITLE}` });
+    });
+    const result = await runCli(['audit', '--snapshot', path, '--format', 'sarif', '--fail-on', 'none'], { cwd: work });
+    expect(result.code).toBe(0);
+    const run = (JSON.parse(result.stdout) as { runs: { results: { message: { text: string } }[]; invocations: { toolExecutionNotifications: { message: { text: string } }[] }[] }[] }).runs[0];
+    const results = (run?.results ?? []).map((r) => r.message.text);
+    const notifications = (run?.invocations ?? []).flatMap((i) => i.toolExecutionNotifications.map((n) => n.message.text));
+    for (const text of [...results, ...notifications]) expect(text).not.toMatch(RAW_CONTROL_OR_BIDI);
+    expect(results.some((text) => text.includes('shop\\x1b[2J\\x1b]0;pwned\\x07\\u202egnp.exe'))).toBe(true);
+    expect(notifications.some((text) => text.includes('AccessDenied: \\x1b[2J\\x1b]0;pwned\\x07'))).toBe(true);
+  });
+
   it('escapes the error line built from an AWS error message', async () => {
     const path = await writeSnapshot('nothing.json', (snapshot) => {
       snapshot.scopes = [];
