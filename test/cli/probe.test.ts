@@ -15,6 +15,8 @@ const SECURE = '127.0.4.4';
 // Generous: on a loaded CI machine a spawned CLI and this worker's servers may each wait
 // hundreds of ms for a core; the hanging address costs one timeout, attempts run at once.
 const TIMEOUT_MS = 2000;
+/** Loopback addresses nothing listens on: each refuses at once. */
+const MANY_REFUSED = ['127.0.5.1', '127.0.5.2', '127.0.5.3', '127.0.5.4', '127.0.5.5', '127.0.5.6'];
 
 let dns: TestDnsServer;
 let port: number;
@@ -25,7 +27,7 @@ beforeAll(async () => {
   servers.push(await startHttpServer(OK, port));
   servers.push(await startHttpServer(SECURE, port, { certificate: selfSignedCertificate('secure.test') }));
   servers.push(await startHangingListeners([HANGING], port));
-  dns = await startDnsServer({ a: { 'lb.test': [OK, REFUSED, HANGING], 'secure.test': [SECURE] }, cname: { 'www.lb.test': 'lb.test' } });
+  dns = await startDnsServer({ a: { 'lb.test': [OK, REFUSED, HANGING], 'secure.test': [SECURE], 'many.test': MANY_REFUSED }, cname: { 'www.lb.test': 'lb.test' } });
 });
 
 afterAll(async () => {
@@ -43,7 +45,15 @@ describe('lbcheck probe', () => {
     expect(report.targets[0]).toMatchObject({ host: 'www.lb.test', port, protocol: 'tcp', dns: { server: dns.address, addresses: [OK, REFUSED, HANGING], cnames: ['lb.test'] } });
     expect(outcomesOf(report)).toEqual({ [OK]: ['ok', 'ok', 'ok'], [REFUSED]: ['refused', 'refused', 'refused'], [HANGING]: ['timeout', 'timeout', 'timeout'] });
     // How long that takes (about one timeout) is measured by `npm run bench`, not asserted here.
-    expect(result.stderr).toContain(`lbcheck: probe: 2 addresses failed: ${REFUSED}:${port}, ${HANGING}:${port}`);
+    expect(result.stderr).toContain(`lbcheck: probe: 2 addresses failed: ${REFUSED}:${port}, ${HANGING}:${port}\n`);
+  });
+
+  it('names the first few failed addresses on stderr and counts the rest (the report lists them all)', async () => {
+    const result = await runCli(['probe', 'many.test', '--dns-server', dns.address, '--port', String(port), '--attempts', '1', '--format', 'json']);
+    expect(result.code).toBe(1);
+    const failed = MANY_REFUSED.map((ip) => `${ip}:${port}`);
+    expect(result.stderr).toContain(`lbcheck: probe: 6 addresses failed: ${failed.slice(0, 3).join(', ')} and 3 more\n`);
+    expect((JSON.parse(result.stdout) as ProbeReport).targets[0]?.addresses.map((address) => address.attempts[0]?.outcome)).toEqual(MANY_REFUSED.map(() => 'refused'));
   });
 
   it('prints a per-address table with --format text', async () => {

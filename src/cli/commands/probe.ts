@@ -18,7 +18,7 @@ import { defaultProtocol, probeTargets } from '../../probe/probe.js';
 import type { ProbeReport } from '../../inventory/probe-report.js';
 import { formatProbeText } from '../../report/probe-text.js';
 import { probeSummary } from '../../report/report.js';
-import { plural } from '../../words.js';
+import { firstFew, plural } from '../../words.js';
 
 export interface ProbeCommandOptions extends GlobalOptions, ProbeFlags {
   port?: number[];
@@ -88,6 +88,7 @@ export async function run(hosts: string[], options: ProbeCommandOptions): Promis
     return 2;
   }
   const { failing } = probeSummary(report);
-  if (failing.length > 0) progress.step(`probe: ${plural(failing.length, 'address')} failed: ${failing.join(', ')}`);
+  // The report lists every address; this line names the first few.
+  if (failing.length > 0) progress.step(`probe: ${plural(failing.length, 'address')} failed: ${firstFew(failing)}`);
   return failing.length > 0 || unresolved.length > 0 ? 1 : 0;
 }
