@@ -28,10 +28,11 @@ function causeText(finding: Finding, address: ProbeAddress, port: number): strin
 
 /**
  * Errors that say this machine could not even try: no route for the address family (no
- * IPv6 here), or no socket to try with (out of file descriptors or buffers). Facts about
- * where lbcheck runs, not about the load balancer.
+ * IPv6 here), or no buffer to send with. Facts about where lbcheck runs, not about the load
+ * balancer. (Out of file descriptors, EMFILE/ENFILE, the probe never records as an attempt:
+ * src/probe/descriptors.ts LOCAL_LIMIT_CODES, listed as not checked.)
  */
-const LOCAL_ERRORS = /ENETUNREACH|EADDRNOTAVAIL|EMFILE|ENFILE|ENOBUFS/;
+const LOCAL_ERRORS = /ENETUNREACH|EADDRNOTAVAIL|ENOBUFS/;
 
 function failedLocally(attempt: ProbeAttempt): boolean {
   return attempt.outcome === 'unreachable' && LOCAL_ERRORS.test(attempt.error ?? '');
@@ -68,7 +69,7 @@ export default defineRule({
     // What the probe measured stands on its own; an address the network interfaces do not place is said to be unplaced.
     requires: [],
     description:
-      "With --probe, lbcheck resolves every load balancer's DNS name and connects to every address on every listener port, several times. This rule fires for each address where an attempt did not connect (timeout, refused, reset, unreachable) while the check expected it to: the LB is internet-facing, or it is internal and a sibling address connected (so lbcheck runs where the LB's clients are). It is an error when every attempt failed and a warning when only some did (an intermittent node). Internal LBs that nothing could reach from here are reported as skipped, not as findings; an attempt this machine could not make (no IPv6 route, ENETUNREACH; out of sockets, EMFILE) is not held against the LB. The message names the address's AZ, subnet and network interface, and the config findings on that subnet that explain the failure; when no address of any load balancer connected at all, it says to check this machine's own network access first.",
+      "With --probe, lbcheck resolves every load balancer's DNS name and connects to every address on every listener port, several times. This rule fires for each address where an attempt did not connect (timeout, refused, reset, unreachable) while the check expected it to: the LB is internet-facing, or it is internal and a sibling address connected (so lbcheck runs where the LB's clients are). It is an error when every attempt failed and a warning when only some did (an intermittent node). Internal LBs that nothing could reach from here are reported as skipped, not as findings; an attempt this machine could not make (no IPv6 route, ENETUNREACH) is not held against the LB, and one it had no file descriptor for (EMFILE) is listed as not checked. The message names the address's AZ, subnet and network interface, and the config findings on that subnet that explain the failure; when no address of any load balancer connected at all, it says to check this machine's own network access first.",
     rationale:
       "DNS hands each client one of the LB's node addresses. When one node is broken, the clients that pick it hang until their connect timeout while everyone else works, and tools such as curl move on to the next address and hide it. The result looks like an intermittent application problem and is often blamed on the backend or the database.",
     remediation: {

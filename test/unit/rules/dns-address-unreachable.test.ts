@@ -158,9 +158,10 @@ describe('dns-address-unreachable', () => {
     expect(rule.check(context(probe, world))).toEqual([]);
   });
 
-  it('does not count attempts this machine could not make (out of file descriptors) against the LB', () => {
+  // Out of file descriptors (EMFILE) never reaches the rule: the probe lists those attempts as not made (test/probe/descriptors.test.ts).
+  it('does not count attempts this machine could not make (no buffer space) against the LB', () => {
     const world = healthyWorld();
-    const noSocket = { outcome: 'unreachable' as const, error: 'EMFILE: connect EMFILE 3.2.2.2:443 - Local (undefined:undefined)' };
+    const noSocket = { outcome: 'unreachable' as const, error: 'connect ENOBUFS 3.2.2.2:443 - Local (undefined:undefined)' };
     const allLocal = probeOf(world.alb, [address('3.1.1.1', [ok(12)], A), address('3.2.2.2', [noSocket, noSocket], B)]);
     expect(rule.check(context(allLocal, world))).toEqual([]);
     const mixed = probeOf(world.alb, [address('3.1.1.1', [ok(12)], A), address('3.2.2.2', [noSocket, timeout(), ok(15)], B)]);
