@@ -2,7 +2,8 @@
  * A rule's documentation page, rendered from its metadata alone. scripts/gen-docs.ts
  * writes docs/rules/<id>.md with it; test/unit/docs.test.ts fails when a page differs.
  */
-import type { OptionalData } from '../inventory/model.js';
+import { COLLECTION_OF_CALL } from '../inventory/completeness.js';
+import type { Collection, OptionalData } from '../inventory/model.js';
 import type { RuleMeta } from './types.js';
 import { PROJECT_URL } from '../version.js';
 
@@ -29,6 +30,21 @@ function fenced(language: string, text: string): string {
   return ['```' + language, text.trimEnd(), '```'].join('\n');
 }
 
+/** The calls that read each collection (both ELB APIs share their names). */
+function callsReading(collection: Collection): string[] {
+  return Object.entries(COLLECTION_OF_CALL).flatMap(([call, read]) => (read === collection ? [call] : []));
+}
+
+/**
+ * What a rule reads (its `requires`), each with the calls that collect it: when one of them
+ * could not be read for a load balancer, the rule says "could not check" for it instead of running.
+ */
+export function requiredData(meta: RuleMeta): string[] {
+  // Every rule reads the load balancers themselves: a failed listing leaves every rule without them.
+  const collections = [...new Set<Collection>(['loadBalancers', ...meta.requires])];
+  return collections.map((collection) => `${collection} (${callsReading(collection).join(', ')})`);
+}
+
 /** The AWS calls a rule costs beyond what the audit collects anyway (its optional collections). */
 function ownCalls(meta: RuleMeta): string {
   const optional = meta.requires.flatMap((collection) => (collection in OPTIONAL_DATA_COST ? [OPTIONAL_DATA_COST[collection as OptionalData]] : []));
@@ -49,6 +65,7 @@ export function renderRuleDoc(meta: RuleMeta): string {
     `| Category | ${meta.category} (\`--rule ${meta.category}\` runs this category) |`,
     `| Source | ${meta.source === 'probe' ? 'probe (runs with `lbcheck audit --probe`)' : 'configuration'} |`,
     `| Applies to | ${meta.appliesTo.join(', ')} |`,
+    `| Reads (when one could not be read for a load balancer, the rule reports "could not check" for it) | ${requiredData(meta).join('; ')} |`,
     `| AWS calls of its own | ${ownCalls(meta)} |`,
     '',
     '## What it checks',

@@ -32,6 +32,7 @@ describe('lbcheck explain', () => {
     expect(result.stdout).toContain(rule.meta.rationale.trim());
     expect(result.stdout).toContain(rule.meta.remediation.text.trim());
     for (const ref of rule.meta.references) expect(result.stdout).toContain(ref.url);
+    expect(result.stdout).toContain('\nreads: loadBalancers (elasticloadbalancing:DescribeLoadBalancers); subnets (ec2:DescribeSubnets); routeTables (ec2:DescribeRouteTables);');
   });
 
   it('refuses an unknown id with one line, exit 2 and a suggestion', async () => {

@@ -36,10 +36,15 @@ describe('rule docs', () => {
         rationale: 'An AZ outage takes the whole LB down.',
         remediation: { text: 'Enable a second subnet in another AZ.', cli: 'aws elbv2 set-subnets --load-balancer-arn ARN --subnets subnet-a subnet-b', iac: 'Subnets: [!Ref SubnetA, !Ref SubnetB]' },
         references: [{ title: 'Availability Zones for your ALB', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-subnets.html' }],
+        requires: ['subnets', 'targetHealth'],
       }),
     );
     expect(page.startsWith(`${GENERATED_NOTE}\n\n# single-az-load-balancer\n\n**Load balancer enabled in one Availability Zone**\n`)).toBe(true);
     expect(page).toContain('| Default severity | warning |');
+    // What it requires, with the calls that read it: the load balancers always, then its own.
+    expect(page).toContain(
+      '| Reads (when one could not be read for a load balancer, the rule reports "could not check" for it) | loadBalancers (elasticloadbalancing:DescribeLoadBalancers); subnets (ec2:DescribeSubnets); targetHealth (elasticloadbalancing:DescribeTargetHealth, elasticloadbalancing:DescribeInstanceHealth) |',
+    );
     expect(page).toContain('## What it checks\n\nFires when an LB is enabled in only one AZ.\n');
     expect(page).toContain('## Why it matters\n\nAn AZ outage takes the whole LB down.\n');
     expect(page).toContain('```sh\naws elbv2 set-subnets --load-balancer-arn ARN --subnets subnet-a subnet-b\n```');

@@ -1,5 +1,5 @@
 /** `lbcheck explain RULE_ID`: what a rule checks, why, how to fix it, and the AWS docs behind it. */
-import { ruleDocsUrl } from '../../engine/docs.js';
+import { requiredData, ruleDocsUrl } from '../../engine/docs.js';
 import { findRule } from '../../engine/registry.js';
 import { allRules } from '../../../rules/index.js';
 import { emit } from '../output.js';
@@ -10,6 +10,7 @@ export async function run(ruleId: string, _options: GlobalOptions): Promise<numb
   const lines = [
     `${meta.id}: ${meta.title}`,
     `default severity: ${meta.defaultSeverity}; source: ${meta.source}; applies to: ${meta.appliesTo.join(', ')}`,
+    `reads: ${requiredData(meta).join('; ')} (when one could not be read for a load balancer, the rule reports "could not check" for it)`,
     '',
     'What it checks:',
     `  ${meta.description.trim()}`,
