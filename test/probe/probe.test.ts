@@ -3,7 +3,8 @@
  * addresses it returns, servers that accept, refuse, hang, serve TLS, or answer 503.
  */
 import { X509Certificate } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Resolver } from 'node:dns/promises';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseDnsServer, resolveHost } from '../../src/probe/dns.js';
 import { classifyError, probeAttempt } from '../../src/probe/connect.js';
 import { defaultProtocol, probeTargets } from '../../src/probe/probe.js';
@@ -122,8 +123,25 @@ describe('resolveHost', () => {
     expect(missing).toMatchObject({ addresses: [], error: 'NXDOMAIN: the name does not exist' });
     expect(broken).toMatchObject({ addresses: [], error: 'SERVFAIL: the server failed to answer' });
     expect(silent).toMatchObject({ addresses: [], error: 'timeout: no answer from the DNS server' });
-    // A silent server costs one timeout, not c-ares' own stretched retries.
-    expect(silent?.ms).toBeLessThan(2.5 * 500);
+  });
+
+  it("ends a query to a silent server at the probe's own deadline, not after c-ares' stretched retries", async () => {
+    // Only the probe's JS timers are faked: c-ares keeps its own (native) timers, here a minute
+    // per try, so the answer can come only from the probe's deadline cancelling the query.
+    const cancel = vi.spyOn(Resolver.prototype, 'cancel');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const timeoutMs = 180_000;
+      const result = resolveHost('silent.test', { server: server(), timeoutMs });
+      await vi.waitFor(() => expect(dns.queries.has('silent.test')).toBe(true));
+      expect(cancel).not.toHaveBeenCalled();
+      await vi.advanceTimersByTimeAsync(timeoutMs);
+      expect(cancel).toHaveBeenCalledTimes(1);
+      expect(await result).toMatchObject({ addresses: [], error: 'timeout: no answer from the DNS server' });
+    } finally {
+      vi.useRealTimers();
+      cancel.mockRestore();
+    }
   });
 
   it('skips DNS for an IP literal', async () => {
