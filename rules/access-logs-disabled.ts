@@ -45,7 +45,7 @@ export default defineRule({
       findings.push({
         resource: loadBalancerResource(lb, scope),
         message: `${describeLoadBalancer(lb)} writes no access logs, so failed or slow requests cannot be traced afterwards.`,
-        fix: `Turn them on: ${enableCommand(lb)}`,
+        fix: `Turn them on: ${enableCommand(lb)}.`,
         related: { loadBalancerArn: lb.arn },
         evidence: { accessLogsEnabled: false, attribute: lb.kind === 'classic' ? 'AccessLog.Enabled' : 'access_logs.s3.enabled' },
       });

@@ -30,7 +30,7 @@ export default defineRule({
       findings.push({
         resource: loadBalancerResource(lb, scope),
         message: `${describeLoadBalancer(lb)} forwards headers with invalid names (such as X_Forwarded_For), which targets may read as trusted headers.`,
-        fix: `Drop them: aws elbv2 modify-load-balancer-attributes --load-balancer-arn ${lb.arn} --attributes Key=routing.http.drop_invalid_header_fields.enabled,Value=true`,
+        fix: `Drop them: aws elbv2 modify-load-balancer-attributes --load-balancer-arn ${lb.arn} --attributes Key=routing.http.drop_invalid_header_fields.enabled,Value=true.`,
         related: { loadBalancerArn: lb.arn },
         evidence: { dropInvalidHeaderFields: false, attribute: 'routing.http.drop_invalid_header_fields.enabled' },
       });

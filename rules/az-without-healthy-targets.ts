@@ -26,7 +26,7 @@ function crossZoneFix(lb: LoadBalancer, group: TargetGroup | undefined, zone: st
   const command = group
     ? `aws elbv2 modify-target-group-attributes --target-group-arn ${group.arn} --attributes Key=load_balancing.cross_zone.enabled,Value=true`
     : `aws elb modify-load-balancer-attributes --load-balancer-name ${lb.name} --load-balancer-attributes "{\\"CrossZoneLoadBalancing\\":{\\"Enabled\\":true}}"`;
-  return `Register healthy targets in ${zone}, or turn cross-zone load balancing on: ${command}`;
+  return `Register healthy targets in ${zone}, or turn cross-zone load balancing on: ${command}.`;
 }
 
 export default defineRule({

@@ -34,7 +34,7 @@ export default defineRule({
       findings.push({
         resource: loadBalancerResource(lb, ctx.scope),
         message: `The addresses of ${describeLoadBalancer(lb)} (${target.host}) serve ${served.length} different certificates on port ${target.port} (${summary}), so clients get one or the other depending on DNS.`,
-        fix: 'Check that every DNS record points at this load balancer and re-apply the listener certificate',
+        fix: 'Check that every DNS record points at this load balancer and re-apply the listener certificate.',
         related: { loadBalancerArn: lb.arn },
         evidence: {
           host: target.host,

@@ -46,7 +46,7 @@ export default defineRule({
         findings.push({
           resource: loadBalancerResource(lb, ctx.scope),
           message: `The certificate ${certificate.subject ? `for ${certificate.subject} ` : ''}that ${describeLoadBalancer(lb)} serves on port ${target.port} from ${where} ${when}, after which every client fails the TLS handshake.`,
-          fix: 'Renew it and attach the new certificate to the listener',
+          fix: 'Renew it and attach the new certificate to the listener.',
           related: { loadBalancerArn: lb.arn },
           evidence: {
             host: target.host,

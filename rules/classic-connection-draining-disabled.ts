@@ -29,7 +29,7 @@ export default defineRule({
       findings.push({
         resource: loadBalancerResource(lb, scope),
         message: `${describeLoadBalancer(lb)} has connection draining off, so deregistering an instance (a deploy, a scale-in) fails the requests it is serving.`,
-        fix: `Turn it on: aws elb modify-load-balancer-attributes --load-balancer-name ${lb.name} --load-balancer-attributes ConnectionDraining={Enabled=true,Timeout=300}`,
+        fix: `Turn it on: aws elb modify-load-balancer-attributes --load-balancer-name ${lb.name} --load-balancer-attributes ConnectionDraining={Enabled=true,Timeout=300}.`,
         related: { loadBalancerArn: lb.arn },
         evidence: { connectionDraining: lb.attributes.connectionDraining },
       });

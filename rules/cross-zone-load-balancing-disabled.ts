@@ -44,7 +44,7 @@ export default defineRule({
           findings.push({
             resource: targetGroupResource(group, scope),
             message: `Target group ${group.name} of ${describeLoadBalancer(lb)} turns cross-zone load balancing off, so each AZ's clients reach only that AZ's targets.`,
-            fix: `Turn it back on: aws elbv2 modify-target-group-attributes --target-group-arn ${group.arn} --attributes Key=load_balancing.cross_zone.enabled,Value=use_load_balancer_configuration`,
+            fix: `Turn it back on: aws elbv2 modify-target-group-attributes --target-group-arn ${group.arn} --attributes Key=load_balancing.cross_zone.enabled,Value=use_load_balancer_configuration.`,
             related: { loadBalancerArn: lb.arn, targetGroupArns: [group.arn] },
             evidence: { crossZoneEnabled: false, crossZoneSource, loadBalancerArn: lb.arn },
           });
@@ -58,7 +58,7 @@ export default defineRule({
       findings.push({
         resource: loadBalancerResource(lb, scope),
         message: `${describeLoadBalancer(lb)} has cross-zone load balancing off, so each AZ's clients reach only that AZ's targets.`,
-        fix: `Turn it on: ${fix}`,
+        fix: `Turn it on: ${fix}.`,
         related: { loadBalancerArn: lb.arn, targetGroupArns: off.flatMap((check) => (check.group ? [check.group.arn] : [])) },
         evidence: {
           crossZoneEnabled: false,

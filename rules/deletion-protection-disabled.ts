@@ -31,7 +31,7 @@ export default defineRule({
       findings.push({
         resource: loadBalancerResource(lb, scope),
         message: `${describeLoadBalancer(lb)} has deletion protection off, so one mistaken delete removes its DNS name for good.`,
-        fix: `Turn it on: aws elbv2 modify-load-balancer-attributes --load-balancer-arn ${lb.arn} --attributes Key=deletion_protection.enabled,Value=true`,
+        fix: `Turn it on: aws elbv2 modify-load-balancer-attributes --load-balancer-arn ${lb.arn} --attributes Key=deletion_protection.enabled,Value=true.`,
         related: { loadBalancerArn: lb.arn },
         evidence: { deletionProtection: false, attribute: 'deletion_protection.enabled' },
       });

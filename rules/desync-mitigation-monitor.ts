@@ -35,7 +35,7 @@ export default defineRule({
       findings.push({
         resource: loadBalancerResource(lb, scope),
         message: `${describeLoadBalancer(lb)} only monitors HTTP desync, so requests that smuggle a second request reach its targets.`,
-        fix: `Set the mode to defensive: ${fix}`,
+        fix: `Set the mode to defensive: ${fix}.`,
         related: { loadBalancerArn: lb.arn },
         evidence: { desyncMitigationMode: 'monitor', attribute: lb.kind === 'classic' ? 'elb.http.desyncmitigationmode' : 'routing.http.desync_mitigation_mode' },
       });

@@ -51,7 +51,7 @@ export default defineRule({
           resource: loadBalancerResource(lb, ctx.scope),
           discriminator: `${entry.address.ip}:${target.port}`,
           message: `IP ${entry.address.ip} of ${describeLoadBalancer(lb)} ${placeOf(entry.address)} connects on port ${target.port} in a median ${round(entry.median)} ms, ${ratio} slower than its siblings' ${round(siblingMedian)} ms; clients that resolve it get slow connections.`,
-          fix: `Look at ${entry.address.az ?? 'its AZ'}: its route table (a detour through an appliance or NAT), its network ACL and the AWS Health Dashboard; compare from another network with lbcheck probe ${target.host} --port ${target.port} --attempts 10, and disable the AZ on the load balancer if it is impaired`,
+          fix: `Look at ${entry.address.az ?? 'its AZ'}: its route table (a detour through an appliance or NAT), its network ACL and the AWS Health Dashboard; compare from another network with lbcheck probe ${target.host} --port ${target.port} --attempts 10, and disable the AZ on the load balancer if it is impaired.`,
           related: addressRelated(lb, entry.address, target.port),
           evidence: {
             ...locationEvidence(entry.address),

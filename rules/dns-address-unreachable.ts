@@ -51,11 +51,12 @@ function explanation(related: readonly Finding[], address: ProbeAddress, port: n
 
 /** The fixes of the findings that explain the failure, else where to look. */
 function fixOf(related: readonly Finding[], nothingAnswered: boolean, lb: LoadBalancer): string {
-  if (related.length > 0) return [...new Set(related.map((finding) => finding.fix))].join('; then ');
-  if (nothingAnswered) return 'Make sure this machine can reach the load balancers at all (firewall, proxy, VPN, internet access), then probe again';
+  // Each related fix is a sentence: joined as one, with a single full stop.
+  if (related.length > 0) return `${[...new Set(related.map((finding) => finding.fix.replace(/\.$/, '')))].join('; then ')}.`;
+  if (nothingAnswered) return 'Make sure this machine can reach the load balancers at all (firewall, proxy, VPN, internet access), then probe again.';
   return `Look at the node itself: its health in the AWS Health Dashboard, and routes and network ACLs outside this scope; disable the AZ on the load balancer until it is fixed (${
     lb.kind === 'classic' ? 'aws elb detach-load-balancer-from-subnets' : 'aws elbv2 set-subnets'
-  })`;
+  }).`;
 }
 
 export default defineRule({

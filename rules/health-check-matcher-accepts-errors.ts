@@ -44,7 +44,7 @@ export default defineRule({
       findings.push({
         resource: check.resource,
         message: `The health check of ${check.subject} counts ${accepted.join(', ')} as healthy (matcher ${check.matcher}), so a broken application stays in service.`,
-        fix: `Accept only success codes: ${check.modifyCommand} --matcher HttpCode=200-299`,
+        fix: `Accept only success codes: ${check.modifyCommand} --matcher HttpCode=200-299.`,
         related: check.related,
         evidence: { matcher: check.matcher, acceptedErrorCodes: accepted, ...(check.loadBalancerArn && { loadBalancerArn: check.loadBalancerArn }) },
       });

@@ -41,7 +41,7 @@ export default defineRule({
       findings.push({
         resource: check.resource,
         message: `The health check of ${check.subject} needs ${unhealthyThreshold} failures ${intervalSeconds} s apart (${detectionSeconds} s) to fail a dead target, which keeps getting requests until then.`,
-        fix: `Bring interval × unhealthy threshold to ${MAX_DETECTION_SECONDS} s or less: ${check.modifyCommand}`,
+        fix: `Bring interval × unhealthy threshold to ${MAX_DETECTION_SECONDS} s or less: ${check.modifyCommand}.`,
         related: check.related,
         evidence: { intervalSeconds, unhealthyThreshold, detectionSeconds, maxDetectionSeconds: MAX_DETECTION_SECONDS, ...(check.loadBalancerArn && { loadBalancerArn: check.loadBalancerArn }) },
       });

@@ -32,7 +32,7 @@ export default defineRule({
       findings.push({
         resource: check.resource,
         message: `The health check of ${check.subject} waits ${timeoutSeconds} s for an answer but runs every ${intervalSeconds} s, so checks overlap and a slow target is never clearly failed.`,
-        fix: `Set the timeout below the interval: ${check.modifyCommand}`,
+        fix: `Set the timeout below the interval: ${check.modifyCommand}.`,
         related: check.related,
         evidence: { intervalSeconds, timeoutSeconds, ...(check.loadBalancerArn && { loadBalancerArn: check.loadBalancerArn }) },
       });

@@ -40,7 +40,7 @@ export default defineRule({
         findings.push({
           resource: loadBalancerResource(lb, scope),
           message: `${describeLoadBalancer(lb)} serves plain HTTP on port ${listener.port} without redirecting to HTTPS, so requests and cookies travel unencrypted.`,
-          fix: `${fix}, or tag it ${ALLOW_HTTP_TAG}=REASON if that is intended`,
+          fix: `${fix}, or tag it ${ALLOW_HTTP_TAG}=REASON if that is intended.`,
           related: { loadBalancerArn: lb.arn },
           evidence: { listenerPort: listener.port, protocol: 'HTTP', ...(listener.arn && { listenerArn: listener.arn }), redirectsToHttps: false },
           discriminator: String(listener.port),

@@ -105,7 +105,7 @@ function disagreement(
     severity: 'warning',
     discriminator: `measured-vs-declared:${where}`,
     message: `The keep-alive of ${where} is declared as ${formatSeconds(declared.seconds)} (${declared.detail}) but was measured as ${formatSeconds(seen.seconds)} (${seen.detail})${bound}, and against ${describeLoadBalancer(lb)}'s idle timeout of ${idleSeconds} s they disagree; lbcheck used the declared value.`,
-    fix: 'Check which one is right (a proxy or sidecar in front of the application answers the measurement) and correct the declaration',
+    fix: 'Check which one is right (a proxy or sidecar in front of the application answers the measurement) and correct the declaration.',
     related: { loadBalancerArn: lb.arn },
     evidence: { idleTimeoutSeconds: idleSeconds, declaredSeconds: declared.seconds, declaredDetail: declared.detail, measuredSeconds: seen.seconds, measuredDetail: seen.detail, used: 'declared' },
   };
@@ -161,7 +161,7 @@ export default defineRule({
             severity: 'info',
             discriminator: `invalid-tag:${bad.on}`,
             message: `The ${KEEPALIVE_TAG} tag on ${bad.on} could not be understood (${bad.reason}), so ${describeLoadBalancer(lb)}'s idle timeout was not compared with it.`,
-            fix: `Set it to seconds like 65s or a server name like nodejs: ${bad.addTag}`,
+            fix: `Set it to seconds like 65s or a server name like nodejs: ${bad.addTag}.`,
             related,
             evidence: { tag: KEEPALIVE_TAG, value: bad.value, on: bad.on, reason: bad.reason, usedInstead: found.declaration },
           });
@@ -176,7 +176,7 @@ export default defineRule({
           resource,
           discriminator: group?.arn,
           message: `${describeLoadBalancer(lb)}'s idle timeout (${idle.seconds} s) is not shorter than the keep-alive of ${where} (${formatSeconds(declaration.seconds)}, from ${origin}), so targets close pooled connections the load balancer still reuses and some requests fail with 502.`,
-          fix: `Make the backend keep-alive LONGER than ${idle.seconds} s: ${howToFix(declaration, atLeast)}`,
+          fix: `Make the backend keep-alive LONGER than ${idle.seconds} s: ${howToFix(declaration, atLeast)}.`,
           related,
           evidence: {
             idleTimeoutSeconds: idle.seconds,

@@ -90,15 +90,15 @@ function fixText(index: InventoryIndex, checks: readonly InternetRouteCheck[], s
   );
   if (publicTable) {
     return first.effective?.via === 'explicit'
-      ? `Move ${subnetId} to route table ${publicTable.id}, which reaches the internet: aws ec2 replace-route-table-association --association-id <the association of ${subnetId} with ${first.effective.routeTable.id}> --route-table-id ${publicTable.id}`
-      : `Associate ${subnetId} with route table ${publicTable.id}, which reaches the internet: aws ec2 associate-route-table --route-table-id ${publicTable.id} --subnet-id ${subnetId}`;
+      ? `Move ${subnetId} to route table ${publicTable.id}, which reaches the internet: aws ec2 replace-route-table-association --association-id <the association of ${subnetId} with ${first.effective.routeTable.id}> --route-table-id ${publicTable.id}.`
+      : `Associate ${subnetId} with route table ${publicTable.id}, which reaches the internet: aws ec2 associate-route-table --route-table-id ${publicTable.id} --subnet-id ${subnetId}.`;
   }
   const igw = first.attachedGatewayIds[0] ?? 'igw-<attached to the VPC>';
-  if (!first.effective) return `Associate ${subnetId} with a route table that sends ${first.destination} to ${igw}`;
+  if (!first.effective) return `Associate ${subnetId} with a route table that sends ${first.destination} to ${igw}.`;
   const table = first.effective.routeTable.id;
   const commands = checks.flatMap((check) => routesToFix(check).map((route) => routeCommand(table, igw, check, route)));
   const caution = first.effective.via === 'main' ? ` (the VPC's main table: the change applies to every subnet without its own route table, so a separate public table for ${subnetId} may be safer)` : '';
-  return `Run ${commands.join(' and ')}${caution}`;
+  return `Run ${commands.join(' and ')}${caution}.`;
 }
 
 /**
@@ -113,7 +113,7 @@ function exceptionFinding(resource: RuleFinding['resource'], lb: LoadBalancer, s
     severity: 'warning',
     discriminator: `${subnet.id}/exceptions`,
     message: `Subnet ${subnet.id} (${subnet.availabilityZone}) of internet-facing ${describeLoadBalancer(lb)} reaches the internet gateway but ${partsText(exceptions).join(' and ')} (${table}), so clients in ${exceptions.slice(0, 3).map((e) => e.addresses).join(', ')} get no answer from the ${subnet.availabilityZone} address.`,
-    fix: `If they are meant to reach the load balancer, route those ranges to the internet gateway in ${checks[0]?.effective?.routeTable.id ?? 'the subnet\'s route table'}`,
+    fix: `If they are meant to reach the load balancer, route those ranges to the internet gateway in ${checks[0]?.effective?.routeTable.id ?? 'the subnet\'s route table'}.`,
     // Only some clients lose this node: not a cause a probe from here is traced to.
     related: { loadBalancerArn: lb.arn, subnetIds: [subnet.id], ...(checks[0]?.effective && { routeTableIds: [checks[0].effective.routeTable.id] }) },
     evidence: {
@@ -161,7 +161,7 @@ export default defineRule({
           severity: 'info',
           discriminator: 'no-vpc',
           message: `${describeLoadBalancer(lb)} is not in a VPC (EC2-Classic), so it has no subnets or route tables to check.`,
-          fix: 'Migrate it to a load balancer in a VPC: AWS retired EC2-Classic',
+          fix: 'Migrate it to a load balancer in a VPC: AWS retired EC2-Classic.',
           related: { loadBalancerArn: lb.arn },
           evidence: { vpcId: null, availabilityZones: lb.availabilityZones.map((z) => z.zoneName), problem: 'not-in-a-vpc' },
         });

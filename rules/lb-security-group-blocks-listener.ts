@@ -77,7 +77,7 @@ export default defineRule({
               severity: 'info',
               discriminator,
               message: `${describeLoadBalancer(lb)}'s security groups (${groups}) admit ${port} only from security group(s) ${result.otherGroupReferences.join(', ')} and not from all of ${clients.cidrs.join(', ')}; lbcheck cannot tell whether your clients are in those groups.`,
-              fix: 'Check that your clients are in those groups, or set clientCidrs in .lbcheck.yml so lbcheck checks them by address',
+              fix: 'Check that your clients are in those groups, or set clientCidrs in .lbcheck.yml so lbcheck checks them by address.',
               // Not known to block anyone: not a cause a probe failure could be traced to.
               related: { loadBalancerArn: lb.arn, securityGroupIds: lb.securityGroupIds },
               evidence,
@@ -90,7 +90,7 @@ export default defineRule({
               severity: 'warning',
               discriminator,
               message: `${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from ${result.notAdmitted.join(', ')} with the rules lbcheck could read, and ${result.unresolved.join(', ')} could not be resolved, so the listener may be blocked.`,
-              fix: `Check ${result.unresolved.join(', ')} and, if needed, run ${fix}`,
+              fix: `Check ${result.unresolved.join(', ')} and, if needed, run ${fix}.`,
               related,
               evidence,
             });
@@ -104,7 +104,7 @@ export default defineRule({
               resource,
               discriminator,
               message: `${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from ${wholeRangesBlocked.join(', ')}, so those clients' connections to the listener time out.`,
-              fix: `Run ${authorizeCommand('ingress', lb.securityGroupIds[0] ?? '<security group>', protocol, listener.port, { cidr: wholeRangesBlocked[0] ?? ANY_IPV4 })}`,
+              fix: `Run ${authorizeCommand('ingress', lb.securityGroupIds[0] ?? '<security group>', protocol, listener.port, { cidr: wholeRangesBlocked[0] ?? ANY_IPV4 })}.`,
               related,
               evidence,
             });
@@ -117,7 +117,7 @@ export default defineRule({
             message: partial
               ? `${describeLoadBalancer(lb)}'s security groups (${groups}) admit ${port} from only part of its clients (${clients.source}): ${result.notAdmitted.slice(0, 3).join(', ')} cannot connect.`
               : `${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from its clients (${clients.source})${privateOnly(result.considered)}, so connections to the listener time out.`,
-            fix: partial ? `If that is not intended, run ${fix}` : `Run ${fix}`,
+            fix: partial ? `If that is not intended, run ${fix}.` : `Run ${fix}.`,
             related,
             evidence,
           });

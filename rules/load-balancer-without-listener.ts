@@ -31,7 +31,7 @@ export default defineRule({
       findings.push({
         resource: loadBalancerResource(lb, scope),
         message: `${describeLoadBalancer(lb)} has no listener, so every connection to ${lb.dnsName || 'it'} is refused.`,
-        fix: 'Add a listener, or delete the load balancer if nothing uses it',
+        fix: 'Add a listener, or delete the load balancer if nothing uses it.',
         related: { loadBalancerArn: lb.arn },
         evidence: { listeners: [], dnsName: lb.dnsName },
       });

@@ -199,7 +199,7 @@ function groupFindings(lb: LoadBalancer, scope: Parameters<typeof loadBalancerRe
       severity: allDenied ? undefined : 'warning',
       discriminator: `${group.acl.id}|${group.purpose}|${group.protocol}/${portsText(group.ports)}`,
       message,
-      fix: allDenied ? `Run ${fix}` : `If that is not intended, run ${fix}`,
+      fix: allDenied ? `Run ${fix}.` : `If that is not intended, run ${fix}.`,
       related: {
         loadBalancerArn: lb.arn,
         ...(clientListenerPorts(lb, group) && { listenerPorts: clientListenerPorts(lb, group) }),

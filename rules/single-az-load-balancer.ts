@@ -41,8 +41,8 @@ export default defineRule({
         message: `${describeLoadBalancer(lb)} is enabled only in ${zone}, so an outage of that AZ takes it down.`,
         fix:
           lb.kind === 'classic'
-            ? `Enable it in a second AZ: aws elb attach-load-balancer-to-subnets --load-balancer-name ${lb.name} --subnets <a subnet in another AZ>`
-            : `Enable it in a second AZ: aws elbv2 set-subnets --load-balancer-arn ${lb.arn} --subnets ${[...subnetIds, '<a subnet in another AZ>'].join(' ')}`,
+            ? `Enable it in a second AZ: aws elb attach-load-balancer-to-subnets --load-balancer-name ${lb.name} --subnets <a subnet in another AZ>.`
+            : `Enable it in a second AZ: aws elbv2 set-subnets --load-balancer-arn ${lb.arn} --subnets ${[...subnetIds, '<a subnet in another AZ>'].join(' ')}.`,
         related: { loadBalancerArn: lb.arn, subnetIds },
         evidence: { availabilityZones: zones, subnetIds },
       });

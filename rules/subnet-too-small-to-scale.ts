@@ -44,7 +44,7 @@ export default defineRule({
         findings.push({
           resource: loadBalancerResource(lb, scope),
           message: `Subnet ${subnetId} (${subnet?.availabilityZone ?? 'AZ unknown'}${subnet?.cidrBlock ? `, ${subnet.cidrBlock}` : ''}) of ${describeLoadBalancer(lb)} has ${free} free IP addresses, ${belowMinimum ? `below the ${MIN_FREE_ADDRESSES} AWS requires` : `under lbcheck's margin of ${WARN_FREE_ADDRESSES}`}, so the load balancer ${belowMinimum ? 'cannot' : 'may not'} scale in that AZ under load.`,
-          fix: `Free addresses there or move it to a larger subnet (aws ${lb.kind === 'classic' ? 'elb attach-load-balancer-to-subnets' : 'elbv2 set-subnets'})`,
+          fix: `Free addresses there or move it to a larger subnet (aws ${lb.kind === 'classic' ? 'elb attach-load-balancer-to-subnets' : 'elbv2 set-subnets'}).`,
           related: { loadBalancerArn: lb.arn, subnetIds: [subnetId] },
           evidence: { subnetId, availabilityZone: subnet?.availabilityZone, cidrBlock: subnet?.cidrBlock, availableIpAddressCount: free, minimum: MIN_FREE_ADDRESSES, warnBelow: WARN_FREE_ADDRESSES },
           discriminator: subnetId,

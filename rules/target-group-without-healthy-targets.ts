@@ -81,7 +81,7 @@ export default defineRule({
             severity: 'warning',
             discriminator: 'health-unknown',
             message: `AWS reports the health of ${describeLoadBalancer(lb)}'s ${instances.length} registered instance(s) as Unknown, so lbcheck cannot tell whether any of them serves.`,
-            fix: `Check aws elb describe-instance-health --load-balancer-name ${lb.name}`,
+            fix: `Check aws elb describe-instance-health --load-balancer-name ${lb.name}.`,
             related: { loadBalancerArn: lb.arn, instanceIds: instances.map((i) => i.instanceId) },
             evidence: { listenerPorts: lb.listeners.map((l) => l.port), instances: instances.map((i) => ({ id: i.instanceId, state: i.state })) },
           });
@@ -93,8 +93,8 @@ export default defineRule({
           message: `${describeLoadBalancer(lb)} ${what}, so every request to it fails.`,
           fix:
             instances.length === 0
-              ? `Register instances: aws elb register-instances-with-load-balancer --load-balancer-name ${lb.name} --instances <instance id>`
-              : `Fix the instances or the health check (the reasons are in the evidence): aws elb describe-instance-health --load-balancer-name ${lb.name}`,
+              ? `Register instances: aws elb register-instances-with-load-balancer --load-balancer-name ${lb.name} --instances <instance id>.`
+              : `Fix the instances or the health check (the reasons are in the evidence): aws elb describe-instance-health --load-balancer-name ${lb.name}.`,
           related: { loadBalancerArn: lb.arn, instanceIds: instances.map((i) => i.instanceId) },
           evidence: {
             listenerPorts: lb.listeners.map((l) => l.port),
@@ -117,7 +117,7 @@ export default defineRule({
             severity: 'info',
             discriminator: `${lb.arn}/parked`,
             message: `Target group ${group.name} has weight 0 in ${describeLoadBalancer(lb)}'s weighted forward on port ${listenerPorts.join(', ')}, so it receives no requests now, and it ${what}.`,
-            fix: `Give it healthy targets before shifting weight to it: aws elbv2 describe-target-health --target-group-arn ${group.arn}`,
+            fix: `Give it healthy targets before shifting weight to it: aws elbv2 describe-target-health --target-group-arn ${group.arn}.`,
             related: { loadBalancerArn: lb.arn, targetGroupArns: [group.arn] },
             evidence: { loadBalancerArn: lb.arn, listenerPorts, weight: 0, targets: group.targets.map((t) => ({ id: t.id, port: t.port, state: t.health.state })) },
           });
@@ -128,8 +128,8 @@ export default defineRule({
           discriminator: lb.arn,
           message: `Target group ${group.name}, which ${describeLoadBalancer(lb)} forwards port ${listenerPorts.join(', ')} to, ${what}, so those requests fail.`,
           fix: empty
-            ? `Register targets: aws elbv2 register-targets --target-group-arn ${group.arn} --targets Id=<target>`
-            : `Fix the targets or the health check (the reasons are in the evidence): aws elbv2 describe-target-health --target-group-arn ${group.arn}`,
+            ? `Register targets: aws elbv2 register-targets --target-group-arn ${group.arn} --targets Id=<target>.`
+            : `Fix the targets or the health check (the reasons are in the evidence): aws elbv2 describe-target-health --target-group-arn ${group.arn}.`,
           related: { loadBalancerArn: lb.arn, targetGroupArns: [group.arn] },
           evidence: {
             loadBalancerArn: lb.arn,

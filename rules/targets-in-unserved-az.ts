@@ -51,7 +51,7 @@ export default defineRule({
           findings.push({
             resource: group ? targetGroupResource(group, scope) : loadBalancerResource(lb, scope),
             message: `${ids.length === 1 ? 'Target' : 'Targets'} ${ids.join(', ')} of ${where} ${ids.length === 1 ? 'is' : 'are'} in ${zone}, where the load balancer has no subnet, so ${ids.length === 1 ? 'it receives' : 'they receive'} no traffic.`,
-            fix: `Enable the load balancer in ${zone} or move the targets into ${[...served].sort().join(', ')}`,
+            fix: `Enable the load balancer in ${zone} or move the targets into ${[...served].sort().join(', ')}.`,
             related: {
               loadBalancerArn: lb.arn,
               ...(group && { targetGroupArns: [group.arn] }),

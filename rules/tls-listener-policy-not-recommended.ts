@@ -48,7 +48,7 @@ export default defineRule({
         findings.push({
           resource: loadBalancerResource(lb, scope),
           message: `${describeLoadBalancer(lb)}'s ${listener.protocol} listener on port ${listener.port} uses ${listener.sslPolicy}, not a policy AWS currently recommends.`,
-          fix: `Switch to ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09: aws elbv2 modify-listener --listener-arn ${listener.arn ?? 'LISTENER_ARN'} --ssl-policy ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09`,
+          fix: `Switch to ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09: aws elbv2 modify-listener --listener-arn ${listener.arn ?? 'LISTENER_ARN'} --ssl-policy ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09.`,
           related: { loadBalancerArn: lb.arn },
           evidence: { listenerPort: listener.port, sslPolicy: listener.sslPolicy, recommended: RECOMMENDED_POLICIES.slice(0, 2) },
           discriminator: String(listener.port),

@@ -38,7 +38,7 @@ export default defineRule({
           findings.push({
             resource: loadBalancerResource(lb, scope),
             message: `lbcheck could not check the TLS versions and ciphers of ${where}: ${resolved.unknown}.`,
-            fix: 'If the call named above was denied, grant it and run lbcheck again; otherwise check the listener\'s security policy yourself',
+            fix: 'If the call named above was denied, grant it and run lbcheck again; otherwise check the listener\'s security policy yourself.',
             related: { loadBalancerArn: lb.arn },
             evidence: { listenerPort: listener.port, ...(listener.sslPolicy && { sslPolicy: listener.sslPolicy }), couldNotCheck: resolved.unknown },
             discriminator: String(listener.port),
@@ -55,8 +55,8 @@ export default defineRule({
         ];
         const fix =
           lb.kind === 'classic'
-            ? 'Reference ELBSecurityPolicy-TLS-1-2-2017-01 in a new listener policy (aws elb create-load-balancer-policy, then set-load-balancer-policies-of-listener)'
-            : `Switch to ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09: aws elbv2 modify-listener --listener-arn ${listener.arn ?? 'LISTENER_ARN'} --ssl-policy ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09`;
+            ? 'Reference ELBSecurityPolicy-TLS-1-2-2017-01 in a new listener policy (aws elb create-load-balancer-policy, then set-load-balancer-policies-of-listener).'
+            : `Switch to ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09: aws elbv2 modify-listener --listener-arn ${listener.arn ?? 'LISTENER_ARN'} --ssl-policy ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09.`;
         findings.push({
           resource: loadBalancerResource(lb, scope),
           message: `${where} uses policy ${policy.referencePolicy ?? policy.name}, which ${problems.join(' and ')}, so clients can be held to encryption that can be broken.`,

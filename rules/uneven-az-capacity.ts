@@ -86,7 +86,7 @@ export default defineRule({
           findings.push({
             resource: group ? targetGroupResource(group, scope) : loadBalancerResource(lb, scope),
             message: `${zone} holds ${ids.size} of the ${total} healthy targets of ${where} but gets 1/${zones.length} of the clients (cross-zone off), so each of its targets carries ${loadFactor.toFixed(1)}× the load of an even spread.`,
-            fix: `Add targets in ${zone} or turn cross-zone load balancing on`,
+            fix: `Add targets in ${zone} or turn cross-zone load balancing on.`,
             related: { loadBalancerArn: lb.arn, ...(group && { targetGroupArns: [group.arn] }) },
             evidence: {
               availabilityZone: zone,

@@ -219,7 +219,7 @@ describe('a public subnet left on the main route table', () => {
     const [finding, ...rest] = only(audits.mainTable.findings, 'internet-facing-subnet-without-igw-route', setup.alb.arn);
     expect(rest).toEqual([]);
     expect(finding?.message).toContain(`Subnet ${setup.subnets.b} (${setup.region}b) of internet-facing ALB web-${setup.region} has no 0.0.0.0/0 route (the main route table ${setup.mainTable})`);
-    expect(finding?.fix).toBe(`Associate ${setup.subnets.b} with route table ${setup.publicTable}, which reaches the internet: aws ec2 associate-route-table --route-table-id ${setup.publicTable} --subnet-id ${setup.subnets.b}`);
+    expect(finding?.fix).toBe(`Associate ${setup.subnets.b} with route table ${setup.publicTable}, which reaches the internet: aws ec2 associate-route-table --route-table-id ${setup.publicTable} --subnet-id ${setup.subnets.b}.`);
     expect(finding?.evidence).toMatchObject({ subnetId: setup.subnets.b, routeTableId: setup.mainTable, routeTableVia: 'main', problems: [{ destination: '0.0.0.0/0', problem: 'no-default-route' }] });
     expect(audits.mainTable.findings.map((f) => `${f.ruleId} ${f.resource.name}`).sort()).toEqual(
       [setup.alb, setup.classic, setup.nlb].map((lb) => `internet-facing-subnet-without-igw-route ${lb.name}`).sort(),
@@ -263,7 +263,7 @@ describe('targets missing from a target group and from an AZ', () => {
     expect(finding?.message).toBe(
       `Target group web-${setup.region}, which ALB web-${setup.region} forwards port 80 to, has no registered targets, so those requests fail.`,
     );
-    expect(finding?.fix).toBe(`Register targets: aws elbv2 register-targets --target-group-arn ${setup.webTg} --targets Id=<target>`);
+    expect(finding?.fix).toBe(`Register targets: aws elbv2 register-targets --target-group-arn ${setup.webTg} --targets Id=<target>.`);
     expect(finding?.evidence).toMatchObject({ loadBalancerArn: setup.alb.arn, listenerPorts: [80], targets: [] });
   });
 

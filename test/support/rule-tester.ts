@@ -74,6 +74,7 @@ function checkShape(rule: Rule, finding: RuleFinding): void {
   expect(finding.message, 'message carries no command').not.toMatch(/\baws (ec2|elbv2|elb) [a-z-]+ --/);
   expect(finding.fix, 'fix').toMatch(/^[A-Z]\S*/);
   expect(finding.fix.includes('\n'), 'fix is one line').toBe(false);
+  expect(finding.fix, 'fix ends with a full stop').toMatch(/\.$/);
   expect(finding.related.loadBalancerArn, 'related load balancer').toMatch(/^arn:/);
   expect(Object.keys(finding.evidence).length, 'evidence is not empty').toBeGreaterThan(0);
   expect(finding.resource.region, 'resource region').not.toBe('');

@@ -57,7 +57,7 @@ describe('dns-address-slow', () => {
         resource: { arn: world.alb.arn, type: 'application', name: 'web', region: REGION, account: '123456789012' },
         discriminator: '3.3.3.3:443',
         message: `IP 3.3.3.3 of ALB web in ${REGION}c (subnet subnet-c) connects on port 443 in a median 400 ms, 18× slower than its siblings' 22 ms; clients that resolve it get slow connections.`,
-        fix: `Look at ${REGION}c: its route table (a detour through an appliance or NAT), its network ACL and the AWS Health Dashboard; compare from another network with lbcheck probe ${world.alb.dnsName} --port 443 --attempts 10, and disable the AZ on the load balancer if it is impaired`,
+        fix: `Look at ${REGION}c: its route table (a detour through an appliance or NAT), its network ACL and the AWS Health Dashboard; compare from another network with lbcheck probe ${world.alb.dnsName} --port 443 --attempts 10, and disable the AZ on the load balancer if it is impaired.`,
         related: { loadBalancerArn: world.alb.arn, listenerPorts: [443], subnetIds: ['subnet-c'] },
         evidence: {
           ip: '3.3.3.3',

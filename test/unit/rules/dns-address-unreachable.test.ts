@@ -95,7 +95,7 @@ describe('dns-address-unreachable', () => {
     expect(findings[0]?.message).toBe(
       `IP 3.1.1.1 of ALB web in ${REGION}a (subnet subnet-a) times out on port 443 in its one attempt; nothing lbcheck probed accepted a connection from this machine, so the fault may be this machine's own network access.`,
     );
-    expect(findings[0]?.fix).toBe('Make sure this machine can reach the load balancers at all (firewall, proxy, VPN, internet access), then probe again');
+    expect(findings[0]?.fix).toBe('Make sure this machine can reach the load balancers at all (firewall, proxy, VPN, internet access), then probe again.');
   });
 
   it('is a warning when the address fails only some attempts (an intermittent node)', () => {
