@@ -9,7 +9,12 @@ const SCRIPT = join(ROOT, 'test', 'support', 'probe-without-descriptors.ts');
 
 function probeWithoutDescriptors(ip: string, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', 'ulimit -n 64 && exec "$0" "$@"', process.execPath, '--import', 'tsx', SCRIPT, ip, String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('sh', ['-c', 'ulimit -n 64 && exec "$0" "$@"', process.execPath, '--import', 'tsx', SCRIPT, ip, String(port)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      // tsx writes its transform cache in the background: a descriptor opened and closed under the test.
+      env: { ...process.env, TSX_DISABLE_CACHE: '1' },
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.on('error', reject);

@@ -10,9 +10,23 @@ import { probeTargets } from '../../src/probe/probe.js';
 const [ip = '127.0.0.1', port = '9'] = process.argv.slice(2);
 const probing = probeTargets([{ host: ip, port: Number(port), protocol: 'tcp', scope: { account: '123456789012', region: 'us-east-1' } }], { timeoutMs: 500, attempts: 2 });
 const held: number[] = [];
-try {
-  for (;;) held.push(openSync('/dev/null', 'r'));
-} catch {
-  // EMFILE: every descriptor is taken.
+/** Take every free descriptor (EMFILE ends it). */
+function exhaust(): void {
+  try {
+    for (;;) held.push(openSync('/dev/null', 'r'));
+  } catch {
+    // EMFILE: every descriptor is taken.
+  }
 }
-process.stdout.write(JSON.stringify(await probing));
+exhaust();
+// Whatever the runtime closes while the probe runs (a loader's cache file) is taken again at
+// once, so no attempt can get it: the test is about a process with no descriptor left.
+let done = false;
+const keepExhausted = (): void => {
+  exhaust();
+  if (!done) setImmediate(keepExhausted);
+};
+setImmediate(keepExhausted);
+const report = await probing;
+done = true;
+process.stdout.write(JSON.stringify(report));
