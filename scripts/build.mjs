@@ -1,5 +1,6 @@
-// Bundles the CLI into dist/ with code splitting: dist/cli.js holds only argument
-// parsing, and each command (with the AWS SDK) is a chunk loaded when it runs.
+// Bundles the CLI into dist/ with code splitting: dist/lbcheck.cjs is the executable (a small
+// CommonJS launcher: it answers --version itself and otherwise loads dist/cli.js), dist/cli.js
+// holds only argument parsing, and each command (with the AWS SDK) is a chunk loaded when it runs.
 // dist/index.js is the library entry (src/index.ts: runAudit and what it takes); its type
 // declarations go to dist/types (tsc, run beside esbuild: it is the slower of the two).
 import { build } from 'esbuild';
@@ -27,6 +28,16 @@ const { metafile } = await build({
   logLevel: 'warning',
   metafile: true,
 });
+await build({
+  entryPoints: ['src/cli/launcher.ts'],
+  outfile: `${staging}/lbcheck.cjs`,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  banner: { js: '#!/usr/bin/env node' },
+  logLevel: 'warning',
+});
 
 // Everything the bundle runs is inside it, so package.json has no runtime dependencies
 // (`npm install lbcheck` installs nothing): fail the build if an import was left outside.
@@ -40,6 +51,7 @@ if (external.length > 0) {
 }
 await declarations;
 await chmod(`${staging}/cli.js`, 0o755);
+await chmod(`${staging}/lbcheck.cjs`, 0o755);
 await rm('dist', { recursive: true, force: true });
 await rename(staging, 'dist');
 

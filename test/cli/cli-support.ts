@@ -1,10 +1,12 @@
-/** Runs the built CLI (dist/cli.js, from `npm run build`) as a user would, capturing exit code, stdout and stderr. */
+/** Runs the built CLI (package.json's `bin`, from `npm run build`) as a user would, capturing exit code, stdout and stderr. */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import packageJson from '../../package.json' with { type: 'json' };
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-export const CLI = join(ROOT, 'dist', 'cli.js');
+/** The file `lbcheck` runs once installed: the launcher, which goes on to dist/cli.js for every command but --version. */
+export const CLI = join(ROOT, packageJson.bin.lbcheck);
 
 export interface CliResult {
   code: number | null;

@@ -1,7 +1,10 @@
-/** `lbcheck rules` and `lbcheck explain` through the built bundle. */
+/** `lbcheck rules`, `lbcheck explain` and `lbcheck --version` through the built bundle. */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import packageJson from '../../package.json' with { type: 'json' };
 import { rules } from '../../rules/index.js';
-import { runCli } from './cli-support.js';
+import { ROOT, runCli } from './cli-support.js';
 
 describe('lbcheck rules', () => {
   it('lists every registered rule with its metadata as JSON', async () => {
@@ -40,5 +43,22 @@ describe('lbcheck explain', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe('lbcheck: error: unknown rule id "single-az-loadbalancer" (did you mean "single-az-load-balancer"?) (see lbcheck rules)\n');
+  });
+});
+
+describe('lbcheck --version', () => {
+  it('answers from the launcher with package.json’s version, and the same through the full CLI', async () => {
+    for (const flag of ['--version', '-V']) {
+      const result = await runCli([flag]);
+      expect(result).toEqual({ code: 0, stdout: `${packageJson.version}\n`, stderr: '' });
+    }
+    // With anything else on the line the launcher hands over to dist/cli.js, whose commander answers alike.
+    const direct = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), '--version'], { encoding: 'utf8' });
+    expect([direct.status, direct.stdout]).toEqual([0, `${packageJson.version}\n`]);
+  });
+
+  it('passes every other command line on to the full CLI (an unknown option is its one-line error, exit 2)', async () => {
+    const result = await runCli(['--no-such-option']);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: "lbcheck: error: unknown option '--no-such-option' (see lbcheck --help)\n" });
   });
 });
