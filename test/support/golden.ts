@@ -1,10 +1,12 @@
 /**
  * The golden reports: every example snapshot (examples/*.snapshot.json) rendered as text
  * at 80 and 120 columns (colour off, and --verbose at 80), Markdown and HTML; with its
- * recorded probe (examples/NAME.probe.json) where there is one. `npm run golden` writes
+ * recorded probe (examples/NAME.probe.json) where there is one; and the findings of the
+ * benchmark's 1,000-LB synthetic scope, one digest line each. `npm run golden` writes
  * them to test/golden/, test/unit/golden.test.ts checks they are current; a change to a
- * reporter shows in the diff of these files.
+ * reporter or to what a rule finds shows in the diff of these files.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,6 +16,7 @@ import { runEngine } from '../../src/engine/runner.js';
 import { readSnapshot } from '../../src/inventory/snapshot.js';
 import type { ProbeReport } from '../../src/inventory/probe-report.js';
 import { buildReport, renderReport, type AuditReport, type RenderContext } from '../../src/report/index.js';
+import { inventoryOf, syntheticScope } from '../../scripts/bench/synthetic.js';
 
 export const EXAMPLES_DIR = 'examples';
 export const GOLDEN_DIR = join('test', 'golden');
@@ -47,6 +50,20 @@ export async function exampleReports(): Promise<ExampleReport[]> {
   return results;
 }
 
+const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+
+/**
+ * What every rule finds in the benchmark's 1,000-LB synthetic scope: one line per finding in
+ * report order (rule, severity, resource, fingerprint, and a digest of the whole finding:
+ * message, fix, related, evidence), then a digest of the rest of the result. Work on the
+ * engine's speed must leave it unchanged; a diff names the findings that moved.
+ */
+export function syntheticFindings(): string {
+  const { findings, ...rest } = runEngine({ inventory: inventoryOf(syntheticScope(1000)), rules: allRules(), config: EMPTY_CONFIG, now: NOW });
+  const lines = findings.map((finding) => [finding.ruleId, finding.severity, finding.resource.name, finding.fingerprint, digest(finding)].join('\t'));
+  return `${[...lines, `rest\t${digest(rest)}`].join('\n')}\n`;
+}
+
 /** File name (under test/golden/) → content, for every example and format. */
 export async function goldenFiles(): Promise<Map<string, string>> {
   const files = new Map<string, string>();
@@ -58,5 +75,6 @@ export async function goldenFiles(): Promise<Map<string, string>> {
     files.set(`${base}.md`, renderReport('markdown', report, context));
     files.set(`${base}.html`, renderReport('html', report, context));
   }
+  files.set('synthetic-1000.findings.tsv', syntheticFindings());
   return files;
 }
