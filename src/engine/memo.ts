@@ -13,3 +13,23 @@ export function memoizeBy<A extends unknown[], R>(key: (...args: A) => string, c
     return result;
   };
 }
+
+/**
+ * A result that depends only on a scope's inventory and one object of it (a target group, a
+ * route table): worked out once per inventory index, whichever rule asks first, and keyed by the
+ * object itself, so a lookup builds no string. The results go with the index.
+ */
+export function memoizePerIndex<I extends object, K extends object, R>(compute: (index: I, key: K) => R): (index: I, key: K) => R {
+  const byIndex = new WeakMap<I, Map<K, R>>();
+  return (index, key) => {
+    let results = byIndex.get(index);
+    if (!results) {
+      results = new Map();
+      byIndex.set(index, results);
+    }
+    if (results.has(key)) return results.get(key) as R;
+    const result = compute(index, key);
+    results.set(key, result);
+    return result;
+  };
+}

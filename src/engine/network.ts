@@ -8,6 +8,7 @@
  */
 import { ANY_IPV4, ANY_IPV6, NOT_ON_THE_INTERNET, cidrRange, type AddressRange } from '../inventory/cidr.js';
 import type { EffectiveRouteTable, InventoryIndex } from '../inventory/indexes.js';
+import { memoizePerIndex } from './memo.js';
 import type { NetworkAcl, NetworkAclEntry, Route, RouteTable, SecurityGroupRule } from '../inventory/model.js';
 
 // ---------------------------------------------------------------- address ranges
@@ -171,7 +172,22 @@ const EXCEPTION_BUDGET = { 4: 1n << 24n, 6: 1n << 112n } as const;
  * what counts is where each public address actually goes: a default route, or routes such
  * as 0.0.0.0/1 + 128.0.0.0/1 that together cover the internet, to an attached gateway.
  */
-export function checkTableInternetRoute(index: InventoryIndex, table: RouteTable, vpcId: string, family: 4 | 6): Omit<InternetRouteCheck, 'effective'> {
+export function checkTableInternetRoute(index: InventoryIndex, table: RouteTable, vpcId: string, family: 4 | 6): TableInternetRouteCheck {
+  // Thousands of load balancers share a few route tables: check each table once per VPC and family.
+  const checks = tableChecks(index, table);
+  const key = `${vpcId}/${family}`;
+  let check = checks.get(key);
+  if (!check) {
+    check = tableInternetRoute(index, table, vpcId, family);
+    checks.set(key, check);
+  }
+  return check;
+}
+
+type TableInternetRouteCheck = Omit<InternetRouteCheck, 'effective'>;
+const tableChecks = memoizePerIndex((_index: InventoryIndex, _table: RouteTable) => new Map<string, TableInternetRouteCheck>());
+
+function tableInternetRoute(index: InventoryIndex, table: RouteTable, vpcId: string, family: 4 | 6): TableInternetRouteCheck {
   const destination = family === 4 ? ANY_IPV4 : ANY_IPV6;
   const route = table.routes.find((r) => (family === 4 ? r.destinationCidrBlock === ANY_IPV4 : r.destinationIpv6CidrBlock === ANY_IPV6));
   const internetRoutes = new Set<Route>();
@@ -457,11 +473,15 @@ export function evaluateNetworkAcl(acl: NetworkAcl, flow: AclFlow): AclEvaluatio
 
 // ---------------------------------------------------------------- shared helpers
 
+const TCP: readonly TransportProtocol[] = ['tcp'];
+const UDP: readonly TransportProtocol[] = ['udp'];
+const TCP_AND_UDP: readonly TransportProtocol[] = ['tcp', 'udp'];
+
 /** Transport protocols a listener or target group protocol carries (QUIC runs over UDP; TCP_QUIC takes both on one port). */
-export function transportsOf(protocol: string | undefined): TransportProtocol[] {
-  if (protocol === 'UDP' || protocol === 'QUIC') return ['udp'];
-  if (protocol === 'TCP_UDP' || protocol === 'TCP_QUIC') return ['tcp', 'udp'];
-  return ['tcp'];
+export function transportsOf(protocol: string | undefined): readonly TransportProtocol[] {
+  if (protocol === 'UDP' || protocol === 'QUIC') return UDP;
+  if (protocol === 'TCP_UDP' || protocol === 'TCP_QUIC') return TCP_AND_UDP;
+  return TCP;
 }
 
 /** Who a load balancer's listeners must admit, and why lbcheck thinks so. */

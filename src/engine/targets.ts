@@ -7,6 +7,7 @@
  */
 import type { InventoryIndex } from '../inventory/indexes.js';
 import type { Instance, LoadBalancer, Scope, Subnet, TargetGroup, TargetHealthState } from '../inventory/model.js';
+import { memoizePerIndex } from './memo.js';
 import { transportsOf, type Clients, type TransportProtocol } from './network.js';
 import type { ResourceRef } from './types.js';
 
@@ -44,7 +45,7 @@ export interface TargetEndpoint {
   zoneSource: string;
   trafficPort?: number;
   healthCheckPort?: number;
-  trafficProtocols: TransportProtocol[];
+  trafficProtocols: readonly TransportProtocol[];
   healthState: TargetHealthState;
 }
 
@@ -54,7 +55,10 @@ export function classicHealthCheckPort(target: string | undefined): number | und
   return match?.[1] ? Number(match[1]) : undefined;
 }
 
-function placeInstance(index: InventoryIndex, id: string): Pick<TargetEndpoint, 'instance' | 'ip' | 'subnetId' | 'zone' | 'zoneSource'> {
+/** Where a target is: its instance, address, subnet and AZ, and how the AZ was found (or why it could not be). */
+type Placement = Pick<TargetEndpoint, 'instance' | 'ip' | 'subnetId' | 'zone' | 'zoneSource'>;
+
+function placeInstance(index: InventoryIndex, id: string): Placement {
   const instance = index.instance(id);
   if (!instance) return { zoneSource: `instance ${id} is not in the inventory` };
   return {
@@ -66,65 +70,57 @@ function placeInstance(index: InventoryIndex, id: string): Pick<TargetEndpoint, 
   };
 }
 
+function placeTarget(index: InventoryIndex, group: TargetGroup, target: TargetGroup['targets'][number]): Placement {
+  if (group.targetType === 'instance') return placeInstance(index, target.id);
+  if (group.targetType !== 'ip') return { zoneSource: `${group.targetType} targets are not placed in an AZ` };
+  const subnet = group.vpcId ? index.subnetContainingIp(group.vpcId, target.id) : undefined;
+  if (target.availabilityZone) return { ip: target.id, subnetId: subnet?.id, zone: target.availabilityZone, zoneSource: 'the AZ AWS reports for the target' };
+  return subnet
+    ? { ip: target.id, subnetId: subnet.id, zone: subnet.availabilityZone, zoneSource: `subnet ${subnet.id} holds ${target.id}` }
+    : { ip: target.id, zoneSource: `no subnet of ${group.vpcId ?? 'the VPC'} holds ${target.id}` };
+}
+
+/**
+ * An endpoint as one object literal of a fixed shape: tens of thousands of them live through
+ * the whole run, and spreading a placement into them made each several times larger.
+ */
+function endpoint(
+  group: TargetGroup | undefined,
+  target: Pick<TargetEndpoint, 'targetId' | 'kind' | 'trafficPort' | 'healthCheckPort' | 'trafficProtocols' | 'healthState'>,
+  { instance, ip, subnetId, zone, zoneSource }: Placement,
+): TargetEndpoint {
+  const { targetId, kind, trafficPort, healthCheckPort, trafficProtocols, healthState } = target;
+  return { group, targetId, kind, trafficPort, healthCheckPort, trafficProtocols, healthState, instance, ip, subnetId, zone, zoneSource };
+}
+
 /** Every target of every target group the LB forwards to (elbv2), or its registered instances (Classic). */
 export function targetEndpointsOf(index: InventoryIndex, lb: LoadBalancer): TargetEndpoint[] {
   if (lb.kind === 'classic') {
     const listenerPorts = [...new Set(lb.listeners.flatMap((l) => (l.instancePort !== undefined ? [l.instancePort] : [])))];
     const healthCheckPort = classicHealthCheckPort(lb.classic?.healthCheck?.target);
     return (lb.classic?.instances ?? []).flatMap((registered) =>
-      (listenerPorts.length > 0 ? listenerPorts : [undefined]).map((port) => ({
-        targetId: registered.instanceId,
-        kind: 'instance' as const,
-        ...placeInstance(index, registered.instanceId),
-        trafficPort: port,
-        healthCheckPort: healthCheckPort ?? port,
-        trafficProtocols: ['tcp' as const],
-        healthState: registered.state,
-      })),
+      (listenerPorts.length > 0 ? listenerPorts : [undefined]).map((port) =>
+        endpoint(
+          undefined,
+          { targetId: registered.instanceId, kind: 'instance', trafficPort: port, healthCheckPort: healthCheckPort ?? port, trafficProtocols: transportsOf('TCP'), healthState: registered.state },
+          placeInstance(index, registered.instanceId),
+        ),
+      ),
     );
   }
   return index.targetGroupsOf(lb).flatMap((group) => targetEndpointsOfGroup(index, group));
 }
 
 // Several rules walk the same targets: place them once per inventory index.
-const endpointCache = new WeakMap<InventoryIndex, Map<TargetGroup, TargetEndpoint[]>>();
-export function targetEndpointsOfGroup(index: InventoryIndex, group: TargetGroup): TargetEndpoint[] {
-  let byGroup = endpointCache.get(index);
-  if (!byGroup) {
-    byGroup = new Map();
-    endpointCache.set(index, byGroup);
-  }
-  const cached = byGroup.get(group);
-  if (cached) return cached;
-  const endpoints = placeTargets(index, group);
-  byGroup.set(group, endpoints);
-  return endpoints;
-}
+export const targetEndpointsOfGroup: (index: InventoryIndex, group: TargetGroup) => TargetEndpoint[] = memoizePerIndex(placeTargets);
 
 function placeTargets(index: InventoryIndex, group: TargetGroup): TargetEndpoint[] {
+  const trafficProtocols = transportsOf(group.protocol);
   return group.targets.map((target) => {
     const trafficPort = target.port ?? group.port;
     const healthCheckPort = group.healthCheck.port === 'traffic-port' ? trafficPort : group.healthCheck.port;
-    const base = {
-      group,
-      targetId: target.id,
-      kind: group.targetType,
-      trafficPort,
-      healthCheckPort,
-      trafficProtocols: transportsOf(group.protocol),
-      healthState: target.health.state,
-    };
-    if (group.targetType === 'instance') return { ...base, ...placeInstance(index, target.id) };
-    if (group.targetType === 'ip') {
-      const subnet = group.vpcId ? index.subnetContainingIp(group.vpcId, target.id) : undefined;
-      if (target.availabilityZone) {
-        return { ...base, ip: target.id, subnetId: subnet?.id, zone: target.availabilityZone, zoneSource: 'the AZ AWS reports for the target' };
-      }
-      return subnet
-        ? { ...base, ip: target.id, subnetId: subnet.id, zone: subnet.availabilityZone, zoneSource: `subnet ${subnet.id} holds ${target.id}` }
-        : { ...base, ip: target.id, zoneSource: `no subnet of ${group.vpcId ?? 'the VPC'} holds ${target.id}` };
-    }
-    return { ...base, zoneSource: `${group.targetType} targets are not placed in an AZ` };
+    const about = { targetId: target.id, kind: group.targetType, trafficPort, healthCheckPort, trafficProtocols, healthState: target.health.state };
+    return endpoint(group, about, placeTarget(index, group, target));
   });
 }
 
