@@ -2,7 +2,9 @@
  * Where the addresses `lbcheck probe` resolved live: the load balancer network interface
  * that holds each one, with its AZ and subnet. One read-only ec2:DescribeNetworkInterfaces
  * per address family and kind, filtered by the addresses themselves (and by the
- * "ELB ..." description every LB interface has), in the region the LB's DNS name names.
+ * "ELB ..." description every LB interface has), in the region the LB's DNS name names,
+ * else the region the audit would use; to the EC2 endpoint the audit would use
+ * (src/aws/shared-config.ts: the environment and the shared config files, as aws-cli reads them).
  *
  * Best effort by design: without credentials, permission or network the addresses simply
  * stay unplaced (the table says "unknown"); the probe itself never fails for it.
@@ -12,6 +14,8 @@ import { isIP } from 'node:net';
 import { DescribeNetworkInterfacesCommand, type EC2Client, type Filter } from '@aws-sdk/client-ec2';
 import { ApiCallCounter, createClients, destroyClients } from './clients.js';
 import { networkInterfaceOf } from './collect-ec2.js';
+import { profileSettings, type ProfileSettings } from './shared-config.js';
+import { firstFew } from '../words.js';
 
 export interface AddressPlace {
   az: string;
@@ -20,14 +24,14 @@ export interface AddressPlace {
 }
 
 export interface LocateOptions {
-  /** `--endpoint-url` (else AWS_ENDPOINT_URL, else AWS). */
-  endpointUrl?: string;
   /** The whole lookup gives up after this long (credentials included). */
   timeoutMs: number;
   /** Why a lookup gave up, for --debug. */
   debug?: (message: string) => void;
+  /** Where the region and the endpoint are read from with the shared config files (default: process.env). */
+  env?: NodeJS.ProcessEnv;
   /** Tests hand in a client. */
-  clientFor?: (region: string | undefined) => EC2Client;
+  clientFor?: (region: string) => EC2Client;
 }
 
 /** AWS takes at most 200 values per filter. */
@@ -38,7 +42,7 @@ const LOOKUP_ATTEMPTS = 1;
 /**
  * The region in an ELB DNS name: `NAME-ID.REGION.elb.amazonaws.com` (ALB, Classic),
  * `NAME-ID.elb.REGION.amazonaws.com` (NLB), with an optional `dualstack.` or `internal-` in
- * front. Undefined for any other name: the SDK's default region is used then.
+ * front. Undefined for any other name: the configured region is used then.
  */
 export function regionOfElbName(host: string): string | undefined {
   const match = /\.(?:([a-z]{2}(?:-[a-z]+)+-\d+)\.elb|elb\.([a-z]{2}(?:-[a-z]+)+-\d+))\.amazonaws\.com(?:\.cn)?\.?$/.exec(host.toLowerCase());
@@ -83,17 +87,26 @@ async function lookUp(client: EC2Client, ips: readonly string[], signal: AbortSi
   return places;
 }
 
-function defaultClient(options: LocateOptions): (region: string | undefined) => { client: EC2Client; close(): void } {
+/** An EC2 client as the audit makes one for `region`: the profile's endpoint, a deadline on every call, one try. */
+function defaultClient(settings: ProfileSettings): (region: string) => { client: EC2Client; close(): void } {
   return (region) => {
-    const clients = createClients({
-      // Undefined: the SDK takes AWS_REGION or the profile's region, and fails the call without one.
-      region: region as string,
-      ...(options.endpointUrl !== undefined && { endpointUrl: options.endpointUrl }),
-      counter: new ApiCallCounter(),
-      maxAttempts: LOOKUP_ATTEMPTS,
-    });
+    const clients = createClients({ region, endpoints: settings.endpoints, counter: new ApiCallCounter(), maxAttempts: LOOKUP_ATTEMPTS });
     return { client: clients.ec2, close: () => destroyClients(clients) };
   };
+}
+
+/** The addresses of each region: the one their name says, else the configured one; those with neither are left out (and said so). */
+function addressesByRegion(hostsByIp: ReadonlyMap<string, string>, configured: string | undefined, debug: LocateOptions['debug']): Map<string, string[]> {
+  const byRegion = new Map<string, string[]>();
+  const unplaced: string[] = [];
+  for (const [ip, host] of hostsByIp) {
+    const region = regionOfElbName(host) ?? configured;
+    if (region === undefined) unplaced.push(ip);
+    else if (byRegion.has(region)) byRegion.get(region)?.push(ip);
+    else byRegion.set(region, [ip]);
+  }
+  if (unplaced.length > 0) debug?.(`no AWS region (not in the names, AWS_REGION, AWS_DEFAULT_REGION or the profile) for ${firstFew(unplaced)}: AZ and subnet stay unknown`);
+  return byRegion;
 }
 
 /**
@@ -101,13 +114,17 @@ function defaultClient(options: LocateOptions): (region: string | undefined) => 
  * name each address came from, for its region. Addresses not found (or any failure) are absent.
  */
 export async function locateAddresses(hostsByIp: ReadonlyMap<string, string>, options: LocateOptions): Promise<Map<string, AddressPlace>> {
-  const byRegion = new Map<string | undefined, string[]>();
-  for (const [ip, host] of hostsByIp) {
-    const region = regionOfElbName(host);
-    byRegion.set(region, [...(byRegion.get(region) ?? []), ip]);
+  let settings: ProfileSettings;
+  try {
+    settings = await profileSettings(undefined, options.env);
+  } catch (error) {
+    options.debug?.(`could not read the AWS settings (AZ and subnet stay unknown): ${(error as Error).message}`);
+    return new Map();
   }
+  const byRegion = addressesByRegion(hostsByIp, settings.region?.name, options.debug);
   const signal = AbortSignal.timeout(options.timeoutMs);
-  const open = options.clientFor ? (region: string | undefined) => ({ client: (options.clientFor as NonNullable<LocateOptions['clientFor']>)(region), close: () => {} }) : defaultClient(options);
+  const { clientFor } = options;
+  const open = clientFor ? (region: string) => ({ client: clientFor(region), close: () => {} }) : defaultClient(settings);
   const results = await Promise.all(
     [...byRegion].map(async ([region, ips]) => {
       const { client, close } = open(region);
@@ -116,7 +133,7 @@ export async function locateAddresses(hostsByIp: ReadonlyMap<string, string>, op
       try {
         return await Promise.race([lookUp(client, ips, signal), gaveUp]);
       } catch (error) {
-        options.debug?.(`could not place the addresses in ${region ?? 'the default region'} (AZ and subnet stay unknown): ${(error as Error).name}: ${(error as Error).message}`);
+        options.debug?.(`could not place the addresses in ${region} (AZ and subnet stay unknown): ${(error as Error).name}: ${(error as Error).message}`);
         return new Map<string, AddressPlace>();
       } finally {
         close();

@@ -1,10 +1,16 @@
 /**
  * `lbcheck probe` end to end through the built bundle, against a real DNS server and
- * real sockets on loopback: one address accepts, one refuses, one hangs.
+ * real sockets on loopback: one address accepts, one refuses, one hangs. Addresses are
+ * placed in their AZ and subnet through moto's ELB network interfaces.
  */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeReport } from '../../src/inventory/probe-report.js';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.js';
+import { MOTO_REGIONS, motoEndpoint, motoEnv } from '../support/moto.js';
+import { scenario } from '../support/scenario.js';
 import { closeAll, selfSignedCertificate, sharedFreePort, startHangingListeners, startHttpServer, type Closable } from '../support/net-servers.js';
 import { runCli } from './cli-support.js';
 
@@ -75,6 +81,24 @@ describe('lbcheck probe', () => {
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(100);
     expect(result.stderr).not.toContain('warning');
     expect(lines).toContain(`  ${HANGING}: no TCP connection within ${TIMEOUT_MS} ms`);
+  });
+
+  it('places an address in its AZ and subnet with the region and endpoint the audit would use (AWS_DEFAULT_REGION, the profile endpoint_url)', async () => {
+    const region = MOTO_REGIONS.cliProbe;
+    const s = await scenario(region);
+    const vpc = await s.vpc({ cidr: '10.42.0.0/16' });
+    const subnet = await s.subnet(vpc, { cidr: '10.42.1.0/24', az: `${region}b` });
+    const lb = await s.alb({ subnets: [subnet, await s.subnet(vpc, { cidr: '10.42.2.0/24', az: `${region}c` })], scheme: 'internal' });
+    const node = '10.42.1.50';
+    const { networkInterfaceId } = await s.lbNetworkInterface(lb, subnet, { privateIp: node, publicIp: false });
+    // An address in no name's region: aws-cli's region (the SDK alone does not read AWS_DEFAULT_REGION) and the default profile's endpoint.
+    const config = join(await mkdtemp(join(tmpdir(), 'lbcheck-cli-probe-')), 'config');
+    await writeFile(config, `[default]\nendpoint_url = ${motoEndpoint()}\n`);
+    const env = { ...motoEnv(), AWS_REGION: undefined, AWS_DEFAULT_REGION: region, AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' };
+    // Nothing answers at that address: the probe times out, and the address is placed all the same.
+    const result = await runCli(['probe', node, '--port', String(port), '--timeout', '200', '--attempts', '1', '--format', 'json', '--debug'], { env });
+    const address = (JSON.parse(result.stdout) as ProbeReport).targets[0]?.addresses[0];
+    expect(address, result.stderr).toMatchObject({ ip: node, az: `${region}b`, subnetId: subnet, networkInterfaceId });
   });
 
   it('exits 0 when every address answers, and writes JSON when stdout is not a terminal', async () => {

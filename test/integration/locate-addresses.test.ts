@@ -12,6 +12,8 @@ import { MOTO_REGIONS, motoClients } from '../support/moto.js';
 import { scenario, type LoadBalancerRef } from '../support/scenario.js';
 
 const REGION = MOTO_REGIONS.locateAddresses;
+/** No region and no endpoint from the environment or shared config files. */
+const NO_AWS_FILES = { AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' };
 
 describe('regionOfElbName', () => {
   it('reads the region of ALB, Classic and NLB names, and nothing from other names', () => {
@@ -105,9 +107,27 @@ describe('locateAddresses', () => {
     const mock = mockClient(ec2);
     mock.on(DescribeNetworkInterfacesCommand).callsFake(() => new Promise(() => {}));
     const reasons: string[] = [];
-    const places = await locateAddresses(new Map([['203.0.113.13', 'shop.example']]), { timeoutMs: 200, clientFor: () => ec2, debug: (reason) => reasons.push(reason) });
+    const places = await locateAddresses(new Map([['203.0.113.13', 'shop.example']]), {
+      timeoutMs: 200,
+      env: { ...NO_AWS_FILES, AWS_DEFAULT_REGION: 'us-east-2' },
+      clientFor: () => ec2,
+      debug: (reason) => reasons.push(reason),
+    });
     expect(places.size).toBe(0);
-    expect(reasons).toEqual(['could not place the addresses in the default region (AZ and subnet stay unknown): Error: no answer within 200 ms']);
+    expect(reasons).toEqual(['could not place the addresses in us-east-2 (AZ and subnet stay unknown): Error: no answer within 200 ms']);
     mock.restore();
+  });
+
+  it('asks no region at all for an address in no name\'s region when none is configured, and says so', async () => {
+    const regions: string[] = [];
+    const reasons: string[] = [];
+    const places = await locateAddresses(new Map([['203.0.113.13', 'shop.example']]), {
+      timeoutMs: 200,
+      env: NO_AWS_FILES,
+      clientFor: (region) => (regions.push(region), new EC2Client({ region })),
+      debug: (reason) => reasons.push(reason),
+    });
+    expect([places.size, regions]).toEqual([0, []]);
+    expect(reasons).toEqual(['no AWS region (not in the names, AWS_REGION, AWS_DEFAULT_REGION or the profile) for 203.0.113.13: AZ and subnet stay unknown']);
   });
 });

@@ -93,6 +93,8 @@ export const MOTO_REGIONS = {
   cliBaseline: 'il-central-1',
   /** `lbcheck probe` placing addresses through ELB network interfaces. */
   locateAddresses: 'ap-south-2',
+  /** `lbcheck probe` end to end, placing an address with the region and endpoint the audit would use. */
+  cliProbe: 'ap-southeast-6',
   /** --max-time and odd answers: the AWS-limits proxy holds or garbles picked calls in front of moto. */
   auditLimits: 'eu-central-1',
   /** --lb / --tag: only the chosen load balancers are described (calls seen through the AWS-limits proxy). */

@@ -4,9 +4,6 @@
  * failed an attempt (or a name did not resolve while others did), 2 on bad input or
  * when no name resolved at all (nothing could be checked).
  */
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { GlobalOptions, ProbeFlags } from '../options.js';
 import { LbcheckError } from '../../errors.js';
 import { checkOutput, emit } from '../output.js';
@@ -31,25 +28,16 @@ const DEFAULT_PORT = 443;
 /** How long `lbcheck probe` waits to place its addresses in their AZ and subnet (credentials included). */
 const PLACE_TIMEOUT_MS = 5_000;
 
-/** Whether the SDK could find a region: AWS_REGION / AWS_DEFAULT_REGION, or a shared config file (which may name one). */
-function awsRegionConfigured(): boolean {
-  if (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION) return true;
-  return existsSync(process.env.AWS_CONFIG_FILE ?? join(homedir(), '.aws', 'config'));
-}
-
 /**
- * Fills each address's AZ and subnet from the ELB network interface that holds it, when
- * AWS credentials are at hand; without them (or permission) the addresses stay unplaced
- * and the table says "unknown": a probe never fails for it.
+ * Fills each address's AZ and subnet from the ELB network interface that holds it, in the
+ * region and through the endpoint the audit would use, when AWS credentials are at hand;
+ * without them (or a region, or permission) the addresses stay unplaced and the table says
+ * "unknown": a probe never fails for it.
  */
 async function placeAddresses(report: ProbeReport, progress: Progress): Promise<void> {
   const hostsByIp = new Map(report.targets.flatMap((target) => target.addresses.map((address) => [address.ip, target.host] as const)));
   if (hostsByIp.size === 0) return;
-  const { locateAddresses, regionOfElbName } = await import('../../aws/locate-addresses.js');
-  if (![...hostsByIp.values()].some((host) => regionOfElbName(host)) && !awsRegionConfigured()) {
-    progress.debug('no AWS region (not in the names, AWS_REGION or ~/.aws/config): the addresses stay unplaced');
-    return;
-  }
+  const { locateAddresses } = await import('../../aws/locate-addresses.js');
   const places = await locateAddresses(hostsByIp, { timeoutMs: PLACE_TIMEOUT_MS, debug: (message) => progress.debug(message) });
   for (const address of report.targets.flatMap((target) => target.addresses)) {
     const place = places.get(address.ip);
