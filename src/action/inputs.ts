@@ -77,11 +77,7 @@ function duration(name: string, fallback: string): Duration {
   return parsed;
 }
 
-export async function readInputs(env: NodeJS.ProcessEnv, rules: readonly Rule[]): Promise<ActionInputs> {
-  // configure-aws-credentials sets AWS_REGION and AWS_DEFAULT_REGION; the SDK reads only the first.
-  const regions = list('regions');
-  const allRegions = boolean('all-regions');
-  const homeRegion = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+export async function readInputs(rules: readonly Rule[]): Promise<ActionInputs> {
   const configPath = optional('config');
   const baselineFile = optional('baseline');
   const sarifFile = optional('sarif-file');
@@ -91,8 +87,9 @@ export async function readInputs(env: NodeJS.ProcessEnv, rules: readonly Rule[])
   const orgRole = optional('org-role');
   const externalId = optional('external-id');
   return {
-    regions: regions.length === 0 && !allRegions && homeRegion ? [homeRegion] : regions,
-    allRegions,
+    // None: the collector takes AWS_REGION, AWS_DEFAULT_REGION (configure-aws-credentials sets both) or the profile's, as aws-cli does.
+    regions: list('regions'),
+    allRegions: boolean('all-regions'),
     profiles: list('profile'),
     roleArns: list('role-arn'),
     ...(orgRole !== undefined && { orgRole }),

@@ -56,7 +56,7 @@ function setOutputs(report: AuditReport, files: { reportJson: string; sarifFile?
 
 export async function run(): Promise<void> {
   const rules = allRules();
-  const inputs = await readInputs(process.env, rules);
+  const inputs = await readInputs(rules);
   // Every file the step will write, checked before any AWS call.
   for (const path of [inputs.sarifFile, inputs.htmlFile, inputs.writeBaseline, inputs.reportJson]) if (path !== undefined) await checkOutputWritable(path);
   // max-time bounds the audit as the CLI's --max-time does: the calls in flight end, the report holds what was collected.
