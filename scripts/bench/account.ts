@@ -4,7 +4,7 @@
  * and what an inventory needs: the fewest calls per API family a collector must make for it,
  * and the floor those calls set on wall time at AWS's request rates.
  */
-import type { Inventory, LoadBalancer, Scope } from '../../src/inventory/model.js';
+import type { Inventory, LoadBalancer, Scope, TargetGroup } from '../../src/inventory/model.js';
 import type { ApiFamily, BucketSize } from '../../src/aws/limiter.js';
 import { bucketKey } from '../../src/aws/limiter.js';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -90,42 +90,62 @@ export async function buildAccount(endpoint: string, region: string, count: numb
 /** Pages of a listing of `items` at `pageSize` per page (at least one call, even for none). */
 const pages = (items: number, pageSize: number) => Math.max(1, Math.ceil(items / pageSize));
 
-/** An LB's target groups with no healthy target in some AZ it is enabled in (where cross-zone could matter). */
-function groupsLeavingAnAzWithoutHealthyTargets(scope: Scope, lb: LoadBalancer): number {
+/** AWS's largest page of DescribeLoadBalancers and DescribeTargetGroups, which the collector asks for unless told otherwise. */
+const AWS_PAGE_SIZE = 400;
+/** ARNs (elbv2) or names (Classic) per DescribeTags call. */
+const TAGS_BATCH = 20;
+
+/** Which target groups leave an AZ the LB is enabled in without a healthy target (where cross-zone could matter). */
+function groupsLeavingAnAzWithoutHealthyTargets(scope: Scope, lb: LoadBalancer, groups: readonly TargetGroup[]): TargetGroup[] {
   const zones = new Set(lb.availabilityZones.map((zone) => zone.zoneName));
   const instanceZone = new Map(scope.instances.map((instance) => [instance.id, instance.availabilityZone]));
-  return scope.targetGroups.filter((group) => {
-    if (!group.loadBalancerArns.includes(lb.arn)) return false;
+  return groups.filter((group) => {
     const healthyZones = new Set(group.targets.filter((t) => t.health.state === 'healthy').map((t) => t.availabilityZone ?? instanceZone.get(t.id)));
     return [...zones].some((zone) => !healthyZones.has(zone));
-  }).length;
+  });
+}
+
+export interface MinimumOptions {
+  /** cross-zone-load-balancing-disabled runs: it reports the setting itself, so it reads every attached group's attributes. */
+  crossZoneRule: boolean;
+  /** Resources per listing page the collector asks for (default AWS's largest, 400). */
+  pageSize?: number;
+  /**
+   * The pages the server answered the target group listing in (the reference collection's DescribeTargetGroups calls),
+   * where it answers more per page than asked: moto returns every target group in one answer whatever PageSize says
+   * (at 1,000 LBs, 1 call for 1,700 groups where AWS answers in 5 pages of 400).
+   */
+  targetGroupPages?: number;
 }
 
 /**
  * The fewest calls per bucket a collector must make for a scope and the rules it audits: the listings
- * (pages of 400), tags in batches of 20, per LB its attributes and listeners, per target group its target
- * health, per Classic LB its attributes and instance health; EC2 as the collector batched it. Of the
- * optional data: target group attributes of NLB groups (client IP preservation, read by
- * target-security-group-blocks-lb and network-acl-blocks-traffic) and of groups that leave an AZ without
- * a healthy target, or of every group behind an ALB/NLB when cross-zone-load-balancing-disabled runs (it
- * reports the setting itself); listener rules only on ALBs with a group that has no healthy target; NLB
- * listener attributes never (no rule reads them).
+ * (pages of 400, or as the server pages them), tags in batches of 20, per LB its attributes and listeners,
+ * per target group its target health, per Classic LB its attributes and instance health; EC2 as the collector
+ * batched it. Of the optional data: target group attributes (each group once, however many LBs it serves) of
+ * NLB groups (client IP preservation, read by target-security-group-blocks-lb and network-acl-blocks-traffic)
+ * and of groups that leave an AZ without a healthy target, or of every group behind an ALB/NLB when
+ * cross-zone-load-balancing-disabled runs; listener rules only on ALBs with a group that has no healthy
+ * target; NLB listener attributes never (no rule reads them).
  */
-export function minimumCalls(scope: Scope, ec2CallsMade: Record<string, number>, options: { crossZoneRule: boolean }): Map<string, number> {
+export function minimumCalls(scope: Scope, ec2CallsMade: Record<string, number>, options: MinimumOptions): Map<string, number> {
+  const pageSize = options.pageSize ?? AWS_PAGE_SIZE;
   const elbv2 = scope.loadBalancers.filter((lb) => lb.kind !== 'classic');
   const classic = scope.loadBalancers.filter((lb) => lb.kind === 'classic');
-  let elbv2Calls = pages(elbv2.length, 400) + pages(scope.targetGroups.length, 400) + Math.ceil((elbv2.length + scope.targetGroups.length) / 20);
+  const groupListing = Math.min(pages(scope.targetGroups.length, pageSize), options.targetGroupPages ?? Infinity);
+  let elbv2Calls = pages(elbv2.length, pageSize) + groupListing + Math.ceil((elbv2.length + scope.targetGroups.length) / TAGS_BATCH);
+  const groupsWithAttributes = new Set<string>();
   for (const lb of elbv2) {
     elbv2Calls += 2; // attributes, listeners
     const groups = scope.targetGroups.filter((group) => group.loadBalancerArns.includes(lb.arn));
-    if (options.crossZoneRule || lb.kind === 'network') elbv2Calls += groups.length;
-    else elbv2Calls += groupsLeavingAnAzWithoutHealthyTargets(scope, lb);
+    const attributesRead = options.crossZoneRule || lb.kind === 'network' ? groups : groupsLeavingAnAzWithoutHealthyTargets(scope, lb, groups);
+    for (const group of attributesRead) groupsWithAttributes.add(group.arn);
     if (lb.kind === 'application' && groups.some((group) => !group.targets.some((t) => t.health.state === 'healthy'))) elbv2Calls += lb.listeners.length;
   }
-  elbv2Calls += scope.targetGroups.length;
+  elbv2Calls += groupsWithAttributes.size + scope.targetGroups.length; // + target health of every group
   const calls = new Map<string, number>([
     ['elbv2', elbv2Calls],
-    ['elb', classic.length ? pages(classic.length, 400) + 2 * classic.length + Math.ceil(classic.length / 20) : 1],
+    ['elb', classic.length ? pages(classic.length, pageSize) + 2 * classic.length + Math.ceil(classic.length / TAGS_BATCH) : 1],
   ]);
   for (const [action, n] of Object.entries(ec2CallsMade)) calls.set(bucketKey('ec2', action), n);
   return calls;

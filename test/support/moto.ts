@@ -102,6 +102,8 @@ export const MOTO_REGIONS = {
   /** Needs-driven collection: calls per API counted by the AWS-limits proxy for an audit, a --rule subset and snapshot --full. */
   collectorNeeds: 'ap-east-2',
   action: 'ap-southeast-5',
+  /** The bench's minimum ELB call count against the calls the collector makes, on an account the bench builds. */
+  benchMinimum: 'eu-west-1',
   /** --role-arn and --org-role: each account builds in it (moto keeps accounts apart too). */
   multiAccount: 'ap-southeast-7',
   cliMultiAccount: 'mx-central-1',
