@@ -205,7 +205,7 @@ function summaryHtml(report: AuditReport): string {
 
 export function renderHtml(report: AuditReport, context: RenderContext): string {
   const sections = loadBalancerSections(report, context.inventory, { everyLoadBalancer: true });
-  const scope = `${plural(report.summary.loadBalancers, 'load balancer')} in ${report.scope.regions.map(html).join(', ') || 'no region'}${report.scope.accounts.length ? ` (account ${report.scope.accounts.map(html).join(', ')})` : ''}`;
+  const scope = `${plural(report.summary.loadBalancers, 'load balancer')} in ${report.scope.regions.map(html).join(', ') || 'no region'}${report.scope.accounts.length ? ` (${report.scope.accounts.length > 1 ? 'accounts' : 'account'} ${report.scope.accounts.map(html).join(', ')})` : ''}`;
   const title = `lbcheck: ${report.findings.length === 0 ? 'no findings' : countsPhrase(report.summary)}`;
   const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src '${scriptHash}'; img-src data:; base-uri 'none'; form-action 'none'`;
   return `<!doctype html>

@@ -171,12 +171,13 @@ describe('markdown report', () => {
     expect(markdown.split('<details').length).toBe(markdown.split('</details>').length);
   });
 
-  it('says how many accounts the report covers when it is more than one, as the text report does', () => {
+  it('says how many accounts the report covers when it is more than one, as the text report does (the HTML report names them)', () => {
     const other = JSON.parse(JSON.stringify(smallScope()).replaceAll(ACCOUNT, '222233334444')) as ReturnType<typeof smallScope>;
     const inventory = inventoryOf([smallScope(), other]);
     const report = buildReport({ inventory, result: runEngine({ inventory, rules, config: EMPTY_CONFIG }), durationMs: 1 });
     expect(renderReport('markdown', report, context)).toContain('| Checked | 4 load balancers in us-east-1 across 2 accounts |');
     expect(renderReport('text', report, { ...context, width: 200 })).toContain('on 4 load balancers in 1 region across 2 accounts;');
+    expect(renderReport('html', report, context)).toContain(`4 load balancers in us-east-1 (accounts ${ACCOUNT}, 222233334444);`);
   });
 
   it('stops at --max-bytes and counts the load balancers and findings it left out', () => {
