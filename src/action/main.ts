@@ -59,9 +59,11 @@ export async function run(): Promise<void> {
   const inputs = await readInputs(rules);
   // Every file the step will write, checked before any AWS call.
   for (const path of [inputs.sarifFile, inputs.htmlFile, inputs.writeBaseline, inputs.reportJson]) if (path !== undefined) await checkOutputWritable(path);
+  // Checked (regions, role-arn) before max-time starts: a bad input must end the step, not leave the timer holding it for max-time.
+  const auditOptions = auditOptionsFromInputs(inputs, rules);
   // max-time bounds the audit as the CLI's --max-time does: the calls in flight end, the report holds what was collected.
   const deadline = maxTimeSignal(inputs.maxTime);
-  const result = await runAudit({ ...auditOptionsFromInputs(inputs, rules), signal: deadline.signal }, actionProgress).finally(deadline.clear);
+  const result = await runAudit({ ...auditOptions, signal: deadline.signal }, actionProgress).finally(deadline.clear);
   const { report } = result;
   const context: RenderContext = { rules: rules.map((rule) => rule.meta), inventory: result.inventory, ...(inputs.sarifCategory !== undefined && { sarifCategory: inputs.sarifCategory }) };
 

@@ -167,6 +167,12 @@ describe('the committed Action bundle, max-time and role-arn', () => {
     expect([report.scope.accounts, report.findings]).toEqual([accounts, []]);
   }, 120_000);
 
+  it('ends the step at once on a bad regions input (checked before max-time starts)', async () => {
+    const step = await runStep('current', { 'endpoint-url': motoEndpoint(), regions: 'mars-1' });
+    expect(step.stdout).toContain('::error::lbcheck: --region "mars-1" is not an AWS region name');
+    expect(step.code).toBe(1);
+  }, 60_000);
+
   it('reads max-time as the CLI reads --max-time: a bare number is refused', async () => {
     const step = await runStep('current', { 'endpoint-url': motoEndpoint(), 'max-time': '90' });
     expect(step.stdout).toContain('::error::lbcheck: input max-time must be a whole number with a unit (ms, s, m or h) from 1ms to 24h, e.g. 90s, 15m or 1h, got "90"');
