@@ -7,6 +7,7 @@
 import * as core from '@actions/core';
 import type { Severity } from '../engine/types.js';
 import type { AuditReport } from '../report/index.js';
+import { safeStderrText } from '../text-safety.js';
 
 export const ANNOTATIONS_PER_SEVERITY = 10;
 
@@ -27,7 +28,8 @@ export function annotate(report: AuditReport): { notShown: Record<Severity, numb
     }
     shown[finding.severity]++;
     const where = [finding.resource.account, finding.resource.region].filter(Boolean).join('/');
-    EMIT[finding.severity](finding.message, { title: `${finding.ruleId}: ${finding.resource.type} ${finding.resource.name}${where ? ` (${where})` : ''}` });
+    // Text from AWS, made safe as every line the Action writes (@actions/core escapes only %, CR and LF).
+    EMIT[finding.severity](safeStderrText(finding.message), { title: safeStderrText(`${finding.ruleId}: ${finding.resource.type} ${finding.resource.name}${where ? ` (${where})` : ''}`) });
   }
   return { notShown };
 }

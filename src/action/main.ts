@@ -16,18 +16,28 @@ import { errorLine, LbcheckError } from '../errors.js';
 import { checkOutputWritable, writeOutput } from '../fs.js';
 import type { Progress } from '../progress.js';
 import { renderReport, type AuditReport, type RenderContext } from '../report/index.js';
+import { safeStderrText } from '../text-safety.js';
 import { allRules } from '../../rules/index.js';
 import { auditOptionsFromInputs, readInputs, type ActionInputs } from './inputs.js';
 import { annotate } from './annotations.js';
 import { summaryMarkdown } from './summary.js';
 
-/** Progress into the step's log: steps as lines, warnings as warning annotations, debug only with ACTIONS_STEP_DEBUG. */
+/**
+ * Progress into the step's log: steps as lines, warnings as lines, debug only with ACTIONS_STEP_DEBUG. Each line as
+ * the CLI writes its stderr (safeStderrText): logs are shared, so URL credentials are redacted, and control characters
+ * are escaped (a newline in text from outside would start a line of its own, which GitHub could read as a workflow command).
+ */
 const actionProgress: Progress = {
-  step: (message) => core.info(message),
+  step: (message) => core.info(safeStderrText(message)),
   // A log line, not a warning annotation: GitHub shows only about 10 per step, and they belong to findings.
-  warn: (message) => core.info(`warning: ${message}`),
-  debug: (message) => core.debug(message),
+  warn: (message) => core.info(`warning: ${safeStderrText(message)}`),
+  debug: (message) => core.debug(safeStderrText(message)),
 };
+
+/** Fails the step with one line, made safe as every other line the Action writes. */
+function failStep(line: string): void {
+  core.setFailed(`lbcheck: ${safeStderrText(line)}`);
+}
 
 async function writeOutputs(inputs: ActionInputs, result: AuditResult, context: RenderContext): Promise<{ reportJson: string }> {
   const { report } = result;
@@ -74,25 +84,25 @@ export async function run(): Promise<void> {
   setOutputs(report, { ...files, ...(inputs.sarifFile !== undefined && { sarifFile: inputs.sarifFile }), ...(inputs.htmlFile !== undefined && { htmlFile: inputs.htmlFile }) });
 
   if (result.stopped) {
-    core.setFailed(`lbcheck: ${maxTimeReachedLine(`max-time ${inputs.maxTime.text}`, result.stopped)}`);
+    failStep(maxTimeReachedLine(`max-time ${inputs.maxTime.text}`, result.stopped));
     return;
   }
   if (result.nothingChecked) {
     const first = report.notChecked[0];
-    core.setFailed(`lbcheck: nothing could be checked${first ? `: ${first.what}: ${first.why}` : ''}`);
+    failStep(`nothing could be checked${first ? `: ${first.what}: ${first.why}` : ''}`);
     return;
   }
   const failed = result.failedListings[0];
   if (failed) {
     // As the CLI's exit 2: the audit cannot vouch for what it never saw.
-    core.setFailed(`lbcheck: load balancers could not be listed, so the audit is incomplete: ${failed.what}: ${failed.why}`);
+    failStep(`load balancers could not be listed, so the audit is incomplete: ${failed.what}: ${failed.why}`);
     return;
   }
   const count = failingFindings(report.findings, inputs.failOn).length;
-  if (count > 0) core.setFailed(`lbcheck: ${count} ${report.baseline ? 'new ' : ''}finding${count === 1 ? '' : 's'} at or above ${inputs.failOn}`);
+  if (count > 0) failStep(`${count} ${report.baseline ? 'new ' : ''}finding${count === 1 ? '' : 's'} at or above ${inputs.failOn}`);
 }
 
 run().catch((error: unknown) => {
   // Bad input is one line; anything else says it is lbcheck's fault.
-  core.setFailed(error instanceof LbcheckError ? `lbcheck: ${errorLine(error)}` : `lbcheck: internal error: ${errorLine(error)}`);
+  failStep(error instanceof LbcheckError ? errorLine(error) : `internal error: ${errorLine(error)}`);
 });

@@ -173,6 +173,23 @@ describe('the committed Action bundle, max-time and role-arn', () => {
     expect(step.code).toBe(1);
   }, 60_000);
 
+  it('redacts URL credentials in the lines it writes itself (progress and the failure line), as the CLI its stderr', async () => {
+    const pasted = 'https://user:secret@example.com/x?X-Amz-Signature=abc';
+    const redacted = 'https://***@example.com/x?X-Amz-Signature=***';
+    const dir = await mkdtemp(join(tmpdir(), 'lbcheck-action-config-'));
+    const config = join(dir, 'lbcheck.yml');
+    await writeFile(config, `ignore:\n  - rule: ${ROUTE_RULE}\n    resource: "${pasted}"\n    reason: pasted by mistake\n    expires: 2020-01-01\n`);
+    // An expired ignore is a warning line of the step's log.
+    const warned = await runStep('current', { 'endpoint-url': motoEndpoint(), config, 'fail-on': 'none' });
+    expect(warned.stdout).toContain(`warning: ${config}:2:5: ignore of ${ROUTE_RULE} on ${redacted} expired on 2020-01-01`);
+    // A bad input is the failure line.
+    const failed = await runStep('current', { 'endpoint-url': motoEndpoint(), regions: pasted });
+    expect(failed.stdout).toContain(`::error::lbcheck: --region "${redacted}" is not an AWS region name`);
+    // The Action's own lines (the text report in the log is the report's, as the CLI's stdout).
+    const ownLines = [warned, failed].flatMap((step) => step.stdout.split('\n').filter((line) => /^(warning: |::)/.test(line)));
+    expect(ownLines.filter((line) => line.includes('secret'))).toEqual([]);
+  }, 120_000);
+
   it('reads max-time as the CLI reads --max-time: a bare number is refused', async () => {
     const step = await runStep('current', { 'endpoint-url': motoEndpoint(), 'max-time': '90' });
     expect(step.stdout).toContain('::error::lbcheck: input max-time must be a whole number with a unit (ms, s, m or h) from 1ms to 24h, e.g. 90s, 15m or 1h, got "90"');
