@@ -374,7 +374,7 @@ function writeResults(started: Date, elapsedMs: number, machineLine: string): vo
     '',
     '- Wall times carry whatever else the machine runs; the snapshot targets are judged on CPU time (wall beside it), and ratios to baselines measured in the same run are the comparable figures.',
     "- Accounts of 500 LBs or more go through the proxy at 4x AWS's bucket sizes (on both sides, and in the floor), to keep the bench near 10 minutes; the ratio to the floor is unchanged by the scale.",
-    "- The minimum counts listings, tags in batches of 20, LB attributes, listeners and target health for every resource, and target group attributes, listener rules and NLB listener attributes only where a rule of the default set reads them (scripts/bench/account.ts): every target group's attributes, since cross-zone-load-balancing-disabled reports that setting.",
+    "- The minimum counts listings (pages of 400, or as the server pages them: moto answers the target group listing in one page), tags in batches of 20, LB attributes, listeners and target health for every resource, and target group attributes, listener rules and NLB listener attributes only where a rule of the default set reads them (scripts/bench/account.ts): every target group's attributes, since cross-zone-load-balancing-disabled reports that setting.",
     '',
     '## Targets',
     '',
