@@ -138,6 +138,7 @@ export default defineRule({
   check({ scope, index, settings }) {
     const findings: RuleFinding[] = [];
     const reportedTags = new Set<string>();
+    const measuring = Object.keys(settings.measuredKeepalive).length > 0;
     for (const lb of scope.loadBalancers) {
       if (lb.kind !== 'application' && lb.kind !== 'classic') continue;
       // Classic TCP/SSL listeners pass each client connection through: no pooled back-end connection to race.
@@ -147,7 +148,8 @@ export default defineRule({
       const groups: (TargetGroup | undefined)[] = lb.kind === 'classic' ? [undefined] : index.targetGroupsOf(lb).filter((g) => g.targetType !== 'lambda');
       for (const group of groups) {
         const endpoints = group ? targetEndpointsOfGroup(index, group) : targetEndpointsOf(index, lb);
-        const targetKeys = endpoints.flatMap((e) => (e.ip && e.trafficPort !== undefined ? [`${e.ip}:${e.trafficPort}`] : []));
+        // Measurements are keyed by target address and port: none to look up without --measure-keepalive.
+        const targetKeys = measuring ? endpoints.flatMap((e) => (e.ip && e.trafficPort !== undefined ? [`${e.ip}:${e.trafficPort}`] : [])) : [];
         const found = keepAliveFor(settings, lb, group, targetKeys);
         const resource = loadBalancerResource(lb, scope);
         const where = group ? `target group ${group.name}` : describeLoadBalancer(lb);

@@ -1,6 +1,6 @@
 import { clientsOf, EPHEMERAL_PORTS, evaluateNetworkAcl, transportsOf, type AclEvaluation, type AclFlow, type PortRange, type TransportProtocol } from '../src/engine/network.js';
 import { describeLoadBalancer, loadBalancerResource, networkLoadBalancerGroups, subnetCidrsOf, subnetIdsOf, targetEndpointsOf, targetPeers, type TargetPeers } from '../src/engine/targets.js';
-import { memoizeBy } from '../src/engine/memo.js';
+import { TupleMap } from '../src/engine/memo.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { LoadBalancer, NetworkAcl, Subnet, TargetGroup } from '../src/inventory/model.js';
 
@@ -20,8 +20,15 @@ interface Group {
   purpose: Purpose;
   protocol: TransportProtocol;
   ports: PortRange;
-  subnetsOfAcl: Set<string>;
-  peers: Map<string, { label: string; evaluation: AclEvaluation }>;
+  /** The subnets whose use of the ACL needs the flow, each once. */
+  subnetsOfAcl: string[];
+  /** Each peer CIDR once: the first label it came with, and the evaluation. */
+  peers: { cidr: string; label: string; evaluation: AclEvaluation }[];
+}
+
+/** One kind of flow through one ACL (the purpose fixes the direction) and the evaluation for each peer: shared by every load balancer. */
+interface FlowKind {
+  evaluations: Map<string, AclEvaluation>;
 }
 
 function portsText(ports: PortRange): string {
@@ -65,22 +72,40 @@ export default defineRule({
   needs: { targetGroupAttributes: networkLoadBalancerGroups },
   check({ scope, index, settings }) {
     const findings: RuleFinding[] = [];
-    // Load balancers share ACLs and target subnets: evaluate each (ACL, flow) once per run.
-    const evaluateOnce = memoizeBy(
-      (acl: NetworkAcl, flow: AclFlow) => `${acl.id}|${flow.direction}|${flow.protocol}|${flow.ports.from}-${flow.ports.to}|${flow.peerCidr}`,
-      evaluateNetworkAcl,
-    );
+    // Load balancers share ACLs and target subnets: evaluate each (ACL, flow) once per run, looked up without building a key.
+    const flowKinds = new TupleMap<readonly [NetworkAcl, Purpose, TransportProtocol, number, number], FlowKind>();
+    const flowKindOf = (acl: NetworkAcl, purpose: Purpose, flow: AclFlow): FlowKind => {
+      const key = [acl, purpose, flow.protocol, flow.ports.from, flow.ports.to] as const;
+      let kind = flowKinds.get(key);
+      if (!kind) {
+        kind = { evaluations: new Map() };
+        flowKinds.set(key, kind);
+      }
+      return kind;
+    };
+    const evaluateOnce = (kind: FlowKind, acl: NetworkAcl, flow: AclFlow): AclEvaluation => {
+      let evaluation = kind.evaluations.get(flow.peerCidr);
+      if (!evaluation) {
+        evaluation = evaluateNetworkAcl(acl, flow);
+        kind.evaluations.set(flow.peerCidr, evaluation);
+      }
+      return evaluation;
+    };
     for (const lb of scope.loadBalancers) {
       if (lb.kind === 'gateway' || !lb.vpcId) continue;
-      const groups = new Map<string, Group>();
+      // In the order they first come up (the order of the findings).
+      const groups = new Map<FlowKind, Group>();
       // Subnets and ACLs were read (the runner saw to it): every subnet of a VPC has an ACL, its own or the default.
       const aclOf = (subnetId: string): NetworkAcl | undefined => index.networkAclOf(subnetId);
       const evaluate = (acl: NetworkAcl, aclSubnet: string, purpose: Purpose, flow: AclFlow, label: string): void => {
-        const key = `${acl.id}|${purpose}|${flow.protocol}|${portsText(flow.ports)}`;
-        const group = groups.get(key) ?? { acl, purpose, protocol: flow.protocol, ports: flow.ports, subnetsOfAcl: new Set<string>(), peers: new Map() };
-        group.subnetsOfAcl.add(aclSubnet);
-        if (!group.peers.has(flow.peerCidr)) group.peers.set(flow.peerCidr, { label, evaluation: evaluateOnce(acl, flow) });
-        groups.set(key, group);
+        const kind = flowKindOf(acl, purpose, flow);
+        let group = groups.get(kind);
+        if (!group) {
+          group = { acl, purpose, protocol: flow.protocol, ports: flow.ports, subnetsOfAcl: [], peers: [] };
+          groups.set(kind, group);
+        }
+        if (!group.subnetsOfAcl.includes(aclSubnet)) group.subnetsOfAcl.push(aclSubnet);
+        if (!group.peers.some((peer) => peer.cidr === flow.peerCidr)) group.peers.push({ cidr: flow.peerCidr, label, evaluation: evaluateOnce(kind, acl, flow) });
       };
 
       const clients = clientsOf(index, lb, settings.clientCidrs);
@@ -110,12 +135,13 @@ export default defineRule({
         // The load balancer reaches the target over the target group's IP family: IPv6 subnets and target groups too.
         const targetCidrs = subnetCidrsOf(targetSubnet, peers.family);
         // Traffic on the traffic port in the target group's protocols; health checks are always TCP (also for UDP groups).
-        const flows = new Map<string, { protocol: TransportProtocol; port: number }>();
-        for (const protocol of endpoint.trafficProtocols) flows.set(`${protocol}/${endpoint.trafficPort}`, { protocol, port: endpoint.trafficPort });
-        if (endpoint.group?.healthCheck.enabled !== false && endpoint.healthCheckPort !== undefined) {
-          flows.set(`tcp/${endpoint.healthCheckPort}`, { protocol: 'tcp', port: endpoint.healthCheckPort });
+        const trafficPort = endpoint.trafficPort;
+        const flows = endpoint.trafficProtocols.map((protocol) => ({ protocol, port: trafficPort }));
+        const healthCheckPort = endpoint.healthCheckPort;
+        if (endpoint.group?.healthCheck.enabled !== false && healthCheckPort !== undefined && !flows.some((f) => f.protocol === 'tcp' && f.port === healthCheckPort)) {
+          flows.push({ protocol: 'tcp', port: healthCheckPort });
         }
-        const combination = `${targetSubnet.id}|${[...flows.keys()].join(',')}|${endpoint.trafficPort}|${peers.family}|${peers.preservesClientIp}`;
+        const combination = `${targetSubnet.id}|${flows.map((f) => `${f.protocol}/${f.port}`).join(',')}|${trafficPort}|${peers.family}|${peers.preservesClientIp}`;
         if (seenCombinations.has(combination)) continue;
         seenCombinations.add(combination);
         const targetAcl = aclOf(targetSubnet.id);
@@ -124,7 +150,7 @@ export default defineRule({
           const lbAcl = aclOf(node.subnet.id);
           const targetLabel = `target subnet ${targetSubnet.id}`;
           const nodeLabel = `${describeLoadBalancer(lb)} subnet ${node.subnet.id}`;
-          for (const { protocol, port } of flows.values()) {
+          for (const { protocol, port } of flows) {
             const single = { from: port, to: port };
             for (const cidr of targetCidrs) {
               if (!lbAcl) break;
@@ -167,10 +193,10 @@ function clientListenerPorts(lb: LoadBalancer, group: Group): number[] | undefin
   return lb.listeners.filter((listener) => transportsOf(listener.protocol).includes(group.protocol)).map((listener) => listener.port);
 }
 
-function groupFindings(lb: LoadBalancer, scope: Parameters<typeof loadBalancerResource>[1], groups: Map<string, Group>): RuleFinding[] {
+function groupFindings(lb: LoadBalancer, scope: Parameters<typeof loadBalancerResource>[1], groups: Map<FlowKind, Group>): RuleFinding[] {
   const findings: RuleFinding[] = [];
   for (const group of groups.values()) {
-    const failing = [...group.peers].filter(([, p]) => p.evaluation.verdict !== 'allowed');
+    const failing = group.peers.filter((p) => p.evaluation.verdict !== 'allowed').map((p) => [p.cidr, p] as const);
     if (failing.length === 0) continue;
     const inbound = group.purpose === 'client-inbound' || group.purpose === 'lb-return' || group.purpose === 'target-inbound';
     const allDenied = failing.every(([, p]) => p.evaluation.verdict === 'denied');
@@ -190,7 +216,7 @@ function groupFindings(lb: LoadBalancer, scope: Parameters<typeof loadBalancerRe
     const firstPeer = failing[0]?.[0] ?? '0.0.0.0/0';
     const cidrFlag = firstPeer.includes(':') ? `--ipv6-cidr-block ${firstPeer}` : `--cidr-block ${firstPeer}`;
     const fix = `aws ec2 create-network-acl-entry --network-acl-id ${group.acl.id} ${inbound ? '--ingress' : '--egress'} --rule-number ${ruleNumber} --protocol ${group.protocol} --port-range From=${group.ports.from},To=${group.ports.to} ${cidrFlag} --rule-action allow`;
-    const subnets = [...group.subnetsOfAcl].join(', ');
+    const subnets = group.subnetsOfAcl.join(', ');
     const message = allDenied
       ? `Network ACL ${group.acl.id} (subnets ${subnets}) denies ${inbound ? 'inbound' : 'outbound'} ${port} ${inbound ? 'from' : 'to'} ${peers} (${decidedBy}), so ${EFFECT[group.purpose]} for ${describeLoadBalancer(lb)}.`
       : `Network ACL ${group.acl.id} (subnets ${subnets}) denies part of ${inbound ? 'inbound' : 'outbound'} ${port} ${inbound ? 'from' : 'to'} ${peers} (${deniedParts.slice(0, 3).join('; ')}), so for those ${EFFECT[group.purpose]} for ${describeLoadBalancer(lb)}.`;

@@ -1,4 +1,4 @@
-import { authorizeCommand, clientsOf, evaluateSecurityGroups, type Peer, type SecurityGroupEvaluation, type TransportProtocol } from '../src/engine/network.js';
+import { authorizeCommand, clientsOf, evaluateSecurityGroups, type Clients, type Peer, type SecurityGroupEvaluation, type TransportProtocol } from '../src/engine/network.js';
 import {
   describeLoadBalancer,
   loadBalancerResource,
@@ -9,13 +9,11 @@ import {
   type TargetEndpoint,
   type TargetPeers,
 } from '../src/engine/targets.js';
-import { memoizeBy } from '../src/engine/memo.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
-import type { TargetGroup } from '../src/inventory/model.js';
+import type { LoadBalancer, TargetGroup } from '../src/inventory/model.js';
 
 type CheckKind = 'traffic' | 'health-check' | 'lb-egress';
 const GONE_STATES = new Set(['shutting-down', 'terminated']);
-type SecurityGroupQuery = [groupIds: string[], direction: 'ingress' | 'egress', protocol: TransportProtocol, port: number, peer: Peer];
 
 interface Failure {
   group?: TargetGroup;
@@ -38,6 +36,31 @@ function severityOf(verdicts: readonly SecurityGroupEvaluation['verdict'][]): 'e
 function listTargets(targets: Failure['targets']): string {
   const shown = targets.slice(0, 3).map((t) => t.id).join(', ');
   return targets.length > 3 ? `${shown} and ${targets.length - 3} more` : shown;
+}
+
+/** Who reaches one target group's targets and how messages name them: the same for every target of the group. */
+interface GroupPaths {
+  peers: TargetPeers;
+  /** The load balancer's nodes over the group's IP family, and its security groups: where health checks come from. */
+  fromLb: Peer;
+  /** Where traffic-port packets come from (the preserved clients, and the nodes where they forward clients themselves). */
+  traffic: Peer;
+  lbText: string;
+  trafficText: string;
+  healthText: string;
+}
+
+function groupPaths(lb: LoadBalancer, peers: TargetPeers, clients: Clients): GroupPaths {
+  const lbGroups = lb.securityGroupIds;
+  const lbText = lbGroups.length > 0 ? `its security group ${lbGroups.join(', ')} or its subnets ${peers.nodeCidrs.join(', ')}` : `its subnets ${peers.nodeCidrs.join(', ')}`;
+  return {
+    peers,
+    fromLb: { cidrs: peers.nodeCidrs, securityGroupIds: lbGroups },
+    traffic: { cidrs: peers.trafficSources, securityGroupIds: lbGroups },
+    lbText,
+    trafficText: peers.preservesClientIp ? `the clients of ${describeLoadBalancer(lb)} (${clients.source}; client IP preservation is on)` : `${describeLoadBalancer(lb)} (${lbText})`,
+    healthText: `${describeLoadBalancer(lb)} (${lbText})`,
+  };
 }
 
 export default defineRule({
@@ -70,34 +93,24 @@ export default defineRule({
   needs: { targetGroupAttributes: networkLoadBalancerGroups },
   check({ scope, index, settings }) {
     const findings: RuleFinding[] = [];
-    // Thousands of targets share a few security groups: evaluate each (groups, direction, traffic, peer) once per run.
-    const evaluateOnce = memoizeBy(
-      (...[groupIds, direction, protocol, port, peer]: SecurityGroupQuery) =>
-        `${groupIds.join(',')}|${direction}|${protocol}/${port}|${peer.cidrs.join(',')}|${peer.securityGroupIds.join(',')}`,
-      (...[groupIds, direction, protocol, port, peer]: SecurityGroupQuery) => evaluateSecurityGroups(index, groupIds, direction, { protocol, port }, peer),
-    );
     for (const lb of scope.loadBalancers) {
       if (lb.kind === 'gateway' || !lb.vpcId) continue;
       const lbGroups = lb.securityGroupIds;
       const clients = clientsOf(index, lb, settings.clientCidrs);
-      // Who reaches the targets of each target group (the nodes over its IP family; preserved clients): worked out once per group.
-      const peersByGroup = new Map<TargetGroup | undefined, TargetPeers>();
-      const peersOf = (group: TargetGroup | undefined): TargetPeers => {
-        let peers = peersByGroup.get(group);
-        if (!peers) {
-          peers = targetPeers(index, lb, group, clients);
-          peersByGroup.set(group, peers);
+      const pathsByGroup = new Map<TargetGroup | undefined, GroupPaths>();
+      const pathsOf = (group: TargetGroup | undefined): GroupPaths => {
+        let paths = pathsByGroup.get(group);
+        if (!paths) {
+          paths = groupPaths(lb, targetPeers(index, lb, group, clients), clients);
+          pathsByGroup.set(group, paths);
         }
-        return peers;
+        return paths;
       };
-      const lbSubnetsOf = (group: TargetGroup | undefined) => peersOf(group).nodeCidrs;
-      const lbTextOf = (group: TargetGroup | undefined) =>
-        lbGroups.length > 0 ? `its security group ${lbGroups.join(', ')} or its subnets ${lbSubnetsOf(group).join(', ')}` : `its subnets ${lbSubnetsOf(group).join(', ')}`;
       const failures = new Map<string, Failure>();
       const ipTargetsByGroup = new Map<TargetGroup, TargetEndpoint[]>();
 
       const record = (endpoint: TargetEndpoint, kind: CheckKind, protocol: TransportProtocol, port: number, groupIds: string[], peer: Peer, peerText: string, fixPeer: Failure['fixPeer'], direction: 'ingress' | 'egress', targetGroups: string[]): void => {
-        const evaluation = evaluateOnce(groupIds, direction, protocol, port, peer);
+        const evaluation = evaluateSecurityGroups(index, groupIds, direction, { protocol, port }, peer);
         if (evaluation.verdict === 'allowed') return;
         // A set of groups, whatever order AWS lists them in: the key and the fingerprint must not move with the order.
         const key = `${endpoint.group?.arn ?? 'classic'}|${kind}|${protocol}/${port}|${[...groupIds].sort().join(',')}`;
@@ -109,24 +122,20 @@ export default defineRule({
       for (const endpoint of targetEndpointsOf(index, lb)) {
         if (endpoint.kind !== 'instance' && endpoint.kind !== 'ip') continue;
         if (endpoint.trafficPort === undefined) continue;
-        const peers = peersOf(endpoint.group);
-        const preserve = peers.preservesClientIp;
-        const fromLb: Peer = { cidrs: peers.nodeCidrs, securityGroupIds: lbGroups };
-        const lbText = lbTextOf(endpoint.group);
-        const trafficPeer: Peer = { cidrs: peers.trafficSources, securityGroupIds: lbGroups };
-        const trafficText = preserve ? `the clients of ${describeLoadBalancer(lb)} (${clients.source}; client IP preservation is on)` : `${describeLoadBalancer(lb)} (${lbText})`;
+        const paths = pathsOf(endpoint.group);
+        const preserve = paths.peers.preservesClientIp;
         const healthChecked = endpoint.group?.healthCheck.enabled ?? true;
         const checks: { kind: CheckKind; protocol: TransportProtocol; port: number; peer: Peer; text: string }[] = endpoint.trafficProtocols.map((protocol) => ({
           kind: 'traffic' as const,
           protocol,
           port: endpoint.trafficPort ?? 0,
-          peer: trafficPeer,
-          text: trafficText,
+          peer: paths.traffic,
+          text: paths.trafficText,
         }));
         const healthPort = endpoint.healthCheckPort;
         const healthSameAsTraffic = healthPort === endpoint.trafficPort && !preserve && endpoint.trafficProtocols.includes('tcp');
         if (healthChecked && healthPort !== undefined && !healthSameAsTraffic) {
-          checks.push({ kind: 'health-check', protocol: 'tcp', port: healthPort, peer: fromLb, text: `${describeLoadBalancer(lb)} (${lbText})` });
+          checks.push({ kind: 'health-check', protocol: 'tcp', port: healthPort, peer: paths.fromLb, text: paths.healthText });
         }
 
         if (endpoint.kind === 'instance') {
@@ -149,9 +158,9 @@ export default defineRule({
           const targetGroups = endpoint.instance?.securityGroupIds ?? [];
           const address = endpoint.ip ?? endpoint.instance?.privateIpAddress;
           const to: Peer = { cidrs: address ? [address] : [], securityGroupIds: targetGroups };
-          const ports = new Map<string, { protocol: TransportProtocol; port: number }>();
-          for (const check of checks) ports.set(`${check.protocol}/${check.port}`, { protocol: check.protocol, port: check.port });
-          for (const { protocol, port } of ports.values()) {
+          const ports: { protocol: TransportProtocol; port: number }[] = [];
+          for (const { protocol, port } of checks) if (!ports.some((p) => p.protocol === protocol && p.port === port)) ports.push({ protocol, port });
+          for (const { protocol, port } of ports) {
             const fixPeer = targetGroups[0] ? { groupId: targetGroups[0] } : { cidr: address ? `${address}/${address.includes(':') ? 128 : 32}` : '<target address>' };
             record(endpoint, 'lb-egress', protocol, port, lbGroups, to, `targets`, fixPeer, 'egress', targetGroups);
           }
@@ -197,7 +206,7 @@ export default defineRule({
             port: failure.port,
             securityGroupIds: failure.groupIds,
             loadBalancerSecurityGroupIds: lbGroups,
-            loadBalancerSubnetCidrs: lbSubnetsOf(failure.group),
+            loadBalancerSubnetCidrs: pathsOf(failure.group).peers.nodeCidrs,
             targets: failure.targets,
             rulesConsidered: failure.evaluation.considered,
             notAdmitted: failure.evaluation.notAdmitted,
@@ -212,7 +221,7 @@ export default defineRule({
           severity: 'info',
           discriminator: `${lb.arn}|ip-targets-not-checked`,
           message: `The security groups of IP targets ${endpoints.slice(0, 3).map((e) => e.targetId).join(', ')} in target group ${group.name} were not checked (lbcheck does not collect their network interfaces).`,
-          fix: `Make sure they admit ${describeLoadBalancer(lb)} (${lbTextOf(group)}) on port ${[...new Set(endpoints.flatMap((e) => [e.trafficPort, e.healthCheckPort]))].filter((p) => p !== undefined).join(' and ')}.`,
+          fix: `Make sure they admit ${describeLoadBalancer(lb)} (${pathsOf(group).lbText}) on port ${[...new Set(endpoints.flatMap((e) => [e.trafficPort, e.healthCheckPort]))].filter((p) => p !== undefined).join(' and ')}.`,
           related: { loadBalancerArn: lb.arn, targetGroupArns: [group.arn] },
           evidence: { loadBalancerArn: lb.arn, targets: endpoints.map((e) => ({ ip: e.ip, port: e.trafficPort, healthCheckPort: e.healthCheckPort })), why: 'IP targets\' network interfaces are not in the inventory' },
         });

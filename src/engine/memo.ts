@@ -1,16 +1,18 @@
 /**
- * Rules evaluate the same security groups or network ACL flows for many targets and load
- * balancers: `memoizeBy` computes each distinct input once per rule run, keyed by a string
- * the caller builds from what the result depends on.
+ * Rules evaluate the same security groups, route tables and network ACL flows for many targets
+ * and load balancers: these keep each result once, keyed by the objects it depends on.
  */
-export function memoizeBy<A extends unknown[], R>(key: (...args: A) => string, compute: (...args: A) => R): (...args: A) => R {
-  const results = new Map<string, R>();
-  return (...args: A): R => {
-    const k = key(...args);
-    if (results.has(k)) return results.get(k) as R;
-    const result = compute(...args);
-    results.set(k, result);
-    return result;
+
+/** Something kept per inventory index (a cache of results over its scope): made on first use, gone with the index. */
+export function perIndex<I extends object, V>(create: () => V): (index: I) => V {
+  const values = new WeakMap<I, V>();
+  return (index) => {
+    let value = values.get(index);
+    if (value === undefined) {
+      value = create();
+      values.set(index, value);
+    }
+    return value;
   };
 }
 
@@ -20,16 +22,42 @@ export function memoizeBy<A extends unknown[], R>(key: (...args: A) => string, c
  * object itself, so a lookup builds no string. The results go with the index.
  */
 export function memoizePerIndex<I extends object, K extends object, R>(compute: (index: I, key: K) => R): (index: I, key: K) => R {
-  const byIndex = new WeakMap<I, Map<K, R>>();
+  const resultsOf = perIndex<I, Map<K, R>>(() => new Map());
   return (index, key) => {
-    let results = byIndex.get(index);
-    if (!results) {
-      results = new Map();
-      byIndex.set(index, results);
-    }
+    const results = resultsOf(index);
     if (results.has(key)) return results.get(key) as R;
     const result = compute(index, key);
     results.set(key, result);
     return result;
   };
+}
+
+/**
+ * A map keyed by a fixed-length tuple of values (objects by identity, strings and numbers by
+ * value), kept as nested Maps: a lookup in a hot loop builds no key string.
+ */
+export class TupleMap<K extends readonly unknown[], V> {
+  private readonly root = new Map<unknown, unknown>();
+
+  get(key: K): V | undefined {
+    let node: unknown = this.root;
+    for (const part of key) {
+      node = (node as Map<unknown, unknown>).get(part);
+      if (node === undefined) return undefined;
+    }
+    return node as V;
+  }
+
+  set(key: K, value: V): void {
+    let node = this.root;
+    for (let i = 0; i < key.length - 1; i++) {
+      let next = node.get(key[i]) as Map<unknown, unknown> | undefined;
+      if (!next) {
+        next = new Map();
+        node.set(key[i], next);
+      }
+      node = next;
+    }
+    node.set(key[key.length - 1], value);
+  }
 }

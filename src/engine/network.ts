@@ -8,7 +8,7 @@
  */
 import { ANY_IPV4, ANY_IPV6, NOT_ON_THE_INTERNET, cidrRange, type AddressRange } from '../inventory/cidr.js';
 import type { EffectiveRouteTable, InventoryIndex } from '../inventory/indexes.js';
-import { memoizePerIndex } from './memo.js';
+import { memoizePerIndex, perIndex } from './memo.js';
 import type { NetworkAcl, NetworkAclEntry, Route, RouteTable, SecurityGroupRule } from '../inventory/model.js';
 
 // ---------------------------------------------------------------- address ranges
@@ -103,6 +103,20 @@ export function internetGatewaysOfVpc(index: InventoryIndex, vpcId: string): str
  * internet gateway that is attached to the subnet's VPC, with the routes active.
  */
 export function checkInternetRoute(index: InventoryIndex, subnetId: string, vpcId: string, family: 4 | 6): InternetRouteCheck {
+  // Every load balancer in a subnet asks the same: answer once per index.
+  const checks = subnetChecks(index);
+  const key = `${subnetId}|${vpcId}|${family}`;
+  let check = checks.get(key);
+  if (!check) {
+    check = subnetInternetRoute(index, subnetId, vpcId, family);
+    checks.set(key, check);
+  }
+  return check;
+}
+
+const subnetChecks = perIndex<InventoryIndex, Map<string, InternetRouteCheck>>(() => new Map());
+
+function subnetInternetRoute(index: InventoryIndex, subnetId: string, vpcId: string, family: 4 | 6): InternetRouteCheck {
   const effective = index.effectiveRouteTable(subnetId);
   if (!effective) {
     const destination = family === 4 ? ANY_IPV4 : ANY_IPV6;
@@ -269,26 +283,26 @@ function portsText(rule: SecurityGroupRule): string {
   return rule.fromPort === rule.toPort ? String(rule.fromPort) : `${rule.fromPort}-${rule.toPort}`;
 }
 
-/**
- * Whether the union of some security groups' rules (ingress or egress) admits the traffic
- * from (or to) the peer. Security groups are allow-only and stateful, so only the
- * direction of the first packet matters. A rule referencing one of the peer's own groups
- * admits the peer whatever its addresses; otherwise every peer CIDR must be covered by
- * the matching rules' CIDRs (and resolved prefix lists) together.
- */
-export function evaluateSecurityGroups(
-  index: InventoryIndex,
-  groupIds: readonly string[],
-  direction: 'ingress' | 'egress',
-  traffic: Traffic,
-  peer: Peer,
-): SecurityGroupEvaluation {
+/** The rules of some security groups that match a direction and traffic, whoever the peer: what every peer is judged by. */
+interface MatchingRules {
+  considered: ConsideredRule[];
+  /** The matching rules' CIDRs and resolved prefix lists, as ranges. */
+  admittingRanges: AddressRange[];
+  /** The security groups the matching rules reference, each once, in the order they appear. */
+  referencedGroupIds: string[];
+  unresolved: string[];
+  /**
+   * The last peer judged, and its evaluation: a load balancer hands the same peer to all of a
+   * target group's targets in a row (a map of every peer would hold one per target).
+   */
+  last?: { peer: Peer; evaluation: SecurityGroupEvaluation };
+}
+
+function collectMatchingRules(index: InventoryIndex, groupIds: readonly string[], direction: 'ingress' | 'egress', traffic: Traffic): MatchingRules {
   const considered: ConsideredRule[] = [];
   const unresolved: string[] = [];
-  const otherGroupReferences = new Set<string>();
+  const referenced = new Set<string>();
   const admittingCidrs: string[] = [];
-  let admittedByGroup = false;
-
   for (const groupId of groupIds) {
     const group = index.securityGroup(groupId);
     if (!group) {
@@ -314,30 +328,67 @@ export function evaluateSecurityGroups(
           }
           case 'security-group':
             considered.push({ ...base, source: source.groupId });
-            if (peer.securityGroupIds.includes(source.groupId)) admittedByGroup = true;
-            else otherGroupReferences.add(source.groupId);
+            referenced.add(source.groupId);
             break;
         }
       }
     }
   }
+  return { considered, admittingRanges: admittingCidrs.flatMap((c) => cidrRange(c) ?? []), referencedGroupIds: [...referenced], unresolved };
+}
 
-  const result = { considered, otherGroupReferences: [...otherGroupReferences], unresolved };
-  if (admittedByGroup) return { ...result, verdict: 'allowed', notAdmitted: [] };
-  const admittingRanges = admittingCidrs.flatMap((c) => cidrRange(c) ?? []);
+// Thousands of targets and load balancers share a few security groups: collect their matching rules once per index.
+const matchingRulesByIndex = perIndex<InventoryIndex, Map<string, MatchingRules>>(() => new Map());
+
+function matchingRules(index: InventoryIndex, groupIds: readonly string[], direction: 'ingress' | 'egress', traffic: Traffic): MatchingRules {
+  const cache = matchingRulesByIndex(index);
+  const key = `${direction}|${traffic.protocol}/${traffic.port}|${groupIds.join(',')}`;
+  let rules = cache.get(key);
+  if (!rules) {
+    rules = collectMatchingRules(index, groupIds, direction, traffic);
+    cache.set(key, rules);
+  }
+  return rules;
+}
+
+function judgePeer(rules: MatchingRules, peer: Peer): SecurityGroupEvaluation {
+  const { considered, unresolved } = rules;
+  const otherGroupReferences = rules.referencedGroupIds.filter((id) => !peer.securityGroupIds.includes(id));
+  // A rule referencing one of the peer's own groups.
+  if (otherGroupReferences.length < rules.referencedGroupIds.length) return { considered, otherGroupReferences, unresolved, verdict: 'allowed', notAdmitted: [] };
   const notAdmitted: string[] = [];
-  let anyAdmitted = false;
+  const peerRanges: AddressRange[] = [];
   for (const cidr of peer.cidrs) {
     const range = cidrRange(cidr);
     if (!range) continue;
-    const gaps = uncoveredRanges(range, admittingRanges);
-    if (admitsSomeClient(range, admittingRanges)) anyAdmitted = true;
-    notAdmitted.push(...gaps.map(formatRange));
+    peerRanges.push(range);
+    for (const gap of uncoveredRanges(range, rules.admittingRanges)) notAdmitted.push(formatRange(gap));
   }
-  if (notAdmitted.length === 0 && peer.cidrs.length > 0) return { ...result, verdict: 'allowed', notAdmitted };
+  if (notAdmitted.length === 0 && peer.cidrs.length > 0) return { considered, otherGroupReferences, unresolved, verdict: 'allowed', notAdmitted };
   // An unresolved prefix list or group might admit what the resolved rules do not.
-  if (unresolved.length > 0) return { ...result, verdict: 'unknown', notAdmitted };
-  return { ...result, verdict: anyAdmitted ? 'partial' : 'blocked', notAdmitted };
+  if (unresolved.length > 0) return { considered, otherGroupReferences, unresolved, verdict: 'unknown', notAdmitted };
+  const anyAdmitted = peerRanges.some((range) => admitsSomeClient(range, rules.admittingRanges));
+  return { considered, otherGroupReferences, unresolved, verdict: anyAdmitted ? 'partial' : 'blocked', notAdmitted };
+}
+
+/**
+ * Whether the union of some security groups' rules (ingress or egress) admits the traffic
+ * from (or to) the peer. Security groups are allow-only and stateful, so only the
+ * direction of the first packet matters. A rule referencing one of the peer's own groups
+ * admits the peer whatever its addresses; otherwise every peer CIDR must be covered by
+ * the matching rules' CIDRs (and resolved prefix lists) together. The evaluation is shared
+ * by every caller that passes the same peer object for the same groups and traffic: read it, never change it.
+ */
+export function evaluateSecurityGroups(
+  index: InventoryIndex,
+  groupIds: readonly string[],
+  direction: 'ingress' | 'egress',
+  traffic: Traffic,
+  peer: Peer,
+): SecurityGroupEvaluation {
+  const rules = matchingRules(index, groupIds, direction, traffic);
+  if (rules.last?.peer !== peer) rules.last = { peer, evaluation: judgePeer(rules, peer) };
+  return rules.last.evaluation;
 }
 
 function intersection(a: AddressRange, b: AddressRange): AddressRange | undefined {

@@ -4,7 +4,7 @@ import { fingerprint } from '../../src/engine/fingerprint.js';
 import { EMPTY_CONFIG, type LbcheckConfig } from '../../src/engine/config.js';
 import { atOrAbove } from '../../src/engine/severity.js';
 import { globToRegExp, matchesGlob } from '../../src/engine/glob.js';
-import { memoizeBy } from '../../src/engine/memo.js';
+import { memoizePerIndex, TupleMap } from '../../src/engine/memo.js';
 import { ACCOUNT } from '../support/fixtures.js';
 import { idleTimeoutRule, inventoryOf, probeEchoRule, smallScope, targetGroupRule, throwingRule } from '../support/engine-fixtures.js';
 
@@ -210,19 +210,30 @@ describe('atOrAbove', () => {
   });
 });
 
-describe('memoizeBy', () => {
-  it('computes each distinct key once and returns the same result for it', () => {
+describe('memoizePerIndex and TupleMap', () => {
+  it('computes each (index, key) once, and again for another index', () => {
     let calls = 0;
-    const square = memoizeBy(
-      (n: number) => String(n),
-      (n: number) => {
-        calls++;
-        return { value: n * n };
-      },
-    );
-    const first = square(3);
-    expect(square(3)).toBe(first);
-    expect(square(4)).toEqual({ value: 16 });
+    const square = memoizePerIndex((_index: object, key: { n: number }) => {
+      calls++;
+      return { value: key.n * key.n };
+    });
+    const [one, two, three] = [{}, { n: 3 }, { n: 4 }];
+    const first = square(one, two);
+    expect(square(one, two)).toBe(first);
+    expect(square(one, three)).toEqual({ value: 16 });
     expect(calls).toBe(2);
+    expect(square({}, two)).not.toBe(first);
+    expect(calls).toBe(3);
+  });
+
+  it('keys by every part of the tuple: objects by identity, strings and numbers by value', () => {
+    const acl = { id: 'acl-1' };
+    const map = new TupleMap<readonly [object, string, number], string>();
+    map.set([acl, 'tcp', 443], 'a');
+    map.set([acl, 'tcp', 80], 'b');
+    expect(map.get([acl, 'tcp', 443])).toBe('a');
+    expect(map.get([acl, 'tcp', 80])).toBe('b');
+    expect(map.get([acl, 'udp', 443])).toBeUndefined();
+    expect(map.get([{ id: 'acl-1' }, 'tcp', 443])).toBeUndefined();
   });
 });
