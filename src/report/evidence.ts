@@ -13,15 +13,20 @@ function truncate(text: string, maxLength: number): string {
   return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
 }
 
-/** Pairs of what the evidence holds: an absent (undefined) field is left out, as JSON leaves it out. */
-function evidencePairs(evidence: Record<string, unknown>): string[] {
-  return Object.entries(evidence)
-    .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => `${key}=${formatValue(value)}`);
-}
-
+/**
+ * `key=value` pairs of what the evidence holds, space-separated: an absent (undefined) field
+ * is left out, as JSON leaves it out. Pairs stop once the line is longer than `maxLength`:
+ * what follows would be cut (a long nested value is not even formatted).
+ */
 export function evidenceLine(evidence: Record<string, unknown>, maxLength: number): string {
-  return truncate(evidencePairs(evidence).join(' '), maxLength);
+  let line = '';
+  for (const key of Object.keys(evidence)) {
+    const value = evidence[key];
+    if (value === undefined) continue;
+    line += `${line === '' ? '' : ' '}${key}=${formatValue(value)}`;
+    if (line.length > maxLength) break;
+  }
+  return truncate(line, maxLength);
 }
 
 /** One line of evidence as a reader sees it: `key: value` at a nesting depth (`- ...` for list items). */

@@ -34,7 +34,8 @@ function pascalCase(id: string): string {
 /** The synthetic file a finding lives in; each segment URI-encoded so names with odd characters stay one segment. */
 export function resourceUri(finding: ReportFinding): string {
   const { resource } = finding;
-  return ['aws', resource.account ?? 'unknown', resource.region, resource.type, resource.name].map((part) => encodeURIComponent(part)).join('/');
+  const segment = encodeURIComponent;
+  return `aws/${segment(resource.account ?? 'unknown')}/${segment(resource.region)}/${segment(resource.type)}/${segment(resource.name)}`;
 }
 
 /**
