@@ -365,6 +365,21 @@ describe('evidenceEntries', () => {
   });
 });
 
+describe('evidenceLine', () => {
+  it('writes key=value pairs, nested values as compact JSON, leaves out absent fields, and cuts at the width with an ellipsis', async () => {
+    const { evidenceLine } = await import('../../src/report/evidence.js');
+    expect(evidenceLine({ port: 443, absent: undefined, nothing: null, ids: ['sg-1', 'sg-2'], rule: { from: 80, to: 80 } }, 400)).toBe(
+      'port=443 nothing=null ids=sg-1,sg-2 rule={"from":80,"to":80}',
+    );
+    const long = { first: 'a'.repeat(30), second: 'b'.repeat(30), third: { many: Array.from({ length: 500 }, (_, i) => ({ i })) } };
+    const line = evidenceLine(long, 50);
+    expect(line).toBe(`first=${'a'.repeat(30)} second=${'b'.repeat(5)}…`);
+    expect(line).toHaveLength(50);
+    // Exactly at the width: nothing cut.
+    expect(evidenceLine({ k: 'v'.repeat(8) }, 10)).toBe(`k=${'v'.repeat(8)}`);
+  });
+});
+
 describe('text report with a probe', () => {
   it('summarises the probe: addresses, failures and skipped listeners', () => {
     const report = sampleReport();
