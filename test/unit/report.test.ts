@@ -212,6 +212,23 @@ describe('markdown report', () => {
 });
 
 describe('sarif report', () => {
+  it('is exactly JSON.stringify of what it holds (2-space indent, trailing newline), with no, one or many chunks of results and text beyond Latin-1', () => {
+    const report = sampleReport();
+    const [first] = report.findings;
+    if (!first) throw new Error('the sample report has findings');
+    for (const count of [0, 1, 255, 256, 257, 600]) {
+      const findings = Array.from({ length: count }, (_, i) => ({
+        ...first,
+        message: i === 300 ? `${first.message} 漢字… ${i}` : `${first.message} ${i}`,
+        fingerprint: `${first.fingerprint}-${i}`,
+      }));
+      const sarif = renderReport('sarif', { ...report, findings }, context);
+      const parsed = JSON.parse(sarif) as { runs: { results: { message: { text: string } }[] }[] };
+      expect(parsed.runs[0]?.results).toHaveLength(count);
+      expect(sarif).toBe(`${JSON.stringify(parsed, null, 2)}\n`);
+    }
+  });
+
   it('lists every rule and gives each result a synthetic location and a fingerprint', () => {
     const sarif = JSON.parse(renderReport('sarif', sampleReport(), context)) as {
       version: string;
