@@ -50,7 +50,7 @@ function withoutPlace(text: string | undefined, finding: ReportFinding, place: F
   if (text === undefined || place === undefined) return text ?? '';
   const names = [place.id, place.kind === 'target group' ? targetGroupName(place.id) : undefined, stringField(finding.evidence, 'availabilityZone'), finding.resource.name];
   let result = text;
-  for (const name of names) if (name) result = result.split(name).join('\u0000');
+  for (const name of names) if (name) result = result.replaceAll(name, '\u0000');
   return result;
 }
 

@@ -47,12 +47,11 @@ function nameFromArn(arn: string): string {
   return parts.length >= 3 ? (parts[1] ?? path) : (parts[0] ?? path);
 }
 
-function findInInventory(inventory: Inventory | undefined, arn: string): { lb: LoadBalancer; scope: Scope } | undefined {
-  for (const scope of inventory?.scopes ?? []) {
-    const lb = scope.loadBalancers.find((candidate) => candidate.arn === arn);
-    if (lb) return { lb, scope };
-  }
-  return undefined;
+/** Every LB of the inventory by ARN, with its scope: one pass, not a scan per section. The first of an ARN listed twice wins. */
+function inventoryByArn(inventory: Inventory | undefined): Map<string, { lb: LoadBalancer; scope: Scope }> {
+  const byArn = new Map<string, { lb: LoadBalancer; scope: Scope }>();
+  for (const scope of inventory?.scopes ?? []) for (const lb of scope.loadBalancers) if (!byArn.has(lb.arn)) byArn.set(lb.arn, { lb, scope });
+  return byArn;
 }
 
 /** Worst first: most errors, then warnings, then infos; then by name. Findings on no LB last. */
@@ -74,12 +73,28 @@ function compareSections(a: LoadBalancerSection, b: LoadBalancerSection): number
  * One section per load balancer that has findings or was probed (with the inventory: every
  * LB, so a clean one still shows), worst first, and one for findings on no LB.
  */
-export function loadBalancerSections(report: AuditReport, inventory?: Inventory, options: { everyLoadBalancer?: boolean } = {}): LoadBalancerSection[] {
+export function loadBalancerSections(report: AuditReport, inventory?: Inventory, options: { everyLoadBalancer?: boolean } = {}): readonly LoadBalancerSection[] {
+  const everyLoadBalancer = options.everyLoadBalancer ?? false;
+  const cached = sectionsCache.get(report)?.find((entry) => entry.inventory === inventory && entry.everyLoadBalancer === everyLoadBalancer);
+  if (cached) return cached.sections;
+  const sections = Object.freeze(buildSections(report, inventory, everyLoadBalancer));
+  sectionsCache.set(report, [...(sectionsCache.get(report) ?? []), { inventory, everyLoadBalancer, sections }]);
+  return sections;
+}
+
+/**
+ * The sections of each report, so the formats of one run (text on the terminal, Markdown for
+ * the job summary) fold its findings once. A report is not changed once built.
+ */
+const sectionsCache = new WeakMap<AuditReport, { inventory: Inventory | undefined; everyLoadBalancer: boolean; sections: readonly LoadBalancerSection[] }[]>();
+
+function buildSections(report: AuditReport, inventory: Inventory | undefined, everyLoadBalancer: boolean): LoadBalancerSection[] {
   const sections = new Map<string, LoadBalancerSection>();
+  const inInventory = inventoryByArn(inventory);
   const sectionFor = (arn: string, ref?: LoadBalancerRef): LoadBalancerSection => {
     const existing = sections.get(arn);
     if (existing) return existing;
-    const found = arn === '' ? undefined : findInInventory(inventory, arn);
+    const found = arn === '' ? undefined : inInventory.get(arn);
     const parts = arnParts(arn);
     const section: LoadBalancerSection = {
       ...(arn !== '' && {
@@ -102,7 +117,7 @@ export function loadBalancerSections(report: AuditReport, inventory?: Inventory,
   };
   for (const finding of report.findings) sectionFor(finding.loadBalancer?.arn ?? '', finding.loadBalancer).findings.push(finding);
   for (const target of report.probe?.targets ?? []) if (target.loadBalancerArn) sectionFor(target.loadBalancerArn).probeTargets.push(target);
-  if (options.everyLoadBalancer) for (const scope of inventory?.scopes ?? []) for (const lb of scope.loadBalancers) sectionFor(lb.arn);
+  if (everyLoadBalancer) for (const scope of inventory?.scopes ?? []) for (const lb of scope.loadBalancers) sectionFor(lb.arn);
   for (const section of sections.values()) {
     section.folded = foldFindings(section.findings);
     section.counts = severityCounts(section.findings);
