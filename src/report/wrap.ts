@@ -20,56 +20,62 @@ export function displayWidth(text: string): number {
   return ONE_COLUMN_PER_CHARACTER.test(text) ? text.length : stringWidth(text);
 }
 
-/** Trailing U+0020 spaces off (not no-break spaces: wrap-ansi keeps those). */
-function trimSpacesRight(row: string): string {
-  let end = row.length;
-  while (end > 0 && row.charCodeAt(end - 1) === 32) end--;
-  return end === row.length ? row : row.slice(0, end);
-}
+const SPACE = 0x20;
+const NO_BREAK_SPACE_CODE = 0xa0;
 
 /**
  * What `wrapAnsi(text, columns, { hard: true, trim: true }).split('\n')` returns, for `text` of
  * one column per character (ONE_COLUMN_PER_CHARACTER), without measuring every word and row
  * with string-width. The same greedy steps as wrap-ansi 10's `exec`, so the rows are the same
- * to the byte (test/unit/wrap.test.ts compares the two on generated text).
+ * to the byte (test/unit/wrap.test.ts compares the two on generated text). Every row is a
+ * stretch of `text` (words keep the spaces between them), so it is kept as two indexes and
+ * sliced once, not built up word by word.
  */
 export function wrapOneColumnText(text: string, columns: number): string[] {
   if (text.trim() === '') return [''];
   const rows: string[] = [];
-  let row = '';
+  // The current row is text.slice(rowStart, rowEnd); its length is its width.
+  let rowStart = 0;
+  let rowEnd = 0;
   // wrap-ansi trims a row's start (no-break spaces too, as String#trimStart does) until it has content.
   let rowStarted = false;
-  const newRow = () => {
-    rows.push(row);
-    row = '';
+  const newRow = (nextStart: number) => {
+    // Trailing spaces off, but not no-break spaces: wrap-ansi keeps those.
+    let end = rowEnd;
+    while (end > rowStart && text.charCodeAt(end - 1) === SPACE) end--;
+    rows.push(text.slice(rowStart, end));
+    rowStart = rowEnd = nextStart;
     rowStarted = false;
   };
-  const words = text.split(' ');
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i] ?? '';
+  for (let wordStart = 0; ; ) {
+    const space = text.indexOf(' ', wordStart);
+    const wordEnd = space === -1 ? text.length : space;
+    const wordLength = wordEnd - wordStart;
     if (!rowStarted) {
-      row = row.trimStart();
-      rowStarted = row.length > 0;
+      while (rowStart < rowEnd && (text.charCodeAt(rowStart) === SPACE || text.charCodeAt(rowStart) === NO_BREAK_SPACE_CODE)) rowStart++;
+      rowStarted = rowEnd > rowStart;
     }
-    if (i > 0 && row.length > 0) row += ' ';
-    if (word.length > columns) {
+    // The space before the word joins the row when the row has content; an empty row starts at the word.
+    if (rowEnd > rowStart) rowEnd = wordStart;
+    else rowStart = rowEnd = wordStart;
+    if (wordLength > columns) {
       // A word longer than a line starts on the next one when that breaks it no more often.
-      const breaksStartingThisRow = 1 + Math.floor((word.length - (columns - row.length) - 1) / columns);
-      const breaksStartingNextRow = Math.floor((word.length - 1) / columns);
-      if (breaksStartingNextRow < breaksStartingThisRow) newRow();
-      for (let start = 0; start < word.length; ) {
-        if (row.length >= columns) newRow();
-        const take = Math.min(columns - row.length, word.length - start);
-        row += word.slice(start, start + take);
-        start += take;
+      const breaksStartingThisRow = 1 + Math.floor((wordLength - (columns - (rowEnd - rowStart)) - 1) / columns);
+      const breaksStartingNextRow = Math.floor((wordLength - 1) / columns);
+      if (breaksStartingNextRow < breaksStartingThisRow) newRow(wordStart);
+      while (rowEnd < wordEnd) {
+        if (rowEnd - rowStart >= columns) newRow(rowEnd);
+        rowEnd = Math.min(rowStart + columns, wordEnd);
       }
-      continue;
+    } else {
+      if (rowEnd - rowStart + wordLength > columns && rowEnd > rowStart && wordLength > 0) newRow(wordStart);
+      rowEnd = wordEnd;
     }
-    if (row.length + word.length > columns && row.length > 0 && word.length > 0) newRow();
-    row += word;
+    if (space === -1) break;
+    wordStart = space + 1;
   }
-  rows.push(row);
-  return rows.map(trimSpacesRight);
+  newRow(text.length);
+  return rows;
 }
 
 function wrapRows(text: string, columns: number): string[] {
