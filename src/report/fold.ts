@@ -66,26 +66,40 @@ function foldKey(finding: ReportFinding, place: FoldedPlace | undefined): string
   ]);
 }
 
+/** What findings must share to fold at all: rule, severity and the kind of place. */
+function foldGroup(finding: ReportFinding, place: FoldedPlace): string {
+  return `${finding.ruleId}\u0000${finding.severity}\u0000${place.kind}`;
+}
+
 /**
  * Folds findings (of one load balancer, say) that differ only by subnet or target group,
  * keeping the order of first appearance. A finding that names no such place is never folded.
  */
 export function foldFindings(findings: readonly ReportFinding[]): FoldedFinding[] {
+  const places = findings.map(placeOf);
+  const groups = findings.map((finding, i) => {
+    const place = places[i];
+    return place ? foldGroup(finding, place) : undefined;
+  });
+  const groupSizes = new Map<string, number>();
+  for (const group of groups) if (group !== undefined) groupSizes.set(group, (groupSizes.get(group) ?? 0) + 1);
   const folds = new Map<string, FoldedFinding>();
   const result: FoldedFinding[] = [];
-  for (const finding of findings) {
-    const place = placeOf(finding);
-    const key = place ? foldKey(finding, place) : `unfoldable:${finding.fingerprint}`;
-    const existing = folds.get(key);
+  findings.forEach((finding, i) => {
+    const place = places[i];
+    const group = groups[i];
+    // Only a finding that shares its group with another may fold: the others need no fold key.
+    const key = place === undefined ? `unfoldable:${finding.fingerprint}` : group !== undefined && (groupSizes.get(group) ?? 0) > 1 ? foldKey(finding, place) : undefined;
+    const existing = key === undefined ? undefined : folds.get(key);
     if (existing) {
       existing.findings.push(finding);
       if (place) existing.places.push(place);
-      continue;
+      return;
     }
     const fold: FoldedFinding = { finding, findings: [finding], places: place ? [place] : [] };
-    folds.set(key, fold);
+    if (key !== undefined) folds.set(key, fold);
     result.push(fold);
-  }
+  });
   return result;
 }
 

@@ -47,6 +47,19 @@ function nameFromArn(arn: string): string {
   return parts.length >= 3 ? (parts[1] ?? path) : (parts[0] ?? path);
 }
 
+/** The LB a section is about: what the finding says of it, else the inventory, else its ARN. */
+function sectionLoadBalancer(arn: string, ref: LoadBalancerRef | undefined, found: { lb: LoadBalancer; scope: Scope } | undefined): NonNullable<LoadBalancerSection['loadBalancer']> {
+  const parts = arnParts(arn);
+  const account = found?.scope.account ?? parts.account;
+  return {
+    arn,
+    name: ref?.name ?? found?.lb.name ?? nameFromArn(arn),
+    kind: ref?.kind ?? found?.lb.kind ?? (arn.includes(':loadbalancer/net/') ? 'network' : arn.includes(':loadbalancer/app/') ? 'application' : 'classic'),
+    region: found?.scope.region ?? parts.region,
+    ...(account !== undefined && { account }),
+  };
+}
+
 /** Every LB of the inventory by ARN, with its scope: one pass, not a scan per section. The first of an ARN listed twice wins. */
 function inventoryByArn(inventory: Inventory | undefined): Map<string, { lb: LoadBalancer; scope: Scope }> {
   const byArn = new Map<string, { lb: LoadBalancer; scope: Scope }>();
@@ -54,11 +67,15 @@ function inventoryByArn(inventory: Inventory | undefined): Map<string, { lb: Loa
   return byArn;
 }
 
+function worstSeverity(counts: SeverityCounts): Severity | undefined {
+  return counts.error > 0 ? 'error' : counts.warning > 0 ? 'warning' : counts.info > 0 ? 'info' : undefined;
+}
+
 /** Worst first: most errors, then warnings, then infos; then by name. Findings on no LB last. */
 function compareSections(a: LoadBalancerSection, b: LoadBalancerSection): number {
   if (!a.loadBalancer !== !b.loadBalancer) return a.loadBalancer ? -1 : 1;
-  const worst = (counts: SeverityCounts): Severity | undefined => (['error', 'warning', 'info'] as const).find((severity) => counts[severity] > 0);
-  const [worstA, worstB] = [worst(a.counts), worst(b.counts)];
+  const worstA = worstSeverity(a.counts);
+  const worstB = worstSeverity(b.counts);
   if (worstA !== worstB) return worstA === undefined ? 1 : worstB === undefined ? -1 : compareSeverity(worstA, worstB);
   return (
     b.counts.error - a.counts.error ||
@@ -95,23 +112,9 @@ function buildSections(report: AuditReport, inventory: Inventory | undefined, ev
     const existing = sections.get(arn);
     if (existing) return existing;
     const found = arn === '' ? undefined : inInventory.get(arn);
-    const parts = arnParts(arn);
-    const section: LoadBalancerSection = {
-      ...(arn !== '' && {
-        loadBalancer: {
-          arn,
-          name: ref?.name ?? found?.lb.name ?? nameFromArn(arn),
-          kind: ref?.kind ?? found?.lb.kind ?? (arn.includes(':loadbalancer/net/') ? 'network' : arn.includes(':loadbalancer/app/') ? 'application' : 'classic'),
-          region: found?.scope.region ?? parts.region,
-          ...((found?.scope.account ?? parts.account) !== undefined && { account: found?.scope.account ?? parts.account }),
-        },
-      }),
-      ...(found && { inventory: found }),
-      findings: [],
-      folded: [],
-      counts: { error: 0, warning: 0, info: 0 },
-      probeTargets: [],
-    };
+    const section: LoadBalancerSection = { findings: [], folded: [], counts: { error: 0, warning: 0, info: 0 }, probeTargets: [] };
+    if (arn !== '') section.loadBalancer = sectionLoadBalancer(arn, ref, found);
+    if (found) section.inventory = found;
     sections.set(arn, section);
     return section;
   };
