@@ -6,9 +6,9 @@
  * Address arithmetic works on inclusive ranges of BigInt so that "does this set of
  * rules admit this whole client range" is answered exactly, not by sampling.
  */
-import { ANY_IPV4, ANY_IPV6, NOT_ON_THE_INTERNET, cidrRange, type AddressRange } from '../inventory/cidr.js';
+import { ANY_IPV4, ANY_IPV6, NOT_ON_THE_INTERNET, cidrRange, rangeContains, type AddressRange } from '../inventory/cidr.js';
 import type { EffectiveRouteTable, InventoryIndex } from '../inventory/indexes.js';
-import { memoizePerIndex, perIndex } from './memo.js';
+import { memoizePerIndex, perIndex, TupleMap } from './memo.js';
 import type { NetworkAcl, NetworkAclEntry, Route, RouteTable, SecurityGroupRule } from '../inventory/model.js';
 
 // ---------------------------------------------------------------- address ranges
@@ -338,11 +338,11 @@ function collectMatchingRules(index: InventoryIndex, groupIds: readonly string[]
 }
 
 // Thousands of targets and load balancers share a few security groups: collect their matching rules once per index.
-const matchingRulesByIndex = perIndex<InventoryIndex, Map<string, MatchingRules>>(() => new Map());
+const matchingRulesByIndex = perIndex<InventoryIndex, TupleMap<readonly [string, TransportProtocol, number, string], MatchingRules>>(() => new TupleMap());
 
 function matchingRules(index: InventoryIndex, groupIds: readonly string[], direction: 'ingress' | 'egress', traffic: Traffic): MatchingRules {
   const cache = matchingRulesByIndex(index);
-  const key = `${direction}|${traffic.protocol}/${traffic.port}|${groupIds.join(',')}`;
+  const key = [direction, traffic.protocol, traffic.port, groupIds.join(',')] as const;
   let rules = cache.get(key);
   if (!rules) {
     rules = collectMatchingRules(index, groupIds, direction, traffic);
@@ -351,8 +351,21 @@ function matchingRules(index: InventoryIndex, groupIds: readonly string[], direc
   return rules;
 }
 
+/** True when every address of the peer lies inside one of the ranges (an allow-all egress rule and a target's address). */
+function whollyInsideOne(peer: Peer, ranges: readonly AddressRange[]): boolean {
+  return (
+    peer.cidrs.length > 0 &&
+    peer.cidrs.every((cidr) => {
+      const range = cidrRange(cidr);
+      return range !== undefined && ranges.some((admitting) => rangeContains(admitting, range));
+    })
+  );
+}
+
 function judgePeer(rules: MatchingRules, peer: Peer): SecurityGroupEvaluation {
   const { considered, unresolved } = rules;
+  // The usual answer for a target's own address, worked out without a range of gaps: admitted.
+  if (rules.referencedGroupIds.length === 0 && whollyInsideOne(peer, rules.admittingRanges)) return { considered, otherGroupReferences: [], unresolved, verdict: 'allowed', notAdmitted: [] };
   const otherGroupReferences = rules.referencedGroupIds.filter((id) => !peer.securityGroupIds.includes(id));
   // A rule referencing one of the peer's own groups.
   if (otherGroupReferences.length < rules.referencedGroupIds.length) return { considered, otherGroupReferences, unresolved, verdict: 'allowed', notAdmitted: [] };

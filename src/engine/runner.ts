@@ -63,10 +63,16 @@ function severityFor(rule: Rule, raw: RuleFinding, config: LbcheckConfig): Sever
   return raw.severity ?? rule.meta.defaultSeverity;
 }
 
-/** The LB a finding is about, for grouping: the one its related resources name. */
-function owningLoadBalancer(finding: Finding, index: InventoryIndex): LoadBalancerRef | undefined {
+/** The LB a finding is about, for grouping: the one its related resources name (one reference per LB, shared by its findings). */
+function owningLoadBalancer(finding: Finding, index: InventoryIndex, refs: Map<LoadBalancer, LoadBalancerRef>): LoadBalancerRef | undefined {
   const lb = index.loadBalancer(finding.related.loadBalancerArn);
-  return lb && { arn: lb.arn, name: lb.name, kind: lb.kind };
+  if (!lb) return undefined;
+  let ref = refs.get(lb);
+  if (!ref) {
+    ref = { arn: lb.arn, name: lb.name, kind: lb.kind };
+    refs.set(lb, ref);
+  }
+  return ref;
 }
 
 function toFinding(rule: Rule, finding: RuleFinding, severity: Severity, scope: Scope): Finding {
@@ -182,6 +188,7 @@ export function runEngine(input: EngineInput): EngineResult {
     const index = new InventoryIndex(scope);
     const completeness = new Completeness(scope, index);
     const scopeFindings: Finding[] = [];
+    const refs = new Map<LoadBalancer, LoadBalancerRef>();
     const runAll = (rules: readonly Rule[], ctx: RuleContext) => {
       for (const rule of rules) {
         const findings = runOne(rule, ctx, completeness, config, notChecked, notCollected);
@@ -197,8 +204,8 @@ export function runEngine(input: EngineInput): EngineResult {
       // A rule that reports the same thing twice (same fingerprint) is reported once.
       if (seen.has(finding.fingerprint)) continue;
       seen.add(finding.fingerprint);
-      const loadBalancer = owningLoadBalancer(finding, index);
-      all.push({ ...finding, ...(loadBalancer && { loadBalancer }) });
+      const loadBalancer = owningLoadBalancer(finding, index, refs);
+      all.push(loadBalancer ? { ...finding, loadBalancer } : { ...finding });
     }
   }
 
