@@ -35,8 +35,12 @@ export function escapeControlCharacters(text: string): string {
   return text.replace(UNSAFE_CHARACTER, visibleEscape);
 }
 
-/** A URL in running text: scheme, authority (userinfo included), path, query; it ends at space, quote, angle bracket or fragment. */
-const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#"'<>]*)([^\s?#"'<>]*)(\?[^\s#"'<>]*)?/giu;
+/**
+ * A URL in running text: scheme, authority (userinfo included), path, query; it ends at space, quote, angle
+ * bracket or fragment. One slash after the scheme counts too: a URL given where a file path was expected
+ * comes back in Node's error normalised to `https:/user:pass@host/...`.
+ */
+const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*:\/\/?)([^\s/?#"'<>]*)([^\s?#"'<>]*)(\?[^\s#"'<>]*)?/giu;
 
 /** `?X-Amz-Signature=***&X-Amz-Credential=***`: the names stay (they say what the URL was), every value goes. */
 function redactedQuery(query: string): string {

@@ -112,6 +112,10 @@ describe('redactUrlCredentials', () => {
     );
     expect(redactUrlCredentials('got "ftp://u:p@h", and "http://127.0.0.1:5000"')).toBe('got "ftp://***@h", and "http://127.0.0.1:5000"');
     expect(redactUrlCredentials('no URL here: user:pass@host, a?b=c')).toBe('no URL here: user:pass@host, a?b=c');
+    // A URL read as a file path: Node's ENOENT names it with one slash.
+    expect(redactUrlCredentials("ENOENT: no such file or directory, open 'https:/admin:hunter2@proxy.example/x.json'")).toBe(
+      "ENOENT: no such file or directory, open 'https:/***@proxy.example/x.json'",
+    );
   });
 
   it('is applied to the reason of every failed AWS call (what notChecked and the error lines say)', () => {
