@@ -1,6 +1,6 @@
 import { clientsOf, EPHEMERAL_PORTS, evaluateNetworkAcl, transportsOf, type AclEvaluation, type AclFlow, type PortRange, type TransportProtocol } from '../src/engine/network.js';
 import { describeLoadBalancer, loadBalancerResource, networkLoadBalancerGroups, subnetCidrsOf, subnetIdsOf, targetEndpointsOf, targetPeers, type TargetPeers } from '../src/engine/targets.js';
-import { TupleMap } from '../src/engine/memo.js';
+import { getOrCreate, TupleMap } from '../src/engine/memo.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { LoadBalancer, NetworkAcl, Subnet, TargetGroup } from '../src/inventory/model.js';
 
@@ -74,23 +74,9 @@ export default defineRule({
     const findings: RuleFinding[] = [];
     // Load balancers share ACLs and target subnets: evaluate each (ACL, flow) once per run, looked up without building a key.
     const flowKinds = new TupleMap<readonly [NetworkAcl, Purpose, TransportProtocol, number, number], FlowKind>();
-    const flowKindOf = (acl: NetworkAcl, purpose: Purpose, flow: AclFlow): FlowKind => {
-      const key = [acl, purpose, flow.protocol, flow.ports.from, flow.ports.to] as const;
-      let kind = flowKinds.get(key);
-      if (!kind) {
-        kind = { evaluations: new Map() };
-        flowKinds.set(key, kind);
-      }
-      return kind;
-    };
-    const evaluateOnce = (kind: FlowKind, acl: NetworkAcl, flow: AclFlow): AclEvaluation => {
-      let evaluation = kind.evaluations.get(flow.peerCidr);
-      if (!evaluation) {
-        evaluation = evaluateNetworkAcl(acl, flow);
-        kind.evaluations.set(flow.peerCidr, evaluation);
-      }
-      return evaluation;
-    };
+    const flowKindOf = (acl: NetworkAcl, purpose: Purpose, flow: AclFlow): FlowKind =>
+      getOrCreate(flowKinds, [acl, purpose, flow.protocol, flow.ports.from, flow.ports.to], () => ({ evaluations: new Map() }));
+    const evaluateOnce = (kind: FlowKind, acl: NetworkAcl, flow: AclFlow): AclEvaluation => getOrCreate(kind.evaluations, flow.peerCidr, () => evaluateNetworkAcl(acl, flow));
     for (const lb of scope.loadBalancers) {
       if (lb.kind === 'gateway' || !lb.vpcId) continue;
       // In the order they first come up (the order of the findings).
@@ -99,11 +85,7 @@ export default defineRule({
       const aclOf = (subnetId: string): NetworkAcl | undefined => index.networkAclOf(subnetId);
       const evaluate = (acl: NetworkAcl, aclSubnet: string, purpose: Purpose, flow: AclFlow, label: string): void => {
         const kind = flowKindOf(acl, purpose, flow);
-        let group = groups.get(kind);
-        if (!group) {
-          group = { acl, purpose, protocol: flow.protocol, ports: flow.ports, subnetsOfAcl: [], peers: [] };
-          groups.set(kind, group);
-        }
+        const group = getOrCreate(groups, kind, () => ({ acl, purpose, protocol: flow.protocol, ports: flow.ports, subnetsOfAcl: [], peers: [] }));
         if (!group.subnetsOfAcl.includes(aclSubnet)) group.subnetsOfAcl.push(aclSubnet);
         if (!group.peers.some((peer) => peer.cidr === flow.peerCidr)) group.peers.push({ cidr: flow.peerCidr, label, evaluation: evaluateOnce(kind, acl, flow) });
       };

@@ -9,6 +9,7 @@ import {
   type TargetEndpoint,
   type TargetPeers,
 } from '../src/engine/targets.js';
+import { getOrCreate } from '../src/engine/memo.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { LoadBalancer, TargetGroup } from '../src/inventory/model.js';
 
@@ -98,14 +99,7 @@ export default defineRule({
       const lbGroups = lb.securityGroupIds;
       const clients = clientsOf(index, lb, settings.clientCidrs);
       const pathsByGroup = new Map<TargetGroup | undefined, GroupPaths>();
-      const pathsOf = (group: TargetGroup | undefined): GroupPaths => {
-        let paths = pathsByGroup.get(group);
-        if (!paths) {
-          paths = groupPaths(lb, targetPeers(index, lb, group, clients), clients);
-          pathsByGroup.set(group, paths);
-        }
-        return paths;
-      };
+      const pathsOf = (group: TargetGroup | undefined): GroupPaths => getOrCreate(pathsByGroup, group, () => groupPaths(lb, targetPeers(index, lb, group, clients), clients));
       const failures = new Map<string, Failure>();
       const ipTargetsByGroup = new Map<TargetGroup, TargetEndpoint[]>();
 

@@ -3,17 +3,20 @@
  * and load balancers: these keep each result once, keyed by the objects it depends on.
  */
 
+/** The value kept under `key`, made by `create` and kept on first use (a Map, WeakMap or TupleMap). */
+export function getOrCreate<K, V>(store: { get(key: K): V | undefined; set(key: K, value: V): unknown }, key: K, create: () => V): V {
+  let value = store.get(key);
+  if (value === undefined) {
+    value = create();
+    store.set(key, value);
+  }
+  return value;
+}
+
 /** Something kept per inventory index (a cache of results over its scope): made on first use, gone with the index. */
 export function perIndex<I extends object, V>(create: () => V): (index: I) => V {
   const values = new WeakMap<I, V>();
-  return (index) => {
-    let value = values.get(index);
-    if (value === undefined) {
-      value = create();
-      values.set(index, value);
-    }
-    return value;
-  };
+  return (index) => getOrCreate(values, index, create);
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import { ANY_IPV4, ANY_IPV6, NOT_ON_THE_INTERNET, cidrRange, rangeContains, type AddressRange } from '../inventory/cidr.js';
 import type { EffectiveRouteTable, InventoryIndex } from '../inventory/indexes.js';
-import { memoizePerIndex, perIndex, TupleMap } from './memo.js';
+import { getOrCreate, perIndex, TupleMap } from './memo.js';
 import type { NetworkAcl, NetworkAclEntry, Route, RouteTable, SecurityGroupRule } from '../inventory/model.js';
 
 // ---------------------------------------------------------------- address ranges
@@ -104,17 +104,10 @@ export function internetGatewaysOfVpc(index: InventoryIndex, vpcId: string): str
  */
 export function checkInternetRoute(index: InventoryIndex, subnetId: string, vpcId: string, family: 4 | 6): InternetRouteCheck {
   // Every load balancer in a subnet asks the same: answer once per index.
-  const checks = subnetChecks(index);
-  const key = `${subnetId}|${vpcId}|${family}`;
-  let check = checks.get(key);
-  if (!check) {
-    check = subnetInternetRoute(index, subnetId, vpcId, family);
-    checks.set(key, check);
-  }
-  return check;
+  return getOrCreate(subnetChecks(index), [subnetId, vpcId, family], () => subnetInternetRoute(index, subnetId, vpcId, family));
 }
 
-const subnetChecks = perIndex<InventoryIndex, Map<string, InternetRouteCheck>>(() => new Map());
+const subnetChecks = perIndex<InventoryIndex, TupleMap<readonly [string, string, 4 | 6], InternetRouteCheck>>(() => new TupleMap());
 
 function subnetInternetRoute(index: InventoryIndex, subnetId: string, vpcId: string, family: 4 | 6): InternetRouteCheck {
   const effective = index.effectiveRouteTable(subnetId);
@@ -188,18 +181,11 @@ const EXCEPTION_BUDGET = { 4: 1n << 24n, 6: 1n << 112n } as const;
  */
 export function checkTableInternetRoute(index: InventoryIndex, table: RouteTable, vpcId: string, family: 4 | 6): TableInternetRouteCheck {
   // Thousands of load balancers share a few route tables: check each table once per VPC and family.
-  const checks = tableChecks(index, table);
-  const key = `${vpcId}/${family}`;
-  let check = checks.get(key);
-  if (!check) {
-    check = tableInternetRoute(index, table, vpcId, family);
-    checks.set(key, check);
-  }
-  return check;
+  return getOrCreate(tableChecks(index), [table, vpcId, family], () => tableInternetRoute(index, table, vpcId, family));
 }
 
 type TableInternetRouteCheck = Omit<InternetRouteCheck, 'effective'>;
-const tableChecks = memoizePerIndex((_index: InventoryIndex, _table: RouteTable) => new Map<string, TableInternetRouteCheck>());
+const tableChecks = perIndex<InventoryIndex, TupleMap<readonly [RouteTable, string, 4 | 6], TableInternetRouteCheck>>(() => new TupleMap());
 
 function tableInternetRoute(index: InventoryIndex, table: RouteTable, vpcId: string, family: 4 | 6): TableInternetRouteCheck {
   const destination = family === 4 ? ANY_IPV4 : ANY_IPV6;
@@ -341,14 +327,8 @@ function collectMatchingRules(index: InventoryIndex, groupIds: readonly string[]
 const matchingRulesByIndex = perIndex<InventoryIndex, TupleMap<readonly [string, TransportProtocol, number, string], MatchingRules>>(() => new TupleMap());
 
 function matchingRules(index: InventoryIndex, groupIds: readonly string[], direction: 'ingress' | 'egress', traffic: Traffic): MatchingRules {
-  const cache = matchingRulesByIndex(index);
   const key = [direction, traffic.protocol, traffic.port, groupIds.join(',')] as const;
-  let rules = cache.get(key);
-  if (!rules) {
-    rules = collectMatchingRules(index, groupIds, direction, traffic);
-    cache.set(key, rules);
-  }
-  return rules;
+  return getOrCreate(matchingRulesByIndex(index), key, () => collectMatchingRules(index, groupIds, direction, traffic));
 }
 
 /** True when every address of the peer lies inside one of the ranges (an allow-all egress rule and a target's address). */
