@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core';
 import type { AuditOptions } from '../audit.js';
-import { collectOptionsFrom } from '../aws/scope-options.js';
+import { collectOptionsFrom, type ScopeOptionNames } from '../aws/scope-options.js';
 import { DURATION_FORMAT, parseDuration, type Duration } from '../duration.js';
 import { readBaseline, type Baseline } from '../engine/baseline.js';
 import { loadConfig } from '../engine/config.js';
@@ -19,6 +19,16 @@ import type { LbcheckConfig } from '../engine/config.js';
 const FAIL_ON = ['error', 'warning', 'info', 'none'] as const;
 const LOG_FORMATS = ['text', 'json', 'markdown', 'sarif'] as const;
 const DEFAULT_CONCURRENCY = 8;
+/** The scope checks' error lines name the inputs (action.yml), not the CLI flags they stand for. */
+export const ACTION_INPUT_NAMES: ScopeOptionNames = {
+  region: 'input regions',
+  allRegions: 'input all-regions',
+  profile: 'input profile',
+  roleArn: 'input role-arn',
+  orgRole: 'input org-role',
+  externalId: 'input external-id',
+  endpointUrl: 'input endpoint-url',
+};
 
 export interface ActionInputs {
   regions: string[];
@@ -121,6 +131,7 @@ export function auditOptionsFromInputs(inputs: ActionInputs, rules: readonly Rul
       concurrency: DEFAULT_CONCURRENCY,
     },
     silentProgress,
+    { names: ACTION_INPUT_NAMES },
   );
   return {
     source: { kind: 'aws', collect },

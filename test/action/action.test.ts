@@ -169,7 +169,7 @@ describe('the committed Action bundle, max-time and role-arn', () => {
 
   it('ends the step at once on a bad regions input (checked before max-time starts)', async () => {
     const step = await runStep('current', { 'endpoint-url': motoEndpoint(), regions: 'mars-1' });
-    expect(step.stdout).toContain('::error::lbcheck: --region "mars-1" is not an AWS region name');
+    expect(step.stdout).toContain('::error::lbcheck: input regions "mars-1" is not an AWS region name');
     expect(step.code).toBe(1);
   }, 60_000);
 
@@ -184,7 +184,7 @@ describe('the committed Action bundle, max-time and role-arn', () => {
     expect(warned.stdout).toContain(`warning: ${config}:2:5: ignore of ${ROUTE_RULE} on ${redacted} expired on 2020-01-01`);
     // A bad input is the failure line.
     const failed = await runStep('current', { 'endpoint-url': motoEndpoint(), regions: pasted });
-    expect(failed.stdout).toContain(`::error::lbcheck: --region "${redacted}" is not an AWS region name`);
+    expect(failed.stdout).toContain(`::error::lbcheck: input regions "${redacted}" is not an AWS region name`);
     // The Action's own lines (the text report in the log is the report's, as the CLI's stdout).
     const ownLines = [warned, failed].flatMap((step) => step.stdout.split('\n').filter((line) => /^(warning: |::)/.test(line)));
     expect(ownLines.filter((line) => line.includes('secret'))).toEqual([]);

@@ -222,16 +222,16 @@ describe('scope options', () => {
 
   it('overrides the endpoint with --endpoint-url, and leaves AWS_ENDPOINT_URL to the SDK, naming it in errors', () => {
     const base = { concurrency: 8, region: ['eu-west-1'] };
-    expect(collectOptionsFrom({ ...base, endpointUrl: 'http://127.0.0.1:5000/' }, silentProgress, { AWS_ENDPOINT_URL: 'http://x:1' })).toMatchObject({
+    expect(collectOptionsFrom({ ...base, endpointUrl: 'http://127.0.0.1:5000/' }, silentProgress, { env: { AWS_ENDPOINT_URL: 'http://x:1' } })).toMatchObject({
       endpointUrl: 'http://127.0.0.1:5000',
       endpointLabel: undefined,
     });
-    expect(collectOptionsFrom(base, silentProgress, { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' })).toMatchObject({
+    expect(collectOptionsFrom(base, silentProgress, { env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' } })).toMatchObject({
       endpointUrl: undefined,
       endpointLabel: 'http://127.0.0.1:4566',
     });
-    expect(collectOptionsFrom(base, silentProgress, {})).toMatchObject({ endpointUrl: undefined, endpointLabel: undefined });
-    expect(() => collectOptionsFrom(base, silentProgress, { AWS_ENDPOINT_URL: 'not a url' })).toThrow('AWS_ENDPOINT_URL is not a URL: "not a url" (expected e.g. http://127.0.0.1:5000)');
+    expect(collectOptionsFrom(base, silentProgress, { env: {} })).toMatchObject({ endpointUrl: undefined, endpointLabel: undefined });
+    expect(() => collectOptionsFrom(base, silentProgress, { env: { AWS_ENDPOINT_URL: 'not a url' } })).toThrow('AWS_ENDPOINT_URL is not a URL: "not a url" (expected e.g. http://127.0.0.1:5000)');
   });
 });
 

@@ -3,11 +3,12 @@
  * --org-role (a role name), --external-id (only with one of them), and one caller profile at most.
  */
 import { describe, expect, it } from 'vitest';
+import { ACTION_INPUT_NAMES } from '../../src/action/inputs.js';
 import { collectOptionsFrom, type ScopeOptions } from '../../src/aws/scope-options.js';
 import { silentProgress } from '../../src/progress.js';
 
 const base = { concurrency: 8, region: ['eu-west-1'] };
-const options = (extra: Partial<ScopeOptions>) => collectOptionsFrom({ ...base, ...extra }, silentProgress, {});
+const options = (extra: Partial<ScopeOptions>) => collectOptionsFrom({ ...base, ...extra }, silentProgress, { env: {} });
 
 describe('role scope flags', () => {
   it('passes --role-arn (once each), --org-role and --external-id on to the collector', () => {
@@ -28,5 +29,14 @@ describe('role scope flags', () => {
     expect(() => options({ externalId: 'ext-1' })).toThrow('--external-id needs --role-arn or --org-role');
     expect(() => options({ orgRole: 'a', externalId: 'has space' })).toThrow('--external-id must be 2 to 1224 letters');
     expect(() => options({ orgRole: 'a', profile: ['one', 'two'] })).toThrow('--role-arn and --org-role assume roles with one set of credentials: give at most one --profile');
+  });
+
+  it('names the options as the front end spells them: the Action says "input role-arn", not the CLI flag', () => {
+    const action = (extra: Partial<ScopeOptions>) => () => collectOptionsFrom({ ...base, ...extra }, silentProgress, { env: {}, names: ACTION_INPUT_NAMES });
+    expect(action({ region: ['mars-1'] })).toThrow(/^input regions "mars-1" is not an AWS region name/);
+    expect(action({ allRegions: true })).toThrow('input regions and input all-regions cannot be used together');
+    expect(action({ externalId: 'ext-1' })).toThrow('input external-id needs input role-arn or input org-role');
+    expect(action({ orgRole: 'a', profile: ['one', 'two'] })).toThrow('input role-arn and input org-role assume roles with one set of credentials: give at most one input profile');
+    expect(action({ endpointUrl: 'ftp://x' })).toThrow(/^input endpoint-url must be an http/);
   });
 });
