@@ -1,5 +1,17 @@
 import { clientsOf, EPHEMERAL_PORTS, evaluateNetworkAcl, transportsOf, type AclEvaluation, type AclFlow, type PortRange, type TransportProtocol } from '../src/engine/network.js';
-import { describeLoadBalancer, loadBalancerResource, networkLoadBalancerGroups, subnetCidrsOf, subnetIdsOf, targetEndpointsOf, targetPeers, type TargetPeers } from '../src/engine/targets.js';
+import {
+  describeLoadBalancer,
+  loadBalancerResource,
+  networkLoadBalancerGroups,
+  subnetCidrsOf,
+  subnetIdsOf,
+  targetEndpointsOf,
+  targetPeers,
+  type IpFamily,
+  type LoadBalancerNode,
+  type TargetEndpoint,
+  type TargetPeers,
+} from '../src/engine/targets.js';
 import { getOrCreate, TupleMap } from '../src/engine/memo.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { LoadBalancer, NetworkAcl, Subnet, TargetGroup } from '../src/inventory/model.js';
@@ -29,6 +41,31 @@ interface Group {
 /** One kind of flow through one ACL (the purpose fixes the direction) and the evaluation for each peer: shared by every load balancer. */
 interface FlowKind {
   evaluations: Map<string, AclEvaluation>;
+}
+
+const DIRECTION: Record<Purpose, AclFlow['direction']> = {
+  'client-inbound': 'inbound',
+  'client-return': 'outbound',
+  'lb-to-target': 'outbound',
+  'lb-return': 'inbound',
+  'target-inbound': 'inbound',
+  'target-return': 'outbound',
+};
+
+/** One flow through one ACL for one peer, evaluated: what a load balancer's traffic adds to its groups, the same for every load balancer that needs it. */
+interface FlowStep {
+  kind: FlowKind;
+  acl: NetworkAcl;
+  /** The subnet whose use of the ACL needs the flow. */
+  aclSubnet: string;
+  purpose: Purpose;
+  protocol: TransportProtocol;
+  ports: PortRange;
+  peerCidr: string;
+  /** How messages name the peer; one of the load balancer's nodes is named after it ("ALB web subnet-1a"). */
+  label: string;
+  ofLoadBalancer: boolean;
+  evaluation: AclEvaluation;
 }
 
 function portsText(ports: PortRange): string {
@@ -72,50 +109,71 @@ export default defineRule({
   needs: { targetGroupAttributes: networkLoadBalancerGroups },
   check({ scope, index, settings }) {
     const findings: RuleFinding[] = [];
-    // Load balancers share ACLs and target subnets: evaluate each (ACL, flow) once per run, looked up without building a key.
+    // Load balancers share ACLs, subnets and target ports: evaluate each (ACL, flow, peer) once per run, looked up without building a key.
     const flowKinds = new TupleMap<readonly [NetworkAcl, Purpose, TransportProtocol, number, number], FlowKind>();
-    const flowKindOf = (acl: NetworkAcl, purpose: Purpose, flow: AclFlow): FlowKind =>
-      getOrCreate(flowKinds, [acl, purpose, flow.protocol, flow.ports.from, flow.ports.to], () => ({ evaluations: new Map() }));
-    const evaluateOnce = (kind: FlowKind, acl: NetworkAcl, flow: AclFlow): AclEvaluation => getOrCreate(kind.evaluations, flow.peerCidr, () => evaluateNetworkAcl(acl, flow));
+    const step = (acl: NetworkAcl, aclSubnet: string, purpose: Purpose, protocol: TransportProtocol, ports: PortRange, peerCidr: string, label: string, ofLoadBalancer = false): FlowStep => {
+      const kind = getOrCreate(flowKinds, [acl, purpose, protocol, ports.from, ports.to], () => ({ evaluations: new Map() }));
+      const evaluation = getOrCreate(kind.evaluations, peerCidr, () => evaluateNetworkAcl(acl, { direction: DIRECTION[purpose], protocol, ports, peerCidr }));
+      return { kind, acl, aclSubnet, purpose, protocol, ports, peerCidr, label, ofLoadBalancer, evaluation };
+    };
+    // The flows each leg needs, the same for every load balancer it comes up for.
+    const clientSteps = new TupleMap<readonly [Subnet, TransportProtocol, number, string], FlowStep[]>();
+    const clientStepsOf = (subnet: Subnet, acl: NetworkAcl, protocol: TransportProtocol, port: number, cidr: string): FlowStep[] =>
+      getOrCreate(clientSteps, [subnet, protocol, port, cidr], () => [
+        step(acl, subnet.id, 'client-inbound', protocol, { from: port, to: port }, cidr, 'clients'),
+        step(acl, subnet.id, 'client-return', protocol, EPHEMERAL_PORTS, cidr, 'clients'),
+      ]);
+    const nodeSteps = new TupleMap<readonly [Subnet, Subnet, IpFamily, TransportProtocol, number], FlowStep[]>();
+    const nodeStepsOf = (node: LoadBalancerNode, targetSubnet: Subnet, family: IpFamily, protocol: TransportProtocol, port: number): FlowStep[] =>
+      getOrCreate(nodeSteps, [node.subnet, targetSubnet, family, protocol, port], () => {
+        const lbAcl = index.networkAclOf(node.subnet.id);
+        const targetAcl = index.networkAclOf(targetSubnet.id);
+        const single = { from: port, to: port };
+        const steps: FlowStep[] = [];
+        // The load balancer reaches the target over the target group's IP family: IPv6 subnets and target groups too.
+        for (const cidr of lbAcl ? subnetCidrsOf(targetSubnet, family) : []) {
+          const label = `target subnet ${targetSubnet.id}`;
+          steps.push(step(lbAcl as NetworkAcl, node.subnet.id, 'lb-to-target', protocol, single, cidr, label), step(lbAcl as NetworkAcl, node.subnet.id, 'lb-return', protocol, EPHEMERAL_PORTS, cidr, label));
+        }
+        for (const cidr of targetAcl ? node.cidrs : []) {
+          const label = `subnet ${node.subnet.id}`;
+          steps.push(step(targetAcl as NetworkAcl, targetSubnet.id, 'target-inbound', protocol, single, cidr, label, true), step(targetAcl as NetworkAcl, targetSubnet.id, 'target-return', protocol, EPHEMERAL_PORTS, cidr, label, true));
+        }
+        return steps;
+      });
+    const preservedSteps = new TupleMap<readonly [Subnet, TransportProtocol, number, string], FlowStep[]>();
+    const preservedStepsOf = (subnet: Subnet, acl: NetworkAcl, protocol: TransportProtocol, port: number, cidr: string): FlowStep[] =>
+      getOrCreate(preservedSteps, [subnet, protocol, port, cidr], () => [
+        step(acl, subnet.id, 'target-inbound', protocol, { from: port, to: port }, cidr, 'clients (client IP preservation)'),
+        step(acl, subnet.id, 'target-return', protocol, EPHEMERAL_PORTS, cidr, 'clients (client IP preservation)'),
+      ]);
+
     for (const lb of scope.loadBalancers) {
       if (lb.kind === 'gateway' || !lb.vpcId) continue;
-      // In the order they first come up (the order of the findings).
-      const groups = new Map<FlowKind, Group>();
+      // Every flow the load balancer needs, in the order they first come up (the order of the findings).
+      const steps: FlowStep[][] = [];
       // Subnets and ACLs were read (the runner saw to it): every subnet of a VPC has an ACL, its own or the default.
-      const aclOf = (subnetId: string): NetworkAcl | undefined => index.networkAclOf(subnetId);
-      const evaluate = (acl: NetworkAcl, aclSubnet: string, purpose: Purpose, flow: AclFlow, label: string): void => {
-        const kind = flowKindOf(acl, purpose, flow);
-        const group = getOrCreate(groups, kind, () => ({ acl, purpose, protocol: flow.protocol, ports: flow.ports, subnetsOfAcl: [], peers: [] }));
-        if (!group.subnetsOfAcl.includes(aclSubnet)) group.subnetsOfAcl.push(aclSubnet);
-        if (!group.peers.some((peer) => peer.cidr === flow.peerCidr)) group.peers.push({ cidr: flow.peerCidr, label, evaluation: evaluateOnce(kind, acl, flow) });
-      };
-
       const clients = clientsOf(index, lb, settings.clientCidrs);
-      const lbSubnets = subnetIdsOf(lb).flatMap((id) => index.subnet(id) ?? []);
-      for (const lbSubnet of lbSubnets) {
-        const acl = aclOf(lbSubnet.id);
+      for (const lbSubnet of subnetIdsOf(lb).flatMap((id) => index.subnet(id) ?? [])) {
+        const acl = index.networkAclOf(lbSubnet.id);
         if (!acl) continue;
         for (const listener of lb.listeners) {
           for (const protocol of transportsOf(listener.protocol)) {
-            for (const cidr of clients.cidrs) {
-              evaluate(acl, lbSubnet.id, 'client-inbound', { direction: 'inbound', protocol, ports: { from: listener.port, to: listener.port }, peerCidr: cidr }, 'clients');
-              evaluate(acl, lbSubnet.id, 'client-return', { direction: 'outbound', protocol, ports: EPHEMERAL_PORTS, peerCidr: cidr }, 'clients');
-            }
+            for (const cidr of clients.cidrs) steps.push(clientStepsOf(lbSubnet, acl, protocol, listener.port, cidr));
           }
         }
       }
 
-      // Every target in the same subnet, on the same ports, needs the same flows: check each combination once.
-      const seenCombinations = new Set<string>();
+      const seenClasses = new TupleMap<AclClass, true>();
       const peersByGroup = new Map<TargetGroup | undefined, TargetPeers>();
       for (const endpoint of targetEndpointsOf(index, lb)) {
         if (!endpoint.subnetId || endpoint.trafficPort === undefined) continue;
         const targetSubnet: Subnet | undefined = index.subnet(endpoint.subnetId);
         if (!targetSubnet) continue;
-        const peers = peersByGroup.get(endpoint.group) ?? targetPeers(index, lb, endpoint.group, clients);
-        peersByGroup.set(endpoint.group, peers);
-        // The load balancer reaches the target over the target group's IP family: IPv6 subnets and target groups too.
-        const targetCidrs = subnetCidrsOf(targetSubnet, peers.family);
+        const peers = getOrCreate(peersByGroup, endpoint.group, () => targetPeers(index, lb, endpoint.group, clients));
+        const aclClass = aclClassOf(peers, targetSubnet, endpoint);
+        if (seenClasses.get(aclClass)) continue;
+        seenClasses.set(aclClass, true);
         // Traffic on the traffic port in the target group's protocols; health checks are always TCP (also for UDP groups).
         const trafficPort = endpoint.trafficPort;
         const flows = endpoint.trafficProtocols.map((protocol) => ({ protocol, port: trafficPort }));
@@ -123,46 +181,51 @@ export default defineRule({
         if (endpoint.group?.healthCheck.enabled !== false && healthCheckPort !== undefined && !flows.some((f) => f.protocol === 'tcp' && f.port === healthCheckPort)) {
           flows.push({ protocol: 'tcp', port: healthCheckPort });
         }
-        const combination = `${targetSubnet.id}|${flows.map((f) => `${f.protocol}/${f.port}`).join(',')}|${trafficPort}|${peers.family}|${peers.preservesClientIp}`;
-        if (seenCombinations.has(combination)) continue;
-        seenCombinations.add(combination);
-        const targetAcl = aclOf(targetSubnet.id);
         for (const node of peers.nodes) {
           if (node.subnet.id === targetSubnet.id) continue; // same subnet: no ACL in the path
-          const lbAcl = aclOf(node.subnet.id);
-          const targetLabel = `target subnet ${targetSubnet.id}`;
-          const nodeLabel = `${describeLoadBalancer(lb)} subnet ${node.subnet.id}`;
-          for (const { protocol, port } of flows) {
-            const single = { from: port, to: port };
-            for (const cidr of targetCidrs) {
-              if (!lbAcl) break;
-              evaluate(lbAcl, node.subnet.id, 'lb-to-target', { direction: 'outbound', protocol, ports: single, peerCidr: cidr }, targetLabel);
-              evaluate(lbAcl, node.subnet.id, 'lb-return', { direction: 'inbound', protocol, ports: EPHEMERAL_PORTS, peerCidr: cidr }, targetLabel);
-            }
-            for (const cidr of node.cidrs) {
-              if (!targetAcl) break;
-              evaluate(targetAcl, targetSubnet.id, 'target-inbound', { direction: 'inbound', protocol, ports: single, peerCidr: cidr }, nodeLabel);
-              evaluate(targetAcl, targetSubnet.id, 'target-return', { direction: 'outbound', protocol, ports: EPHEMERAL_PORTS, peerCidr: cidr }, nodeLabel);
-            }
-          }
+          for (const { protocol, port } of flows) steps.push(nodeStepsOf(node, targetSubnet, peers.family, protocol, port));
         }
         // Clients whose address reaches the targets unchanged (client IP preservation, the target group's family);
         // clients a dualstack NLB translates come from the nodes, which the flows above cover.
-        for (const cidr of peers.preservedClients) {
-          if (!targetAcl) break;
-          for (const protocol of endpoint.trafficProtocols) {
-            const ports = { from: endpoint.trafficPort, to: endpoint.trafficPort };
-            evaluate(targetAcl, targetSubnet.id, 'target-inbound', { direction: 'inbound', protocol, ports, peerCidr: cidr }, 'clients (client IP preservation)');
-            evaluate(targetAcl, targetSubnet.id, 'target-return', { direction: 'outbound', protocol, ports: EPHEMERAL_PORTS, peerCidr: cidr }, 'clients (client IP preservation)');
-          }
+        const targetAcl = index.networkAclOf(targetSubnet.id);
+        for (const cidr of targetAcl ? peers.preservedClients : []) {
+          for (const protocol of endpoint.trafficProtocols) steps.push(preservedStepsOf(targetSubnet, targetAcl as NetworkAcl, protocol, trafficPort, cidr));
         }
       }
 
-      findings.push(...groupFindings(lb, scope, groups));
+      // Most load balancers pass every flow: group them only when one fails.
+      if (steps.some((list) => list.some((s) => s.evaluation.verdict !== 'allowed'))) findings.push(...groupFindings(lb, scope, groupsOf(lb, steps)));
     }
     return findings;
   },
 });
+
+/**
+ * Which targets of a load balancer need the same flows: one target group (its peers: IP family,
+ * nodes, client IP preservation), one subnet, the same traffic and health-check ports. Network
+ * ACLs belong to subnets and are stateless: they judge each packet by its addresses, protocol and
+ * ports only, never by the instance, so every target of a class passes or fails alike, and the
+ * rule checks the subnet's CIDRs, not the target's address.
+ * https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html
+ */
+type AclClass = readonly [TargetPeers, Subnet, number | undefined, number | undefined];
+
+function aclClassOf(peers: TargetPeers, subnet: Subnet, endpoint: TargetEndpoint): AclClass {
+  return [peers, subnet, endpoint.trafficPort, endpoint.healthCheckPort];
+}
+
+/** The flows of a load balancer grouped by ACL and kind of flow, each subnet and peer once, in the order they came up. */
+function groupsOf(lb: LoadBalancer, steps: readonly (readonly FlowStep[])[]): Map<FlowKind, Group> {
+  const groups = new Map<FlowKind, Group>();
+  for (const list of steps) {
+    for (const { kind, acl, aclSubnet, purpose, protocol, ports, peerCidr, label, ofLoadBalancer, evaluation } of list) {
+      const group = getOrCreate(groups, kind, () => ({ acl, purpose, protocol, ports, subnetsOfAcl: [], peers: [] }));
+      if (!group.subnetsOfAcl.includes(aclSubnet)) group.subnetsOfAcl.push(aclSubnet);
+      if (!group.peers.some((peer) => peer.cidr === peerCidr)) group.peers.push({ cidr: peerCidr, label: ofLoadBalancer ? `${describeLoadBalancer(lb)} ${label}` : label, evaluation });
+    }
+  }
+  return groups;
+}
 
 /**
  * The listener ports clients cannot connect on because of a client-side flow (the listener

@@ -1,4 +1,16 @@
-import { authorizeCommand, clientsOf, evaluateSecurityGroups, type Clients, type Peer, type SecurityGroupEvaluation, type TransportProtocol } from '../src/engine/network.js';
+import {
+  admitsAddress,
+  authorizeCommand,
+  clientsOf,
+  evaluateSecurityGroups,
+  judgeBy,
+  matchingRules,
+  type Clients,
+  type MatchingRules,
+  type Peer,
+  type SecurityGroupEvaluation,
+  type TransportProtocol,
+} from '../src/engine/network.js';
 import {
   describeLoadBalancer,
   loadBalancerResource,
@@ -9,8 +21,9 @@ import {
   type TargetEndpoint,
   type TargetPeers,
 } from '../src/engine/targets.js';
-import { getOrCreate } from '../src/engine/memo.js';
+import { getOrCreate, TupleMap } from '../src/engine/memo.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
+import type { InventoryIndex } from '../src/inventory/indexes.js';
 import type { LoadBalancer, TargetGroup } from '../src/inventory/model.js';
 
 type CheckKind = 'traffic' | 'health-check' | 'lb-egress';
@@ -64,6 +77,72 @@ function groupPaths(lb: LoadBalancer, peers: TargetPeers, clients: Clients): Gro
   };
 }
 
+/**
+ * Which targets of a load balancer its security group checks judge alike: one target group (who
+ * sends: the load balancer's nodes and groups, client IP preservation), the same traffic and
+ * health-check ports, and the same security groups. Security groups are stateful and belong to the
+ * instance's network interface: a rule admits the first packet by protocol, port and source, whichever
+ * instance carries the group, so every target of a class admits the load balancer or not alike.
+ * Only the load balancer's outbound rules to a target look at the target's own address.
+ * https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html
+ */
+type SecurityGroupClass = readonly [TargetGroup | undefined, TargetEndpoint['kind'], number, number | undefined, string];
+
+function securityGroupClassOf(endpoint: TargetEndpoint, trafficPort: number, securityGroupIds: readonly string[]): SecurityGroupClass {
+  return [endpoint.group, endpoint.kind, trafficPort, endpoint.healthCheckPort, securityGroupIds.join(',')];
+}
+
+/**
+ * The verdicts every target of a class shares: the ingress checks its security groups fail (each
+ * with the failure its targets join, made from the first), and the outbound traffic the load
+ * balancer's groups must let out to each target, judged per address.
+ */
+interface ClassVerdicts {
+  ingress: { key: string; failure: Failure; evaluation: SecurityGroupEvaluation }[];
+  egress: { key: string; protocol: TransportProtocol; port: number; rules: MatchingRules }[];
+}
+
+/** A failure's key: a set of groups, whatever order AWS lists them in (the key and the fingerprint must not move with the order). */
+function failureKey(group: TargetGroup | undefined, kind: CheckKind, protocol: TransportProtocol, port: number, groupIds: readonly string[]): string {
+  return `${group?.arn ?? 'classic'}|${kind}|${protocol}/${port}|${[...groupIds].sort().join(',')}`;
+}
+
+function classVerdicts(index: InventoryIndex, lb: LoadBalancer, paths: GroupPaths, endpoint: TargetEndpoint, trafficPort: number, targetGroups: string[]): ClassVerdicts {
+  const group = endpoint.group;
+  const lbGroups = lb.securityGroupIds;
+  const preserve = paths.peers.preservesClientIp;
+  const healthChecked = group?.healthCheck.enabled ?? true;
+  const checks: { kind: CheckKind; protocol: TransportProtocol; port: number; peer: Peer; text: string }[] = endpoint.trafficProtocols.map((protocol) => ({
+    kind: 'traffic' as const,
+    protocol,
+    port: trafficPort,
+    peer: paths.traffic,
+    text: paths.trafficText,
+  }));
+  const healthPort = endpoint.healthCheckPort;
+  const healthSameAsTraffic = healthPort === trafficPort && !preserve && endpoint.trafficProtocols.includes('tcp');
+  if (healthChecked && healthPort !== undefined && !healthSameAsTraffic) {
+    checks.push({ kind: 'health-check', protocol: 'tcp', port: healthPort, peer: paths.fromLb, text: paths.healthText });
+  }
+  const verdicts: ClassVerdicts = { ingress: [], egress: [] };
+  if (endpoint.kind === 'instance') {
+    for (const { kind, protocol, port, peer, text } of checks) {
+      const evaluation = evaluateSecurityGroups(index, targetGroups, 'ingress', { protocol, port }, peer);
+      if (evaluation.verdict === 'allowed') continue;
+      const fixPeer = lbGroups[0] ? { groupId: lbGroups[0] } : { cidr: peer.cidrs[0] ?? '<LB subnet CIDR>' };
+      const failure: Failure = { group, kind, protocol, port, peerText: text, groupIds: targetGroups, fixPeer, targets: [], evaluation };
+      verdicts.ingress.push({ key: failureKey(group, kind, protocol, port, targetGroups), failure, evaluation });
+    }
+  }
+  if (lbGroups.length > 0) {
+    for (const { protocol, port } of checks) {
+      if (verdicts.egress.some((p) => p.protocol === protocol && p.port === port)) continue;
+      verdicts.egress.push({ key: failureKey(group, 'lb-egress', protocol, port, lbGroups), protocol, port, rules: matchingRules(index, lbGroups, 'egress', { protocol, port }) });
+    }
+  }
+  return verdicts;
+}
+
 export default defineRule({
   meta: {
     id: 'target-security-group-blocks-lb',
@@ -100,64 +179,39 @@ export default defineRule({
       const clients = clientsOf(index, lb, settings.clientCidrs);
       const pathsByGroup = new Map<TargetGroup | undefined, GroupPaths>();
       const pathsOf = (group: TargetGroup | undefined): GroupPaths => getOrCreate(pathsByGroup, group, () => groupPaths(lb, targetPeers(index, lb, group, clients), clients));
+      const classes = new TupleMap<SecurityGroupClass, ClassVerdicts>();
       const failures = new Map<string, Failure>();
       const ipTargetsByGroup = new Map<TargetGroup, TargetEndpoint[]>();
 
-      const record = (endpoint: TargetEndpoint, kind: CheckKind, protocol: TransportProtocol, port: number, groupIds: string[], peer: Peer, peerText: string, fixPeer: Failure['fixPeer'], direction: 'ingress' | 'egress', targetGroups: string[]): void => {
-        const evaluation = evaluateSecurityGroups(index, groupIds, direction, { protocol, port }, peer);
-        if (evaluation.verdict === 'allowed') return;
-        // A set of groups, whatever order AWS lists them in: the key and the fingerprint must not move with the order.
-        const key = `${endpoint.group?.arn ?? 'classic'}|${kind}|${protocol}/${port}|${[...groupIds].sort().join(',')}`;
-        const failure = failures.get(key) ?? { group: endpoint.group, kind, protocol, port, peerText, groupIds, fixPeer, targets: [], evaluation };
-        failure.targets.push({ id: endpoint.targetId, ip: endpoint.ip, securityGroupIds: targetGroups, verdict: evaluation.verdict });
-        failures.set(key, failure);
-      };
-
       for (const endpoint of targetEndpointsOf(index, lb)) {
         if (endpoint.kind !== 'instance' && endpoint.kind !== 'ip') continue;
-        if (endpoint.trafficPort === undefined) continue;
-        const paths = pathsOf(endpoint.group);
-        const preserve = paths.peers.preservesClientIp;
-        const healthChecked = endpoint.group?.healthCheck.enabled ?? true;
-        const checks: { kind: CheckKind; protocol: TransportProtocol; port: number; peer: Peer; text: string }[] = endpoint.trafficProtocols.map((protocol) => ({
-          kind: 'traffic' as const,
-          protocol,
-          port: endpoint.trafficPort ?? 0,
-          peer: paths.traffic,
-          text: paths.trafficText,
-        }));
-        const healthPort = endpoint.healthCheckPort;
-        const healthSameAsTraffic = healthPort === endpoint.trafficPort && !preserve && endpoint.trafficProtocols.includes('tcp');
-        if (healthChecked && healthPort !== undefined && !healthSameAsTraffic) {
-          checks.push({ kind: 'health-check', protocol: 'tcp', port: healthPort, peer: paths.fromLb, text: paths.healthText });
-        }
-
+        const trafficPort = endpoint.trafficPort;
+        if (trafficPort === undefined) continue;
         if (endpoint.kind === 'instance') {
           // The instances were read (the runner saw to it): one that is not there no longer exists.
           if (!endpoint.instance) continue;
           // A terminated instance still registered has no network interface left to admit anything: not a security group problem.
           if (GONE_STATES.has(endpoint.instance.state)) continue;
-          const targetGroups = endpoint.instance.securityGroupIds;
-          for (const check of checks) {
-            const fixPeer = lbGroups[0] ? { groupId: lbGroups[0] } : { cidr: check.peer.cidrs[0] ?? '<LB subnet CIDR>' };
-            record(endpoint, check.kind, check.protocol, check.port, targetGroups, check.peer, check.text, fixPeer, 'ingress', targetGroups);
-          }
-        } else {
-          const list = endpoint.group ? (ipTargetsByGroup.get(endpoint.group) ?? []) : [];
-          list.push(endpoint);
-          if (endpoint.group) ipTargetsByGroup.set(endpoint.group, list);
+        } else if (endpoint.group) {
+          getOrCreate(ipTargetsByGroup, endpoint.group, () => []).push(endpoint);
         }
-
-        if (lbGroups.length > 0) {
-          const targetGroups = endpoint.instance?.securityGroupIds ?? [];
-          const address = endpoint.ip ?? endpoint.instance?.privateIpAddress;
-          const to: Peer = { cidrs: address ? [address] : [], securityGroupIds: targetGroups };
-          const ports: { protocol: TransportProtocol; port: number }[] = [];
-          for (const { protocol, port } of checks) if (!ports.some((p) => p.protocol === protocol && p.port === port)) ports.push({ protocol, port });
-          for (const { protocol, port } of ports) {
-            const fixPeer = targetGroups[0] ? { groupId: targetGroups[0] } : { cidr: address ? `${address}/${address.includes(':') ? 128 : 32}` : '<target address>' };
-            record(endpoint, 'lb-egress', protocol, port, lbGroups, to, `targets`, fixPeer, 'egress', targetGroups);
-          }
+        const targetGroups = endpoint.instance?.securityGroupIds ?? [];
+        const verdicts = getOrCreate(classes, securityGroupClassOf(endpoint, trafficPort, targetGroups), () =>
+          classVerdicts(index, lb, pathsOf(endpoint.group), endpoint, trafficPort, targetGroups),
+        );
+        for (const { key, failure, evaluation } of verdicts.ingress) {
+          const joined = failures.get(key) ?? failures.set(key, failure).get(key);
+          joined?.targets.push({ id: endpoint.targetId, ip: endpoint.ip, securityGroupIds: targetGroups, verdict: evaluation.verdict });
+        }
+        // The load balancer's outbound rules to this target: the one check that depends on the target's own address.
+        const address = endpoint.ip ?? endpoint.instance?.privateIpAddress;
+        for (const { key, protocol, port, rules } of verdicts.egress) {
+          if (address && admitsAddress(rules, address, targetGroups)) continue;
+          const evaluation = judgeBy(rules, { cidrs: address ? [address] : [], securityGroupIds: targetGroups });
+          if (evaluation.verdict === 'allowed') continue;
+          const fixPeer = targetGroups[0] ? { groupId: targetGroups[0] } : { cidr: address ? `${address}/${address.includes(':') ? 128 : 32}` : '<target address>' };
+          const failure = getOrCreate(failures, key, (): Failure => ({ group: endpoint.group, kind: 'lb-egress', protocol, port, peerText: 'targets', groupIds: lbGroups, fixPeer, targets: [], evaluation }));
+          failure.targets.push({ id: endpoint.targetId, ip: endpoint.ip, securityGroupIds: targetGroups, verdict: evaluation.verdict });
         }
       }
 

@@ -270,7 +270,7 @@ function portsText(rule: SecurityGroupRule): string {
 }
 
 /** The rules of some security groups that match a direction and traffic, whoever the peer: what every peer is judged by. */
-interface MatchingRules {
+export interface MatchingRules {
   considered: ConsideredRule[];
   /** The matching rules' CIDRs and resolved prefix lists, as ranges. */
   admittingRanges: AddressRange[];
@@ -326,7 +326,8 @@ function collectMatchingRules(index: InventoryIndex, groupIds: readonly string[]
 // Thousands of targets and load balancers share a few security groups: collect their matching rules once per index.
 const matchingRulesByIndex = perIndex<InventoryIndex, TupleMap<readonly [string, TransportProtocol, number, string], MatchingRules>>(() => new TupleMap());
 
-function matchingRules(index: InventoryIndex, groupIds: readonly string[], direction: 'ingress' | 'egress', traffic: Traffic): MatchingRules {
+/** The rules of some security groups that match a direction and traffic: judge many peers by them with judgeBy and admitsAddress. */
+export function matchingRules(index: InventoryIndex, groupIds: readonly string[], direction: 'ingress' | 'egress', traffic: Traffic): MatchingRules {
   const key = [direction, traffic.protocol, traffic.port, groupIds.join(',')] as const;
   return getOrCreate(matchingRulesByIndex(index), key, () => collectMatchingRules(index, groupIds, direction, traffic));
 }
@@ -379,9 +380,26 @@ export function evaluateSecurityGroups(
   traffic: Traffic,
   peer: Peer,
 ): SecurityGroupEvaluation {
-  const rules = matchingRules(index, groupIds, direction, traffic);
+  return judgeBy(matchingRules(index, groupIds, direction, traffic), peer);
+}
+
+/** evaluateSecurityGroups with the matching rules already looked up. */
+export function judgeBy(rules: MatchingRules, peer: Peer): SecurityGroupEvaluation {
   if (rules.last?.peer !== peer) rules.last = { peer, evaluation: judgePeer(rules, peer) };
   return rules.last.evaluation;
+}
+
+/**
+ * True when the rules admit one address outright: a rule naming one of the security groups it
+ * is in, or a CIDR rule (or prefix list) that holds it. Then judgeBy answers 'allowed' for that
+ * peer; this finds the usual answer for a target's address without building a peer.
+ */
+export function admitsAddress(rules: MatchingRules, address: string, securityGroupIds: readonly string[]): boolean {
+  for (const id of rules.referencedGroupIds) if (securityGroupIds.includes(id)) return true;
+  const range = cidrRange(address);
+  if (!range) return false;
+  for (const admitting of rules.admittingRanges) if (rangeContains(admitting, range)) return true;
+  return false;
 }
 
 function intersection(a: AddressRange, b: AddressRange): AddressRange | undefined {
