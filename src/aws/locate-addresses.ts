@@ -16,6 +16,7 @@ import { ApiCallCounter, createClients, destroyClients } from './clients.js';
 import { networkInterfaceOf } from './collect-ec2.js';
 import { profileSettings, type ProfileSettings } from './shared-config.js';
 import { firstFew } from '../words.js';
+import { getOrCreate } from '../engine/memo.js';
 
 export interface AddressPlace {
   az: string;
@@ -102,8 +103,7 @@ function addressesByRegion(hostsByIp: ReadonlyMap<string, string>, configured: s
   for (const [ip, host] of hostsByIp) {
     const region = regionOfElbName(host) ?? configured;
     if (region === undefined) unplaced.push(ip);
-    else if (byRegion.has(region)) byRegion.get(region)?.push(ip);
-    else byRegion.set(region, [ip]);
+    else getOrCreate(byRegion, region, () => []).push(ip);
   }
   if (unplaced.length > 0) debug?.(`no AWS region (not in the names, AWS_REGION, AWS_DEFAULT_REGION or the profile) for ${firstFew(unplaced)}: AZ and subnet stay unknown`);
   return byRegion;
