@@ -13,6 +13,7 @@ import { collectionOfCall } from '../inventory/completeness.js';
 import { Completeness, couldNotCheck } from './completeness.js';
 import { EMPTY_CONFIG, type LbcheckConfig } from './config.js';
 import { fingerprint } from './fingerprint.js';
+import { getOrCreate } from './memo.js';
 import { applyIgnores, type ExpiredIgnore, type SuppressedFinding } from './ignores.js';
 import { enabledRules, type RuleSelection } from './selection.js';
 import { compareSeverity } from './severity.js';
@@ -63,30 +64,36 @@ function severityFor(rule: Rule, raw: RuleFinding, config: LbcheckConfig): Sever
   return raw.severity ?? rule.meta.defaultSeverity;
 }
 
-/** The LB a finding is about, for grouping: the one its related resources name (one reference per LB, shared by its findings). */
-function owningLoadBalancer(finding: Finding, index: InventoryIndex, refs: Map<LoadBalancer, LoadBalancerRef>): LoadBalancerRef | undefined {
-  const lb = index.loadBalancer(finding.related.loadBalancerArn);
-  if (!lb) return undefined;
-  let ref = refs.get(lb);
-  if (!ref) {
-    ref = { arn: lb.arn, name: lb.name, kind: lb.kind };
-    refs.set(lb, ref);
-  }
-  return ref;
+/** What turning a rule's findings into reported ones needs of a scope: the scope, its index, and one reference per LB (shared by its findings). */
+interface ScopeOfFindings {
+  scope: Scope;
+  index: InventoryIndex;
+  refs: Map<LoadBalancer, LoadBalancerRef>;
 }
 
-function toFinding(rule: Rule, finding: RuleFinding, severity: Severity, scope: Scope): Finding {
-  return {
+/** The LB a finding is about, for grouping: the one its related resources name. */
+function owningLoadBalancer(finding: RuleFinding, { index, refs }: ScopeOfFindings): LoadBalancerRef | undefined {
+  const lb = index.loadBalancer(finding.related.loadBalancerArn);
+  return lb && getOrCreate(refs, lb, () => ({ arn: lb.arn, name: lb.name, kind: lb.kind }));
+}
+
+/** A rule's finding as reported, built once: tens of thousands of them live until the reports are written. */
+function toFinding(rule: Rule, finding: RuleFinding, severity: Severity, within: ScopeOfFindings): ReportFinding {
+  const resource = finding.resource.account !== undefined ? finding.resource : { ...finding.resource, account: within.scope.account };
+  const reported: ReportFinding = {
     ruleId: rule.meta.id,
     category: rule.meta.category,
     severity,
-    resource: { ...finding.resource, account: finding.resource.account ?? scope.account },
+    resource,
     message: finding.message,
     fix: finding.fix,
     related: finding.related,
     evidence: finding.evidence,
     fingerprint: fingerprint(rule.meta.id, finding.resource.arn, finding.discriminator),
   };
+  const loadBalancer = owningLoadBalancer(finding, within);
+  if (loadBalancer) reported.loadBalancer = loadBalancer;
+  return reported;
 }
 
 /**
@@ -101,11 +108,12 @@ function runOne(
   config: LbcheckConfig,
   notChecked: NotChecked[],
   notCollected: Map<string, NotChecked>,
-): Finding[] | undefined {
+  within: ScopeOfFindings,
+): ReportFinding[] | undefined {
   const gaps = completeness.gapsFor(rule);
   recordNotCollected(notCollected, rule, ctx.scope, gaps);
   const scope = gaps.size === 0 ? ctx.scope : { ...ctx.scope, loadBalancers: ctx.scope.loadBalancers.filter((lb) => !gaps.has(lb)) };
-  const unchecked = [...gaps].map(([lb, missing]) => toFinding(rule, couldNotCheck(lb, ctx.scope, missing, rule.meta.id), 'warning', ctx.scope));
+  const findings = [...gaps].map(([lb, missing]) => toFinding(rule, couldNotCheck(lb, ctx.scope, missing, rule.meta.id), 'warning', within));
   let raw: RuleFinding[];
   try {
     raw = rule.check({ ...ctx, scope });
@@ -119,7 +127,8 @@ function runOne(
     });
     return undefined;
   }
-  return [...unchecked, ...raw.map((finding) => toFinding(rule, finding, severityFor(rule, finding, config), ctx.scope))];
+  for (const finding of raw) findings.push(toFinding(rule, finding, severityFor(rule, finding, config), within));
+  return findings;
 }
 
 /**
@@ -160,15 +169,18 @@ function withAffectedRules(entry: NotChecked, rules: readonly Rule[]): NotChecke
   return { ...entry, rules: affected.map((rule) => rule.meta.id) };
 }
 
+// What `a.localeCompare(b, 'en')` uses, made once: a sort of tens of thousands of findings compares them hundreds of thousands of times.
+const english = new Intl.Collator('en').compare;
+
 /** Deterministic order: severity, then rule, then resource (region, name, ARN), then fingerprint. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     compareSeverity(a.severity, b.severity) ||
-    a.ruleId.localeCompare(b.ruleId, 'en') ||
-    a.resource.region.localeCompare(b.resource.region, 'en') ||
-    a.resource.name.localeCompare(b.resource.name, 'en') ||
-    a.resource.arn.localeCompare(b.resource.arn, 'en') ||
-    a.fingerprint.localeCompare(b.fingerprint, 'en')
+    english(a.ruleId, b.ruleId) ||
+    english(a.resource.region, b.resource.region) ||
+    english(a.resource.name, b.resource.name) ||
+    english(a.resource.arn, b.resource.arn) ||
+    english(a.fingerprint, b.fingerprint)
   );
 }
 
@@ -187,11 +199,11 @@ export function runEngine(input: EngineInput): EngineResult {
   for (const scope of input.inventory.scopes) {
     const index = new InventoryIndex(scope);
     const completeness = new Completeness(scope, index);
-    const scopeFindings: Finding[] = [];
-    const refs = new Map<LoadBalancer, LoadBalancerRef>();
+    const scopeFindings: ReportFinding[] = [];
+    const within: ScopeOfFindings = { scope, index, refs: new Map() };
     const runAll = (rules: readonly Rule[], ctx: RuleContext) => {
       for (const rule of rules) {
-        const findings = runOne(rule, ctx, completeness, config, notChecked, notCollected);
+        const findings = runOne(rule, ctx, completeness, config, notChecked, notCollected, within);
         if (findings === undefined) continue;
         checksCompleted++;
         // One at a time: spreading tens of thousands of findings into push overflows the call stack.
@@ -204,8 +216,7 @@ export function runEngine(input: EngineInput): EngineResult {
       // A rule that reports the same thing twice (same fingerprint) is reported once.
       if (seen.has(finding.fingerprint)) continue;
       seen.add(finding.fingerprint);
-      const loadBalancer = owningLoadBalancer(finding, index, refs);
-      all.push(loadBalancer ? { ...finding, loadBalancer } : { ...finding });
+      all.push(finding);
     }
   }
 
