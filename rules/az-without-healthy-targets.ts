@@ -69,9 +69,9 @@ export default defineRule({
   check({ scope, index }) {
     const findings: RuleFinding[] = [];
     for (const lb of scope.loadBalancers) {
-      const zones = zonesOf(lb);
       for (const check of crossZoneChecks(index, lb)) {
         if (check.crossZone || !placedInZones(check.group)) continue;
+        const zones = zonesOf(lb);
         const healthy = check.endpoints.filter((e) => e.healthState === 'healthy');
         const unplaced = healthy.filter((e) => e.zone === undefined);
         for (const zone of zonesWithoutHealthyTarget(zones, check.endpoints)) {

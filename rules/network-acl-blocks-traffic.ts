@@ -12,8 +12,9 @@ import {
   type TargetEndpoint,
   type TargetPeers,
 } from '../src/engine/targets.js';
-import { getOrCreate, TupleMap } from '../src/engine/memo.js';
+import { getOrCreate, SmallTupleMap, TupleMap } from '../src/engine/memo.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
+import type { InventoryIndex } from '../src/inventory/indexes.js';
 import type { LoadBalancer, NetworkAcl, Subnet, TargetGroup } from '../src/inventory/model.js';
 
 type Purpose = 'client-inbound' | 'client-return' | 'lb-to-target' | 'lb-return' | 'target-inbound' | 'target-return';
@@ -109,96 +110,120 @@ export default defineRule({
   needs: { targetGroupAttributes: networkLoadBalancerGroups },
   check({ scope, index, settings }) {
     const findings: RuleFinding[] = [];
-    // Load balancers share ACLs, subnets and target ports: evaluate each (ACL, flow, peer) once per run, looked up without building a key.
-    const flowKinds = new TupleMap<readonly [NetworkAcl, Purpose, TransportProtocol, number, number], FlowKind>();
-    const step = (acl: NetworkAcl, aclSubnet: string, purpose: Purpose, protocol: TransportProtocol, ports: PortRange, peerCidr: string, label: string, ofLoadBalancer = false): FlowStep => {
-      const kind = getOrCreate(flowKinds, [acl, purpose, protocol, ports.from, ports.to], () => ({ evaluations: new Map() }));
-      const evaluation = getOrCreate(kind.evaluations, peerCidr, () => evaluateNetworkAcl(acl, { direction: DIRECTION[purpose], protocol, ports, peerCidr }));
-      return { kind, acl, aclSubnet, purpose, protocol, ports, peerCidr, label, ofLoadBalancer, evaluation };
-    };
-    // The flows each leg needs, the same for every load balancer it comes up for.
-    const clientSteps = new TupleMap<readonly [Subnet, TransportProtocol, number, string], FlowStep[]>();
-    const clientStepsOf = (subnet: Subnet, acl: NetworkAcl, protocol: TransportProtocol, port: number, cidr: string): FlowStep[] =>
-      getOrCreate(clientSteps, [subnet, protocol, port, cidr], () => [
-        step(acl, subnet.id, 'client-inbound', protocol, { from: port, to: port }, cidr, 'clients'),
-        step(acl, subnet.id, 'client-return', protocol, EPHEMERAL_PORTS, cidr, 'clients'),
-      ]);
-    const nodeSteps = new TupleMap<readonly [Subnet, Subnet, IpFamily, TransportProtocol, number], FlowStep[]>();
-    const nodeStepsOf = (node: LoadBalancerNode, targetSubnet: Subnet, family: IpFamily, protocol: TransportProtocol, port: number): FlowStep[] =>
-      getOrCreate(nodeSteps, [node.subnet, targetSubnet, family, protocol, port], () => {
-        const lbAcl = index.networkAclOf(node.subnet.id);
-        const targetAcl = index.networkAclOf(targetSubnet.id);
-        const single = { from: port, to: port };
-        const steps: FlowStep[] = [];
-        // The load balancer reaches the target over the target group's IP family: IPv6 subnets and target groups too.
-        for (const cidr of lbAcl ? subnetCidrsOf(targetSubnet, family) : []) {
-          const label = `target subnet ${targetSubnet.id}`;
-          steps.push(step(lbAcl as NetworkAcl, node.subnet.id, 'lb-to-target', protocol, single, cidr, label), step(lbAcl as NetworkAcl, node.subnet.id, 'lb-return', protocol, EPHEMERAL_PORTS, cidr, label));
-        }
-        for (const cidr of targetAcl ? node.cidrs : []) {
-          const label = `subnet ${node.subnet.id}`;
-          steps.push(step(targetAcl as NetworkAcl, targetSubnet.id, 'target-inbound', protocol, single, cidr, label, true), step(targetAcl as NetworkAcl, targetSubnet.id, 'target-return', protocol, EPHEMERAL_PORTS, cidr, label, true));
-        }
-        return steps;
-      });
-    const preservedSteps = new TupleMap<readonly [Subnet, TransportProtocol, number, string], FlowStep[]>();
-    const preservedStepsOf = (subnet: Subnet, acl: NetworkAcl, protocol: TransportProtocol, port: number, cidr: string): FlowStep[] =>
-      getOrCreate(preservedSteps, [subnet, protocol, port, cidr], () => [
-        step(acl, subnet.id, 'target-inbound', protocol, { from: port, to: port }, cidr, 'clients (client IP preservation)'),
-        step(acl, subnet.id, 'target-return', protocol, EPHEMERAL_PORTS, cidr, 'clients (client IP preservation)'),
-      ]);
-
+    const flows = new AclFlows(index);
     for (const lb of scope.loadBalancers) {
       if (lb.kind === 'gateway' || !lb.vpcId) continue;
-      // Every flow the load balancer needs, in the order they first come up (the order of the findings).
-      const steps: FlowStep[][] = [];
-      // Subnets and ACLs were read (the runner saw to it): every subnet of a VPC has an ACL, its own or the default.
-      const clients = clientsOf(index, lb, settings.clientCidrs);
-      for (const lbSubnet of subnetIdsOf(lb).flatMap((id) => index.subnet(id) ?? [])) {
-        const acl = index.networkAclOf(lbSubnet.id);
-        if (!acl) continue;
-        for (const listener of lb.listeners) {
-          for (const protocol of transportsOf(listener.protocol)) {
-            for (const cidr of clients.cidrs) steps.push(clientStepsOf(lbSubnet, acl, protocol, listener.port, cidr));
-          }
-        }
-      }
-
-      const seenClasses = new TupleMap<AclClass, true>();
-      const peersByGroup = new Map<TargetGroup | undefined, TargetPeers>();
-      for (const endpoint of targetEndpointsOf(index, lb)) {
-        if (!endpoint.subnetId || endpoint.trafficPort === undefined) continue;
-        const targetSubnet: Subnet | undefined = index.subnet(endpoint.subnetId);
-        if (!targetSubnet) continue;
-        const peers = getOrCreate(peersByGroup, endpoint.group, () => targetPeers(index, lb, endpoint.group, clients));
-        const aclClass = aclClassOf(peers, targetSubnet, endpoint);
-        if (seenClasses.get(aclClass)) continue;
-        seenClasses.set(aclClass, true);
-        // Traffic on the traffic port in the target group's protocols; health checks are always TCP (also for UDP groups).
-        const trafficPort = endpoint.trafficPort;
-        const flows = endpoint.trafficProtocols.map((protocol) => ({ protocol, port: trafficPort }));
-        const healthCheckPort = endpoint.healthCheckPort;
-        if (endpoint.group?.healthCheck.enabled !== false && healthCheckPort !== undefined && !flows.some((f) => f.protocol === 'tcp' && f.port === healthCheckPort)) {
-          flows.push({ protocol: 'tcp', port: healthCheckPort });
-        }
-        for (const node of peers.nodes) {
-          if (node.subnet.id === targetSubnet.id) continue; // same subnet: no ACL in the path
-          for (const { protocol, port } of flows) steps.push(nodeStepsOf(node, targetSubnet, peers.family, protocol, port));
-        }
-        // Clients whose address reaches the targets unchanged (client IP preservation, the target group's family);
-        // clients a dualstack NLB translates come from the nodes, which the flows above cover.
-        const targetAcl = index.networkAclOf(targetSubnet.id);
-        for (const cidr of targetAcl ? peers.preservedClients : []) {
-          for (const protocol of endpoint.trafficProtocols) steps.push(preservedStepsOf(targetSubnet, targetAcl as NetworkAcl, protocol, trafficPort, cidr));
-        }
-      }
-
+      const steps = flows.ofLoadBalancer(lb, settings.clientCidrs);
       // Most load balancers pass every flow: group them only when one fails.
       if (steps.some((list) => list.some((s) => s.evaluation.verdict !== 'allowed'))) findings.push(...groupFindings(lb, scope, groupsOf(lb, steps)));
     }
     return findings;
   },
 });
+
+/**
+ * The flows each leg of a load balancer's traffic needs through the ACLs, evaluated once per run:
+ * load balancers share subnets, ACLs and target ports, so each leg is the same for every load
+ * balancer it comes up for (looked up without building a key).
+ */
+class AclFlows {
+  private readonly flowKinds = new TupleMap<readonly [NetworkAcl, Purpose, TransportProtocol, number, number], FlowKind>();
+  private readonly clientLegs = new TupleMap<readonly [Subnet, TransportProtocol, number, string], FlowStep[]>();
+  private readonly nodeLegs = new TupleMap<readonly [Subnet, Subnet, IpFamily, TransportProtocol, number], FlowStep[]>();
+  private readonly preservedLegs = new TupleMap<readonly [Subnet, TransportProtocol, number, string], FlowStep[]>();
+
+  constructor(private readonly index: InventoryIndex) {}
+
+  /** Every flow a load balancer needs, in the order they first come up (the order of the findings). */
+  ofLoadBalancer(lb: LoadBalancer, clientCidrs: readonly string[]): FlowStep[][] {
+    const index = this.index;
+    const steps: FlowStep[][] = [];
+    // Subnets and ACLs were read (the runner saw to it): every subnet of a VPC has an ACL, its own or the default.
+    const clients = clientsOf(index, lb, clientCidrs);
+    for (const lbSubnet of subnetIdsOf(lb).flatMap((id) => index.subnet(id) ?? [])) {
+      const acl = index.networkAclOf(lbSubnet.id);
+      if (!acl) continue;
+      for (const listener of lb.listeners) {
+        for (const protocol of transportsOf(listener.protocol)) {
+          for (const cidr of clients.cidrs) steps.push(this.clientLeg(lbSubnet, acl, protocol, listener.port, cidr));
+        }
+      }
+    }
+
+    const seenClasses = new SmallTupleMap<AclClass, true>();
+    const peersByGroup = new Map<TargetGroup | undefined, TargetPeers>();
+    for (const endpoint of targetEndpointsOf(index, lb)) {
+      if (!endpoint.subnetId || endpoint.trafficPort === undefined) continue;
+      const targetSubnet: Subnet | undefined = index.subnet(endpoint.subnetId);
+      if (!targetSubnet) continue;
+      const peers = getOrCreate(peersByGroup, endpoint.group, () => targetPeers(index, lb, endpoint.group, clients));
+      const aclClass = aclClassOf(peers, targetSubnet, endpoint);
+      if (seenClasses.get(aclClass)) continue;
+      seenClasses.set(aclClass, true);
+      // Traffic on the traffic port in the target group's protocols; health checks are always TCP (also for UDP groups).
+      const trafficPort = endpoint.trafficPort;
+      const flows = endpoint.trafficProtocols.map((protocol) => ({ protocol, port: trafficPort }));
+      const healthCheckPort = endpoint.healthCheckPort;
+      if (endpoint.group?.healthCheck.enabled !== false && healthCheckPort !== undefined && !flows.some((f) => f.protocol === 'tcp' && f.port === healthCheckPort)) {
+        flows.push({ protocol: 'tcp', port: healthCheckPort });
+      }
+      for (const node of peers.nodes) {
+        if (node.subnet.id === targetSubnet.id) continue; // same subnet: no ACL in the path
+        for (const { protocol, port } of flows) steps.push(this.nodeLeg(node, targetSubnet, peers.family, protocol, port));
+      }
+      // Clients whose address reaches the targets unchanged (client IP preservation, the target group's family);
+      // clients a dualstack NLB translates come from the nodes, which the flows above cover.
+      const targetAcl = index.networkAclOf(targetSubnet.id);
+      for (const cidr of targetAcl ? peers.preservedClients : []) {
+        for (const protocol of endpoint.trafficProtocols) steps.push(this.preservedLeg(targetSubnet, targetAcl as NetworkAcl, protocol, trafficPort, cidr));
+      }
+    }
+    return steps;
+  }
+
+  /** Clients to the listener on a load balancer subnet's ACL, and the replies back to them. */
+  private clientLeg(subnet: Subnet, acl: NetworkAcl, protocol: TransportProtocol, port: number, cidr: string): FlowStep[] {
+    return getOrCreate(this.clientLegs, [subnet, protocol, port, cidr], () => [
+      this.step(acl, subnet.id, 'client-inbound', protocol, { from: port, to: port }, cidr, 'clients'),
+      this.step(acl, subnet.id, 'client-return', protocol, EPHEMERAL_PORTS, cidr, 'clients'),
+    ]);
+  }
+
+  /** A load balancer node to a target subnet and back, on the node's ACL and on the target subnet's. */
+  private nodeLeg(node: LoadBalancerNode, targetSubnet: Subnet, family: IpFamily, protocol: TransportProtocol, port: number): FlowStep[] {
+    return getOrCreate(this.nodeLegs, [node.subnet, targetSubnet, family, protocol, port], () => {
+      const lbAcl = this.index.networkAclOf(node.subnet.id);
+      const targetAcl = this.index.networkAclOf(targetSubnet.id);
+      const single = { from: port, to: port };
+      const steps: FlowStep[] = [];
+      // The load balancer reaches the target over the target group's IP family: IPv6 subnets and target groups too.
+      for (const cidr of lbAcl ? subnetCidrsOf(targetSubnet, family) : []) {
+        const label = `target subnet ${targetSubnet.id}`;
+        steps.push(this.step(lbAcl as NetworkAcl, node.subnet.id, 'lb-to-target', protocol, single, cidr, label), this.step(lbAcl as NetworkAcl, node.subnet.id, 'lb-return', protocol, EPHEMERAL_PORTS, cidr, label));
+      }
+      for (const cidr of targetAcl ? node.cidrs : []) {
+        const label = `subnet ${node.subnet.id}`;
+        steps.push(this.step(targetAcl as NetworkAcl, targetSubnet.id, 'target-inbound', protocol, single, cidr, label, true), this.step(targetAcl as NetworkAcl, targetSubnet.id, 'target-return', protocol, EPHEMERAL_PORTS, cidr, label, true));
+      }
+      return steps;
+    });
+  }
+
+  /** Preserved clients to a target subnet's ACL, and the replies back to them. */
+  private preservedLeg(subnet: Subnet, acl: NetworkAcl, protocol: TransportProtocol, port: number, cidr: string): FlowStep[] {
+    return getOrCreate(this.preservedLegs, [subnet, protocol, port, cidr], () => [
+      this.step(acl, subnet.id, 'target-inbound', protocol, { from: port, to: port }, cidr, 'clients (client IP preservation)'),
+      this.step(acl, subnet.id, 'target-return', protocol, EPHEMERAL_PORTS, cidr, 'clients (client IP preservation)'),
+    ]);
+  }
+
+  /** One flow through one ACL for one peer, evaluated once per (ACL, flow, peer). */
+  private step(acl: NetworkAcl, aclSubnet: string, purpose: Purpose, protocol: TransportProtocol, ports: PortRange, peerCidr: string, label: string, ofLoadBalancer = false): FlowStep {
+    const kind = getOrCreate(this.flowKinds, [acl, purpose, protocol, ports.from, ports.to], () => ({ evaluations: new Map() }));
+    const evaluation = getOrCreate(kind.evaluations, peerCidr, () => evaluateNetworkAcl(acl, { direction: DIRECTION[purpose], protocol, ports, peerCidr }));
+    return { kind, acl, aclSubnet, purpose, protocol, ports, peerCidr, label, ofLoadBalancer, evaluation };
+  }
+}
 
 /**
  * Which targets of a load balancer need the same flows: one target group (its peers: IP family,

@@ -3,7 +3,7 @@ import {
   authorizeCommand,
   clientsOf,
   evaluateSecurityGroups,
-  judgeBy,
+  judgePeer,
   matchingRules,
   type Clients,
   type MatchingRules,
@@ -21,10 +21,10 @@ import {
   type TargetEndpoint,
   type TargetPeers,
 } from '../src/engine/targets.js';
-import { getOrCreate, TupleMap } from '../src/engine/memo.js';
+import { getOrCreate, SmallTupleMap } from '../src/engine/memo.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { InventoryIndex } from '../src/inventory/indexes.js';
-import type { LoadBalancer, TargetGroup } from '../src/inventory/model.js';
+import type { LoadBalancer, Scope, TargetGroup } from '../src/inventory/model.js';
 
 type CheckKind = 'traffic' | 'health-check' | 'lb-egress';
 const GONE_STATES = new Set(['shutting-down', 'terminated']);
@@ -175,107 +175,113 @@ export default defineRule({
     const findings: RuleFinding[] = [];
     for (const lb of scope.loadBalancers) {
       if (lb.kind === 'gateway' || !lb.vpcId) continue;
-      const lbGroups = lb.securityGroupIds;
-      const clients = clientsOf(index, lb, settings.clientCidrs);
-      const pathsByGroup = new Map<TargetGroup | undefined, GroupPaths>();
-      const pathsOf = (group: TargetGroup | undefined): GroupPaths => getOrCreate(pathsByGroup, group, () => groupPaths(lb, targetPeers(index, lb, group, clients), clients));
-      const classes = new TupleMap<SecurityGroupClass, ClassVerdicts>();
-      const failures = new Map<string, Failure>();
-      const ipTargetsByGroup = new Map<TargetGroup, TargetEndpoint[]>();
-
-      for (const endpoint of targetEndpointsOf(index, lb)) {
-        if (endpoint.kind !== 'instance' && endpoint.kind !== 'ip') continue;
-        const trafficPort = endpoint.trafficPort;
-        if (trafficPort === undefined) continue;
-        if (endpoint.kind === 'instance') {
-          // The instances were read (the runner saw to it): one that is not there no longer exists.
-          if (!endpoint.instance) continue;
-          // A terminated instance still registered has no network interface left to admit anything: not a security group problem.
-          if (GONE_STATES.has(endpoint.instance.state)) continue;
-        } else if (endpoint.group) {
-          getOrCreate(ipTargetsByGroup, endpoint.group, () => []).push(endpoint);
-        }
-        const targetGroups = endpoint.instance?.securityGroupIds ?? [];
-        const verdicts = getOrCreate(classes, securityGroupClassOf(endpoint, trafficPort, targetGroups), () =>
-          classVerdicts(index, lb, pathsOf(endpoint.group), endpoint, trafficPort, targetGroups),
-        );
-        for (const { key, failure, evaluation } of verdicts.ingress) {
-          const joined = failures.get(key) ?? failures.set(key, failure).get(key);
-          joined?.targets.push({ id: endpoint.targetId, ip: endpoint.ip, securityGroupIds: targetGroups, verdict: evaluation.verdict });
-        }
-        // The load balancer's outbound rules to this target: the one check that depends on the target's own address.
-        const address = endpoint.ip ?? endpoint.instance?.privateIpAddress;
-        for (const { key, protocol, port, rules } of verdicts.egress) {
-          if (address && admitsAddress(rules, address, targetGroups)) continue;
-          const evaluation = judgeBy(rules, { cidrs: address ? [address] : [], securityGroupIds: targetGroups });
-          if (evaluation.verdict === 'allowed') continue;
-          const fixPeer = targetGroups[0] ? { groupId: targetGroups[0] } : { cidr: address ? `${address}/${address.includes(':') ? 128 : 32}` : '<target address>' };
-          const failure = getOrCreate(failures, key, (): Failure => ({ group: endpoint.group, kind: 'lb-egress', protocol, port, peerText: 'targets', groupIds: lbGroups, fixPeer, targets: [], evaluation }));
-          failure.targets.push({ id: endpoint.targetId, ip: endpoint.ip, securityGroupIds: targetGroups, verdict: evaluation.verdict });
-        }
-      }
-
-      const resourceOf = (group: TargetGroup | undefined) => (group ? targetGroupResource(group, scope) : loadBalancerResource(lb, scope));
-      for (const failure of failures.values()) {
-        const where = failure.group ? `target group ${failure.group.name}` : describeLoadBalancer(lb);
-        const holder = failure.group ? `in target group ${failure.group.name}` : `registered with ${describeLoadBalancer(lb)}`;
-        const port = `${failure.protocol.toUpperCase()} ${failure.port}`;
-        const partial = failure.targets.every((t) => t.verdict !== 'blocked');
-        const severity = severityOf(failure.targets.map((t) => t.verdict));
-        const qualifier = failure.evaluation.verdict === 'unknown' ? ` (with the rules lbcheck could resolve; ${failure.evaluation.unresolved.join(', ')} could not be)` : partial ? ' from all of its addresses' : '';
-        const targetGroupIds = [...new Set(failure.targets.flatMap((t) => t.securityGroupIds))];
-        let message: string;
-        let fix: string;
-        if (failure.kind === 'lb-egress') {
-          message = `${describeLoadBalancer(lb)}'s security groups (${failure.groupIds.join(', ')}) do not allow outbound ${port} to targets ${listTargets(failure.targets)} of ${where}${qualifier}, so it cannot reach them and requests and health checks fail.`;
-          fix = `Run ${authorizeCommand('egress', failure.groupIds[0] ?? '<security group>', failure.protocol, failure.port, failure.fixPeer)}.`;
-        } else {
-          const effect = failure.kind === 'health-check' ? 'so health checks fail and the targets are marked unhealthy' : 'so requests to them fail (502/504, or timeouts on an NLB)';
-          message = `The security groups (${targetGroupIds.join(', ')}) of targets ${listTargets(failure.targets)} ${holder} do not admit ${failure.kind === 'health-check' ? 'the health check on ' : ''}${port} from ${failure.peerText}${qualifier}, ${effect}.`;
-          fix = `Run ${authorizeCommand('ingress', failure.targets[0]?.securityGroupIds[0] ?? '<target security group>', failure.protocol, failure.port, failure.fixPeer)}.`;
-        }
-        findings.push({
-          resource: resourceOf(failure.group),
-          severity: severity === 'error' ? undefined : severity,
-          discriminator: `${failure.group ? `${lb.arn}|` : ''}${failure.kind}|${failure.protocol}/${failure.port}|${[...failure.groupIds].sort().join(',')}`,
-          message,
-          fix,
-          related: {
-            loadBalancerArn: lb.arn,
-            ...(failure.group && { targetGroupArns: [failure.group.arn] }),
-            securityGroupIds: [...new Set([...failure.groupIds, ...targetGroupIds])],
-            instanceIds: failure.targets.flatMap((t) => (t.ip === undefined || t.id !== t.ip ? [t.id] : [])),
-          },
-          evidence: {
-            loadBalancerArn: lb.arn,
-            targetGroupArn: failure.group?.arn,
-            check: failure.kind,
-            protocol: failure.protocol,
-            port: failure.port,
-            securityGroupIds: failure.groupIds,
-            loadBalancerSecurityGroupIds: lbGroups,
-            loadBalancerSubnetCidrs: pathsOf(failure.group).peers.nodeCidrs,
-            targets: failure.targets,
-            rulesConsidered: failure.evaluation.considered,
-            notAdmitted: failure.evaluation.notAdmitted,
-            unresolved: failure.evaluation.unresolved,
-          },
-        });
-      }
-
-      for (const [group, endpoints] of ipTargetsByGroup) {
-        findings.push({
-          resource: targetGroupResource(group, scope),
-          severity: 'info',
-          discriminator: `${lb.arn}|ip-targets-not-checked`,
-          message: `The security groups of IP targets ${endpoints.slice(0, 3).map((e) => e.targetId).join(', ')} in target group ${group.name} were not checked (lbcheck does not collect their network interfaces).`,
-          fix: `Make sure they admit ${describeLoadBalancer(lb)} (${pathsOf(group).lbText}) on port ${[...new Set(endpoints.flatMap((e) => [e.trafficPort, e.healthCheckPort]))].filter((p) => p !== undefined).join(' and ')}.`,
-          related: { loadBalancerArn: lb.arn, targetGroupArns: [group.arn] },
-          evidence: { loadBalancerArn: lb.arn, targets: endpoints.map((e) => ({ ip: e.ip, port: e.trafficPort, healthCheckPort: e.healthCheckPort })), why: 'IP targets\' network interfaces are not in the inventory' },
-        });
-      }
-
+      for (const finding of loadBalancerFindings(scope, index, lb, settings.clientCidrs)) findings.push(finding);
     }
     return findings;
   },
 });
+
+/** One load balancer's findings: its targets judged by class, the failures grouped, then worded. */
+function loadBalancerFindings(scope: Scope, index: InventoryIndex, lb: LoadBalancer, clientCidrs: readonly string[]): RuleFinding[] {
+  const findings: RuleFinding[] = [];
+  const lbGroups = lb.securityGroupIds;
+  const clients = clientsOf(index, lb, clientCidrs);
+  const pathsByGroup = new Map<TargetGroup | undefined, GroupPaths>();
+  const pathsOf = (group: TargetGroup | undefined): GroupPaths => getOrCreate(pathsByGroup, group, () => groupPaths(lb, targetPeers(index, lb, group, clients), clients));
+  const classes = new SmallTupleMap<SecurityGroupClass, ClassVerdicts>();
+  const failures = new Map<string, Failure>();
+  const ipTargetsByGroup = new Map<TargetGroup, TargetEndpoint[]>();
+
+  for (const endpoint of targetEndpointsOf(index, lb)) {
+    if (endpoint.kind !== 'instance' && endpoint.kind !== 'ip') continue;
+    const trafficPort = endpoint.trafficPort;
+    if (trafficPort === undefined) continue;
+    if (endpoint.kind === 'instance') {
+      // The instances were read (the runner saw to it): one that is not there no longer exists.
+      if (!endpoint.instance) continue;
+      // A terminated instance still registered has no network interface left to admit anything: not a security group problem.
+      if (GONE_STATES.has(endpoint.instance.state)) continue;
+    } else if (endpoint.group) {
+      getOrCreate(ipTargetsByGroup, endpoint.group, () => []).push(endpoint);
+    }
+    const targetGroups = endpoint.instance?.securityGroupIds ?? [];
+    const verdicts = getOrCreate(classes, securityGroupClassOf(endpoint, trafficPort, targetGroups), () =>
+      classVerdicts(index, lb, pathsOf(endpoint.group), endpoint, trafficPort, targetGroups),
+    );
+    for (const { key, failure, evaluation } of verdicts.ingress) {
+      const joined = failures.get(key) ?? failures.set(key, failure).get(key);
+      joined?.targets.push({ id: endpoint.targetId, ip: endpoint.ip, securityGroupIds: targetGroups, verdict: evaluation.verdict });
+    }
+    // The load balancer's outbound rules to this target: the one check that depends on the target's own address.
+    const address = endpoint.ip ?? endpoint.instance?.privateIpAddress;
+    for (const { key, protocol, port, rules } of verdicts.egress) {
+      if (address && admitsAddress(rules, address, targetGroups)) continue;
+      const evaluation = judgePeer(rules, { cidrs: address ? [address] : [], securityGroupIds: targetGroups });
+      if (evaluation.verdict === 'allowed') continue;
+      const fixPeer = targetGroups[0] ? { groupId: targetGroups[0] } : { cidr: address ? `${address}/${address.includes(':') ? 128 : 32}` : '<target address>' };
+      const failure = getOrCreate(failures, key, (): Failure => ({ group: endpoint.group, kind: 'lb-egress', protocol, port, peerText: 'targets', groupIds: lbGroups, fixPeer, targets: [], evaluation }));
+      failure.targets.push({ id: endpoint.targetId, ip: endpoint.ip, securityGroupIds: targetGroups, verdict: evaluation.verdict });
+    }
+  }
+
+  const resourceOf = (group: TargetGroup | undefined) => (group ? targetGroupResource(group, scope) : loadBalancerResource(lb, scope));
+  for (const failure of failures.values()) {
+    const where = failure.group ? `target group ${failure.group.name}` : describeLoadBalancer(lb);
+    const holder = failure.group ? `in target group ${failure.group.name}` : `registered with ${describeLoadBalancer(lb)}`;
+    const port = `${failure.protocol.toUpperCase()} ${failure.port}`;
+    const partial = failure.targets.every((t) => t.verdict !== 'blocked');
+    const severity = severityOf(failure.targets.map((t) => t.verdict));
+    const qualifier = failure.evaluation.verdict === 'unknown' ? ` (with the rules lbcheck could resolve; ${failure.evaluation.unresolved.join(', ')} could not be)` : partial ? ' from all of its addresses' : '';
+    const targetGroupIds = [...new Set(failure.targets.flatMap((t) => t.securityGroupIds))];
+    let message: string;
+    let fix: string;
+    if (failure.kind === 'lb-egress') {
+      message = `${describeLoadBalancer(lb)}'s security groups (${failure.groupIds.join(', ')}) do not allow outbound ${port} to targets ${listTargets(failure.targets)} of ${where}${qualifier}, so it cannot reach them and requests and health checks fail.`;
+      fix = `Run ${authorizeCommand('egress', failure.groupIds[0] ?? '<security group>', failure.protocol, failure.port, failure.fixPeer)}.`;
+    } else {
+      const effect = failure.kind === 'health-check' ? 'so health checks fail and the targets are marked unhealthy' : 'so requests to them fail (502/504, or timeouts on an NLB)';
+      message = `The security groups (${targetGroupIds.join(', ')}) of targets ${listTargets(failure.targets)} ${holder} do not admit ${failure.kind === 'health-check' ? 'the health check on ' : ''}${port} from ${failure.peerText}${qualifier}, ${effect}.`;
+      fix = `Run ${authorizeCommand('ingress', failure.targets[0]?.securityGroupIds[0] ?? '<target security group>', failure.protocol, failure.port, failure.fixPeer)}.`;
+    }
+    findings.push({
+      resource: resourceOf(failure.group),
+      severity: severity === 'error' ? undefined : severity,
+      discriminator: `${failure.group ? `${lb.arn}|` : ''}${failure.kind}|${failure.protocol}/${failure.port}|${[...failure.groupIds].sort().join(',')}`,
+      message,
+      fix,
+      related: {
+        loadBalancerArn: lb.arn,
+        ...(failure.group && { targetGroupArns: [failure.group.arn] }),
+        securityGroupIds: [...new Set([...failure.groupIds, ...targetGroupIds])],
+        instanceIds: failure.targets.flatMap((t) => (t.ip === undefined || t.id !== t.ip ? [t.id] : [])),
+      },
+      evidence: {
+        loadBalancerArn: lb.arn,
+        targetGroupArn: failure.group?.arn,
+        check: failure.kind,
+        protocol: failure.protocol,
+        port: failure.port,
+        securityGroupIds: failure.groupIds,
+        loadBalancerSecurityGroupIds: lbGroups,
+        loadBalancerSubnetCidrs: pathsOf(failure.group).peers.nodeCidrs,
+        targets: failure.targets,
+        rulesConsidered: failure.evaluation.considered,
+        notAdmitted: failure.evaluation.notAdmitted,
+        unresolved: failure.evaluation.unresolved,
+      },
+    });
+  }
+
+  for (const [group, endpoints] of ipTargetsByGroup) {
+    findings.push({
+      resource: targetGroupResource(group, scope),
+      severity: 'info',
+      discriminator: `${lb.arn}|ip-targets-not-checked`,
+      message: `The security groups of IP targets ${endpoints.slice(0, 3).map((e) => e.targetId).join(', ')} in target group ${group.name} were not checked (lbcheck does not collect their network interfaces).`,
+      fix: `Make sure they admit ${describeLoadBalancer(lb)} (${pathsOf(group).lbText}) on port ${[...new Set(endpoints.flatMap((e) => [e.trafficPort, e.healthCheckPort]))].filter((p) => p !== undefined).join(' and ')}.`,
+      related: { loadBalancerArn: lb.arn, targetGroupArns: [group.arn] },
+      evidence: { loadBalancerArn: lb.arn, targets: endpoints.map((e) => ({ ip: e.ip, port: e.trafficPort, healthCheckPort: e.healthCheckPort })), why: 'IP targets\' network interfaces are not in the inventory' },
+    });
+  }
+  return findings;
+}

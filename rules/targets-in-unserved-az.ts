@@ -1,4 +1,4 @@
-import { describeLoadBalancer, loadBalancerResource, targetEndpointsOf, targetGroupResource, type TargetEndpoint } from '../src/engine/targets.js';
+import { describeLoadBalancer, loadBalancerResource, targetEndpointsOf, targetEndpointsOfGroup, targetGroupResource, type TargetEndpoint } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 
 /** Targets by the AZ they sit in, for the AZs the load balancer is not enabled in. */
@@ -42,7 +42,7 @@ export default defineRule({
       const served = new Set(lb.availabilityZones.map((zone) => zone.zoneName));
       const groups = lb.kind === 'classic' ? [undefined] : index.targetGroupsOf(lb);
       for (const group of groups) {
-        const endpoints = group ? targetEndpointsOf(index, lb).filter((endpoint) => endpoint.group === group) : targetEndpointsOf(index, lb);
+        const endpoints = group ? targetEndpointsOfGroup(index, group) : targetEndpointsOf(index, lb);
         for (const [zone, targets] of unservedByZone(endpoints, served)) {
           // A Classic LB's instance is one endpoint per listener port: one entry per target here.
           const unique = [...new Map(targets.map((target) => [target.targetId, target])).values()];

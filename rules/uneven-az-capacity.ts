@@ -75,9 +75,12 @@ export default defineRule({
   check({ scope, index }) {
     const findings: RuleFinding[] = [];
     for (const lb of scope.loadBalancers) {
+      const checks = crossZoneChecks(index, lb);
+      // With cross-zone on (every ALB target group that does not turn it off), clients spread over all targets.
+      if (checks.every((check) => check.crossZone)) continue;
       const zones = zonesOf(lb);
       if (zones.length < 2 || zones.includes('')) continue;
-      for (const { group, crossZone, crossZoneSource, endpoints } of crossZoneChecks(index, lb)) {
+      for (const { group, crossZone, crossZoneSource, endpoints } of checks) {
         const load = crossZone ? undefined : azLoad(zones, endpoints);
         if (!load) continue;
         const { healthy, total } = load;

@@ -6,7 +6,7 @@
  * Address arithmetic works on inclusive ranges of BigInt so that "does this set of
  * rules admit this whole client range" is answered exactly, not by sampling.
  */
-import { ANY_IPV4, ANY_IPV6, NOT_ON_THE_INTERNET, cidrRange, rangeContains, type AddressRange } from '../inventory/cidr.js';
+import { ANY_IPV4, ANY_IPV6, NOT_ON_THE_INTERNET, cidrRange, ipFamily, rangeContains, type AddressRange } from '../inventory/cidr.js';
 import type { EffectiveRouteTable, InventoryIndex } from '../inventory/indexes.js';
 import { getOrCreate, perIndex, TupleMap } from './memo.js';
 import type { NetworkAcl, NetworkAclEntry, Route, RouteTable, SecurityGroupRule } from '../inventory/model.js';
@@ -274,14 +274,16 @@ export interface MatchingRules {
   considered: ConsideredRule[];
   /** The matching rules' CIDRs and resolved prefix lists, as ranges. */
   admittingRanges: AddressRange[];
+  /** The families a rule admits whole (0.0.0.0/0, ::/0: the usual egress rule). */
+  anywhere: (4 | 6)[];
   /** The security groups the matching rules reference, each once, in the order they appear. */
   referencedGroupIds: string[];
   unresolved: string[];
   /**
-   * The last peer judged, and its evaluation: a load balancer hands the same peer to all of a
-   * target group's targets in a row (a map of every peer would hold one per target).
+   * Each peer judged, by its addresses and groups: thousands of load balancers share a few
+   * subnets and security groups, so they hand over the same few peers.
    */
-  last?: { peer: Peer; evaluation: SecurityGroupEvaluation };
+  judged: Map<string, SecurityGroupEvaluation>;
 }
 
 function collectMatchingRules(index: InventoryIndex, groupIds: readonly string[], direction: 'ingress' | 'egress', traffic: Traffic): MatchingRules {
@@ -320,13 +322,15 @@ function collectMatchingRules(index: InventoryIndex, groupIds: readonly string[]
       }
     }
   }
-  return { considered, admittingRanges: admittingCidrs.flatMap((c) => cidrRange(c) ?? []), referencedGroupIds: [...referenced], unresolved };
+  const admittingRanges = admittingCidrs.flatMap((c) => cidrRange(c) ?? []);
+  const anywhere = admittingRanges.filter((range) => rangeContains(range, cidrRange(range.family === 4 ? ANY_IPV4 : ANY_IPV6) as AddressRange)).map((range) => range.family);
+  return { considered, admittingRanges, anywhere, referencedGroupIds: [...referenced], unresolved, judged: new Map() };
 }
 
 // Thousands of targets and load balancers share a few security groups: collect their matching rules once per index.
 const matchingRulesByIndex = perIndex<InventoryIndex, TupleMap<readonly [string, TransportProtocol, number, string], MatchingRules>>(() => new TupleMap());
 
-/** The rules of some security groups that match a direction and traffic: judge many peers by them with judgeBy and admitsAddress. */
+/** The rules of some security groups that match a direction and traffic: what admitsAddress and judgePeer judge a peer by. */
 export function matchingRules(index: InventoryIndex, groupIds: readonly string[], direction: 'ingress' | 'egress', traffic: Traffic): MatchingRules {
   const key = [direction, traffic.protocol, traffic.port, groupIds.join(',')] as const;
   return getOrCreate(matchingRulesByIndex(index), key, () => collectMatchingRules(index, groupIds, direction, traffic));
@@ -343,7 +347,8 @@ function whollyInsideOne(peer: Peer, ranges: readonly AddressRange[]): boolean {
   );
 }
 
-function judgePeer(rules: MatchingRules, peer: Peer): SecurityGroupEvaluation {
+/** How the rules judge a peer, worked out afresh: for one met once (a target's own address); evaluateSecurityGroups keeps its answers. */
+export function judgePeer(rules: MatchingRules, peer: Peer): SecurityGroupEvaluation {
   const { considered, unresolved } = rules;
   // The usual answer for a target's own address, worked out without a range of gaps: admitted.
   if (rules.referencedGroupIds.length === 0 && whollyInsideOne(peer, rules.admittingRanges)) return { considered, otherGroupReferences: [], unresolved, verdict: 'allowed', notAdmitted: [] };
@@ -371,7 +376,7 @@ function judgePeer(rules: MatchingRules, peer: Peer): SecurityGroupEvaluation {
  * direction of the first packet matters. A rule referencing one of the peer's own groups
  * admits the peer whatever its addresses; otherwise every peer CIDR must be covered by
  * the matching rules' CIDRs (and resolved prefix lists) together. The evaluation is shared
- * by every caller that passes the same peer object for the same groups and traffic: read it, never change it.
+ * by every caller that passes the same peer (addresses and groups) for the same groups and traffic: read it, never change it.
  */
 export function evaluateSecurityGroups(
   index: InventoryIndex,
@@ -380,22 +385,20 @@ export function evaluateSecurityGroups(
   traffic: Traffic,
   peer: Peer,
 ): SecurityGroupEvaluation {
-  return judgeBy(matchingRules(index, groupIds, direction, traffic), peer);
-}
-
-/** evaluateSecurityGroups with the matching rules already looked up. */
-export function judgeBy(rules: MatchingRules, peer: Peer): SecurityGroupEvaluation {
-  if (rules.last?.peer !== peer) rules.last = { peer, evaluation: judgePeer(rules, peer) };
-  return rules.last.evaluation;
+  const rules = matchingRules(index, groupIds, direction, traffic);
+  return getOrCreate(rules.judged, `${peer.cidrs.join(',')}|${peer.securityGroupIds.join(',')}`, () => judgePeer(rules, peer));
 }
 
 /**
  * True when the rules admit one address outright: a rule naming one of the security groups it
- * is in, or a CIDR rule (or prefix list) that holds it. Then judgeBy answers 'allowed' for that
+ * is in, or a CIDR rule (or prefix list) that holds it. Then judgePeer answers 'allowed' for that
  * peer; this finds the usual answer for a target's address without building a peer.
  */
 export function admitsAddress(rules: MatchingRules, address: string, securityGroupIds: readonly string[]): boolean {
   for (const id of rules.referencedGroupIds) if (securityGroupIds.includes(id)) return true;
+  // Any address of a family admitted whole, without parsing it (tens of thousands of targets).
+  const family = ipFamily(address);
+  if (family !== undefined && rules.anywhere.includes(family)) return true;
   const range = cidrRange(address);
   if (!range) return false;
   for (const admitting of rules.admittingRanges) if (rangeContains(admitting, range)) return true;

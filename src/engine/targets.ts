@@ -28,7 +28,9 @@ export function describeLoadBalancer(lb: LoadBalancer): string {
 }
 
 export function subnetIdsOf(lb: LoadBalancer): string[] {
-  return [...new Set(lb.availabilityZones.flatMap((z) => (z.subnetId ? [z.subnetId] : [])))];
+  const ids: string[] = [];
+  for (const { subnetId } of lb.availabilityZones) if (subnetId && !ids.includes(subnetId)) ids.push(subnetId);
+  return ids;
 }
 
 export interface TargetEndpoint {
@@ -94,7 +96,7 @@ function endpoint(
 }
 
 /** Every target of every target group the LB forwards to (elbv2), or its registered instances (Classic). */
-export function targetEndpointsOf(index: InventoryIndex, lb: LoadBalancer): TargetEndpoint[] {
+export function targetEndpointsOf(index: InventoryIndex, lb: LoadBalancer): readonly TargetEndpoint[] {
   if (lb.kind === 'classic') {
     const listenerPorts = [...new Set(lb.listeners.flatMap((l) => (l.instancePort !== undefined ? [l.instancePort] : [])))];
     const healthCheckPort = classicHealthCheckPort(lb.classic?.healthCheck?.target);
@@ -108,11 +110,15 @@ export function targetEndpointsOf(index: InventoryIndex, lb: LoadBalancer): Targ
       ),
     );
   }
-  return index.targetGroupsOf(lb).flatMap((group) => targetEndpointsOfGroup(index, group));
+  const groups = index.targetGroupsOf(lb);
+  // One target group (most load balancers): its placed targets as they are, not a copy per call.
+  const [only] = groups;
+  if (groups.length === 1 && only) return targetEndpointsOfGroup(index, only);
+  return groups.flatMap((group) => targetEndpointsOfGroup(index, group));
 }
 
 // Several rules walk the same targets: place them once per inventory index.
-export const targetEndpointsOfGroup: (index: InventoryIndex, group: TargetGroup) => TargetEndpoint[] = memoizePerIndex(placeTargets);
+export const targetEndpointsOfGroup: (index: InventoryIndex, group: TargetGroup) => readonly TargetEndpoint[] = memoizePerIndex(placeTargets);
 
 function placeTargets(index: InventoryIndex, group: TargetGroup): TargetEndpoint[] {
   const trafficProtocols = transportsOf(group.protocol);
@@ -213,14 +219,17 @@ export interface CrossZoneCheck {
   group?: TargetGroup;
   crossZone: boolean;
   crossZoneSource: string;
-  endpoints: TargetEndpoint[];
+  endpoints: readonly TargetEndpoint[];
 }
 
 /**
  * Cross-zone load balancing per target group of a load balancer (one entry for a Classic LB):
  * the TG's own setting when it has one, else the LB's (ALB: always on), with where it came from.
  */
-export function crossZoneChecks(index: InventoryIndex, lb: LoadBalancer): CrossZoneCheck[] {
+export const crossZoneChecks: (index: InventoryIndex, lb: LoadBalancer) => readonly CrossZoneCheck[] = memoizePerIndex(findCrossZoneChecks);
+
+// Three rules ask for every load balancer: worked out once per index (above).
+function findCrossZoneChecks(index: InventoryIndex, lb: LoadBalancer): CrossZoneCheck[] {
   if (lb.kind === 'classic') {
     return [{ crossZone: lb.attributes.crossZoneEnabled, crossZoneSource: 'Classic LB attribute CrossZoneLoadBalancing', endpoints: targetEndpointsOf(index, lb) }];
   }
