@@ -8,6 +8,7 @@
 import type { ReportFinding } from '../engine/runner.js';
 import { LOAD_BALANCER_KIND_LABEL, targetEndpointsOf } from '../engine/targets.js';
 import { InventoryIndex } from '../inventory/indexes.js';
+import { getOrCreate } from '../engine/memo.js';
 import type { LoadBalancer, Route, Scope } from '../inventory/model.js';
 import type { ProbeAddress, ProbeTarget } from '../inventory/probe-report.js';
 import { failedAttempts, medianMs, outcomeSummary } from './probe-text.js';
@@ -68,9 +69,12 @@ function addressLines(ip: string, targets: readonly ProbeTarget[]): { lines: str
   return { lines, failed };
 }
 
+/** One index per scope for all its LBs' diagrams: an index per LB would read the whole scope once per LB. */
+const indexes = new WeakMap<Scope, InventoryIndex>();
+
 /** The network path of one LB from the inventory (and the probe, when it ran). */
 export function loadBalancerPath(lb: LoadBalancer, scope: Scope, probeTargets: readonly ProbeTarget[]): LoadBalancerPath {
-  const index = new InventoryIndex(scope);
+  const index = getOrCreate(indexes, scope, () => new InventoryIndex(scope));
   const endpoints = targetEndpointsOf(index, lb);
   const probedIps = [...new Set(probeTargets.flatMap((target) => target.addresses.map((address) => address.ip)))];
   const zones = lb.availabilityZones.map((zone): ZonePath => {
