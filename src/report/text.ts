@@ -165,7 +165,8 @@ export function renderText(report: AuditReport, context: RenderContext): string 
   const options = { width, verbose: context.verbose ?? false, color: context.color ?? false };
   const out: string[] = [];
   if (report.baseline) out.push(...hang(p.bold(`${baselinePhrase(report.baseline)} since ${terminalText(report.baseline.file)}`), { indent: 0, hanging: 2, width }), '');
-  for (const section of loadBalancerSections(report, context.inventory)) out.push(...sectionLines(section, options, p), '');
+  // Each section joined on its own: its many short lines die young, only its text is kept.
+  for (const section of loadBalancerSections(report, context.inventory)) out.push(sectionLines(section, options, p).join('\n'), '');
   out.push(...summaryLines(report, context, width, p));
   const notChecked = notCheckedLines(report, context, width, p);
   if (notChecked.length > 0) out.push('', ...notChecked);
