@@ -45,24 +45,30 @@ export function placeOf(finding: ReportFinding): FoldedPlace | undefined {
   return undefined;
 }
 
-/** The text of a finding with its place taken out, so two findings that differ only there compare equal. */
-function withoutPlace(text: string | undefined, finding: ReportFinding, place: FoldedPlace | undefined): string {
-  if (text === undefined || place === undefined) return text ?? '';
+/** The names that say where a finding applies: its place's id (and a target group's name), the AZ, the resource's name. */
+function placeNames(finding: ReportFinding, place: FoldedPlace): string[] {
   const names = [place.id, place.kind === 'target group' ? targetGroupName(place.id) : undefined, stringField(finding.evidence, 'availabilityZone'), finding.resource.name];
-  let result = text;
-  for (const name of names) if (name) result = result.replaceAll(name, '\u0000');
+  return names.filter((name): name is string => name !== undefined && name !== '');
+}
+
+/** The text of a finding with its place's names taken out, so two findings that differ only there compare equal. */
+function withoutNames(text: string | undefined, names: readonly string[]): string {
+  let result = text ?? '';
+  for (const name of names) result = result.replaceAll(name, '\u0000');
   return result;
 }
 
-function foldKey(finding: ReportFinding, place: FoldedPlace | undefined): string {
+function foldKey(finding: ReportFinding, place: FoldedPlace): string {
+  // The names once for both texts.
+  const names = placeNames(finding, place);
   return JSON.stringify([
     finding.ruleId,
     finding.severity,
     finding.loadBalancer?.arn ?? finding.resource.arn,
     finding.new ?? null,
-    place?.kind ?? null,
-    withoutPlace(finding.message, finding, place),
-    withoutPlace(finding.fix, finding, place),
+    place.kind,
+    withoutNames(finding.message, names),
+    withoutNames(finding.fix, names),
   ]);
 }
 
