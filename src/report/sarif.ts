@@ -22,7 +22,10 @@ import type { AuditReport, RenderContext } from './report.js';
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
-const sentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
 
 function pascalCase(id: string): string {
   return id
@@ -99,30 +102,34 @@ function notification(entry: NotChecked) {
   };
 }
 
+/**
+ * One result, every object of one shape whatever the finding: a property that does not apply is
+ * undefined, which JSON.stringify leaves out as if it were not there (this object is only ever stringified).
+ */
 function result(finding: ReportFinding, ruleIndex: ReadonlyMap<string, number>) {
-  const index = ruleIndex.get(finding.ruleId);
+  const { resource } = finding;
   const evidence = evidenceLine(finding.evidence, 400);
   return {
     ruleId: finding.ruleId,
-    ...(index !== undefined && { ruleIndex: index }),
+    ruleIndex: ruleIndex.get(finding.ruleId),
     level: LEVEL[finding.severity],
     // GitHub shows the message as text: names and AWS errors in it must not reorder or hide what it says.
     message: { text: escapeControlCharacters(`${sentence(finding.message)} Fix: ${sentence(finding.fix)}${evidence ? ` Evidence: ${evidence}` : ''}`) },
     locations: [
       {
         physicalLocation: { artifactLocation: { uri: resourceUri(finding) }, region: { startLine: 1 } },
-        logicalLocations: [{ fullyQualifiedName: finding.resource.arn, kind: 'resource' }],
+        logicalLocations: [{ fullyQualifiedName: resource.arn, kind: 'resource' }],
       },
     ],
     partialFingerprints: { primaryLocationLineHash: finding.fingerprint },
     properties: {
-      resourceArn: finding.resource.arn,
-      ...(finding.resource.account !== undefined && { account: finding.resource.account }),
-      region: finding.resource.region,
+      resourceArn: resource.arn,
+      account: resource.account,
+      region: resource.region,
       fix: finding.fix,
       related: finding.related,
       evidence: finding.evidence,
-      ...(finding.new !== undefined && { new: finding.new }),
+      new: finding.new,
     },
   };
 }
