@@ -183,15 +183,29 @@ export default defineRule({
 
 /** One load balancer's findings: its targets judged by class, the failures grouped, then worded. */
 function loadBalancerFindings(scope: Scope, index: InventoryIndex, lb: LoadBalancer, clientCidrs: readonly string[]): RuleFinding[] {
-  const findings: RuleFinding[] = [];
-  const lbGroups = lb.securityGroupIds;
   const clients = clientsOf(index, lb, clientCidrs);
   const pathsByGroup = new Map<TargetGroup | undefined, GroupPaths>();
   const pathsOf = (group: TargetGroup | undefined): GroupPaths => getOrCreate(pathsByGroup, group, () => groupPaths(lb, targetPeers(index, lb, group, clients), clients));
+  const { failures, ipTargetsByGroup } = judgeTargets(index, lb, pathsOf);
+  const findings: RuleFinding[] = [];
+  for (const failure of failures.values()) findings.push(failureFinding(scope, lb, failure, pathsOf(failure.group)));
+  for (const [group, endpoints] of ipTargetsByGroup) findings.push(ipTargetsFinding(scope, lb, group, endpoints, pathsOf(group)));
+  return findings;
+}
+
+/**
+ * Every target of a load balancer judged, by class: the failures grouped by target group, check
+ * and security groups, and the IP targets whose own security groups lbcheck does not collect.
+ */
+function judgeTargets(
+  index: InventoryIndex,
+  lb: LoadBalancer,
+  pathsOf: (group: TargetGroup | undefined) => GroupPaths,
+): { failures: Map<string, Failure>; ipTargetsByGroup: Map<TargetGroup, TargetEndpoint[]> } {
+  const lbGroups = lb.securityGroupIds;
   const classes = new SmallTupleMap<SecurityGroupClass, ClassVerdicts>();
   const failures = new Map<string, Failure>();
   const ipTargetsByGroup = new Map<TargetGroup, TargetEndpoint[]>();
-
   for (const endpoint of targetEndpointsOf(index, lb)) {
     if (endpoint.kind !== 'instance' && endpoint.kind !== 'ip') continue;
     const trafficPort = endpoint.trafficPort;
@@ -223,65 +237,64 @@ function loadBalancerFindings(scope: Scope, index: InventoryIndex, lb: LoadBalan
       failure.targets.push({ id: endpoint.targetId, ip: endpoint.ip, securityGroupIds: targetGroups, verdict: evaluation.verdict });
     }
   }
+  return { failures, ipTargetsByGroup };
+}
 
-  const resourceOf = (group: TargetGroup | undefined) => (group ? targetGroupResource(group, scope) : loadBalancerResource(lb, scope));
-  for (const failure of failures.values()) {
-    const where = failure.group ? `target group ${failure.group.name}` : describeLoadBalancer(lb);
-    const holder = failure.group ? `in target group ${failure.group.name}` : `registered with ${describeLoadBalancer(lb)}`;
-    const port = `${failure.protocol.toUpperCase()} ${failure.port}`;
-    const partial = failure.targets.every((t) => t.verdict !== 'blocked');
-    const severity = severityOf(failure.targets.map((t) => t.verdict));
-    const qualifier = failure.evaluation.verdict === 'unknown' ? ` (with the rules lbcheck could resolve; ${failure.evaluation.unresolved.join(', ')} could not be)` : partial ? ' from all of its addresses' : '';
-    const targetGroupIds = [...new Set(failure.targets.flatMap((t) => t.securityGroupIds))];
-    let message: string;
-    let fix: string;
-    if (failure.kind === 'lb-egress') {
-      message = `${describeLoadBalancer(lb)}'s security groups (${failure.groupIds.join(', ')}) do not allow outbound ${port} to targets ${listTargets(failure.targets)} of ${where}${qualifier}, so it cannot reach them and requests and health checks fail.`;
-      fix = `Run ${authorizeCommand('egress', failure.groupIds[0] ?? '<security group>', failure.protocol, failure.port, failure.fixPeer)}.`;
-    } else {
-      const effect = failure.kind === 'health-check' ? 'so health checks fail and the targets are marked unhealthy' : 'so requests to them fail (502/504, or timeouts on an NLB)';
-      message = `The security groups (${targetGroupIds.join(', ')}) of targets ${listTargets(failure.targets)} ${holder} do not admit ${failure.kind === 'health-check' ? 'the health check on ' : ''}${port} from ${failure.peerText}${qualifier}, ${effect}.`;
-      fix = `Run ${authorizeCommand('ingress', failure.targets[0]?.securityGroupIds[0] ?? '<target security group>', failure.protocol, failure.port, failure.fixPeer)}.`;
-    }
-    findings.push({
-      resource: resourceOf(failure.group),
-      severity: severity === 'error' ? undefined : severity,
-      discriminator: `${failure.group ? `${lb.arn}|` : ''}${failure.kind}|${failure.protocol}/${failure.port}|${[...failure.groupIds].sort().join(',')}`,
-      message,
-      fix,
-      related: {
-        loadBalancerArn: lb.arn,
-        ...(failure.group && { targetGroupArns: [failure.group.arn] }),
-        securityGroupIds: [...new Set([...failure.groupIds, ...targetGroupIds])],
-        instanceIds: failure.targets.flatMap((t) => (t.ip === undefined || t.id !== t.ip ? [t.id] : [])),
-      },
-      evidence: {
-        loadBalancerArn: lb.arn,
-        targetGroupArn: failure.group?.arn,
-        check: failure.kind,
-        protocol: failure.protocol,
-        port: failure.port,
-        securityGroupIds: failure.groupIds,
-        loadBalancerSecurityGroupIds: lbGroups,
-        loadBalancerSubnetCidrs: pathsOf(failure.group).peers.nodeCidrs,
-        targets: failure.targets,
-        rulesConsidered: failure.evaluation.considered,
-        notAdmitted: failure.evaluation.notAdmitted,
-        unresolved: failure.evaluation.unresolved,
-      },
-    });
+function failureFinding(scope: Scope, lb: LoadBalancer, failure: Failure, paths: GroupPaths): RuleFinding {
+  const where = failure.group ? `target group ${failure.group.name}` : describeLoadBalancer(lb);
+  const holder = failure.group ? `in target group ${failure.group.name}` : `registered with ${describeLoadBalancer(lb)}`;
+  const port = `${failure.protocol.toUpperCase()} ${failure.port}`;
+  const partial = failure.targets.every((t) => t.verdict !== 'blocked');
+  const severity = severityOf(failure.targets.map((t) => t.verdict));
+  const qualifier = failure.evaluation.verdict === 'unknown' ? ` (with the rules lbcheck could resolve; ${failure.evaluation.unresolved.join(', ')} could not be)` : partial ? ' from all of its addresses' : '';
+  const targetGroupIds = [...new Set(failure.targets.flatMap((t) => t.securityGroupIds))];
+  let message: string;
+  let fix: string;
+  if (failure.kind === 'lb-egress') {
+    message = `${describeLoadBalancer(lb)}'s security groups (${failure.groupIds.join(', ')}) do not allow outbound ${port} to targets ${listTargets(failure.targets)} of ${where}${qualifier}, so it cannot reach them and requests and health checks fail.`;
+    fix = `Run ${authorizeCommand('egress', failure.groupIds[0] ?? '<security group>', failure.protocol, failure.port, failure.fixPeer)}.`;
+  } else {
+    const effect = failure.kind === 'health-check' ? 'so health checks fail and the targets are marked unhealthy' : 'so requests to them fail (502/504, or timeouts on an NLB)';
+    message = `The security groups (${targetGroupIds.join(', ')}) of targets ${listTargets(failure.targets)} ${holder} do not admit ${failure.kind === 'health-check' ? 'the health check on ' : ''}${port} from ${failure.peerText}${qualifier}, ${effect}.`;
+    fix = `Run ${authorizeCommand('ingress', failure.targets[0]?.securityGroupIds[0] ?? '<target security group>', failure.protocol, failure.port, failure.fixPeer)}.`;
   }
+  return {
+    resource: failure.group ? targetGroupResource(failure.group, scope) : loadBalancerResource(lb, scope),
+    severity: severity === 'error' ? undefined : severity,
+    discriminator: `${failure.group ? `${lb.arn}|` : ''}${failure.kind}|${failure.protocol}/${failure.port}|${[...failure.groupIds].sort().join(',')}`,
+    message,
+    fix,
+    related: {
+      loadBalancerArn: lb.arn,
+      ...(failure.group && { targetGroupArns: [failure.group.arn] }),
+      securityGroupIds: [...new Set([...failure.groupIds, ...targetGroupIds])],
+      instanceIds: failure.targets.flatMap((t) => (t.ip === undefined || t.id !== t.ip ? [t.id] : [])),
+    },
+    evidence: {
+      loadBalancerArn: lb.arn,
+      targetGroupArn: failure.group?.arn,
+      check: failure.kind,
+      protocol: failure.protocol,
+      port: failure.port,
+      securityGroupIds: failure.groupIds,
+      loadBalancerSecurityGroupIds: lb.securityGroupIds,
+      loadBalancerSubnetCidrs: paths.peers.nodeCidrs,
+      targets: failure.targets,
+      rulesConsidered: failure.evaluation.considered,
+      notAdmitted: failure.evaluation.notAdmitted,
+      unresolved: failure.evaluation.unresolved,
+    },
+  };
+}
 
-  for (const [group, endpoints] of ipTargetsByGroup) {
-    findings.push({
-      resource: targetGroupResource(group, scope),
-      severity: 'info',
-      discriminator: `${lb.arn}|ip-targets-not-checked`,
-      message: `The security groups of IP targets ${endpoints.slice(0, 3).map((e) => e.targetId).join(', ')} in target group ${group.name} were not checked (lbcheck does not collect their network interfaces).`,
-      fix: `Make sure they admit ${describeLoadBalancer(lb)} (${pathsOf(group).lbText}) on port ${[...new Set(endpoints.flatMap((e) => [e.trafficPort, e.healthCheckPort]))].filter((p) => p !== undefined).join(' and ')}.`,
-      related: { loadBalancerArn: lb.arn, targetGroupArns: [group.arn] },
-      evidence: { loadBalancerArn: lb.arn, targets: endpoints.map((e) => ({ ip: e.ip, port: e.trafficPort, healthCheckPort: e.healthCheckPort })), why: 'IP targets\' network interfaces are not in the inventory' },
-    });
-  }
-  return findings;
+function ipTargetsFinding(scope: Scope, lb: LoadBalancer, group: TargetGroup, endpoints: readonly TargetEndpoint[], paths: GroupPaths): RuleFinding {
+  return {
+    resource: targetGroupResource(group, scope),
+    severity: 'info',
+    discriminator: `${lb.arn}|ip-targets-not-checked`,
+    message: `The security groups of IP targets ${endpoints.slice(0, 3).map((e) => e.targetId).join(', ')} in target group ${group.name} were not checked (lbcheck does not collect their network interfaces).`,
+    fix: `Make sure they admit ${describeLoadBalancer(lb)} (${paths.lbText}) on port ${[...new Set(endpoints.flatMap((e) => [e.trafficPort, e.healthCheckPort]))].filter((p) => p !== undefined).join(' and ')}.`,
+    related: { loadBalancerArn: lb.arn, targetGroupArns: [group.arn] },
+    evidence: { loadBalancerArn: lb.arn, targets: endpoints.map((e) => ({ ip: e.ip, port: e.trafficPort, healthCheckPort: e.healthCheckPort })), why: 'IP targets\' network interfaces are not in the inventory' },
+  };
 }
