@@ -17,3 +17,16 @@ export function failingFindings<F extends { severity: Severity; new?: boolean }>
 export function atOrAbove(severity: Severity, threshold: Severity | 'none'): boolean {
   return threshold !== 'none' && RANK[severity] <= RANK[threshold];
 }
+
+/** Findings per severity. */
+export interface SeverityCounts {
+  error: number;
+  warning: number;
+  info: number;
+}
+
+export function severityCounts(findings: readonly { severity: Severity }[]): SeverityCounts {
+  const counts: SeverityCounts = { error: 0, warning: 0, info: 0 };
+  for (const finding of findings) counts[finding.severity]++;
+  return counts;
+}

@@ -10,7 +10,8 @@ import type { EngineResult, LoadBalancerRef, ReportFinding } from '../engine/run
 import type { ExpiredIgnore, SuppressedFinding } from '../engine/ignores.js';
 import { fixedSince, type Baseline, type BaselineEntry } from '../engine/baseline.js';
 import { loadBalancerCount } from '../engine/lb-filter.js';
-import type { RuleMeta, Severity } from '../engine/types.js';
+import { severityCounts } from '../engine/severity.js';
+import type { RuleMeta } from '../engine/types.js';
 import { TOOL_NAME, VERSION } from '../version.js';
 
 export const REPORT_SCHEMA_VERSION = 1 as const;
@@ -68,10 +69,10 @@ export function buildReport(options: {
   baseline?: Baseline;
 }): AuditReport {
   const { inventory, result } = options;
-  const counts = findingCounts(result.findings);
+  const counts = severityCounts(result.findings);
   const regions = unique(inventory.scopes.map((scope) => scope.region));
   const accounts = unique(inventory.scopes.map((scope) => scope.account));
-  const { newFindings } = counts;
+  const newFindings = result.findings.filter((finding) => finding.new !== false).length;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: VERSION },
@@ -93,16 +94,6 @@ export function buildReport(options: {
     rules: result.rulesRun,
     ...(options.baseline && { baseline: { file: options.baseline.file, new: newFindings, fixed: fixedFindings(options.baseline, inventory, result) } }),
   };
-}
-
-/** Findings per severity and how many are new (not in the baseline), in one pass. */
-function findingCounts(findings: readonly ReportFinding[]): Record<Severity, number> & { newFindings: number } {
-  const counts = { error: 0, warning: 0, info: 0, newFindings: 0 };
-  for (const finding of findings) {
-    counts[finding.severity] += 1;
-    if (finding.new !== false) counts.newFindings += 1;
-  }
-  return counts;
 }
 
 function fixedFindings(baseline: Baseline, inventory: Inventory, result: EngineResult): BaselineEntry[] {

@@ -3,18 +3,12 @@
  * addresses, and the LB itself when the inventory is at hand, worst first.
  */
 import type { LoadBalancerRef, ReportFinding } from '../engine/runner.js';
-import { compareSeverity } from '../engine/severity.js';
+import { compareSeverity, type SeverityCounts, severityCounts } from '../engine/severity.js';
 import type { Severity } from '../engine/types.js';
 import type { Inventory, LoadBalancer, Scope } from '../inventory/model.js';
 import type { ProbeTarget } from '../inventory/probe-report.js';
 import { foldFindings, type FoldedFinding } from './fold.js';
 import type { AuditReport } from './report.js';
-
-export interface SeverityCounts {
-  error: number;
-  warning: number;
-  info: number;
-}
 
 export interface LoadBalancerSection {
   /** Absent for the section of findings that belong to no load balancer. */
@@ -26,12 +20,6 @@ export interface LoadBalancerSection {
   counts: SeverityCounts;
   /** The probe's targets (one per listener port) for this LB. */
   probeTargets: ProbeTarget[];
-}
-
-export function severityCounts(findings: readonly { severity: Severity }[]): SeverityCounts {
-  const counts: SeverityCounts = { error: 0, warning: 0, info: 0 };
-  for (const finding of findings) counts[finding.severity]++;
-  return counts;
 }
 
 /** Region and account from an ELB ARN (`arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/...`). */

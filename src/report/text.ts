@@ -15,7 +15,8 @@ import { whereText, type FoldedFinding } from './fold.js';
 import { formatProbeTable } from './probe-text.js';
 import { probeSummary, type AuditReport, type RenderContext } from './report.js';
 import { hang, unbroken } from './wrap.js';
-import { loadBalancerSections, type LoadBalancerSection, type SeverityCounts } from './sections.js';
+import { loadBalancerSections, type LoadBalancerSection } from './sections.js';
+import type { SeverityCounts } from '../engine/severity.js';
 
 export const DEFAULT_TEXT_WIDTH = 80;
 /** Below this the hanging indents leave too little room to read. */
