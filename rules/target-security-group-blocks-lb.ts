@@ -223,8 +223,7 @@ function judgeTargets(
       classVerdicts(index, lb, pathsOf(endpoint.group), endpoint, trafficPort, targetGroups),
     );
     for (const { key, failure, evaluation } of verdicts.ingress) {
-      const joined = failures.get(key) ?? failures.set(key, failure).get(key);
-      joined?.targets.push({ id: endpoint.targetId, ip: endpoint.ip, securityGroupIds: targetGroups, verdict: evaluation.verdict });
+      getOrCreate(failures, key, () => failure).targets.push({ id: endpoint.targetId, ip: endpoint.ip, securityGroupIds: targetGroups, verdict: evaluation.verdict });
     }
     // The load balancer's outbound rules to this target: the one check that depends on the target's own address.
     const address = endpoint.ip ?? endpoint.instance?.privateIpAddress;
