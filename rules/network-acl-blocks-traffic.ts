@@ -1,18 +1,18 @@
-import { clientsOf, EPHEMERAL_PORTS, evaluateNetworkAcl, transportsOf, type AclEvaluation, type AclFlow, type PortRange, type TransportProtocol } from '../src/engine/network.js';
+import { clientsOf, EPHEMERAL_PORTS, evaluateNetworkAcl, transportsOf, type AclEvaluation, type AclFlow, type Clients, type PortRange, type TransportProtocol } from '../src/engine/network.js';
 import {
   describeLoadBalancer,
   loadBalancerResource,
   networkLoadBalancerGroups,
   subnetCidrsOf,
-  subnetIdsOf,
+  subnetsOf,
   targetEndpointsOf,
+  targetEndpointsOfGroup,
   targetPeers,
   type IpFamily,
   type LoadBalancerNode,
   type TargetEndpoint,
-  type TargetPeers,
 } from '../src/engine/targets.js';
-import { getOrCreate, SmallTupleMap, TupleMap } from '../src/engine/memo.js';
+import { getOrCreate, TupleMap } from '../src/engine/memo.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { InventoryIndex } from '../src/inventory/indexes.js';
 import type { LoadBalancer, NetworkAcl, Subnet, TargetGroup } from '../src/inventory/model.js';
@@ -113,13 +113,25 @@ export default defineRule({
     const flows = new AclFlows(index);
     for (const lb of scope.loadBalancers) {
       if (lb.kind === 'gateway' || !lb.vpcId) continue;
-      const steps = flows.ofLoadBalancer(lb, settings.clientCidrs);
-      // Most load balancers pass every flow: group them only when one fails.
-      if (steps.some((list) => list.some((s) => s.evaluation.verdict !== 'allowed'))) findings.push(...groupFindings(lb, scope, groupsOf(lb, steps)));
+      // Most load balancers pass every flow: ask that leg by leg first, and collect and group the flows only for one that fails.
+      if (flows.eachLeg(lb, settings.clientCidrs, (leg) => leg.allowed)) continue;
+      const steps: (readonly FlowStep[])[] = [];
+      flows.eachLeg(lb, settings.clientCidrs, (leg) => steps.push(leg.steps) > 0);
+      findings.push(...groupFindings(lb, scope, groupsOf(lb, steps)));
     }
     return findings;
   },
 });
+
+/** A flow there and its replies back (the steps), and whether the ACLs allow all of it: what most load balancers need to know. */
+interface Leg {
+  steps: readonly FlowStep[];
+  allowed: boolean;
+}
+
+function legOf(steps: readonly FlowStep[]): Leg {
+  return { steps, allowed: steps.every((step) => step.evaluation.verdict === 'allowed') };
+}
 
 /**
  * The flows each leg of a load balancer's traffic needs through the ACLs, evaluated once per run:
@@ -128,69 +140,82 @@ export default defineRule({
  */
 class AclFlows {
   private readonly flowKinds = new TupleMap<readonly [NetworkAcl, Purpose, TransportProtocol, number, number], FlowKind>();
-  private readonly clientLegs = new TupleMap<readonly [Subnet, TransportProtocol, number, string], FlowStep[]>();
-  private readonly nodeLegs = new TupleMap<readonly [Subnet, Subnet, IpFamily, TransportProtocol, number], FlowStep[]>();
-  private readonly preservedLegs = new TupleMap<readonly [Subnet, TransportProtocol, number, string], FlowStep[]>();
+  private readonly clientLegs = new TupleMap<readonly [Subnet, TransportProtocol, number, string], Leg>();
+  private readonly nodeLegs = new TupleMap<readonly [Subnet, Subnet, IpFamily, TransportProtocol, number], Leg>();
+  private readonly preservedLegs = new TupleMap<readonly [Subnet, TransportProtocol, number, string], Leg>();
 
   constructor(private readonly index: InventoryIndex) {}
 
-  /** Every flow a load balancer needs, in the order they first come up (the order of the findings). */
-  ofLoadBalancer(lb: LoadBalancer, clientCidrs: readonly string[]): FlowStep[][] {
+  /**
+   * Hands every leg a load balancer needs to `visit`, in the order they first come up (the order
+   * of the findings), until it answers false; true when it never did. Index loops: this runs for
+   * every load balancer, mostly before it is optimised, where for-of allocates per element.
+   */
+  eachLeg(lb: LoadBalancer, clientCidrs: readonly string[], visit: (leg: Leg) => boolean): boolean {
     const index = this.index;
-    const steps: FlowStep[][] = [];
     // Subnets and ACLs were read (the runner saw to it): every subnet of a VPC has an ACL, its own or the default.
     const clients = clientsOf(index, lb, clientCidrs);
-    for (const lbSubnet of subnetIdsOf(lb).flatMap((id) => index.subnet(id) ?? [])) {
+    const lbSubnets = subnetsOf(index, lb);
+    for (let s = 0; s < lbSubnets.length; s++) {
+      const lbSubnet = lbSubnets[s] as Subnet;
       const acl = index.networkAclOf(lbSubnet.id);
       if (!acl) continue;
-      for (const listener of lb.listeners) {
-        for (const protocol of transportsOf(listener.protocol)) {
-          for (const cidr of clients.cidrs) steps.push(this.clientLeg(lbSubnet, acl, protocol, listener.port, cidr));
+      for (let l = 0; l < lb.listeners.length; l++) {
+        const { protocol: listenerProtocol, port } = lb.listeners[l] as LoadBalancer['listeners'][number];
+        const protocols = transportsOf(listenerProtocol);
+        for (let p = 0; p < protocols.length; p++) {
+          for (let c = 0; c < clients.cidrs.length; c++) if (!visit(this.clientLeg(lbSubnet, acl, protocols[p] as TransportProtocol, port, clients.cidrs[c] as string))) return false;
         }
       }
     }
+    if (lb.kind === 'classic') return this.eachTargetLeg(lb, undefined, aclClassesOf(index, targetEndpointsOf(index, lb)), clients, visit);
+    const groups = index.targetGroupsOf(lb);
+    for (let g = 0; g < groups.length; g++) {
+      const group = groups[g] as TargetGroup;
+      if (!this.eachTargetLeg(lb, group, aclClassesOf(index, targetEndpointsOfGroup(index, group)), clients, visit)) return false;
+    }
+    return true;
+  }
 
-    const seenClasses = new SmallTupleMap<AclClass, true>();
-    const peersByGroup = new Map<TargetGroup | undefined, TargetPeers>();
-    for (const endpoint of targetEndpointsOf(index, lb)) {
-      if (!endpoint.subnetId || endpoint.trafficPort === undefined) continue;
-      const targetSubnet: Subnet | undefined = index.subnet(endpoint.subnetId);
-      if (!targetSubnet) continue;
-      const peers = getOrCreate(peersByGroup, endpoint.group, () => targetPeers(index, lb, endpoint.group, clients));
-      const aclClass = aclClassOf(peers, targetSubnet, endpoint);
-      if (seenClasses.get(aclClass)) continue;
-      seenClasses.set(aclClass, true);
-      // Traffic on the traffic port in the target group's protocols; health checks are always TCP (also for UDP groups).
-      const trafficPort = endpoint.trafficPort;
-      const flows = endpoint.trafficProtocols.map((protocol) => ({ protocol, port: trafficPort }));
-      const healthCheckPort = endpoint.healthCheckPort;
-      if (endpoint.group?.healthCheck.enabled !== false && healthCheckPort !== undefined && !flows.some((f) => f.protocol === 'tcp' && f.port === healthCheckPort)) {
-        flows.push({ protocol: 'tcp', port: healthCheckPort });
-      }
-      for (const node of peers.nodes) {
+  /** The legs between a load balancer and the targets of one group (or its registered instances), class by class. */
+  private eachTargetLeg(lb: LoadBalancer, group: TargetGroup | undefined, classes: readonly AclClass[], clients: Clients, visit: (leg: Leg) => boolean): boolean {
+    if (classes.length === 0) return true;
+    const peers = targetPeers(this.index, lb, group, clients);
+    for (let k = 0; k < classes.length; k++) {
+      const { subnet: targetSubnet, flows, trafficPort, trafficProtocols } = classes[k] as AclClass;
+      for (let n = 0; n < peers.nodes.length; n++) {
+        const node = peers.nodes[n] as LoadBalancerNode;
         if (node.subnet.id === targetSubnet.id) continue; // same subnet: no ACL in the path
-        for (const { protocol, port } of flows) steps.push(this.nodeLeg(node, targetSubnet, peers.family, protocol, port));
+        for (let f = 0; f < flows.length; f++) {
+          const { protocol, port } = flows[f] as Flow;
+          if (!visit(this.nodeLeg(node, targetSubnet, peers.family, protocol, port))) return false;
+        }
       }
       // Clients whose address reaches the targets unchanged (client IP preservation, the target group's family);
       // clients a dualstack NLB translates come from the nodes, which the flows above cover.
-      const targetAcl = index.networkAclOf(targetSubnet.id);
-      for (const cidr of targetAcl ? peers.preservedClients : []) {
-        for (const protocol of endpoint.trafficProtocols) steps.push(this.preservedLeg(targetSubnet, targetAcl as NetworkAcl, protocol, trafficPort, cidr));
+      const targetAcl = this.index.networkAclOf(targetSubnet.id);
+      if (!targetAcl) continue;
+      for (let c = 0; c < peers.preservedClients.length; c++) {
+        for (let p = 0; p < trafficProtocols.length; p++) {
+          if (!visit(this.preservedLeg(targetSubnet, targetAcl, trafficProtocols[p] as TransportProtocol, trafficPort, peers.preservedClients[c] as string))) return false;
+        }
       }
     }
-    return steps;
+    return true;
   }
 
   /** Clients to the listener on a load balancer subnet's ACL, and the replies back to them. */
-  private clientLeg(subnet: Subnet, acl: NetworkAcl, protocol: TransportProtocol, port: number, cidr: string): FlowStep[] {
-    return getOrCreate(this.clientLegs, [subnet, protocol, port, cidr], () => [
-      this.step(acl, subnet.id, 'client-inbound', protocol, { from: port, to: port }, cidr, 'clients'),
-      this.step(acl, subnet.id, 'client-return', protocol, EPHEMERAL_PORTS, cidr, 'clients'),
-    ]);
+  private clientLeg(subnet: Subnet, acl: NetworkAcl, protocol: TransportProtocol, port: number, cidr: string): Leg {
+    return getOrCreate(this.clientLegs, [subnet, protocol, port, cidr], () =>
+      legOf([
+        this.step(acl, subnet.id, 'client-inbound', protocol, { from: port, to: port }, cidr, 'clients'),
+        this.step(acl, subnet.id, 'client-return', protocol, EPHEMERAL_PORTS, cidr, 'clients'),
+      ]),
+    );
   }
 
   /** A load balancer node to a target subnet and back, on the node's ACL and on the target subnet's. */
-  private nodeLeg(node: LoadBalancerNode, targetSubnet: Subnet, family: IpFamily, protocol: TransportProtocol, port: number): FlowStep[] {
+  private nodeLeg(node: LoadBalancerNode, targetSubnet: Subnet, family: IpFamily, protocol: TransportProtocol, port: number): Leg {
     return getOrCreate(this.nodeLegs, [node.subnet, targetSubnet, family, protocol, port], () => {
       const lbAcl = this.index.networkAclOf(node.subnet.id);
       const targetAcl = this.index.networkAclOf(targetSubnet.id);
@@ -205,16 +230,18 @@ class AclFlows {
         const label = `subnet ${node.subnet.id}`;
         steps.push(this.step(targetAcl as NetworkAcl, targetSubnet.id, 'target-inbound', protocol, single, cidr, label, true), this.step(targetAcl as NetworkAcl, targetSubnet.id, 'target-return', protocol, EPHEMERAL_PORTS, cidr, label, true));
       }
-      return steps;
+      return legOf(steps);
     });
   }
 
   /** Preserved clients to a target subnet's ACL, and the replies back to them. */
-  private preservedLeg(subnet: Subnet, acl: NetworkAcl, protocol: TransportProtocol, port: number, cidr: string): FlowStep[] {
-    return getOrCreate(this.preservedLegs, [subnet, protocol, port, cidr], () => [
-      this.step(acl, subnet.id, 'target-inbound', protocol, { from: port, to: port }, cidr, 'clients (client IP preservation)'),
-      this.step(acl, subnet.id, 'target-return', protocol, EPHEMERAL_PORTS, cidr, 'clients (client IP preservation)'),
-    ]);
+  private preservedLeg(subnet: Subnet, acl: NetworkAcl, protocol: TransportProtocol, port: number, cidr: string): Leg {
+    return getOrCreate(this.preservedLegs, [subnet, protocol, port, cidr], () =>
+      legOf([
+        this.step(acl, subnet.id, 'target-inbound', protocol, { from: port, to: port }, cidr, 'clients (client IP preservation)'),
+        this.step(acl, subnet.id, 'target-return', protocol, EPHEMERAL_PORTS, cidr, 'clients (client IP preservation)'),
+      ]),
+    );
   }
 
   /** One flow through one ACL for one peer, evaluated once per (ACL, flow, peer). */
@@ -225,18 +252,52 @@ class AclFlows {
   }
 }
 
+interface Flow {
+  protocol: TransportProtocol;
+  port: number;
+}
+
 /**
- * Which targets of a load balancer need the same flows: one target group (its peers: IP family,
- * nodes, client IP preservation), one subnet, the same traffic and health-check ports. Network
- * ACLs belong to subnets and are stateless: they judge each packet by its addresses, protocol and
- * ports only, never by the instance, so every target of a class passes or fails alike, and the
- * rule checks the subnet's CIDRs, not the target's address.
+ * Targets of one target group (or a Classic LB's instances) that need the same flows: one subnet,
+ * the same traffic and health-check ports (the group fixes who sends: IP family, nodes, client IP
+ * preservation). Network ACLs belong to subnets and are stateless: they judge each packet by its
+ * addresses, protocol and ports only, never by the instance, so every target of a class passes or
+ * fails alike, and the rule checks the subnet's CIDRs, not the target's address.
  * https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html
  */
-type AclClass = readonly [TargetPeers, Subnet, number | undefined, number | undefined];
+interface AclClass {
+  subnet: Subnet;
+  trafficPort: number;
+  healthCheckPort: number | undefined;
+  trafficProtocols: readonly TransportProtocol[];
+  /** Traffic on the traffic port in the target group's protocols; health checks are always TCP (also for UDP groups). */
+  flows: Flow[];
+}
 
-function aclClassOf(peers: TargetPeers, subnet: Subnet, endpoint: TargetEndpoint): AclClass {
-  return [peers, subnet, endpoint.trafficPort, endpoint.healthCheckPort];
+/** The classes of some targets, in the order they first come up (plain loops: this runs for every target group, mostly before it is optimised). */
+function aclClassesOf(index: InventoryIndex, endpoints: readonly TargetEndpoint[]): AclClass[] {
+  const classes: AclClass[] = [];
+  for (let e = 0; e < endpoints.length; e++) {
+    const endpoint = endpoints[e] as TargetEndpoint;
+    const { trafficPort, healthCheckPort, trafficProtocols } = endpoint;
+    if (!endpoint.subnetId || trafficPort === undefined) continue;
+    const subnet = index.subnet(endpoint.subnetId);
+    if (!subnet || hasClass(classes, subnet, trafficPort, healthCheckPort)) continue;
+    const flows: Flow[] = trafficProtocols.map((protocol) => ({ protocol, port: trafficPort }));
+    if (endpoint.group?.healthCheck.enabled !== false && healthCheckPort !== undefined && !flows.some((f) => f.protocol === 'tcp' && f.port === healthCheckPort)) {
+      flows.push({ protocol: 'tcp', port: healthCheckPort });
+    }
+    classes.push({ subnet, trafficPort, healthCheckPort, trafficProtocols, flows });
+  }
+  return classes;
+}
+
+function hasClass(classes: readonly AclClass[], subnet: Subnet, trafficPort: number, healthCheckPort: number | undefined): boolean {
+  for (let c = 0; c < classes.length; c++) {
+    const known = classes[c] as AclClass;
+    if (known.subnet === subnet && known.trafficPort === trafficPort && known.healthCheckPort === healthCheckPort) return true;
+  }
+  return false;
 }
 
 /** The flows of a load balancer grouped by ACL and kind of flow, each subnet and peer once, in the order they came up. */

@@ -33,6 +33,16 @@ export function subnetIdsOf(lb: LoadBalancer): string[] {
   return ids;
 }
 
+/** The load balancer's subnets in the inventory, each once: where its nodes are. */
+export function subnetsOf(index: InventoryIndex, lb: LoadBalancer): Subnet[] {
+  const subnets: Subnet[] = [];
+  for (const id of subnetIdsOf(lb)) {
+    const subnet = index.subnet(id);
+    if (subnet) subnets.push(subnet);
+  }
+  return subnets;
+}
+
 export interface TargetEndpoint {
   /** The target group, or undefined for a Classic LB's registered instance. */
   group?: TargetGroup;
@@ -196,11 +206,13 @@ export interface TargetPeers {
  */
 export function targetPeers(index: InventoryIndex, lb: LoadBalancer, group: TargetGroup | undefined, clients: Clients): TargetPeers {
   const family: IpFamily = group?.ipAddressType === 'ipv6' ? 6 : 4;
-  const nodes = subnetIdsOf(lb).flatMap((id) => {
-    const subnet = index.subnet(id);
-    return subnet ? [{ subnet, cidrs: subnetCidrsOf(subnet, family) }] : [];
-  });
-  const nodeCidrs = nodes.flatMap((node) => node.cidrs);
+  const nodes: LoadBalancerNode[] = [];
+  const nodeCidrs: string[] = [];
+  for (const subnet of subnetsOf(index, lb)) {
+    const node = nodesOfSubnet(index, subnet)[family];
+    nodes.push(node);
+    for (const cidr of node.cidrs) nodeCidrs.push(cidr);
+  }
   const preserve = preservesClientIp(lb, group);
   const preservedClients = preserve ? ofFamily(clients.cidrs, family) : [];
   const translatesSome = !preserve || preservedClients.length < clients.cidrs.length;
@@ -210,10 +222,19 @@ export function targetPeers(index: InventoryIndex, lb: LoadBalancer, group: Targ
     securityGroupIds: lb.securityGroupIds,
     preservesClientIp: preserve,
     preservedClients,
-    trafficSources: [...preservedClients, ...(translatesSome ? nodeCidrs : [])],
+    // Without client IP preservation (most load balancers) the nodes' CIDRs themselves, not a copy.
+    trafficSources: !translatesSome ? preservedClients : preservedClients.length === 0 ? nodeCidrs : [...preservedClients, ...nodeCidrs],
     nodeCidrs,
   };
 }
+
+/**
+ * A subnet's node of each family: its CIDRs depend on the subnet alone, so every load balancer in
+ * the subnet shares one (thousands of load balancers, a few dozen subnets). Read them, never change them.
+ */
+const nodesOfSubnet = memoizePerIndex(
+  (_index: InventoryIndex, subnet: Subnet): Record<IpFamily, LoadBalancerNode> => ({ 4: { subnet, cidrs: subnetCidrsOf(subnet, 4) }, 6: { subnet, cidrs: subnetCidrsOf(subnet, 6) } }),
+);
 
 export interface CrossZoneCheck {
   group?: TargetGroup;
