@@ -21,7 +21,7 @@ import {
   type TargetEndpoint,
   type TargetPeers,
 } from '../src/engine/targets.js';
-import { getOrCreate, SmallTupleMap } from '../src/engine/memo.js';
+import { getOrCreate } from '../src/engine/memo.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { InventoryIndex } from '../src/inventory/indexes.js';
 import type { LoadBalancer, Scope, TargetGroup } from '../src/inventory/model.js';
@@ -34,12 +34,11 @@ interface Failure {
   kind: CheckKind;
   protocol: TransportProtocol;
   port: number;
-  peerText: string;
   /** The groups that must change: the targets' (ingress) or the LB's (egress). */
-  groupIds: string[];
+  groupIds: readonly string[];
   /** The source (ingress) or destination (egress) to name in the fix. */
   fixPeer: { cidr: string } | { groupId: string };
-  targets: { id: string; ip?: string; securityGroupIds: string[]; verdict: SecurityGroupEvaluation['verdict'] }[];
+  targets: { id: string; ip?: string; securityGroupIds: readonly string[]; verdict: SecurityGroupEvaluation['verdict'] }[];
   evaluation: SecurityGroupEvaluation;
 }
 
@@ -52,29 +51,31 @@ function listTargets(targets: Failure['targets']): string {
   return targets.length > 3 ? `${shown} and ${targets.length - 3} more` : shown;
 }
 
-/** Who reaches one target group's targets and how messages name them: the same for every target of the group. */
+/** Who reaches one target group's targets: the same for every target of the group. */
 interface GroupPaths {
   peers: TargetPeers;
   /** The load balancer's nodes over the group's IP family, and its security groups: where health checks come from. */
   fromLb: Peer;
   /** Where traffic-port packets come from (the preserved clients, and the nodes where they forward clients themselves). */
   traffic: Peer;
-  lbText: string;
-  trafficText: string;
-  healthText: string;
 }
 
-function groupPaths(lb: LoadBalancer, peers: TargetPeers, clients: Clients): GroupPaths {
+function groupPaths(lb: LoadBalancer, peers: TargetPeers): GroupPaths {
   const lbGroups = lb.securityGroupIds;
-  const lbText = lbGroups.length > 0 ? `its security group ${lbGroups.join(', ')} or its subnets ${peers.nodeCidrs.join(', ')}` : `its subnets ${peers.nodeCidrs.join(', ')}`;
-  return {
-    peers,
-    fromLb: { cidrs: peers.nodeCidrs, securityGroupIds: lbGroups },
-    traffic: { cidrs: peers.trafficSources, securityGroupIds: lbGroups },
-    lbText,
-    trafficText: peers.preservesClientIp ? `the clients of ${describeLoadBalancer(lb)} (${clients.source}; client IP preservation is on)` : `${describeLoadBalancer(lb)} (${lbText})`,
-    healthText: `${describeLoadBalancer(lb)} (${lbText})`,
-  };
+  return { peers, fromLb: { cidrs: peers.nodeCidrs, securityGroupIds: lbGroups }, traffic: { cidrs: peers.trafficSources, securityGroupIds: lbGroups } };
+}
+
+// How messages name who sends: worded only for a finding (most load balancers have none).
+
+function lbText(lb: LoadBalancer, peers: TargetPeers): string {
+  const lbGroups = lb.securityGroupIds;
+  return lbGroups.length > 0 ? `its security group ${lbGroups.join(', ')} or its subnets ${peers.nodeCidrs.join(', ')}` : `its subnets ${peers.nodeCidrs.join(', ')}`;
+}
+
+function peerText(lb: LoadBalancer, kind: CheckKind, peers: TargetPeers, clients: Clients): string {
+  if (kind === 'lb-egress') return 'targets';
+  if (kind === 'traffic' && peers.preservesClientIp) return `the clients of ${describeLoadBalancer(lb)} (${clients.source}; client IP preservation is on)`;
+  return `${describeLoadBalancer(lb)} (${lbText(lb, peers)})`;
 }
 
 /**
@@ -86,10 +87,30 @@ function groupPaths(lb: LoadBalancer, peers: TargetPeers, clients: Clients): Gro
  * Only the load balancer's outbound rules to a target look at the target's own address.
  * https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html
  */
-type SecurityGroupClass = readonly [TargetGroup | undefined, TargetEndpoint['kind'], number, number | undefined, string];
+interface TargetClass {
+  group: TargetGroup | undefined;
+  kind: TargetEndpoint['kind'];
+  trafficPort: number;
+  healthCheckPort: number | undefined;
+  securityGroupIds: readonly string[];
+  verdicts: ClassVerdicts;
+}
 
-function securityGroupClassOf(endpoint: TargetEndpoint, trafficPort: number, securityGroupIds: readonly string[]): SecurityGroupClass {
-  return [endpoint.group, endpoint.kind, trafficPort, endpoint.healthCheckPort, securityGroupIds.join(',')];
+/** The class of a target among those met so far, compared field by field: no key is built per target (tens of thousands). */
+function knownClass(classes: readonly TargetClass[], endpoint: TargetEndpoint, trafficPort: number, securityGroupIds: readonly string[]): TargetClass | undefined {
+  for (let i = 0; i < classes.length; i++) {
+    const known = classes[i] as TargetClass;
+    if (known.group === endpoint.group && known.kind === endpoint.kind && known.trafficPort === trafficPort && known.healthCheckPort === endpoint.healthCheckPort && sameIds(known.securityGroupIds, securityGroupIds)) {
+      return known;
+    }
+  }
+  return undefined;
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
@@ -99,7 +120,7 @@ function securityGroupClassOf(endpoint: TargetEndpoint, trafficPort: number, sec
  */
 interface ClassVerdicts {
   ingress: { key: string; failure: Failure; evaluation: SecurityGroupEvaluation }[];
-  egress: { key: string; protocol: TransportProtocol; port: number; rules: MatchingRules }[];
+  egress: { protocol: TransportProtocol; port: number; rules: MatchingRules }[];
 }
 
 /** A failure's key: a set of groups, whatever order AWS lists them in (the key and the fingerprint must not move with the order). */
@@ -107,37 +128,36 @@ function failureKey(group: TargetGroup | undefined, kind: CheckKind, protocol: T
   return `${group?.arn ?? 'classic'}|${kind}|${protocol}/${port}|${[...groupIds].sort().join(',')}`;
 }
 
-function classVerdicts(index: InventoryIndex, lb: LoadBalancer, paths: GroupPaths, endpoint: TargetEndpoint, trafficPort: number, targetGroups: string[]): ClassVerdicts {
+function classVerdicts(index: InventoryIndex, lb: LoadBalancer, paths: GroupPaths, endpoint: TargetEndpoint, trafficPort: number, targetGroups: readonly string[]): ClassVerdicts {
   const group = endpoint.group;
   const lbGroups = lb.securityGroupIds;
   const preserve = paths.peers.preservesClientIp;
   const healthChecked = group?.healthCheck.enabled ?? true;
-  const checks: { kind: CheckKind; protocol: TransportProtocol; port: number; peer: Peer; text: string }[] = endpoint.trafficProtocols.map((protocol) => ({
+  const checks: { kind: CheckKind; protocol: TransportProtocol; port: number; peer: Peer }[] = endpoint.trafficProtocols.map((protocol) => ({
     kind: 'traffic' as const,
     protocol,
     port: trafficPort,
     peer: paths.traffic,
-    text: paths.trafficText,
   }));
   const healthPort = endpoint.healthCheckPort;
   const healthSameAsTraffic = healthPort === trafficPort && !preserve && endpoint.trafficProtocols.includes('tcp');
   if (healthChecked && healthPort !== undefined && !healthSameAsTraffic) {
-    checks.push({ kind: 'health-check', protocol: 'tcp', port: healthPort, peer: paths.fromLb, text: paths.healthText });
+    checks.push({ kind: 'health-check', protocol: 'tcp', port: healthPort, peer: paths.fromLb });
   }
   const verdicts: ClassVerdicts = { ingress: [], egress: [] };
   if (endpoint.kind === 'instance') {
-    for (const { kind, protocol, port, peer, text } of checks) {
+    for (const { kind, protocol, port, peer } of checks) {
       const evaluation = evaluateSecurityGroups(index, targetGroups, 'ingress', { protocol, port }, peer);
       if (evaluation.verdict === 'allowed') continue;
       const fixPeer = lbGroups[0] ? { groupId: lbGroups[0] } : { cidr: peer.cidrs[0] ?? '<LB subnet CIDR>' };
-      const failure: Failure = { group, kind, protocol, port, peerText: text, groupIds: targetGroups, fixPeer, targets: [], evaluation };
+      const failure: Failure = { group, kind, protocol, port, groupIds: targetGroups, fixPeer, targets: [], evaluation };
       verdicts.ingress.push({ key: failureKey(group, kind, protocol, port, targetGroups), failure, evaluation });
     }
   }
   if (lbGroups.length > 0) {
     for (const { protocol, port } of checks) {
       if (verdicts.egress.some((p) => p.protocol === protocol && p.port === port)) continue;
-      verdicts.egress.push({ key: failureKey(group, 'lb-egress', protocol, port, lbGroups), protocol, port, rules: matchingRules(index, lbGroups, 'egress', { protocol, port }) });
+      verdicts.egress.push({ protocol, port, rules: matchingRules(index, lbGroups, 'egress', { protocol, port }) });
     }
   }
   return verdicts;
@@ -185,28 +205,35 @@ export default defineRule({
 function loadBalancerFindings(scope: Scope, index: InventoryIndex, lb: LoadBalancer, clientCidrs: readonly string[]): RuleFinding[] {
   const clients = clientsOf(index, lb, clientCidrs);
   const pathsByGroup = new Map<TargetGroup | undefined, GroupPaths>();
-  const pathsOf = (group: TargetGroup | undefined): GroupPaths => getOrCreate(pathsByGroup, group, () => groupPaths(lb, targetPeers(index, lb, group, clients), clients));
+  const pathsOf = (group: TargetGroup | undefined): GroupPaths => getOrCreate(pathsByGroup, group, () => groupPaths(lb, targetPeers(index, lb, group, clients)));
   const { failures, ipTargetsByGroup } = judgeTargets(index, lb, pathsOf);
   const findings: RuleFinding[] = [];
-  for (const failure of failures.values()) findings.push(failureFinding(scope, lb, failure, pathsOf(failure.group)));
-  for (const [group, endpoints] of ipTargetsByGroup) findings.push(ipTargetsFinding(scope, lb, group, endpoints, pathsOf(group)));
+  if (failures) for (const failure of failures.values()) findings.push(failureFinding(scope, lb, failure, pathsOf(failure.group).peers, clients));
+  if (ipTargetsByGroup) for (const [group, endpoints] of ipTargetsByGroup) findings.push(ipTargetsFinding(scope, lb, group, endpoints, pathsOf(group).peers));
   return findings;
 }
 
+/** What judging a load balancer's targets found; each map made only when something goes in it (most load balancers pass). */
+interface Judged {
+  /** The failures grouped by target group, check and security groups. */
+  failures?: Map<string, Failure>;
+  /** The IP targets whose own security groups lbcheck does not collect. */
+  ipTargetsByGroup?: Map<TargetGroup, TargetEndpoint[]>;
+}
+
+const NO_GROUPS: readonly string[] = [];
+
 /**
- * Every target of a load balancer judged, by class: the failures grouped by target group, check
- * and security groups, and the IP targets whose own security groups lbcheck does not collect.
+ * Every target of a load balancer judged, by class (index loops: this runs for every load balancer,
+ * mostly before it is optimised, where for-of allocates per element).
  */
-function judgeTargets(
-  index: InventoryIndex,
-  lb: LoadBalancer,
-  pathsOf: (group: TargetGroup | undefined) => GroupPaths,
-): { failures: Map<string, Failure>; ipTargetsByGroup: Map<TargetGroup, TargetEndpoint[]> } {
+function judgeTargets(index: InventoryIndex, lb: LoadBalancer, pathsOf: (group: TargetGroup | undefined) => GroupPaths): Judged {
   const lbGroups = lb.securityGroupIds;
-  const classes = new SmallTupleMap<SecurityGroupClass, ClassVerdicts>();
-  const failures = new Map<string, Failure>();
-  const ipTargetsByGroup = new Map<TargetGroup, TargetEndpoint[]>();
-  for (const endpoint of targetEndpointsOf(index, lb)) {
+  const judged: Judged = {};
+  const classes: TargetClass[] = [];
+  const endpoints = targetEndpointsOf(index, lb);
+  for (let e = 0; e < endpoints.length; e++) {
+    const endpoint = endpoints[e] as TargetEndpoint;
     if (endpoint.kind !== 'instance' && endpoint.kind !== 'ip') continue;
     const trafficPort = endpoint.trafficPort;
     if (trafficPort === undefined) continue;
@@ -216,30 +243,37 @@ function judgeTargets(
       // A terminated instance still registered has no network interface left to admit anything: not a security group problem.
       if (GONE_STATES.has(endpoint.instance.state)) continue;
     } else if (endpoint.group) {
-      getOrCreate(ipTargetsByGroup, endpoint.group, () => []).push(endpoint);
+      getOrCreate((judged.ipTargetsByGroup ??= new Map()), endpoint.group, () => []).push(endpoint);
     }
-    const targetGroups = endpoint.instance?.securityGroupIds ?? [];
-    const verdicts = getOrCreate(classes, securityGroupClassOf(endpoint, trafficPort, targetGroups), () =>
-      classVerdicts(index, lb, pathsOf(endpoint.group), endpoint, trafficPort, targetGroups),
-    );
-    for (const { key, failure, evaluation } of verdicts.ingress) {
-      getOrCreate(failures, key, () => failure).targets.push({ id: endpoint.targetId, ip: endpoint.ip, securityGroupIds: targetGroups, verdict: evaluation.verdict });
+    const targetGroups = endpoint.instance?.securityGroupIds ?? NO_GROUPS;
+    let targetClass = knownClass(classes, endpoint, trafficPort, targetGroups);
+    if (!targetClass) {
+      const verdicts = classVerdicts(index, lb, pathsOf(endpoint.group), endpoint, trafficPort, targetGroups);
+      targetClass = { group: endpoint.group, kind: endpoint.kind, trafficPort, healthCheckPort: endpoint.healthCheckPort, securityGroupIds: targetGroups, verdicts };
+      classes.push(targetClass);
+    }
+    const { ingress, egress } = targetClass.verdicts;
+    for (let i = 0; i < ingress.length; i++) {
+      const { key, failure, evaluation } = ingress[i] as ClassVerdicts['ingress'][number];
+      getOrCreate((judged.failures ??= new Map()), key, () => failure).targets.push({ id: endpoint.targetId, ip: endpoint.ip, securityGroupIds: targetGroups, verdict: evaluation.verdict });
     }
     // The load balancer's outbound rules to this target: the one check that depends on the target's own address.
     const address = endpoint.ip ?? endpoint.instance?.privateIpAddress;
-    for (const { key, protocol, port, rules } of verdicts.egress) {
+    for (let i = 0; i < egress.length; i++) {
+      const { protocol, port, rules } = egress[i] as ClassVerdicts['egress'][number];
       if (address && admitsAddress(rules, address, targetGroups)) continue;
       const evaluation = judgePeer(rules, { cidrs: address ? [address] : [], securityGroupIds: targetGroups });
       if (evaluation.verdict === 'allowed') continue;
       const fixPeer = targetGroups[0] ? { groupId: targetGroups[0] } : { cidr: address ? `${address}/${address.includes(':') ? 128 : 32}` : '<target address>' };
-      const failure = getOrCreate(failures, key, (): Failure => ({ group: endpoint.group, kind: 'lb-egress', protocol, port, peerText: 'targets', groupIds: lbGroups, fixPeer, targets: [], evaluation }));
+      const key = failureKey(endpoint.group, 'lb-egress', protocol, port, lbGroups);
+      const failure = getOrCreate((judged.failures ??= new Map()), key, (): Failure => ({ group: endpoint.group, kind: 'lb-egress', protocol, port, groupIds: lbGroups, fixPeer, targets: [], evaluation }));
       failure.targets.push({ id: endpoint.targetId, ip: endpoint.ip, securityGroupIds: targetGroups, verdict: evaluation.verdict });
     }
   }
-  return { failures, ipTargetsByGroup };
+  return judged;
 }
 
-function failureFinding(scope: Scope, lb: LoadBalancer, failure: Failure, paths: GroupPaths): RuleFinding {
+function failureFinding(scope: Scope, lb: LoadBalancer, failure: Failure, peers: TargetPeers, clients: Clients): RuleFinding {
   const where = failure.group ? `target group ${failure.group.name}` : describeLoadBalancer(lb);
   const holder = failure.group ? `in target group ${failure.group.name}` : `registered with ${describeLoadBalancer(lb)}`;
   const port = `${failure.protocol.toUpperCase()} ${failure.port}`;
@@ -254,7 +288,7 @@ function failureFinding(scope: Scope, lb: LoadBalancer, failure: Failure, paths:
     fix = `Run ${authorizeCommand('egress', failure.groupIds[0] ?? '<security group>', failure.protocol, failure.port, failure.fixPeer)}.`;
   } else {
     const effect = failure.kind === 'health-check' ? 'so health checks fail and the targets are marked unhealthy' : 'so requests to them fail (502/504, or timeouts on an NLB)';
-    message = `The security groups (${targetGroupIds.join(', ')}) of targets ${listTargets(failure.targets)} ${holder} do not admit ${failure.kind === 'health-check' ? 'the health check on ' : ''}${port} from ${failure.peerText}${qualifier}, ${effect}.`;
+    message = `The security groups (${targetGroupIds.join(', ')}) of targets ${listTargets(failure.targets)} ${holder} do not admit ${failure.kind === 'health-check' ? 'the health check on ' : ''}${port} from ${peerText(lb, failure.kind, peers, clients)}${qualifier}, ${effect}.`;
     fix = `Run ${authorizeCommand('ingress', failure.targets[0]?.securityGroupIds[0] ?? '<target security group>', failure.protocol, failure.port, failure.fixPeer)}.`;
   }
   return {
@@ -277,7 +311,7 @@ function failureFinding(scope: Scope, lb: LoadBalancer, failure: Failure, paths:
       port: failure.port,
       securityGroupIds: failure.groupIds,
       loadBalancerSecurityGroupIds: lb.securityGroupIds,
-      loadBalancerSubnetCidrs: paths.peers.nodeCidrs,
+      loadBalancerSubnetCidrs: peers.nodeCidrs,
       targets: failure.targets,
       rulesConsidered: failure.evaluation.considered,
       notAdmitted: failure.evaluation.notAdmitted,
@@ -286,13 +320,13 @@ function failureFinding(scope: Scope, lb: LoadBalancer, failure: Failure, paths:
   };
 }
 
-function ipTargetsFinding(scope: Scope, lb: LoadBalancer, group: TargetGroup, endpoints: readonly TargetEndpoint[], paths: GroupPaths): RuleFinding {
+function ipTargetsFinding(scope: Scope, lb: LoadBalancer, group: TargetGroup, endpoints: readonly TargetEndpoint[], peers: TargetPeers): RuleFinding {
   return {
     resource: targetGroupResource(group, scope),
     severity: 'info',
     discriminator: `${lb.arn}|ip-targets-not-checked`,
     message: `The security groups of IP targets ${endpoints.slice(0, 3).map((e) => e.targetId).join(', ')} in target group ${group.name} were not checked (lbcheck does not collect their network interfaces).`,
-    fix: `Make sure they admit ${describeLoadBalancer(lb)} (${paths.lbText}) on port ${[...new Set(endpoints.flatMap((e) => [e.trafficPort, e.healthCheckPort]))].filter((p) => p !== undefined).join(' and ')}.`,
+    fix: `Make sure they admit ${describeLoadBalancer(lb)} (${lbText(lb, peers)}) on port ${[...new Set(endpoints.flatMap((e) => [e.trafficPort, e.healthCheckPort]))].filter((p) => p !== undefined).join(' and ')}.`,
     related: { loadBalancerArn: lb.arn, targetGroupArns: [group.arn] },
     evidence: { loadBalancerArn: lb.arn, targets: endpoints.map((e) => ({ ip: e.ip, port: e.trafficPort, healthCheckPort: e.healthCheckPort })), why: 'IP targets\' network interfaces are not in the inventory' },
   };

@@ -64,29 +64,3 @@ export class TupleMap<K extends readonly unknown[], V> {
     node.set(key[key.length - 1], value);
   }
 }
-
-/**
- * A TupleMap for a handful of keys (the classes of one load balancer's targets): a list searched
- * in order, each part compared by identity (strings and numbers by value). Made per load balancer
- * and thrown away, it builds no Map per part of the key.
- */
-export class SmallTupleMap<K extends readonly unknown[], V> {
-  private readonly keys: K[] = [];
-  private readonly values: V[] = [];
-
-  get(key: K): V | undefined {
-    for (let i = 0; i < this.keys.length; i++) if (sameTuple(this.keys[i] as K, key)) return this.values[i];
-    return undefined;
-  }
-
-  set(key: K, value: V): void {
-    this.keys.push(key);
-    this.values.push(value);
-  }
-}
-
-function sameTuple(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
