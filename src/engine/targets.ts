@@ -33,15 +33,13 @@ export function subnetIdsOf(lb: LoadBalancer): string[] {
   return ids;
 }
 
-/** The load balancer's subnets in the inventory, each once: where its nodes are. */
-export function subnetsOf(index: InventoryIndex, lb: LoadBalancer): Subnet[] {
-  const subnets: Subnet[] = [];
-  for (const id of subnetIdsOf(lb)) {
-    const subnet = index.subnet(id);
-    if (subnet) subnets.push(subnet);
-  }
-  return subnets;
-}
+/**
+ * The load balancer's subnets in the inventory, each once: where its nodes are. Kept per index:
+ * several rules ask for every load balancer (read the list, never change it).
+ */
+export const subnetsOf: (index: InventoryIndex, lb: LoadBalancer) => readonly Subnet[] = memoizePerIndex((index: InventoryIndex, lb: LoadBalancer) =>
+  subnetIdsOf(lb).flatMap((id) => index.subnet(id) ?? []),
+);
 
 export interface TargetEndpoint {
   /** The target group, or undefined for a Classic LB's registered instance. */
@@ -206,13 +204,9 @@ export interface TargetPeers {
  */
 export function targetPeers(index: InventoryIndex, lb: LoadBalancer, group: TargetGroup | undefined, clients: Clients): TargetPeers {
   const family: IpFamily = group?.ipAddressType === 'ipv6' ? 6 : 4;
-  const nodes: LoadBalancerNode[] = [];
-  const nodeCidrs: string[] = [];
-  for (const subnet of subnetsOf(index, lb)) {
-    const node = nodesOfSubnet(index, subnet)[family];
-    nodes.push(node);
-    for (const cidr of node.cidrs) nodeCidrs.push(cidr);
-  }
+  const nodes = subnetsOf(index, lb).map((subnet) => nodesOfSubnet(index, subnet)[family]);
+  // One node: its CIDRs as they are, not a copy.
+  const nodeCidrs = nodes.length === 1 ? (nodes[0] as LoadBalancerNode).cidrs : nodes.flatMap((node) => node.cidrs);
   const preserve = preservesClientIp(lb, group);
   const preservedClients = preserve ? ofFamily(clients.cidrs, family) : [];
   const translatesSome = !preserve || preservedClients.length < clients.cidrs.length;
