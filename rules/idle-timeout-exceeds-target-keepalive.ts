@@ -46,10 +46,14 @@ function fromConfig(settings: RuleSettings, kind: 'target-group' | 'load-balance
   return { seconds: entry.seconds, source: 'config', detail: `${entry.detail} (${entry.match})`, server: entry.server };
 }
 
-/** The smallest keep-alive the probe measured on a target group or on one of its targets ("ip:port"). */
-function measured(settings: RuleSettings, keys: readonly string[]): KeepAliveDeclaration | undefined {
-  const values = keys.flatMap((key) => settings.measuredKeepalive[key] ?? []);
-  return values.sort((a, b) => a.seconds - b.seconds)[0];
+/** The smallest keep-alive the probe measured on a target group (or Classic LB) or on one of its targets ("ip:port"); the first of equals. */
+function measured(settings: RuleSettings, arn: string, targetKeys: readonly string[]): KeepAliveDeclaration | undefined {
+  let smallest = settings.measuredKeepalive[arn];
+  for (const key of targetKeys) {
+    const value = settings.measuredKeepalive[key];
+    if (value && (!smallest || value.seconds < smallest.seconds)) smallest = value;
+  }
+  return smallest;
 }
 
 /**
@@ -59,17 +63,12 @@ function measured(settings: RuleSettings, keys: readonly string[]): KeepAliveDec
  * declaration: it may have met a proxy or sidecar in front of the application.
  */
 function keepAliveFor(settings: RuleSettings, lb: LoadBalancer, group: TargetGroup | undefined, targetKeys: readonly string[]): Found {
-  const found: Found = { invalid: [], measured: measured(settings, [...(group ? [group.arn] : [lb.arn]), ...targetKeys]) };
-  const candidates: (() => KeepAliveDeclaration | undefined)[] = [
-    () => (group ? fromTag(group, `target group ${group.name}`, found) : undefined),
-    () => (group ? fromConfig(settings, 'target-group', group.name, group.arn) : undefined),
-    () => fromTag(lb, describeLoadBalancer(lb), found),
-    () => fromConfig(settings, 'load-balancer', lb.name, lb.arn),
-  ];
-  for (const candidate of candidates) {
-    found.declaration = candidate();
-    if (found.declaration) break;
-  }
+  const found: Found = { invalid: [], measured: measured(settings, group ? group.arn : lb.arn, targetKeys) };
+  // Each is read only when the stronger ones declare nothing (a tag that cannot be understood declares nothing and is noted in `found`).
+  found.declaration =
+    (group ? (fromTag(group, `target group ${group.name}`, found) ?? fromConfig(settings, 'target-group', group.name, group.arn)) : undefined) ??
+    fromTag(lb, describeLoadBalancer(lb), found) ??
+    fromConfig(settings, 'load-balancer', lb.name, lb.arn);
   return found;
 }
 
@@ -151,6 +150,10 @@ export default defineRule({
         // Measurements are keyed by target address and port: none to look up without --measure-keepalive.
         const targetKeys = measuring ? endpoints.flatMap((e) => (e.ip && e.trafficPort !== undefined ? [`${e.ip}:${e.trafficPort}`] : [])) : [];
         const found = keepAliveFor(settings, lb, group, targetKeys);
+        const declaration = found.declaration ?? found.measured;
+        const both = found.declaration && found.measured ? { declared: found.declaration, measured: found.measured } : undefined;
+        // Most groups have nothing to report: the resource and the wording are made only for a finding.
+        if (found.invalid.length === 0 && !both && (!declaration || idle.seconds < declaration.seconds)) continue;
         const resource = loadBalancerResource(lb, scope);
         const where = group ? `target group ${group.name}` : describeLoadBalancer(lb);
         const related = { loadBalancerArn: lb.arn, ...(group && { targetGroupArns: [group.arn] }) };
@@ -168,8 +171,6 @@ export default defineRule({
             evidence: { tag: KEEPALIVE_TAG, value: bad.value, on: bad.on, reason: bad.reason, usedInstead: found.declaration },
           });
         }
-        const declaration = found.declaration ?? found.measured;
-        const both = found.declaration && found.measured ? { declared: found.declaration, measured: found.measured } : undefined;
         if (both && idle.seconds < both.declared.seconds !== idle.seconds < both.measured.seconds) findings.push(disagreement(resource, lb, where, idle.seconds, both));
         if (!declaration || idle.seconds < declaration.seconds) continue;
         const atLeast = idle.seconds + 5;

@@ -5,10 +5,14 @@ import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { LoadBalancer, Route, Subnet } from '../src/inventory/model.js';
 
 /** Which default routes an internet-facing LB needs: its nodes' public addresses are IPv4, IPv6, or both. */
-function familiesNeeded(lb: LoadBalancer): (4 | 6)[] {
-  if (lb.ipAddressType === 'dualstack') return [4, 6];
-  if (lb.ipAddressType === 'dualstack-without-public-ipv4') return [6];
-  return [4];
+const IPV4: readonly (4 | 6)[] = [4];
+const IPV6: readonly (4 | 6)[] = [6];
+const BOTH: readonly (4 | 6)[] = [4, 6];
+
+function familiesNeeded(lb: LoadBalancer): readonly (4 | 6)[] {
+  if (lb.ipAddressType === 'dualstack') return BOTH;
+  if (lb.ipAddressType === 'dualstack-without-public-ipv4') return IPV6;
+  return IPV4;
 }
 
 function tableText(check: InternetRouteCheck): string {
@@ -172,8 +176,10 @@ export default defineRule({
         // The subnets were read (the runner saw to it): one that is not there was deleted, and AWS drops the zone with it.
         const subnet = index.subnet(zone.subnetId);
         if (!subnet) continue;
-        const resource = loadBalancerResource(lb, scope);
         const checks = familiesNeeded(lb).map((family) => checkInternetRoute(index, subnet.id, subnet.vpcId, family));
+        // Most subnets send the whole internet to the gateway: nothing to report, nothing to word.
+        if (checks.every((check) => check.ok && check.exceptions.length === 0)) continue;
+        const resource = loadBalancerResource(lb, scope);
         const failed = checks.filter((check) => !check.ok);
         const first = failed[0];
         if (!first) {

@@ -45,13 +45,13 @@ export default defineRule({
     for (const lb of scope.loadBalancers) {
       if (lb.kind === 'gateway' || lb.securityGroupIds.length === 0) continue;
       const clients = clientsOf(index, lb, settings.clientCidrs);
-      const resource = loadBalancerResource(lb, scope);
       // No client range at all (an internal LB outside any VPC lbcheck read): nothing to compare with.
       if (clients.cidrs.length === 0) continue;
       for (const listener of lb.listeners) {
         for (const protocol of transportsOf(listener.protocol)) {
           const result = evaluateSecurityGroups(index, lb.securityGroupIds, 'ingress', { protocol, port: listener.port }, { cidrs: clients.cidrs, securityGroupIds: [] });
           if (result.verdict === 'allowed') continue;
+          const resource = loadBalancerResource(lb, scope);
           const groups = lb.securityGroupIds.join(', ');
           const port = `${protocol.toUpperCase()} ${listener.port}`;
           const evidence = {

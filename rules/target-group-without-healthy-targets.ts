@@ -1,12 +1,18 @@
 import { describeLoadBalancer, loadBalancerResource, receivesTraffic, targetGroupResource } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
-import type { LoadBalancer, TargetHealthState } from '../src/inventory/model.js';
+import type { LoadBalancer, TargetGroup, TargetHealthState } from '../src/inventory/model.js';
 
 /** "2 unhealthy, 1 draining" */
 function stateSummary(states: readonly TargetHealthState[]): string {
   const counts = new Map<string, number>();
   for (const state of states) counts.set(state, (counts.get(state) ?? 0) + 1);
   return [...counts].map(([state, n]) => `${n} ${state}`).join(', ');
+}
+
+/** Whether some target of the group gets traffic (a loop: asked for every target group of every load balancer). */
+function hasServingTarget(group: TargetGroup): boolean {
+  for (let i = 0; i < group.targets.length; i++) if (receivesTraffic(group, (group.targets[i] as TargetGroup['targets'][number]).health.state)) return true;
+  return false;
 }
 
 /**
@@ -63,7 +69,7 @@ export default defineRule({
   needs: {
     listenerRules: ({ scope, index }) =>
       scope.loadBalancers
-        .filter((lb) => lb.kind === 'application' && index.targetGroupsOf(lb).some((group) => !group.targets.some((t) => receivesTraffic(group, t.health.state))))
+        .filter((lb) => lb.kind === 'application' && index.targetGroupsOf(lb).some((group) => !hasServingTarget(group)))
         .map((lb) => lb.arn),
   },
   check({ scope, index }) {
@@ -104,10 +110,13 @@ export default defineRule({
         });
         continue;
       }
+      // Most load balancers forward only to groups with a serving target: ask that of every group it forwards to (and any
+      // that names it) before working out ports and weights.
+      if (index.targetGroupsOf(lb).every(hasServingTarget)) continue;
       for (const [arn, { ports: listenerPorts, parked }] of forwardedGroups(lb)) {
         // The target groups were listed (the runner saw to it): one that is not there was deleted after the listener was read.
         const group = index.targetGroup(arn);
-        if (!group || group.targets.some((t) => receivesTraffic(group, t.health.state))) continue;
+        if (!group || hasServingTarget(group)) continue;
         const empty = group.targets.length === 0;
         const what = empty ? 'has no registered targets' : `has no healthy target (${stateSummary(group.targets.map((t) => t.health.state))})`;
         if (parked) {

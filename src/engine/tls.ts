@@ -4,6 +4,7 @@
  * carry their own policy, resolved from DescribeLoadBalancerPolicies by the collector.
  */
 import type { Listener, LoadBalancer, Scope, TlsPolicy } from '../inventory/model.js';
+import { getOrCreate } from './memo.js';
 
 /** Protocols no client should need: TLS 1.0 and 1.1 (deprecated by RFC 8996) and SSL 3. */
 export const OLD_PROTOCOLS: ReadonlySet<string> = new Set(['SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1']);
@@ -22,9 +23,20 @@ export function isWeakCipher(name: string): boolean {
   return !/^(TLS_|ECDHE-|DHE-)/.test(name);
 }
 
-export function weaknessesOf(policy: TlsPolicy): { oldProtocols: string[]; weakCiphers: string[] } {
-  return { oldProtocols: policy.protocols.filter((p) => OLD_PROTOCOLS.has(p)).sort(), weakCiphers: policy.ciphers.filter(isWeakCipher) };
+export interface TlsWeaknesses {
+  oldProtocols: readonly string[];
+  weakCiphers: readonly string[];
 }
+
+/**
+ * A policy's old protocols and weak ciphers, worked out once per policy: thousands of listeners
+ * share a few policies (read the lists, never change them).
+ */
+export function weaknessesOf(policy: TlsPolicy): TlsWeaknesses {
+  return getOrCreate(weaknesses, policy, () => ({ oldProtocols: policy.protocols.filter((p) => OLD_PROTOCOLS.has(p)).sort(), weakCiphers: policy.ciphers.filter(isWeakCipher) }));
+}
+
+const weaknesses = new WeakMap<TlsPolicy, TlsWeaknesses>();
 
 /** The listener's policy with its protocols and ciphers, or why it is unknown. */
 export function tlsPolicyOf(scope: Scope, lb: LoadBalancer, listener: Listener): { policy: TlsPolicy } | { unknown: string } {
