@@ -204,44 +204,60 @@ class AclFlows {
     return true;
   }
 
+  // Each leg looked up first and made on a miss by its own method: a closure here would allocate on every lookup.
+
   /** Clients to the listener on a load balancer subnet's ACL, and the replies back to them. */
   private clientLeg(subnet: Subnet, acl: NetworkAcl, protocol: TransportProtocol, port: number, cidr: string): Leg {
-    return getOrCreate(this.clientLegs, [subnet, protocol, port, cidr], () =>
-      legOf([
-        this.step(acl, subnet.id, 'client-inbound', protocol, { from: port, to: port }, cidr, 'clients'),
-        this.step(acl, subnet.id, 'client-return', protocol, EPHEMERAL_PORTS, cidr, 'clients'),
-      ]),
-    );
+    const key = [subnet, protocol, port, cidr] as const;
+    return this.clientLegs.get(key) ?? this.keep(this.clientLegs, key, this.newClientLeg(subnet, acl, protocol, port, cidr));
+  }
+
+  private newClientLeg(subnet: Subnet, acl: NetworkAcl, protocol: TransportProtocol, port: number, cidr: string): Leg {
+    return legOf([
+      this.step(acl, subnet.id, 'client-inbound', protocol, { from: port, to: port }, cidr, 'clients'),
+      this.step(acl, subnet.id, 'client-return', protocol, EPHEMERAL_PORTS, cidr, 'clients'),
+    ]);
   }
 
   /** A load balancer node to a target subnet and back, on the node's ACL and on the target subnet's. */
   private nodeLeg(node: LoadBalancerNode, targetSubnet: Subnet, family: IpFamily, protocol: TransportProtocol, port: number): Leg {
-    return getOrCreate(this.nodeLegs, [node.subnet, targetSubnet, family, protocol, port], () => {
-      const lbAcl = this.index.networkAclOf(node.subnet.id);
-      const targetAcl = this.index.networkAclOf(targetSubnet.id);
-      const single = { from: port, to: port };
-      const steps: FlowStep[] = [];
-      // The load balancer reaches the target over the target group's IP family: IPv6 subnets and target groups too.
-      for (const cidr of lbAcl ? subnetCidrsOf(targetSubnet, family) : []) {
-        const label = `target subnet ${targetSubnet.id}`;
-        steps.push(this.step(lbAcl as NetworkAcl, node.subnet.id, 'lb-to-target', protocol, single, cidr, label), this.step(lbAcl as NetworkAcl, node.subnet.id, 'lb-return', protocol, EPHEMERAL_PORTS, cidr, label));
-      }
-      for (const cidr of targetAcl ? node.cidrs : []) {
-        const label = `subnet ${node.subnet.id}`;
-        steps.push(this.step(targetAcl as NetworkAcl, targetSubnet.id, 'target-inbound', protocol, single, cidr, label, true), this.step(targetAcl as NetworkAcl, targetSubnet.id, 'target-return', protocol, EPHEMERAL_PORTS, cidr, label, true));
-      }
-      return legOf(steps);
-    });
+    const key = [node.subnet, targetSubnet, family, protocol, port] as const;
+    return this.nodeLegs.get(key) ?? this.keep(this.nodeLegs, key, this.newNodeLeg(node, targetSubnet, family, protocol, port));
+  }
+
+  private newNodeLeg(node: LoadBalancerNode, targetSubnet: Subnet, family: IpFamily, protocol: TransportProtocol, port: number): Leg {
+    const lbAcl = this.index.networkAclOf(node.subnet.id);
+    const targetAcl = this.index.networkAclOf(targetSubnet.id);
+    const single = { from: port, to: port };
+    const steps: FlowStep[] = [];
+    // The load balancer reaches the target over the target group's IP family: IPv6 subnets and target groups too.
+    for (const cidr of lbAcl ? subnetCidrsOf(targetSubnet, family) : []) {
+      const label = `target subnet ${targetSubnet.id}`;
+      steps.push(this.step(lbAcl as NetworkAcl, node.subnet.id, 'lb-to-target', protocol, single, cidr, label), this.step(lbAcl as NetworkAcl, node.subnet.id, 'lb-return', protocol, EPHEMERAL_PORTS, cidr, label));
+    }
+    for (const cidr of targetAcl ? node.cidrs : []) {
+      const label = `subnet ${node.subnet.id}`;
+      steps.push(this.step(targetAcl as NetworkAcl, targetSubnet.id, 'target-inbound', protocol, single, cidr, label, true), this.step(targetAcl as NetworkAcl, targetSubnet.id, 'target-return', protocol, EPHEMERAL_PORTS, cidr, label, true));
+    }
+    return legOf(steps);
   }
 
   /** Preserved clients to a target subnet's ACL, and the replies back to them. */
   private preservedLeg(subnet: Subnet, acl: NetworkAcl, protocol: TransportProtocol, port: number, cidr: string): Leg {
-    return getOrCreate(this.preservedLegs, [subnet, protocol, port, cidr], () =>
-      legOf([
-        this.step(acl, subnet.id, 'target-inbound', protocol, { from: port, to: port }, cidr, 'clients (client IP preservation)'),
-        this.step(acl, subnet.id, 'target-return', protocol, EPHEMERAL_PORTS, cidr, 'clients (client IP preservation)'),
-      ]),
-    );
+    const key = [subnet, protocol, port, cidr] as const;
+    return this.preservedLegs.get(key) ?? this.keep(this.preservedLegs, key, this.newPreservedLeg(subnet, acl, protocol, port, cidr));
+  }
+
+  private newPreservedLeg(subnet: Subnet, acl: NetworkAcl, protocol: TransportProtocol, port: number, cidr: string): Leg {
+    return legOf([
+      this.step(acl, subnet.id, 'target-inbound', protocol, { from: port, to: port }, cidr, 'clients (client IP preservation)'),
+      this.step(acl, subnet.id, 'target-return', protocol, EPHEMERAL_PORTS, cidr, 'clients (client IP preservation)'),
+    ]);
+  }
+
+  private keep<K extends readonly unknown[]>(legs: TupleMap<K, Leg>, key: K, leg: Leg): Leg {
+    legs.set(key, leg);
+    return leg;
   }
 
   /** One flow through one ACL for one peer, evaluated once per (ACL, flow, peer). */
@@ -283,13 +299,18 @@ function aclClassesOf(index: InventoryIndex, endpoints: readonly TargetEndpoint[
     if (!endpoint.subnetId || trafficPort === undefined) continue;
     const subnet = index.subnet(endpoint.subnetId);
     if (!subnet || hasClass(classes, subnet, trafficPort, healthCheckPort)) continue;
-    const flows: Flow[] = trafficProtocols.map((protocol) => ({ protocol, port: trafficPort }));
-    if (endpoint.group?.healthCheck.enabled !== false && healthCheckPort !== undefined && !flows.some((f) => f.protocol === 'tcp' && f.port === healthCheckPort)) {
-      flows.push({ protocol: 'tcp', port: healthCheckPort });
-    }
-    classes.push({ subnet, trafficPort, healthCheckPort, trafficProtocols, flows });
+    classes.push({ subnet, trafficPort, healthCheckPort, trafficProtocols, flows: flowsOf(endpoint, trafficPort) });
   }
   return classes;
+}
+
+function flowsOf(endpoint: TargetEndpoint, trafficPort: number): Flow[] {
+  const flows: Flow[] = endpoint.trafficProtocols.map((protocol) => ({ protocol, port: trafficPort }));
+  const healthCheckPort = endpoint.healthCheckPort;
+  if (endpoint.group?.healthCheck.enabled !== false && healthCheckPort !== undefined && !flows.some((f) => f.protocol === 'tcp' && f.port === healthCheckPort)) {
+    flows.push({ protocol: 'tcp', port: healthCheckPort });
+  }
+  return flows;
 }
 
 function hasClass(classes: readonly AclClass[], subnet: Subnet, trafficPort: number, healthCheckPort: number | undefined): boolean {

@@ -23,7 +23,7 @@ import {
 } from '../src/engine/targets.js';
 import { getOrCreate } from '../src/engine/memo.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
-import type { InventoryIndex } from '../src/inventory/indexes.js';
+import { appendTo, type InventoryIndex } from '../src/inventory/indexes.js';
 import type { LoadBalancer, Scope, TargetGroup } from '../src/inventory/model.js';
 
 type CheckKind = 'traffic' | 'health-check' | 'lb-egress';
@@ -128,39 +128,47 @@ function failureKey(group: TargetGroup | undefined, kind: CheckKind, protocol: T
   return `${group?.arn ?? 'classic'}|${kind}|${protocol}/${port}|${[...groupIds].sort().join(',')}`;
 }
 
+interface Check {
+  kind: CheckKind;
+  protocol: TransportProtocol;
+  port: number;
+  peer: Peer;
+}
+
+/** The checks a class's targets need: traffic in each of the group's protocols, and the health check where it differs. */
+function checksOf(paths: GroupPaths, endpoint: TargetEndpoint, trafficPort: number): Check[] {
+  const checks: Check[] = endpoint.trafficProtocols.map((protocol) => ({ kind: 'traffic', protocol, port: trafficPort, peer: paths.traffic }));
+  const healthChecked = endpoint.group?.healthCheck.enabled ?? true;
+  const healthPort = endpoint.healthCheckPort;
+  const healthSameAsTraffic = healthPort === trafficPort && !paths.peers.preservesClientIp && endpoint.trafficProtocols.includes('tcp');
+  if (healthChecked && healthPort !== undefined && !healthSameAsTraffic) checks.push({ kind: 'health-check', protocol: 'tcp', port: healthPort, peer: paths.fromLb });
+  return checks;
+}
+
+// Plain loops and no closures below: a class is judged for every load balancer, mostly before the code is optimised.
 function classVerdicts(index: InventoryIndex, lb: LoadBalancer, paths: GroupPaths, endpoint: TargetEndpoint, trafficPort: number, targetGroups: readonly string[]): ClassVerdicts {
   const group = endpoint.group;
   const lbGroups = lb.securityGroupIds;
-  const preserve = paths.peers.preservesClientIp;
-  const healthChecked = group?.healthCheck.enabled ?? true;
-  const checks: { kind: CheckKind; protocol: TransportProtocol; port: number; peer: Peer }[] = endpoint.trafficProtocols.map((protocol) => ({
-    kind: 'traffic' as const,
-    protocol,
-    port: trafficPort,
-    peer: paths.traffic,
-  }));
-  const healthPort = endpoint.healthCheckPort;
-  const healthSameAsTraffic = healthPort === trafficPort && !preserve && endpoint.trafficProtocols.includes('tcp');
-  if (healthChecked && healthPort !== undefined && !healthSameAsTraffic) {
-    checks.push({ kind: 'health-check', protocol: 'tcp', port: healthPort, peer: paths.fromLb });
-  }
+  const checks = checksOf(paths, endpoint, trafficPort);
   const verdicts: ClassVerdicts = { ingress: [], egress: [] };
-  if (endpoint.kind === 'instance') {
-    for (const { kind, protocol, port, peer } of checks) {
-      const evaluation = evaluateSecurityGroups(index, targetGroups, 'ingress', { protocol, port }, peer);
-      if (evaluation.verdict === 'allowed') continue;
-      const fixPeer = lbGroups[0] ? { groupId: lbGroups[0] } : { cidr: peer.cidrs[0] ?? '<LB subnet CIDR>' };
-      const failure: Failure = { group, kind, protocol, port, groupIds: targetGroups, fixPeer, targets: [], evaluation };
-      verdicts.ingress.push({ key: failureKey(group, kind, protocol, port, targetGroups), failure, evaluation });
-    }
+  for (let c = 0; c < checks.length && endpoint.kind === 'instance'; c++) {
+    const { kind, protocol, port, peer } = checks[c] as Check;
+    const evaluation = evaluateSecurityGroups(index, targetGroups, 'ingress', { protocol, port }, peer);
+    if (evaluation.verdict === 'allowed') continue;
+    const fixPeer = lbGroups[0] ? { groupId: lbGroups[0] } : { cidr: peer.cidrs[0] ?? '<LB subnet CIDR>' };
+    const failure: Failure = { group, kind, protocol, port, groupIds: targetGroups, fixPeer, targets: [], evaluation };
+    verdicts.ingress.push({ key: failureKey(group, kind, protocol, port, targetGroups), failure, evaluation });
   }
-  if (lbGroups.length > 0) {
-    for (const { protocol, port } of checks) {
-      if (verdicts.egress.some((p) => p.protocol === protocol && p.port === port)) continue;
-      verdicts.egress.push({ protocol, port, rules: matchingRules(index, lbGroups, 'egress', { protocol, port }) });
-    }
+  for (let c = 0; c < checks.length && lbGroups.length > 0; c++) {
+    const { protocol, port } = checks[c] as Check;
+    if (!hasEgress(verdicts.egress, protocol, port)) verdicts.egress.push({ protocol, port, rules: matchingRules(index, lbGroups, 'egress', { protocol, port }) });
   }
   return verdicts;
+}
+
+function hasEgress(egress: ClassVerdicts['egress'], protocol: TransportProtocol, port: number): boolean {
+  for (let i = 0; i < egress.length; i++) if ((egress[i] as ClassVerdicts['egress'][number]).protocol === protocol && (egress[i] as ClassVerdicts['egress'][number]).port === port) return true;
+  return false;
 }
 
 export default defineRule({
@@ -243,7 +251,7 @@ function judgeTargets(index: InventoryIndex, lb: LoadBalancer, pathsOf: (group: 
       // A terminated instance still registered has no network interface left to admit anything: not a security group problem.
       if (GONE_STATES.has(endpoint.instance.state)) continue;
     } else if (endpoint.group) {
-      getOrCreate((judged.ipTargetsByGroup ??= new Map()), endpoint.group, () => []).push(endpoint);
+      appendTo((judged.ipTargetsByGroup ??= new Map()), endpoint.group, endpoint);
     }
     const targetGroups = endpoint.instance?.securityGroupIds ?? NO_GROUPS;
     let targetClass = knownClass(classes, endpoint, trafficPort, targetGroups);
@@ -255,7 +263,7 @@ function judgeTargets(index: InventoryIndex, lb: LoadBalancer, pathsOf: (group: 
     const { ingress, egress } = targetClass.verdicts;
     for (let i = 0; i < ingress.length; i++) {
       const { key, failure, evaluation } = ingress[i] as ClassVerdicts['ingress'][number];
-      getOrCreate((judged.failures ??= new Map()), key, () => failure).targets.push({ id: endpoint.targetId, ip: endpoint.ip, securityGroupIds: targetGroups, verdict: evaluation.verdict });
+      failureUnder(judged, key, failure).targets.push({ id: endpoint.targetId, ip: endpoint.ip, securityGroupIds: targetGroups, verdict: evaluation.verdict });
     }
     // The load balancer's outbound rules to this target: the one check that depends on the target's own address.
     const address = endpoint.ip ?? endpoint.instance?.privateIpAddress;
@@ -264,13 +272,38 @@ function judgeTargets(index: InventoryIndex, lb: LoadBalancer, pathsOf: (group: 
       if (address && admitsAddress(rules, address, targetGroups)) continue;
       const evaluation = judgePeer(rules, { cidrs: address ? [address] : [], securityGroupIds: targetGroups });
       if (evaluation.verdict === 'allowed') continue;
-      const fixPeer = targetGroups[0] ? { groupId: targetGroups[0] } : { cidr: address ? `${address}/${address.includes(':') ? 128 : 32}` : '<target address>' };
       const key = failureKey(endpoint.group, 'lb-egress', protocol, port, lbGroups);
-      const failure = getOrCreate((judged.failures ??= new Map()), key, (): Failure => ({ group: endpoint.group, kind: 'lb-egress', protocol, port, groupIds: lbGroups, fixPeer, targets: [], evaluation }));
+      const failure = judged.failures?.get(key) ?? failureUnder(judged, key, egressFailure(endpoint, protocol, port, lbGroups, targetGroups, address, evaluation));
       failure.targets.push({ id: endpoint.targetId, ip: endpoint.ip, securityGroupIds: targetGroups, verdict: evaluation.verdict });
     }
   }
   return judged;
+}
+
+/**
+ * The failure kept under `key`, else `failure`, kept there from now on. No closure: a closure in the
+ * loop over targets would make every pass through it allocate (tens of thousands of targets).
+ */
+function failureUnder(judged: Judged, key: string, failure: Failure): Failure {
+  const failures = (judged.failures ??= new Map());
+  const known = failures.get(key);
+  if (known) return known;
+  failures.set(key, failure);
+  return failure;
+}
+
+/** The load balancer's outbound rules fail a target: the failure its targets join, named after the first. */
+function egressFailure(
+  endpoint: TargetEndpoint,
+  protocol: TransportProtocol,
+  port: number,
+  lbGroups: readonly string[],
+  targetGroups: readonly string[],
+  address: string | undefined,
+  evaluation: SecurityGroupEvaluation,
+): Failure {
+  const fixPeer = targetGroups[0] ? { groupId: targetGroups[0] } : { cidr: address ? `${address}/${address.includes(':') ? 128 : 32}` : '<target address>' };
+  return { group: endpoint.group, kind: 'lb-egress', protocol, port, groupIds: lbGroups, fixPeer, targets: [], evaluation };
 }
 
 function failureFinding(scope: Scope, lb: LoadBalancer, failure: Failure, peers: TargetPeers, clients: Clients): RuleFinding {

@@ -120,8 +120,7 @@ export function targetEndpointsOf(index: InventoryIndex, lb: LoadBalancer): read
   }
   const groups = index.targetGroupsOf(lb);
   // One target group (most load balancers): its placed targets as they are, not a copy per call.
-  const [only] = groups;
-  if (groups.length === 1 && only) return targetEndpointsOfGroup(index, only);
+  if (groups.length === 1) return targetEndpointsOfGroup(index, groups[0] as TargetGroup);
   return groups.flatMap((group) => targetEndpointsOfGroup(index, group));
 }
 

@@ -31,7 +31,7 @@ function byKey<T>(items: readonly T[], key: (item: T) => string): Map<string, T>
 }
 
 /** Appends to the list under `key`, in place (copying it on each append would be quadratic). */
-export function appendTo<T>(map: Map<string, T[]>, key: string, item: T): void {
+export function appendTo<K, T>(map: Map<K, T[]>, key: K, item: T): void {
   const list = map.get(key);
   if (list) list.push(item);
   else map.set(key, [item]);
@@ -154,13 +154,23 @@ export class InventoryIndex {
   }
 
   private findTargetGroupsOf(loadBalancer: LoadBalancer): TargetGroup[] {
+    // Plain loops into one list (no ARN list copied and mapped): this runs for every load balancer, mostly before it is optimised.
     const arns = new Set<string>();
+    const groups: TargetGroup[] = [];
     for (const listener of loadBalancer.listeners) {
-      for (const arn of listener.defaultTargetGroupArns) arns.add(arn);
-      for (const rule of listener.rules) for (const arn of rule.targetGroupArns) arns.add(arn);
+      for (const arn of listener.defaultTargetGroupArns) this.addTargetGroup(arn, arns, groups);
+      for (const rule of listener.rules) for (const arn of rule.targetGroupArns) this.addTargetGroup(arn, arns, groups);
     }
-    for (const group of this.targetGroupsByLoadBalancer.get(loadBalancer.arn) ?? []) arns.add(group.arn);
-    return [...arns].flatMap((arn) => this.targetGroups.get(arn) ?? []);
+    for (const group of this.targetGroupsByLoadBalancer.get(loadBalancer.arn) ?? []) this.addTargetGroup(group.arn, arns, groups);
+    return groups;
+  }
+
+  /** Each ARN once, in the order they come up; one not in the inventory is left out. */
+  private addTargetGroup(arn: string, arns: Set<string>, groups: TargetGroup[]): void {
+    if (arns.has(arn)) return;
+    arns.add(arn);
+    const group = this.targetGroups.get(arn);
+    if (group) groups.push(group);
   }
 
   /** The subnet of a VPC whose IPv4 or IPv6 CIDR holds an address (how AWS places IP targets in AZs). */
