@@ -161,9 +161,10 @@ export function renderMarkdown(report: AuditReport, context: RenderContext, maxB
       const open = i === 0 && section.counts.error > 0;
       const room = maxBytes - used - FOOTER_RESERVE - 1;
       const whole = sectionBlock(section, section.folded.length, open);
-      if (bytes(whole) <= room) {
+      const wholeBytes = bytes(whole);
+      if (wholeBytes <= room) {
         out.push(whole);
-        used += bytes(whole) + 1;
+        used += wholeBytes + 1;
         continue;
       }
       overflowing = true;

@@ -16,7 +16,8 @@ export interface LoadBalancerSection {
   /** The LB and its scope from the inventory, when the renderer has one (not for a merged JSON report). */
   inventory?: { lb: LoadBalancer; scope: Scope };
   findings: ReportFinding[];
-  folded: FoldedFinding[];
+  /** The findings folded; worked out on first use (Markdown prints only the sections that fit). */
+  readonly folded: FoldedFinding[];
   counts: SeverityCounts;
   /** The probe's targets (one per listener port) for this LB. */
   probeTargets: ProbeTarget[];
@@ -93,14 +94,33 @@ export function loadBalancerSections(report: AuditReport, inventory?: Inventory,
  */
 const sectionsCache = new WeakMap<AuditReport, { inventory: Inventory | undefined; everyLoadBalancer: boolean; sections: readonly LoadBalancerSection[] }[]>();
 
+/**
+ * A section whose findings are folded when a renderer first reads `folded`: the order of the
+ * sections needs only their counts, and Markdown stops after the sections that fit in 1 MiB
+ * (a few hundred of 10,000), so it need not fold the findings of the others.
+ */
+class Section implements LoadBalancerSection {
+  declare loadBalancer?: LoadBalancerSection['loadBalancer'];
+  declare inventory?: LoadBalancerSection['inventory'];
+  findings: ReportFinding[] = [];
+  counts: SeverityCounts = { error: 0, warning: 0, info: 0 };
+  probeTargets: ProbeTarget[] = [];
+  #folded: FoldedFinding[] | undefined;
+
+  get folded(): FoldedFinding[] {
+    this.#folded ??= foldFindings(this.findings);
+    return this.#folded;
+  }
+}
+
 function buildSections(report: AuditReport, inventory: Inventory | undefined, everyLoadBalancer: boolean): LoadBalancerSection[] {
-  const sections = new Map<string, LoadBalancerSection>();
+  const sections = new Map<string, Section>();
   const inInventory = inventoryByArn(inventory);
-  const sectionFor = (arn: string, ref?: LoadBalancerRef): LoadBalancerSection => {
+  const sectionFor = (arn: string, ref?: LoadBalancerRef): Section => {
     const existing = sections.get(arn);
     if (existing) return existing;
     const found = arn === '' ? undefined : inInventory.get(arn);
-    const section: LoadBalancerSection = { findings: [], folded: [], counts: { error: 0, warning: 0, info: 0 }, probeTargets: [] };
+    const section = new Section();
     if (arn !== '') section.loadBalancer = sectionLoadBalancer(arn, ref, found);
     if (found) section.inventory = found;
     sections.set(arn, section);
@@ -109,9 +129,6 @@ function buildSections(report: AuditReport, inventory: Inventory | undefined, ev
   for (const finding of report.findings) sectionFor(finding.loadBalancer?.arn ?? '', finding.loadBalancer).findings.push(finding);
   for (const target of report.probe?.targets ?? []) if (target.loadBalancerArn) sectionFor(target.loadBalancerArn).probeTargets.push(target);
   if (everyLoadBalancer) for (const scope of inventory?.scopes ?? []) for (const lb of scope.loadBalancers) sectionFor(lb.arn);
-  for (const section of sections.values()) {
-    section.folded = foldFindings(section.findings);
-    section.counts = severityCounts(section.findings);
-  }
+  for (const section of sections.values()) section.counts = severityCounts(section.findings);
   return [...sections.values()].sort(compareSections);
 }
