@@ -42,8 +42,12 @@ interface Failure {
   evaluation: SecurityGroupEvaluation;
 }
 
-function severityOf(verdicts: readonly SecurityGroupEvaluation['verdict'][]): 'error' | 'warning' {
-  return verdicts.includes('blocked') ? 'error' : 'warning';
+/** The security groups of some targets, each once, in the order they come up (a handful: a scan, no Set). */
+function groupIdsOf(targets: Failure['targets'], first: readonly string[] = []): string[] {
+  const ids: string[] = [];
+  for (const id of first) if (!ids.includes(id)) ids.push(id);
+  for (const target of targets) for (const id of target.securityGroupIds) if (!ids.includes(id)) ids.push(id);
+  return ids;
 }
 
 function listTargets(targets: Failure['targets']): string {
@@ -310,10 +314,10 @@ function failureFinding(scope: Scope, lb: LoadBalancer, failure: Failure, peers:
   const where = failure.group ? `target group ${failure.group.name}` : describeLoadBalancer(lb);
   const holder = failure.group ? `in target group ${failure.group.name}` : `registered with ${describeLoadBalancer(lb)}`;
   const port = `${failure.protocol.toUpperCase()} ${failure.port}`;
+  // Blocked for one target: an error; only partly admitted for all of them: a warning.
   const partial = failure.targets.every((t) => t.verdict !== 'blocked');
-  const severity = severityOf(failure.targets.map((t) => t.verdict));
   const qualifier = failure.evaluation.verdict === 'unknown' ? ` (with the rules lbcheck could resolve; ${failure.evaluation.unresolved.join(', ')} could not be)` : partial ? ' from all of its addresses' : '';
-  const targetGroupIds = [...new Set(failure.targets.flatMap((t) => t.securityGroupIds))];
+  const targetGroupIds = groupIdsOf(failure.targets);
   let message: string;
   let fix: string;
   if (failure.kind === 'lb-egress') {
@@ -326,14 +330,14 @@ function failureFinding(scope: Scope, lb: LoadBalancer, failure: Failure, peers:
   }
   return {
     resource: failure.group ? targetGroupResource(failure.group, scope) : loadBalancerResource(lb, scope),
-    severity: severity === 'error' ? undefined : severity,
+    severity: partial ? 'warning' : undefined,
     discriminator: `${failure.group ? `${lb.arn}|` : ''}${failure.kind}|${failure.protocol}/${failure.port}|${[...failure.groupIds].sort().join(',')}`,
     message,
     fix,
     related: {
       loadBalancerArn: lb.arn,
       ...(failure.group && { targetGroupArns: [failure.group.arn] }),
-      securityGroupIds: [...new Set([...failure.groupIds, ...targetGroupIds])],
+      securityGroupIds: groupIdsOf(failure.targets, failure.groupIds),
       instanceIds: failure.targets.flatMap((t) => (t.ip === undefined || t.id !== t.ip ? [t.id] : [])),
     },
     evidence: {
