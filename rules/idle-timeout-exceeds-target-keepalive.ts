@@ -6,6 +6,10 @@ import type { LoadBalancer, TargetGroup } from '../src/inventory/model.js';
 
 export const KEEPALIVE_TAG = 'lbcheck:keepalive';
 
+/** A Classic LB's registered instances: its one group of targets. */
+const CLASSIC: readonly undefined[] = [undefined];
+const NO_KEYS: readonly string[] = [];
+
 interface Found {
   /** The strongest declaration (tag or config). */
   declaration?: KeepAliveDeclaration;
@@ -72,12 +76,10 @@ function keepAliveFor(settings: RuleSettings, lb: LoadBalancer, group: TargetGro
   return found;
 }
 
-/** The LB's idle timeout and where it came from (undefined only in a hand-made inventory: the collector reads it or marks it unread). */
-function idleTimeoutOf(lb: LoadBalancer): { seconds: number; source: string } | undefined {
-  const seconds = lb.attributes.idleTimeoutSeconds;
-  if (seconds === undefined) return undefined;
+/** Where the LB's idle timeout came from, for a finding's evidence (its seconds are lb.attributes.idleTimeoutSeconds). */
+function idleTimeoutSource(lb: LoadBalancer): string {
   const key = Object.keys(lb.attributes.raw).find((k) => /idle.?timeout/i.test(k));
-  return { seconds, source: key ? `load balancer attribute ${key}` : 'load balancer idle timeout (AWS default when never set)' };
+  return key ? `load balancer attribute ${key}` : 'load balancer idle timeout (AWS default when never set)';
 }
 
 function howToFix(declaration: KeepAliveDeclaration, atLeast: number): string {
@@ -142,18 +144,20 @@ export default defineRule({
       if (lb.kind !== 'application' && lb.kind !== 'classic') continue;
       // Classic TCP/SSL listeners pass each client connection through: no pooled back-end connection to race.
       if (lb.kind === 'classic' && !lb.listeners.some((l) => l.protocol === 'HTTP' || l.protocol === 'HTTPS')) continue;
-      const idle = idleTimeoutOf(lb);
-      if (!idle) continue;
-      const groups: (TargetGroup | undefined)[] = lb.kind === 'classic' ? [undefined] : index.targetGroupsOf(lb).filter((g) => g.targetType !== 'lambda');
+      // Undefined only in a hand-made inventory: the collector reads it or marks it unread.
+      const idleSeconds = lb.attributes.idleTimeoutSeconds;
+      if (idleSeconds === undefined) continue;
+      const groups: readonly (TargetGroup | undefined)[] = lb.kind === 'classic' ? CLASSIC : index.targetGroupsOf(lb);
       for (const group of groups) {
+        if (group?.targetType === 'lambda') continue;
         const endpoints = group ? targetEndpointsOfGroup(index, group) : targetEndpointsOf(index, lb);
         // Measurements are keyed by target address and port: none to look up without --measure-keepalive.
-        const targetKeys = measuring ? endpoints.flatMap((e) => (e.ip && e.trafficPort !== undefined ? [`${e.ip}:${e.trafficPort}`] : [])) : [];
+        const targetKeys = measuring ? endpoints.flatMap((e) => (e.ip && e.trafficPort !== undefined ? [`${e.ip}:${e.trafficPort}`] : [])) : NO_KEYS;
         const found = keepAliveFor(settings, lb, group, targetKeys);
         const declaration = found.declaration ?? found.measured;
         const both = found.declaration && found.measured ? { declared: found.declaration, measured: found.measured } : undefined;
         // Most groups have nothing to report: the resource and the wording are made only for a finding.
-        if (found.invalid.length === 0 && !both && (!declaration || idle.seconds < declaration.seconds)) continue;
+        if (found.invalid.length === 0 && !both && (!declaration || idleSeconds < declaration.seconds)) continue;
         const resource = loadBalancerResource(lb, scope);
         const where = group ? `target group ${group.name}` : describeLoadBalancer(lb);
         const related = { loadBalancerArn: lb.arn, ...(group && { targetGroupArns: [group.arn] }) };
@@ -171,19 +175,19 @@ export default defineRule({
             evidence: { tag: KEEPALIVE_TAG, value: bad.value, on: bad.on, reason: bad.reason, usedInstead: found.declaration },
           });
         }
-        if (both && idle.seconds < both.declared.seconds !== idle.seconds < both.measured.seconds) findings.push(disagreement(resource, lb, where, idle.seconds, both));
-        if (!declaration || idle.seconds < declaration.seconds) continue;
-        const atLeast = idle.seconds + 5;
+        if (both && idleSeconds < both.declared.seconds !== idleSeconds < both.measured.seconds) findings.push(disagreement(resource, lb, where, idleSeconds, both));
+        if (!declaration || idleSeconds < declaration.seconds) continue;
+        const atLeast = idleSeconds + 5;
         const origin = declaration.server ? `${declaration.server} default, ${declaration.detail}` : declaration.detail;
         findings.push({
           resource,
           discriminator: group?.arn,
-          message: `${describeLoadBalancer(lb)}'s idle timeout (${idle.seconds} s) is not shorter than the keep-alive of ${where} (${formatSeconds(declaration.seconds)}, from ${origin}), so targets close pooled connections the load balancer still reuses and some requests fail with 502.`,
-          fix: `Make the backend keep-alive LONGER than ${idle.seconds} s: ${howToFix(declaration, atLeast)}.`,
+          message: `${describeLoadBalancer(lb)}'s idle timeout (${idleSeconds} s) is not shorter than the keep-alive of ${where} (${formatSeconds(declaration.seconds)}, from ${origin}), so targets close pooled connections the load balancer still reuses and some requests fail with 502.`,
+          fix: `Make the backend keep-alive LONGER than ${idleSeconds} s: ${howToFix(declaration, atLeast)}.`,
           related,
           evidence: {
-            idleTimeoutSeconds: idle.seconds,
-            idleTimeoutSource: idle.source,
+            idleTimeoutSeconds: idleSeconds,
+            idleTimeoutSource: idleTimeoutSource(lb),
             keepAliveSeconds: declaration.seconds,
             keepAliveSource: declaration.source,
             keepAliveDetail: declaration.detail,

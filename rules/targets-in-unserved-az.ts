@@ -1,13 +1,22 @@
 import { describeLoadBalancer, loadBalancerResource, targetEndpointsOf, targetEndpointsOfGroup, targetGroupResource, type TargetEndpoint } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
+import { appendTo } from '../src/inventory/indexes.js';
+import type { LoadBalancer } from '../src/inventory/model.js';
 
-/** Targets by the AZ they sit in, for the AZs the load balancer is not enabled in. */
-function unservedByZone(endpoints: readonly TargetEndpoint[], served: ReadonlySet<string>): Map<string, TargetEndpoint[]> {
-  const byZone = new Map<string, TargetEndpoint[]>();
-  for (const endpoint of endpoints) {
+/** Whether the load balancer is enabled in a zone (a handful of zones: a scan, not a Set per load balancer). */
+function serves(lb: LoadBalancer, zone: string): boolean {
+  for (let i = 0; i < lb.availabilityZones.length; i++) if ((lb.availabilityZones[i] as LoadBalancer['availabilityZones'][number]).zoneName === zone) return true;
+  return false;
+}
+
+/** Targets by the AZ they sit in, for the AZs the load balancer is not enabled in; undefined when there are none (most load balancers). */
+function unservedByZone(endpoints: readonly TargetEndpoint[], lb: LoadBalancer): Map<string, TargetEndpoint[]> | undefined {
+  let byZone: Map<string, TargetEndpoint[]> | undefined;
+  for (let i = 0; i < endpoints.length; i++) {
+    const endpoint = endpoints[i] as TargetEndpoint;
     // 'all': an IP target outside the VPC, reached from every AZ.
-    if (!endpoint.zone || endpoint.zone === 'all' || served.has(endpoint.zone)) continue;
-    byZone.set(endpoint.zone, [...(byZone.get(endpoint.zone) ?? []), endpoint]);
+    if (!endpoint.zone || endpoint.zone === 'all' || serves(lb, endpoint.zone)) continue;
+    appendTo((byZone ??= new Map()), endpoint.zone, endpoint);
   }
   return byZone;
 }
@@ -39,11 +48,13 @@ export default defineRule({
     const findings: RuleFinding[] = [];
     for (const lb of scope.loadBalancers) {
       if (lb.availabilityZones.length === 0 || lb.availabilityZones.some((zone) => !zone.zoneName)) continue;
-      const served = new Set(lb.availabilityZones.map((zone) => zone.zoneName));
       const groups = lb.kind === 'classic' ? [undefined] : index.targetGroupsOf(lb);
       for (const group of groups) {
         const endpoints = group ? targetEndpointsOfGroup(index, group) : targetEndpointsOf(index, lb);
-        for (const [zone, targets] of unservedByZone(endpoints, served)) {
+        const unserved = unservedByZone(endpoints, lb);
+        if (!unserved) continue;
+        const served = [...new Set(lb.availabilityZones.map((zone) => zone.zoneName))].sort();
+        for (const [zone, targets] of unserved) {
           // A Classic LB's instance is one endpoint per listener port: one entry per target here.
           const unique = [...new Map(targets.map((target) => [target.targetId, target])).values()];
           const ids = unique.map((target) => target.targetId);
@@ -51,7 +62,7 @@ export default defineRule({
           findings.push({
             resource: group ? targetGroupResource(group, scope) : loadBalancerResource(lb, scope),
             message: `${ids.length === 1 ? 'Target' : 'Targets'} ${ids.join(', ')} of ${where} ${ids.length === 1 ? 'is' : 'are'} in ${zone}, where the load balancer has no subnet, so ${ids.length === 1 ? 'it receives' : 'they receive'} no traffic.`,
-            fix: `Enable the load balancer in ${zone} or move the targets into ${[...served].sort().join(', ')}.`,
+            fix: `Enable the load balancer in ${zone} or move the targets into ${served.join(', ')}.`,
             related: {
               loadBalancerArn: lb.arn,
               ...(group && { targetGroupArns: [group.arn] }),
@@ -59,7 +70,7 @@ export default defineRule({
             },
             evidence: {
               availabilityZone: zone,
-              enabledZones: [...served].sort(),
+              enabledZones: served,
               targets: unique.map((target) => ({ id: target.targetId, zoneSource: target.zoneSource, state: target.healthState })),
               loadBalancerArn: lb.arn,
             },

@@ -43,9 +43,9 @@ function findHealthChecks(scope: Scope): HealthCheckSettings[] {
   // A set, not a scan of the load balancers per target group: that was quadratic (10,000 LBs: 10^8 comparisons per rule).
   const loadBalancerArns = new Set(scope.loadBalancers.map((lb) => lb.arn));
   for (const group of scope.targetGroups) {
-    const users = group.loadBalancerArns.filter((arn) => loadBalancerArns.has(arn));
-    const [loadBalancerArn] = users;
-    if (!group.healthCheck.enabled || loadBalancerArn === undefined) continue;
+    if (!group.healthCheck.enabled) continue;
+    const loadBalancerArn = group.loadBalancerArns.find((arn) => loadBalancerArns.has(arn));
+    if (loadBalancerArn === undefined) continue;
     const hc = group.healthCheck;
     checks.push({
       resource: targetGroupResource(group, scope),

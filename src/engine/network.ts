@@ -103,8 +103,14 @@ export function internetGatewaysOfVpc(index: InventoryIndex, vpcId: string): str
  * internet gateway that is attached to the subnet's VPC, with the routes active.
  */
 export function checkInternetRoute(index: InventoryIndex, subnetId: string, vpcId: string, family: 4 | 6): InternetRouteCheck {
-  // Every load balancer in a subnet asks the same: answer once per index.
-  return getOrCreate(subnetChecks(index), [subnetId, vpcId, family], () => subnetInternetRoute(index, subnetId, vpcId, family));
+  // Every load balancer in a subnet asks the same: answer once per index (looked up first: a closure would allocate on every call).
+  const checks = subnetChecks(index);
+  const key = [subnetId, vpcId, family] as const;
+  const known = checks.get(key);
+  if (known) return known;
+  const check = subnetInternetRoute(index, subnetId, vpcId, family);
+  checks.set(key, check);
+  return check;
 }
 
 const subnetChecks = perIndex<InventoryIndex, TupleMap<readonly [string, string, 4 | 6], InternetRouteCheck>>(() => new TupleMap());

@@ -13,7 +13,6 @@ import { collectionOfCall } from '../inventory/completeness.js';
 import { Completeness, couldNotCheck } from './completeness.js';
 import { EMPTY_CONFIG, type LbcheckConfig } from './config.js';
 import { fingerprint } from './fingerprint.js';
-import { getOrCreate } from './memo.js';
 import { applyIgnores, type ExpiredIgnore, type SuppressedFinding } from './ignores.js';
 import { enabledRules, type RuleSelection } from './selection.js';
 import { compareSeverity } from './severity.js';
@@ -64,17 +63,23 @@ function severityFor(rule: Rule, raw: RuleFinding, config: LbcheckConfig): Sever
   return raw.severity ?? rule.meta.defaultSeverity;
 }
 
-/** What turning a rule's findings into reported ones needs of a scope: the scope, its index, and one reference per LB (shared by its findings). */
+/** What turning a rule's findings into reported ones needs of a scope: the scope, its index, and one reference per LB ARN (shared by its findings). */
 interface ScopeOfFindings {
   scope: Scope;
   index: InventoryIndex;
-  refs: Map<LoadBalancer, LoadBalancerRef>;
+  refs: Map<string, LoadBalancerRef>;
 }
 
-/** The LB a finding is about, for grouping: the one its related resources name. */
+/** The LB a finding is about, for grouping: the one its related resources name (one lookup for an LB met before, no closure). */
 function owningLoadBalancer(finding: RuleFinding, { index, refs }: ScopeOfFindings): LoadBalancerRef | undefined {
-  const lb = index.loadBalancer(finding.related.loadBalancerArn);
-  return lb && getOrCreate(refs, lb, () => ({ arn: lb.arn, name: lb.name, kind: lb.kind }));
+  const arn = finding.related.loadBalancerArn;
+  const known = refs.get(arn);
+  if (known) return known;
+  const lb = index.loadBalancer(arn);
+  if (!lb) return undefined;
+  const ref: LoadBalancerRef = { arn: lb.arn, name: lb.name, kind: lb.kind };
+  refs.set(arn, ref);
+  return ref;
 }
 
 /** A rule's finding as reported, built once: tens of thousands of them live until the reports are written. */
@@ -127,7 +132,11 @@ function runOne(
     });
     return undefined;
   }
-  for (const finding of raw) findings.push(toFinding(rule, finding, severityFor(rule, finding, config), within));
+  // Index loops here and below: tens of thousands of findings go through them once, before they are optimised.
+  for (let i = 0; i < raw.length; i++) {
+    const finding = raw[i] as RuleFinding;
+    findings.push(toFinding(rule, finding, severityFor(rule, finding, config), within));
+  }
   return findings;
 }
 
@@ -207,12 +216,13 @@ export function runEngine(input: EngineInput): EngineResult {
         if (findings === undefined) continue;
         checksCompleted++;
         // One at a time: spreading tens of thousands of findings into push overflows the call stack.
-        for (const finding of findings) scopeFindings.push(finding);
+        for (let i = 0; i < findings.length; i++) scopeFindings.push(findings[i] as ReportFinding);
       }
     };
     runAll(configRules, { scope, index, settings, ...(input.probe && { probe: input.probe }), configFindings: [] });
     runAll(probeRules, { scope, index, settings, ...(input.probe && { probe: input.probe }), configFindings: [...scopeFindings] });
-    for (const finding of scopeFindings) {
+    for (let i = 0; i < scopeFindings.length; i++) {
+      const finding = scopeFindings[i] as ReportFinding;
       // A rule that reports the same thing twice (same fingerprint) is reported once.
       if (seen.has(finding.fingerprint)) continue;
       seen.add(finding.fingerprint);
