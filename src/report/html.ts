@@ -14,7 +14,7 @@ import { plural } from '../words.js';
 import { pathDiagram, loadBalancerPath } from './diagram.js';
 import { escapeHtml as html } from './escape.js';
 import { countsPhrase, evidenceEntries } from './evidence.js';
-import { whereText, type FoldedFinding } from './fold.js';
+import { foldFindings, whereText, type FoldedFinding } from './fold.js';
 import { failedAttempts, medianMs, outcomeSummary, UNKNOWN_PLACE } from './probe-text.js';
 import { probeSummary, type AuditReport, type RenderContext } from './report.js';
 import { loadBalancerSections, type LoadBalancerSection } from './sections.js';
@@ -144,7 +144,7 @@ function sectionHtml(section: LoadBalancerSection): string {
     : '';
   const data = `data-account="${html(lb?.account ?? '')}" data-region="${html(lb?.region ?? '')}"`;
   const id = lb ? ` id="lb-${html(lb.name)}-${html(lb.arn.split('/').pop() ?? '')}"` : '';
-  return `<section class="lb"${id} ${data}>${header}${diagram}${probeTableHtml(section)}${section.folded.map((fold) => findingHtml(fold, section)).join('')}</section>`;
+  return `<section class="lb"${id} ${data}>${header}${diagram}${probeTableHtml(section)}${foldFindings(section.findings).map((fold) => findingHtml(fold, section)).join('')}</section>`;
 }
 
 function option(value: string, label = value): string {

@@ -10,7 +10,7 @@ import type { Severity } from '../engine/types.js';
 import { plural } from '../words.js';
 import { escapeHtml, escapeMarkdown, markdownCode } from './escape.js';
 import { acrossAccountsPhrase, baselinePhrase, countsPhrase } from './evidence.js';
-import { whereText, type FoldedFinding } from './fold.js';
+import { foldFindings, whereText, type FoldedFinding } from './fold.js';
 import { medianMs, outcomeSummary, UNKNOWN_PLACE } from './probe-text.js';
 import { probeSummary, type AuditReport, type RenderContext } from './report.js';
 import { loadBalancerSections, type LoadBalancerSection } from './sections.js';
@@ -116,26 +116,26 @@ function sectionSummary(section: LoadBalancerSection): string {
   return `<b>${summaryText(lb.name)}</b> · ${scheme}${LOAD_BALANCER_KIND_LABEL[lb.kind]} · ${summaryText(lb.region)}${lb.account ? ` · ${summaryText(lb.account)}` : ''} · ${counts || 'no findings'}`;
 }
 
-/** One LB's `<details>` with its first `limit` folded findings. */
-function sectionBlock(section: LoadBalancerSection, limit: number, open: boolean): string {
-  const shown = section.folded.slice(0, limit);
+/** One LB's `<details>` with the first `limit` of its folded findings. */
+function sectionBlock(section: LoadBalancerSection, folded: readonly FoldedFinding[], limit: number, open: boolean): string {
+  const shown = folded.slice(0, limit);
   const lines = [`<details${open ? ' open' : ''}><summary>${sectionSummary(section)}</summary>`, ''];
   if (section.loadBalancer) lines.push(markdownCode(section.loadBalancer.arn), '');
   lines.push(...probeLines(section));
   for (const fold of shown) lines.push(...findingLines(fold, section));
-  const hidden = section.folded.slice(limit).reduce((sum, fold) => sum + fold.findings.length, 0);
+  const hidden = folded.slice(limit).reduce((sum, fold) => sum + fold.findings.length, 0);
   if (hidden > 0) lines.push(`- _${plural(hidden, 'more finding')} not shown (size limit)_`);
   lines.push('', '</details>', '');
   return lines.join('\n');
 }
 
 /** The largest number of folded findings of `section` whose block fits in `room` bytes (0 when not even one fits). */
-function findingsThatFit(section: LoadBalancerSection, room: number, open: boolean): number {
+function findingsThatFit(section: LoadBalancerSection, folded: readonly FoldedFinding[], room: number, open: boolean): number {
   let low = 0;
-  let high = section.folded.length;
+  let high = folded.length;
   while (low < high) {
     const middle = Math.ceil((low + high) / 2);
-    if (bytes(sectionBlock(section, middle, open)) <= room) low = middle;
+    if (bytes(sectionBlock(section, folded, middle, open)) <= room) low = middle;
     else high = middle - 1;
   }
   return low;
@@ -160,7 +160,9 @@ export function renderMarkdown(report: AuditReport, context: RenderContext, maxB
     if (!overflowing) {
       const open = i === 0 && section.counts.error > 0;
       const room = maxBytes - used - FOOTER_RESERVE - 1;
-      const whole = sectionBlock(section, section.folded.length, open);
+      // Folded here, for the sections printed: the rest are only counted.
+      const folded = foldFindings(section.findings);
+      const whole = sectionBlock(section, folded, folded.length, open);
       const wholeBytes = bytes(whole);
       if (wholeBytes <= room) {
         out.push(whole);
@@ -169,9 +171,9 @@ export function renderMarkdown(report: AuditReport, context: RenderContext, maxB
       }
       overflowing = true;
       // The first section that does not fit shows what fits of it, and counts the rest inside it.
-      const fit = findingsThatFit(section, room, open);
+      const fit = findingsThatFit(section, folded, room, open);
       if (fit > 0) {
-        out.push(sectionBlock(section, fit, open));
+        out.push(sectionBlock(section, folded, fit, open));
         continue;
       }
     }

@@ -7,7 +7,6 @@ import { compareSeverity, type SeverityCounts, severityCounts } from '../engine/
 import type { Severity } from '../engine/types.js';
 import type { Inventory, LoadBalancer, Scope } from '../inventory/model.js';
 import type { ProbeTarget } from '../inventory/probe-report.js';
-import { foldFindings, type FoldedFinding } from './fold.js';
 import type { AuditReport } from './report.js';
 
 export interface LoadBalancerSection {
@@ -15,9 +14,8 @@ export interface LoadBalancerSection {
   loadBalancer?: LoadBalancerRef & { region: string; account?: string };
   /** The LB and its scope from the inventory, when the renderer has one (not for a merged JSON report). */
   inventory?: { lb: LoadBalancer; scope: Scope };
+  /** Its findings, in report order; a renderer folds them (foldFindings) as it prints the section. */
   findings: ReportFinding[];
-  /** The findings folded; worked out on first use (Markdown prints only the sections that fit). */
-  readonly folded: FoldedFinding[];
   counts: SeverityCounts;
   /** The probe's targets (one per listener port) for this LB. */
   probeTargets: ProbeTarget[];
@@ -90,37 +88,20 @@ export function loadBalancerSections(report: AuditReport, inventory?: Inventory,
 
 /**
  * The sections of each report, so the formats of one run (text on the terminal, Markdown for
- * the job summary) fold its findings once. A report is not changed once built.
+ * the job summary) group and sort its findings once. A report is not changed once built.
+ * The folds are not kept: a renderer folds a section's findings as it prints it, and they die
+ * young (kept for 10,000 LBs, every scavenge copied them until the report was dropped).
  */
 const sectionsCache = new WeakMap<AuditReport, { inventory: Inventory | undefined; everyLoadBalancer: boolean; sections: readonly LoadBalancerSection[] }[]>();
 
-/**
- * A section whose findings are folded when a renderer first reads `folded`: the order of the
- * sections needs only their counts, and Markdown stops after the sections that fit in 1 MiB
- * (a few hundred of 10,000), so it need not fold the findings of the others.
- */
-class Section implements LoadBalancerSection {
-  declare loadBalancer?: LoadBalancerSection['loadBalancer'];
-  declare inventory?: LoadBalancerSection['inventory'];
-  findings: ReportFinding[] = [];
-  counts: SeverityCounts = { error: 0, warning: 0, info: 0 };
-  probeTargets: ProbeTarget[] = [];
-  #folded: FoldedFinding[] | undefined;
-
-  get folded(): FoldedFinding[] {
-    this.#folded ??= foldFindings(this.findings);
-    return this.#folded;
-  }
-}
-
 function buildSections(report: AuditReport, inventory: Inventory | undefined, everyLoadBalancer: boolean): LoadBalancerSection[] {
-  const sections = new Map<string, Section>();
+  const sections = new Map<string, LoadBalancerSection>();
   const inInventory = inventoryByArn(inventory);
-  const sectionFor = (arn: string, ref?: LoadBalancerRef): Section => {
+  const sectionFor = (arn: string, ref?: LoadBalancerRef): LoadBalancerSection => {
     const existing = sections.get(arn);
     if (existing) return existing;
     const found = arn === '' ? undefined : inInventory.get(arn);
-    const section = new Section();
+    const section: LoadBalancerSection = { findings: [], counts: { error: 0, warning: 0, info: 0 }, probeTargets: [] };
     if (arn !== '') section.loadBalancer = sectionLoadBalancer(arn, ref, found);
     if (found) section.inventory = found;
     sections.set(arn, section);

@@ -11,7 +11,7 @@ import { LOAD_BALANCER_KIND_LABEL } from '../engine/targets.js';
 import { escapeControlCharacters as terminalText } from '../text-safety.js';
 import { plural } from '../words.js';
 import { acrossAccountsPhrase, baselinePhrase, countsPhrase, evidenceEntries } from './evidence.js';
-import { whereText, type FoldedFinding } from './fold.js';
+import { foldFindings, whereText, type FoldedFinding } from './fold.js';
 import { formatProbeTable } from './probe-text.js';
 import { probeSummary, type AuditReport, type RenderContext } from './report.js';
 import { hang, unbroken } from './wrap.js';
@@ -92,7 +92,7 @@ function foldLines(fold: FoldedFinding, options: { width: number; verbose: boole
 function sectionLines(section: LoadBalancerSection, context: { width: number; verbose: boolean; color: boolean }, p: Paint): string[] {
   const lines = sectionHeadline(section, p, context.width);
   if (context.verbose && section.loadBalancer) lines.push(...hang(p.dim(section.loadBalancer.arn), { indent: 2, width: context.width }));
-  for (const fold of section.folded) {
+  for (const fold of foldFindings(section.findings)) {
     lines.push('', ...foldLines(fold, { width: context.width, verbose: context.verbose, loadBalancerArn: section.loadBalancer?.arn }, p));
   }
   if (section.probeTargets.length > 0) {
