@@ -1,12 +1,26 @@
 import { plural } from '../words.js';
 
 /** Evidence as a short human line: `key=value` pairs, nested values as compact JSON, cut at a width. */
-function formatValue(value: unknown): string {
+function formatValue(value: unknown, room: number): string {
   if (value === null || value === undefined) return String(value);
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number')) return value.join(',');
-  return JSON.stringify(value);
+  return Array.isArray(value) ? listJsonStart(value, room) : JSON.stringify(value);
+}
+
+/**
+ * JSON.stringify(list), or only its start once that is longer than `room`: the line is cut there,
+ * and a list of targets or rules can run to kilobytes of which a few dozen characters show.
+ */
+function listJsonStart(list: readonly unknown[], room: number): string {
+  let json = '[';
+  for (let i = 0; i < list.length; i++) {
+    if (json.length > room) return json;
+    // As JSON.stringify writes a list item: what it leaves out of an object (undefined, a function) is null in a list.
+    json += `${i === 0 ? '' : ','}${JSON.stringify(list[i]) ?? 'null'}`;
+  }
+  return `${json}]`;
 }
 
 function truncate(text: string, maxLength: number): string {
@@ -23,7 +37,8 @@ export function evidenceLine(evidence: Record<string, unknown>, maxLength: numbe
   for (const key of Object.keys(evidence)) {
     const value = evidence[key];
     if (value === undefined) continue;
-    line += `${line === '' ? '' : ' '}${key}=${formatValue(value)}`;
+    const pair = `${line === '' ? '' : ' '}${key}=`;
+    line += `${pair}${formatValue(value, maxLength - line.length - pair.length)}`;
     if (line.length > maxLength) break;
   }
   return truncate(line, maxLength);

@@ -22,9 +22,12 @@ import type { AuditReport, RenderContext } from './report.js';
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
+const SENTENCE_ENDS = new Set(['.', '!', '?']);
+
+/** `text` trimmed, with a full stop unless it ends a sentence already (its last character tells: no regex to run over it). */
 function sentence(text: string): string {
   const trimmed = text.trim();
-  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+  return SENTENCE_ENDS.has(trimmed.at(-1) ?? '') ? trimmed : `${trimmed}.`;
 }
 
 function pascalCase(id: string): string {

@@ -396,6 +396,16 @@ describe('evidenceLine', () => {
     // Exactly at the width: nothing cut.
     expect(evidenceLine({ k: 'v'.repeat(8) }, 10)).toBe(`k=${'v'.repeat(8)}`);
   });
+
+  it('writes only the start of a long list that the width cuts, the same line as the whole list cut', async () => {
+    const { evidenceLine } = await import('../../src/report/evidence.js');
+    const targets = Array.from({ length: 40 }, (_, i) => ({ id: `i-${i}`, verdict: 'blocked' }));
+    const evidence = { port: 8080, targets, gaps: [undefined, { a: 1 }], after: 'x' };
+    const whole = `port=8080 targets=${JSON.stringify(targets)} gaps=[null,{"a":1}] after=x`;
+    for (let width = 1; width <= whole.length + 1; width++) {
+      expect(evidenceLine(evidence, width)).toBe(whole.length > width ? `${whole.slice(0, width - 1)}…` : whole);
+    }
+  });
 });
 
 describe('text report with a probe', () => {
