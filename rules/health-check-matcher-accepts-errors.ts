@@ -12,6 +12,18 @@ export function acceptedErrorCodes(matcher: string): string[] {
     });
 }
 
+// Thousands of target groups share a few matchers ("200", "200-299"): each one is read once (read the list, never change it).
+const acceptedByMatcher = new Map<string, string[]>();
+
+function acceptedCodesOf(matcher: string): string[] {
+  let accepted = acceptedByMatcher.get(matcher);
+  if (!accepted) {
+    accepted = acceptedErrorCodes(matcher);
+    acceptedByMatcher.set(matcher, accepted);
+  }
+  return accepted;
+}
+
 export default defineRule({
   meta: {
     id: 'health-check-matcher-accepts-errors',
@@ -39,7 +51,7 @@ export default defineRule({
     const findings: RuleFinding[] = [];
     for (const check of healthChecksOf(scope)) {
       if (!check.matcher || (check.protocol !== 'HTTP' && check.protocol !== 'HTTPS')) continue;
-      const accepted = acceptedErrorCodes(check.matcher);
+      const accepted = acceptedCodesOf(check.matcher);
       if (accepted.length === 0) continue;
       findings.push({
         resource: check.resource,

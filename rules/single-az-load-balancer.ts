@@ -1,5 +1,22 @@
 import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
+import type { LoadBalancer } from '../src/inventory/model.js';
+
+/**
+ * How many AZs a load balancer is enabled in: each named zone once, and a zone whose name could not be
+ * read as one of its own. A scan without lists: asked of every load balancer.
+ */
+function zoneCount(lb: LoadBalancer): number {
+  const zones = lb.availabilityZones;
+  let count = 0;
+  for (let i = 0; i < zones.length; i++) {
+    const name = (zones[i] as LoadBalancer['availabilityZones'][number]).zoneName;
+    let seen = false;
+    for (let j = 0; j < i && name; j++) if ((zones[j] as LoadBalancer['availabilityZones'][number]).zoneName === name) seen = true;
+    if (!seen) count++;
+  }
+  return count;
+}
 
 export default defineRule({
   meta: {
@@ -31,9 +48,8 @@ export default defineRule({
     for (const lb of scope.loadBalancers) {
       // A zone whose name could not be read (its subnet was not collected) still counts as one AZ of its own:
       // AWS enables a load balancer in at most one subnet per AZ.
+      if (zoneCount(lb) !== 1) continue;
       const zones = [...new Set(lb.availabilityZones.flatMap((z) => (z.zoneName ? [z.zoneName] : [])))];
-      const unnamed = lb.availabilityZones.filter((z) => !z.zoneName).length;
-      if (zones.length + unnamed !== 1) continue;
       const zone = zones[0] ?? 'one AZ (its name could not be read)';
       const subnetIds = lb.availabilityZones.flatMap((z) => (z.subnetId ? [z.subnetId] : []));
       findings.push({

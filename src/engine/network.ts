@@ -557,10 +557,15 @@ export function transportsOf(protocol: string | undefined): readonly TransportPr
 
 /** Who a load balancer's listeners must admit, and why lbcheck thinks so. */
 export interface Clients {
-  cidrs: string[];
+  cidrs: readonly string[];
   /** Where the client ranges came from, for evidence and messages. */
   source: string;
 }
+
+// Every internet-facing load balancer has one of these: made once (read them, never change them).
+const INTERNET_OVER_IPV6: Clients = { cidrs: [ANY_IPV6], source: 'anywhere over IPv6 (internet-facing, dualstack-without-public-ipv4)' };
+const INTERNET_DUALSTACK: Clients = { cidrs: [ANY_IPV4, ANY_IPV6], source: 'anywhere (internet-facing, dualstack)' };
+const INTERNET: Clients = { cidrs: [ANY_IPV4], source: 'anywhere (internet-facing)' };
 
 /**
  * The clients of a load balancer. Internet-facing: anywhere (0.0.0.0/0; ::/0 too when
@@ -575,10 +580,8 @@ export function clientsOf(
 ): Clients {
   const dualstack = loadBalancer.ipAddressType !== 'ipv4';
   if (loadBalancer.scheme === 'internet-facing') {
-    if (loadBalancer.ipAddressType === 'dualstack-without-public-ipv4') return { cidrs: [ANY_IPV6], source: 'anywhere over IPv6 (internet-facing, dualstack-without-public-ipv4)' };
-    return dualstack
-      ? { cidrs: [ANY_IPV4, ANY_IPV6], source: 'anywhere (internet-facing, dualstack)' }
-      : { cidrs: [ANY_IPV4], source: 'anywhere (internet-facing)' };
+    if (loadBalancer.ipAddressType === 'dualstack-without-public-ipv4') return INTERNET_OVER_IPV6;
+    return dualstack ? INTERNET_DUALSTACK : INTERNET;
   }
   if (configuredClientCidrs.length > 0) return { cidrs: [...configuredClientCidrs], source: 'clientCidrs in the config file' };
   const vpc = loadBalancer.vpcId ? index.vpc(loadBalancer.vpcId) : undefined;

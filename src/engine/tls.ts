@@ -38,13 +38,27 @@ export function weaknessesOf(policy: TlsPolicy): TlsWeaknesses {
 
 const weaknesses = new WeakMap<TlsPolicy, TlsWeaknesses>();
 
-/** The listener's policy with its protocols and ciphers, or why it is unknown. */
+// The same few answers for thousands of listeners: made once.
+const CLASSIC_POLICY_NOT_COLLECTED = { unknown: "the listener's policy was not collected (elb:DescribeLoadBalancerPolicies)" } as const;
+const NO_POLICY_NAMED = { unknown: 'AWS named no security policy for the listener' } as const;
+const POLICIES_NOT_COLLECTED = { unknown: 'the security policies of the region were not collected (elasticloadbalancing:DescribeSSLPolicies)' } as const;
+
+/** The listener's policy with its protocols and ciphers, or why it is unknown (read the answer, never change it). */
 export function tlsPolicyOf(scope: Scope, lb: LoadBalancer, listener: Listener): { policy: TlsPolicy } | { unknown: string } {
-  if (lb.kind === 'classic') {
-    return listener.tlsPolicy ? { policy: listener.tlsPolicy } : { unknown: "the listener's policy was not collected (elb:DescribeLoadBalancerPolicies)" };
-  }
-  if (!listener.sslPolicy) return { unknown: 'AWS named no security policy for the listener' };
-  if (!scope.sslPolicies) return { unknown: 'the security policies of the region were not collected (elasticloadbalancing:DescribeSSLPolicies)' };
-  const policy = scope.sslPolicies.find((candidate) => candidate.name === listener.sslPolicy);
+  if (lb.kind === 'classic') return listener.tlsPolicy ? { policy: listener.tlsPolicy } : CLASSIC_POLICY_NOT_COLLECTED;
+  if (!listener.sslPolicy) return NO_POLICY_NAMED;
+  if (!scope.sslPolicies) return POLICIES_NOT_COLLECTED;
+  const policy = policiesByName(scope).get(listener.sslPolicy);
   return policy ? { policy } : { unknown: `DescribeSSLPolicies did not list ${listener.sslPolicy}` };
 }
+
+/** A region's predefined policies by name, once per scope (thousands of listeners look theirs up); the first of a name, as a scan would find. */
+function policiesByName(scope: Scope): Map<string, TlsPolicy> {
+  return getOrCreate(policyIndexes, scope, () => {
+    const byName = new Map<string, TlsPolicy>();
+    for (const policy of scope.sslPolicies ?? []) if (!byName.has(policy.name)) byName.set(policy.name, policy);
+    return byName;
+  });
+}
+
+const policyIndexes = new WeakMap<Scope, Map<string, TlsPolicy>>();
