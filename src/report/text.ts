@@ -7,6 +7,7 @@
  */
 import type { Severity } from '../engine/types.js';
 import { compareSeverity } from '../engine/severity.js';
+import { getOrCreate } from '../engine/memo.js';
 import { LOAD_BALANCER_KIND_LABEL } from '../engine/targets.js';
 import { escapeControlCharacters as terminalText } from '../text-safety.js';
 import { plural } from '../words.js';
@@ -103,9 +104,22 @@ function sectionLines(section: LoadBalancerSection, context: { width: number; ve
   return lines;
 }
 
+interface RuleCount {
+  severity: Severity;
+  ruleId: string;
+  count: number;
+}
+
+/** Each report's rule summary, worked out once for the formats of one run (text and Markdown both print it). */
+const ruleSummaries = new WeakMap<AuditReport, readonly RuleCount[]>();
+
 /** Findings per severity and rule, most severe first, then the most frequent. */
-export function ruleSummary(report: AuditReport): { severity: Severity; ruleId: string; count: number }[] {
-  const counts = new Map<string, { severity: Severity; ruleId: string; count: number }>();
+export function ruleSummary(report: AuditReport): readonly RuleCount[] {
+  return getOrCreate(ruleSummaries, report, () => countByRule(report));
+}
+
+function countByRule(report: AuditReport): RuleCount[] {
+  const counts = new Map<string, RuleCount>();
   for (const finding of report.findings) {
     const key = `${finding.severity}\u0000${finding.ruleId}`;
     const entry = counts.get(key) ?? { severity: finding.severity, ruleId: finding.ruleId, count: 0 };
