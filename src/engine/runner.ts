@@ -82,10 +82,14 @@ function owningLoadBalancer(finding: RuleFinding, { index, refs }: ScopeOfFindin
   return ref;
 }
 
-/** A rule's finding as reported, built once: tens of thousands of them live until the reports are written. */
+/**
+ * A rule's finding as reported, built once: tens of thousands of them live until the reports are written.
+ * One literal with every key, `loadBalancer` undefined where no LB owns it (JSON.stringify leaves it out):
+ * adding it afterwards gave every finding a second shape, and the code reading them a slower, mixed one.
+ */
 function toFinding(rule: Rule, finding: RuleFinding, severity: Severity, within: ScopeOfFindings): ReportFinding {
   const resource = finding.resource.account !== undefined ? finding.resource : { ...finding.resource, account: within.scope.account };
-  const reported: ReportFinding = {
+  return {
     ruleId: rule.meta.id,
     category: rule.meta.category,
     severity,
@@ -95,10 +99,8 @@ function toFinding(rule: Rule, finding: RuleFinding, severity: Severity, within:
     related: finding.related,
     evidence: finding.evidence,
     fingerprint: fingerprint(rule.meta.id, finding.resource.arn, finding.discriminator),
+    loadBalancer: owningLoadBalancer(finding, within),
   };
-  const loadBalancer = owningLoadBalancer(finding, within);
-  if (loadBalancer) reported.loadBalancer = loadBalancer;
-  return reported;
 }
 
 /**
