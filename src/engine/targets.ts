@@ -65,42 +65,48 @@ export function classicHealthCheckPort(target: string | undefined): number | und
   return match?.[1] ? Number(match[1]) : undefined;
 }
 
-/** Where a target is: its instance, address, subnet and AZ, and how the AZ was found (or why it could not be). */
-type Placement = Pick<TargetEndpoint, 'instance' | 'ip' | 'subnetId' | 'zone' | 'zoneSource'>;
-
-function placeInstance(index: InventoryIndex, id: string): Placement {
-  const instance = index.instance(id);
-  if (!instance) return { zoneSource: `instance ${id} is not in the inventory` };
-  return {
-    instance,
-    ip: instance.privateIpAddress,
-    subnetId: instance.subnetId,
-    zone: instance.availabilityZone,
-    zoneSource: instance.availabilityZone ? `instance ${id}` : `instance ${id} has no AZ in the inventory`,
-  };
-}
-
-function placeTarget(index: InventoryIndex, group: TargetGroup, target: TargetGroup['targets'][number]): Placement {
-  if (group.targetType === 'instance') return placeInstance(index, target.id);
-  if (group.targetType !== 'ip') return { zoneSource: `${group.targetType} targets are not placed in an AZ` };
-  const subnet = group.vpcId ? index.subnetContainingIp(group.vpcId, target.id) : undefined;
-  if (target.availabilityZone) return { ip: target.id, subnetId: subnet?.id, zone: target.availabilityZone, zoneSource: 'the AZ AWS reports for the target' };
-  return subnet
-    ? { ip: target.id, subnetId: subnet.id, zone: subnet.availabilityZone, zoneSource: `subnet ${subnet.id} holds ${target.id}` }
-    : { ip: target.id, zoneSource: `no subnet of ${group.vpcId ?? 'the VPC'} holds ${target.id}` };
-}
-
 /**
- * An endpoint as one object literal of a fixed shape: tens of thousands of them live through
- * the whole run, and spreading a placement into them made each several times larger.
+ * An endpoint as one object literal of a fixed shape, its placement (instance, address, subnet, AZ)
+ * still to be filled in by `placeInstance` or `placeTarget`: tens of thousands of them live through
+ * the whole run, and building a placement and the target's fields apart made two throwaway objects each.
  */
-function endpoint(
+function unplaced(
   group: TargetGroup | undefined,
-  target: Pick<TargetEndpoint, 'targetId' | 'kind' | 'trafficPort' | 'healthCheckPort' | 'trafficProtocols' | 'healthState'>,
-  { instance, ip, subnetId, zone, zoneSource }: Placement,
+  targetId: string,
+  kind: TargetEndpoint['kind'],
+  trafficPort: number | undefined,
+  healthCheckPort: number | undefined,
+  trafficProtocols: readonly TransportProtocol[],
+  healthState: TargetHealthState,
 ): TargetEndpoint {
-  const { targetId, kind, trafficPort, healthCheckPort, trafficProtocols, healthState } = target;
-  return { group, targetId, kind, trafficPort, healthCheckPort, trafficProtocols, healthState, instance, ip, subnetId, zone, zoneSource };
+  return { group, targetId, kind, trafficPort, healthCheckPort, trafficProtocols, healthState, instance: undefined, ip: undefined, subnetId: undefined, zone: undefined, zoneSource: '' };
+}
+
+/** Where a target is: its address, subnet and AZ (and instance), and how the AZ was found (or why it could not be). */
+function place(endpoint: TargetEndpoint, zoneSource: string, ip?: string, subnetId?: string, zone?: string, instance?: Instance): TargetEndpoint {
+  endpoint.instance = instance;
+  endpoint.ip = ip;
+  endpoint.subnetId = subnetId;
+  endpoint.zone = zone;
+  endpoint.zoneSource = zoneSource;
+  return endpoint;
+}
+
+function placeInstance(index: InventoryIndex, id: string, endpoint: TargetEndpoint): TargetEndpoint {
+  const instance = index.instance(id);
+  if (!instance) return place(endpoint, `instance ${id} is not in the inventory`);
+  const zoneSource = instance.availabilityZone ? `instance ${id}` : `instance ${id} has no AZ in the inventory`;
+  return place(endpoint, zoneSource, instance.privateIpAddress, instance.subnetId, instance.availabilityZone, instance);
+}
+
+function placeTarget(index: InventoryIndex, group: TargetGroup, target: TargetGroup['targets'][number], endpoint: TargetEndpoint): TargetEndpoint {
+  if (group.targetType === 'instance') return placeInstance(index, target.id, endpoint);
+  if (group.targetType !== 'ip') return place(endpoint, `${group.targetType} targets are not placed in an AZ`);
+  const subnet = group.vpcId ? index.subnetContainingIp(group.vpcId, target.id) : undefined;
+  if (target.availabilityZone) return place(endpoint, 'the AZ AWS reports for the target', target.id, subnet?.id, target.availabilityZone);
+  return subnet
+    ? place(endpoint, `subnet ${subnet.id} holds ${target.id}`, target.id, subnet.id, subnet.availabilityZone)
+    : place(endpoint, `no subnet of ${group.vpcId ?? 'the VPC'} holds ${target.id}`, target.id);
 }
 
 /** Every target of every target group the LB forwards to (elbv2), or its registered instances (Classic). */
@@ -110,10 +116,10 @@ export function targetEndpointsOf(index: InventoryIndex, lb: LoadBalancer): read
     const healthCheckPort = classicHealthCheckPort(lb.classic?.healthCheck?.target);
     return (lb.classic?.instances ?? []).flatMap((registered) =>
       (listenerPorts.length > 0 ? listenerPorts : [undefined]).map((port) =>
-        endpoint(
-          undefined,
-          { targetId: registered.instanceId, kind: 'instance', trafficPort: port, healthCheckPort: healthCheckPort ?? port, trafficProtocols: transportsOf('TCP'), healthState: registered.state },
-          placeInstance(index, registered.instanceId),
+        placeInstance(
+          index,
+          registered.instanceId,
+          unplaced(undefined, registered.instanceId, 'instance', port, healthCheckPort ?? port, transportsOf('TCP'), registered.state),
         ),
       ),
     );
@@ -132,8 +138,7 @@ function placeTargets(index: InventoryIndex, group: TargetGroup): TargetEndpoint
   return group.targets.map((target) => {
     const trafficPort = target.port ?? group.port;
     const healthCheckPort = group.healthCheck.port === 'traffic-port' ? trafficPort : group.healthCheck.port;
-    const about = { targetId: target.id, kind: group.targetType, trafficPort, healthCheckPort, trafficProtocols, healthState: target.health.state };
-    return endpoint(group, about, placeTarget(index, group, target));
+    return placeTarget(index, group, target, unplaced(group, target.id, group.targetType, trafficPort, healthCheckPort, trafficProtocols, target.health.state));
   });
 }
 
