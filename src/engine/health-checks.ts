@@ -3,12 +3,12 @@
  * and Classic LBs, for the rules that judge their settings. Only target groups some load
  * balancer uses: AWS runs no health check for a target group no load balancer forwards to.
  */
-import type { Scope } from '../inventory/model.js';
+import type { Scope, TargetGroup } from '../inventory/model.js';
 import { describeLoadBalancer, loadBalancerResource, targetGroupResource } from './targets.js';
 import type { RelatedResources, ResourceRef } from './types.js';
 
 export interface HealthCheckSettings {
-  resource: ResourceRef;
+  readonly resource: ResourceRef;
   /** "target group web" / "Classic LB legacy": how messages name whose health check it is. */
   subject: string;
   protocol?: string;
@@ -38,6 +38,33 @@ export function healthChecksOf(scope: Scope): HealthCheckSettings[] {
   return checks;
 }
 
+/**
+ * An elbv2 target group's health check. Its settings are read for every target group; what a finding
+ * names (resource, wording, CLI, related resources) is worked out only when one is asked for, once:
+ * most health checks have no finding, and these stay alive with the scope.
+ */
+class TargetGroupHealthCheck implements HealthCheckSettings {
+  private resourceRef: ResourceRef | undefined = undefined;
+  private relatedResources: RelatedResources | undefined = undefined;
+
+  constructor(
+    private readonly group: TargetGroup,
+    private readonly scope: Scope,
+    readonly loadBalancerArn: string,
+  ) {}
+
+  get protocol() { return this.group.healthCheck.protocol; }
+  get intervalSeconds() { return this.group.healthCheck.intervalSeconds; }
+  get timeoutSeconds() { return this.group.healthCheck.timeoutSeconds; }
+  get unhealthyThreshold() { return this.group.healthCheck.unhealthyThreshold; }
+  get healthyThreshold() { return this.group.healthCheck.healthyThreshold; }
+  get matcher() { return this.group.healthCheck.matcher; }
+  get subject() { return `target group ${this.group.name}`; }
+  get modifyCommand() { return `aws elbv2 modify-target-group --target-group-arn ${this.group.arn}`; }
+  get resource() { return (this.resourceRef ??= targetGroupResource(this.group, this.scope)); }
+  get related() { return (this.relatedResources ??= { loadBalancerArn: this.loadBalancerArn, targetGroupArns: [this.group.arn] }); }
+}
+
 function findHealthChecks(scope: Scope): HealthCheckSettings[] {
   const checks: HealthCheckSettings[] = [];
   // A set, not a scan of the load balancers per target group: that was quadratic (10,000 LBs: 10^8 comparisons per rule).
@@ -46,20 +73,7 @@ function findHealthChecks(scope: Scope): HealthCheckSettings[] {
     if (!group.healthCheck.enabled) continue;
     const loadBalancerArn = group.loadBalancerArns.find((arn) => loadBalancerArns.has(arn));
     if (loadBalancerArn === undefined) continue;
-    const hc = group.healthCheck;
-    checks.push({
-      resource: targetGroupResource(group, scope),
-      subject: `target group ${group.name}`,
-      protocol: hc.protocol,
-      intervalSeconds: hc.intervalSeconds,
-      timeoutSeconds: hc.timeoutSeconds,
-      unhealthyThreshold: hc.unhealthyThreshold,
-      healthyThreshold: hc.healthyThreshold,
-      matcher: hc.matcher,
-      modifyCommand: `aws elbv2 modify-target-group --target-group-arn ${group.arn}`,
-      loadBalancerArn,
-      related: { loadBalancerArn, targetGroupArns: [group.arn] },
-    });
+    checks.push(new TargetGroupHealthCheck(group, scope, loadBalancerArn));
   }
   for (const lb of scope.loadBalancers) {
     const hc = lb.classic?.healthCheck;
