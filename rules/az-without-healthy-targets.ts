@@ -1,4 +1,4 @@
-import { crossZoneChecks, describeLoadBalancer, loadBalancerResource, targetEndpointsOfGroup, type TargetEndpoint } from '../src/engine/targets.js';
+import { crossZoneChecks, describeLoadBalancer, type CrossZoneCheck, loadBalancerResource, targetEndpointsOfGroup, type TargetEndpoint } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { LoadBalancer, TargetGroup } from '../src/inventory/model.js';
 
@@ -69,7 +69,10 @@ export default defineRule({
   check({ scope, index }) {
     const findings: RuleFinding[] = [];
     for (const lb of scope.loadBalancers) {
-      for (const check of crossZoneChecks(index, lb)) {
+      const checks = crossZoneChecks(index, lb);
+      // Index loop: it runs for every load balancer, mostly before it is optimised, where for-of allocates per element.
+      for (let c = 0; c < checks.length; c++) {
+        const check = checks[c] as CrossZoneCheck;
         if (check.crossZone || !placedInZones(check.group)) continue;
         const zones = zonesOf(lb);
         const healthy = check.endpoints.filter((e) => e.healthState === 'healthy');

@@ -148,7 +148,9 @@ export default defineRule({
       const idleSeconds = lb.attributes.idleTimeoutSeconds;
       if (idleSeconds === undefined) continue;
       const groups: readonly (TargetGroup | undefined)[] = lb.kind === 'classic' ? CLASSIC : index.targetGroupsOf(lb);
-      for (const group of groups) {
+      // Index loop: it runs for every load balancer, mostly before it is optimised, where for-of allocates per element.
+      for (let g = 0; g < groups.length; g++) {
+        const group = groups[g];
         if (group?.targetType === 'lambda') continue;
         const endpoints = group ? targetEndpointsOfGroup(index, group) : targetEndpointsOf(index, lb);
         // Measurements are keyed by target address and port: none to look up without --measure-keepalive.

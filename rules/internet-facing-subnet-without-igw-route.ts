@@ -180,7 +180,9 @@ export default defineRule({
         });
         continue;
       }
-      for (const zone of lb.availabilityZones) {
+      // Index loop: it runs for every load balancer, mostly before it is optimised, where for-of allocates per element.
+      for (let z = 0; z < lb.availabilityZones.length; z++) {
+        const zone = lb.availabilityZones[z] as LoadBalancer['availabilityZones'][number];
         if (!zone.subnetId) continue;
         // The subnets were read (the runner saw to it): one that is not there was deleted, and AWS drops the zone with it.
         const subnet = index.subnet(zone.subnetId);

@@ -1,7 +1,8 @@
-import { authorizeCommand, clientsOf, evaluateSecurityGroups, transportsOf } from '../src/engine/network.js';
+import { authorizeCommand, clientsOf, evaluateSecurityGroups, transportsOf, type TransportProtocol } from '../src/engine/network.js';
 import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
 import { ANY_IPV4, cidrContains } from '../src/inventory/cidr.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
+import type { Listener } from '../src/inventory/model.js';
 
 /** Whether a gap ("a.b.c.d/n" or "first-last") starts inside a client CIDR. */
 function cidrOverlapsRange(clientCidr: string, gap: string): boolean {
@@ -47,8 +48,12 @@ export default defineRule({
       const clients = clientsOf(index, lb, settings.clientCidrs);
       // No client range at all (an internal LB outside any VPC lbcheck read): nothing to compare with.
       if (clients.cidrs.length === 0) continue;
-      for (const listener of lb.listeners) {
-        for (const protocol of transportsOf(listener.protocol)) {
+      // Index loops: they run for every load balancer, mostly before they are optimised, where for-of allocates per element.
+      for (let l = 0; l < lb.listeners.length; l++) {
+        const listener = lb.listeners[l] as Listener;
+        const protocols = transportsOf(listener.protocol);
+        for (let p = 0; p < protocols.length; p++) {
+          const protocol = protocols[p] as TransportProtocol;
           const result = evaluateSecurityGroups(index, lb.securityGroupIds, 'ingress', { protocol, port: listener.port }, { cidrs: clients.cidrs, securityGroupIds: [] });
           if (result.verdict === 'allowed') continue;
           const resource = loadBalancerResource(lb, scope);
