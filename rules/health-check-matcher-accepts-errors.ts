@@ -1,4 +1,5 @@
 import { healthChecksOf } from '../src/engine/health-checks.js';
+import { getOrCreate } from '../src/engine/memo.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 
 /** The parts of an elbv2 success-code matcher ("200", "200,302", "200-499") that accept a 4xx or 5xx answer, as written. */
@@ -14,15 +15,6 @@ export function acceptedErrorCodes(matcher: string): string[] {
 
 // Thousands of target groups share a few matchers ("200", "200-299"): each one is read once (read the list, never change it).
 const acceptedByMatcher = new Map<string, string[]>();
-
-function acceptedCodesOf(matcher: string): string[] {
-  let accepted = acceptedByMatcher.get(matcher);
-  if (!accepted) {
-    accepted = acceptedErrorCodes(matcher);
-    acceptedByMatcher.set(matcher, accepted);
-  }
-  return accepted;
-}
 
 export default defineRule({
   meta: {
@@ -51,7 +43,7 @@ export default defineRule({
     const findings: RuleFinding[] = [];
     for (const check of healthChecksOf(scope)) {
       if (!check.matcher || (check.protocol !== 'HTTP' && check.protocol !== 'HTTPS')) continue;
-      const accepted = acceptedCodesOf(check.matcher);
+      const accepted = getOrCreate(acceptedByMatcher, check.matcher, acceptedErrorCodes);
       if (accepted.length === 0) continue;
       findings.push({
         resource: check.resource,

@@ -3,11 +3,14 @@
  * and load balancers: these keep each result once, keyed by the objects it depends on.
  */
 
-/** The value kept under `key`, made by `create` and kept on first use (a Map, WeakMap or TupleMap). */
-export function getOrCreate<K, V>(store: { get(key: K): V | undefined; set(key: K, value: V): unknown }, key: K, create: () => V): V {
+/**
+ * The value kept under `key`, made by `create` and kept on first use (a Map, WeakMap or TupleMap).
+ * `create` gets the key, so a function of the key alone is passed as it is, with no closure made per call.
+ */
+export function getOrCreate<K, V>(store: { get(key: K): V | undefined; set(key: K, value: V): unknown }, key: K, create: (key: K) => V): V {
   let value = store.get(key);
   if (value === undefined) {
-    value = create();
+    value = create(key);
     store.set(key, value);
   }
   return value;
