@@ -9,7 +9,7 @@
  * says so before any work is done; writeOutput then writes one path.
  */
 import { constants, rmSync } from 'node:fs';
-import { access, chmod, lstat, readlink, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, chmod, lstat, open, readlink, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LbcheckError, errorLine } from './errors.js';
 
@@ -123,11 +123,65 @@ function untrackTemporaryFile(temporary: string): void {
   }
 }
 
-async function writeAtomically(target: OutputTarget, content: string): Promise<void> {
+/** What an output file gets: one string, or a report's pieces in order (src/report/index.ts reportChunks). */
+export type OutputContent = string | Iterable<string>;
+
+/** Bytes encoded before each write: a few hundred writes for the largest report, one buffer reused for all. */
+const WRITE_BATCH_BYTES = 1 << 20;
+/** UTF-8 takes at most 3 bytes per UTF-16 code unit (a surrogate pair takes 4 for its 2). */
+const MAX_UTF8_BYTES_PER_UNIT = 3;
+/** Characters encoded at a time, so one piece always fits an empty batch. */
+const MAX_UNITS_PER_PIECE = Math.floor(WRITE_BATCH_BYTES / MAX_UTF8_BYTES_PER_UNIT);
+
+const isHighSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
+
+/**
+ * Encodes `content` as UTF-8 into one reused buffer and hands `write` each full batch, which
+ * it must have written before it resolves. No encoded copy of the whole text is made, and
+ * pieces die young: at 10,000 load balancers a report is tens of MB, and every MB touched
+ * for the first time costs the kernel more than the encoding does.
+ */
+export async function writeEncoded(content: OutputContent, write: (bytes: Uint8Array) => Promise<void>): Promise<void> {
+  const batch = Buffer.allocUnsafe(WRITE_BATCH_BYTES);
+  let used = 0;
+  for (const chunk of typeof content === 'string' ? [content] : content) {
+    for (let start = 0; start < chunk.length; ) {
+      let end = Math.min(chunk.length, start + MAX_UNITS_PER_PIECE);
+      // A surrogate pair stays in one piece: apart, each half would be encoded as U+FFFD.
+      if (end < chunk.length && isHighSurrogate(chunk.charCodeAt(end - 1))) end--;
+      if (used + (end - start) * MAX_UTF8_BYTES_PER_UNIT > WRITE_BATCH_BYTES) {
+        await write(batch.subarray(0, used));
+        used = 0;
+      }
+      used += batch.write(start === 0 && end === chunk.length ? chunk : chunk.slice(start, end), used);
+      start = end;
+    }
+  }
+  if (used > 0) await write(batch.subarray(0, used));
+}
+
+/** Writes `content` to an open file, every byte (a write may take fewer than it is given). */
+async function writeToFile(handle: FileHandle, content: OutputContent): Promise<void> {
+  await writeEncoded(content, async (bytes) => {
+    for (let done = 0; done < bytes.length; ) done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
+  });
+}
+
+/** Opens `path` with `flags`, writes `content`, closes it whatever happens. */
+async function writeFileContent(path: string, content: OutputContent, flags: string): Promise<void> {
+  const handle = await open(path, flags, 0o644);
+  try {
+    await writeToFile(handle, content);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function writeAtomically(target: OutputTarget, content: OutputContent): Promise<void> {
   const temporary = `${target.path}.${process.pid}.${Date.now()}.tmp`;
   trackTemporaryFile(temporary);
   try {
-    await writeFile(temporary, content, { mode: 0o644, flag: 'wx' });
+    await writeFileContent(temporary, content, 'wx');
     if (target.mode !== undefined) await chmod(temporary, target.mode);
     await rename(temporary, target.path);
   } catch (error) {
@@ -140,10 +194,10 @@ async function writeAtomically(target: OutputTarget, content: string): Promise<v
 }
 
 /** Write `content` to `path` as the header says: atomically for a file or a new path, through for anything else. */
-export async function writeOutput(path: string, content: string): Promise<void> {
+export async function writeOutput(path: string, content: OutputContent): Promise<void> {
   try {
     const target = await outputTarget(path);
-    if (target.kind === 'through') await writeFile(target.path, content);
+    if (target.kind === 'through') await writeFileContent(target.path, content, 'w');
     else await writeAtomically(target, content);
   } catch (error) {
     if (error instanceof LbcheckError) throw error;

@@ -1,5 +1,5 @@
-import { checkOutputWritable, writeOutput } from '../fs.js';
-import { renderReport, type AuditReport, type RenderContext, type ReportFormat } from '../report/index.js';
+import { checkOutputWritable, writeEncoded, writeOutput, type OutputContent } from '../fs.js';
+import { reportChunks, type AuditReport, type RenderContext, type ReportFormat } from '../report/index.js';
 import { formatOfPath } from '../report/outputs.js';
 import { DEFAULT_TEXT_WIDTH } from '../report/text.js';
 import { colorEnabled } from './progress.js';
@@ -13,20 +13,37 @@ export async function checkOutput(outputPath?: string): Promise<void> {
   if (outputPath && outputPath !== '-') await checkOutputWritable(outputPath);
 }
 
-/** Machine output: to --output FILE when given, else stdout. */
-export async function emit(content: string, outputPath?: string): Promise<void> {
-  const text = content.endsWith('\n') ? content : `${content}\n`;
+/** `content` ending with a newline: added when its last piece does not end with one. */
+function* endingWithNewline(content: OutputContent): Generator<string> {
+  let last = '';
+  for (const chunk of typeof content === 'string' ? [content] : content) {
+    if (chunk !== '') last = chunk;
+    yield chunk;
+  }
+  if (!last.endsWith('\n')) yield '\n';
+}
+
+/** Machine output: to --output FILE when given, else stdout; a report in pieces as they are made. */
+export async function emit(content: OutputContent, outputPath?: string): Promise<void> {
+  const text = endingWithNewline(content);
   if (outputPath && outputPath !== '-') {
     await writeOutput(outputPath, text);
     return;
   }
   if (!process.stdout.listeners('error').includes(errorsThroughCallback)) process.stdout.on('error', errorsThroughCallback);
-  await new Promise<void>((resolveWrite, reject) =>
-    process.stdout.write(text, (error) => {
-      // The reader went away (`lbcheck ... | head`): it has what it wanted; the exit code stays the command's own.
-      if (error && (error as NodeJS.ErrnoException).code !== 'EPIPE') reject(new LbcheckError(`cannot write to stdout: ${errorLine(error)}`, { cause: error }));
-      else resolveWrite();
-    }),
+  // The reader went away (`lbcheck ... | head`): it has what it wanted; the rest is not written, and the exit code stays the command's own.
+  let readerGone = false;
+  await writeEncoded(text, (bytes) =>
+    readerGone
+      ? Promise.resolve()
+      : new Promise<void>((resolveWrite, reject) =>
+          // Resolved once stdout is done with the bytes: the buffer is then reused for the next batch.
+          process.stdout.write(bytes, (error) => {
+            if (error && (error as NodeJS.ErrnoException).code === 'EPIPE') readerGone = true;
+            else if (error) return reject(new LbcheckError(`cannot write to stdout: ${errorLine(error)}`, { cause: error }));
+            resolveWrite();
+          }),
+        ),
   );
 }
 
@@ -60,6 +77,6 @@ export async function writeReports(outputs: readonly ReportOutput[], report: Aud
     const toTerminal = output.path === undefined;
     // Colour only for text on a terminal (colorEnabled honours NO_COLOR).
     const color = toTerminal && output.format === 'text' && colorEnabled(process.stdout);
-    await emit(renderReport(output.format, report, { ...context, color, width: textWidth(toTerminal) }), output.path);
+    await emit(reportChunks(output.format, report, { ...context, color, width: textWidth(toTerminal) }), output.path);
   }
 }

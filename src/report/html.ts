@@ -203,12 +203,13 @@ function summaryHtml(report: AuditReport): string {
   return `<div class="cards">${cards.join('')}</div>`;
 }
 
-export function renderHtml(report: AuditReport, context: RenderContext): string {
+/** The page, a load balancer's section at a time after the head. */
+export function* htmlChunks(report: AuditReport, context: RenderContext): Generator<string> {
   const sections = loadBalancerSections(report, context.inventory, { everyLoadBalancer: true });
   const scope = `${plural(report.summary.loadBalancers, 'load balancer')} in ${report.scope.regions.map(html).join(', ') || 'no region'}${report.scope.accounts.length ? ` (${report.scope.accounts.length > 1 ? 'accounts' : 'account'} ${report.scope.accounts.map(html).join(', ')})` : ''}`;
   const title = `lbcheck: ${report.findings.length === 0 ? 'no findings' : countsPhrase(report.summary)}`;
   const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src '${scriptHash}'; img-src data:; base-uri 'none'; form-action 'none'`;
-  return `<!doctype html>
+  yield `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -225,7 +226,9 @@ ${summaryHtml(report)}
 ${baselineHtml(report)}
 ${filtersHtml(report, sections)}
 ${notCheckedHtml(report, context)}
-${sections.map(sectionHtml).join('\n')}
+`;
+  for (let i = 0; i < sections.length; i++) yield `${i === 0 ? '' : '\n'}${sectionHtml(sections[i]!)}`;
+  yield `
 </main>
 <script>${SCRIPT}</script>
 </body>

@@ -1,26 +1,36 @@
 /** One entry point for every report format. */
-import { renderHtml } from './html.js';
-import { renderJson } from './json.js';
+import { htmlChunks } from './html.js';
+import { jsonChunks } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import type { AuditReport, RenderContext } from './report.js';
-import { renderSarif } from './sarif.js';
-import { renderText } from './text.js';
+import { sarifChunks } from './sarif.js';
+import { textChunks } from './text.js';
 
 export type ReportFormat = 'text' | 'json' | 'sarif' | 'markdown' | 'html';
 
-export function renderReport(format: ReportFormat, report: AuditReport, context: RenderContext): string {
+/**
+ * The report's text in pieces, in order, to be written as they come (src/fs.ts writeOutput):
+ * a large report is never one string.
+ */
+export function reportChunks(format: ReportFormat, report: AuditReport, context: RenderContext): Iterable<string> {
   switch (format) {
     case 'json':
-      return renderJson(report);
+      return jsonChunks(report);
     case 'text':
-      return renderText(report, context);
+      return textChunks(report, context);
     case 'markdown':
-      return renderMarkdown(report, context);
+      // One piece: it stops at maxBytes (1 MiB by default), so it is never large.
+      return [renderMarkdown(report, context)];
     case 'sarif':
-      return renderSarif(report, context);
+      return sarifChunks(report, context);
     case 'html':
-      return renderHtml(report, context);
+      return htmlChunks(report, context);
   }
+}
+
+/** The whole report as one string (a library caller, the Action's log, tests); a CLI or Action output is written in pieces instead. */
+export function renderReport(format: ReportFormat, report: AuditReport, context: RenderContext): string {
+  return Array.from(reportChunks(format, report, context)).join('');
 }
 
 export { buildReport, type AuditReport, type RenderContext } from './report.js';

@@ -137,7 +137,7 @@ function result(finding: ReportFinding, ruleIndex: ReadonlyMap<string, number>) 
   };
 }
 
-export function renderSarif(report: AuditReport, context: RenderContext): string {
+export function* sarifChunks(report: AuditReport, context: RenderContext): Generator<string> {
   const rules = [...context.rules].sort((a, b) => a.id.localeCompare(b.id, 'en'));
   const ruleIndex = new Map(rules.map((meta, i) => [meta.id, i]));
   const driver = {
@@ -173,7 +173,9 @@ export function renderSarif(report: AuditReport, context: RenderContext): string
   const at = document.indexOf(RESULTS_KEY);
   if (at === -1) throw new Error(`SARIF: no ${RESULTS_KEY} to fill`);
   const after = at + RESULTS_KEY.length;
-  return `${document.slice(0, after - 1)}${resultsJson(report.findings, ruleIndex)}${document.slice(after - 1)}\n`;
+  yield document.slice(0, after - 1);
+  yield* resultsJson(report.findings, ruleIndex);
+  yield `${document.slice(after - 1)}\n`;
 }
 
 /** `runs[0].results` as JSON.stringify(sarif) writes it when empty. */
@@ -184,16 +186,11 @@ const RESULTS_PER_CHUNK = 64;
 /**
  * The items of the results list (what goes between its brackets), the same bytes as
  * stringifying the list in place, but a chunk of results at a time: only one chunk's result
- * objects are alive at once, each chunk's text is one flat string (the slice flattens what
- * JSON.stringify builds in pieces), and a chunk with no character above U+00FF stays a
- * one-byte string. In one piece, the first `…` of a cut evidence line turns all the text
- * after it two-byte: twice the memory and more time at 10,000 LBs.
+ * objects are alive at once, and no string of the whole list is made.
  */
-function resultsJson(findings: readonly ReportFinding[], ruleIndex: ReadonlyMap<string, number>): string {
-  let items = '';
+function* resultsJson(findings: readonly ReportFinding[], ruleIndex: ReadonlyMap<string, number>): Generator<string> {
   for (let start = 0; start < findings.length; start += RESULTS_PER_CHUNK) {
     const list = JSON.stringify(findings.slice(start, start + RESULTS_PER_CHUNK).map((finding) => result(finding, ruleIndex)));
-    items += `${start === 0 ? '' : ','}${list.slice(1, -1)}`;
+    yield `${start === 0 ? '' : ','}${list.slice(1, -1)}`;
   }
-  return items;
 }

@@ -174,16 +174,15 @@ function notCheckedLines(report: AuditReport, context: RenderContext, width: num
   return lines;
 }
 
-export function renderText(report: AuditReport, context: RenderContext): string {
+/** The text report, a section at a time: the same lines as one join, each ended by a newline. */
+export function* textChunks(report: AuditReport, context: RenderContext): Generator<string> {
   const p = paint(context.color ?? false);
   const width = Math.max(MIN_WIDTH, context.width ?? DEFAULT_TEXT_WIDTH);
   const options = { width, verbose: context.verbose ?? false, color: context.color ?? false };
-  const out: string[] = [];
-  if (report.baseline) out.push(...hang(p.bold(`${baselinePhrase(report.baseline)} since ${terminalText(report.baseline.file)}`), { indent: 0, hanging: 2, width }), '');
+  if (report.baseline) yield `${hang(p.bold(`${baselinePhrase(report.baseline)} since ${terminalText(report.baseline.file)}`), { indent: 0, hanging: 2, width }).join('\n')}\n\n`;
   // Each section joined on its own: its many short lines die young, only its text is kept.
-  for (const section of loadBalancerSections(report, context.inventory)) out.push(sectionLines(section, options, p).join('\n'), '');
-  out.push(...summaryLines(report, context, width, p));
+  for (const section of loadBalancerSections(report, context.inventory)) yield `${sectionLines(section, options, p).join('\n')}\n\n`;
+  yield `${summaryLines(report, context, width, p).join('\n')}\n`;
   const notChecked = notCheckedLines(report, context, width, p);
-  if (notChecked.length > 0) out.push('', ...notChecked);
-  return `${out.join('\n')}\n`;
+  if (notChecked.length > 0) yield `\n${notChecked.join('\n')}\n`;
 }
