@@ -15,7 +15,7 @@ import { failingFindings } from '../engine/severity.js';
 import { errorLine, LbcheckError } from '../errors.js';
 import { checkOutputWritable, writeOutput } from '../fs.js';
 import type { Progress } from '../progress.js';
-import { renderReport, type AuditReport, type RenderContext } from '../report/index.js';
+import { renderReport, reportChunks, type AuditReport, type RenderContext } from '../report/index.js';
 import { safeStderrText } from '../text-safety.js';
 import { allRules } from '../../rules/index.js';
 import { auditOptionsFromInputs, readInputs, type ActionInputs } from './inputs.js';
@@ -42,9 +42,9 @@ function failStep(line: string): void {
 async function writeOutputs(inputs: ActionInputs, result: AuditResult, context: RenderContext): Promise<{ reportJson: string }> {
   const { report } = result;
   const reportJson = inputs.reportJson ?? join(process.env.RUNNER_TEMP ?? tmpdir(), 'lbcheck-report.json');
-  await writeOutput(reportJson, renderReport('json', report, context));
-  if (inputs.sarifFile !== undefined) await writeOutput(inputs.sarifFile, renderReport('sarif', report, context));
-  if (inputs.htmlFile !== undefined) await writeOutput(inputs.htmlFile, renderReport('html', report, context));
+  await writeOutput(reportJson, reportChunks('json', report, context));
+  if (inputs.sarifFile !== undefined) await writeOutput(inputs.sarifFile, reportChunks('sarif', report, context));
+  if (inputs.htmlFile !== undefined) await writeOutput(inputs.htmlFile, reportChunks('html', report, context));
   // As the CLI: not from an audit that checked nothing or that max-time cut short (what it missed would read as fixed).
   if (inputs.writeBaseline !== undefined && !result.nothingChecked && !result.stopped) {
     const previous = inputs.baseline;

@@ -39,6 +39,16 @@ describe('writeOutput', () => {
     expect(await readdir(dir)).toEqual(['report.json']);
   });
 
+  it('writes a report given in pieces, every character whole across the 1 MiB batches it is encoded in', async () => {
+    const path = join(dir, 'pieces.json');
+    // Pairs of surrogates ('😀' is two UTF-16 units) at even and at odd offsets: wherever a long piece is cut, some pair straddles the cut.
+    const pieces = ['{"a":"', '😀'.repeat(400_000), '', `x${'😀'.repeat(400_000)}`, 'é漢'.repeat(300_000), 'a'.repeat(2_500_000), '"}\n'];
+    await writeOutput(path, pieces);
+    const written = await readFile(path);
+    expect(written.equals(Buffer.from(pieces.join(''), 'utf8'))).toBe(true);
+    expect(written.includes(Buffer.from('\uFFFD', 'utf8'))).toBe(false);
+  });
+
   it('writes through a FIFO to its reader instead of replacing it with a file', async () => {
     const fifo = join(dir, 'pipe');
     execFileSync('mkfifo', [fifo]);

@@ -4,7 +4,7 @@ import { runEngine } from '../../src/engine/runner.js';
 import { fingerprint } from '../../src/engine/fingerprint.js';
 import { parseBaseline, type Baseline } from '../../src/engine/baseline.js';
 import { EMPTY_CONFIG } from '../../src/engine/config.js';
-import { buildReport, renderReport, type AuditReport } from '../../src/report/index.js';
+import { buildReport, renderReport, reportChunks, type AuditReport } from '../../src/report/index.js';
 import { sarifCategory } from '../../src/report/sarif.js';
 import { projectUrl, VERSION } from '../../src/version.js';
 import { ACCOUNT } from '../support/fixtures.js';
@@ -41,6 +41,25 @@ function sampleReport(options: { baseline?: Baseline } = {}): AuditReport {
 const context = { rules: rules.map((rule) => rule.meta) };
 
 describe('json report', () => {
+  it('is the bytes of JSON.stringify(report, null, 2) with a newline, written a few findings at a time, whatever their number', () => {
+    const report = sampleReport();
+    const [first] = report.findings;
+    if (!first) throw new Error('the sample report has findings');
+    // Around the chunk size (32 findings) and across several chunks; one message holds what the list looks like when empty.
+    for (const count of [0, 1, 31, 32, 33, 64, 65, 200]) {
+      const findings = Array.from({ length: count }, (_, i) => ({
+        ...first,
+        message: i === 40 ? `${first.message}\n  "findings": [] 漢字…` : `${first.message} ${i}`,
+        fingerprint: `${first.fingerprint}-${i}`,
+      }));
+      const whole = { ...report, findings };
+      const pieces = [...reportChunks('json', whole, context)];
+      expect(pieces.join('')).toBe(`${JSON.stringify(whole, null, 2)}\n`);
+      // More than one piece once there are findings: the report is never one string.
+      expect(pieces.length).toBe(count === 0 ? 1 : Math.ceil(count / 32) + 2);
+    }
+  });
+
   it('has the contract shape', () => {
     const report = JSON.parse(renderReport('json', sampleReport(), context)) as Record<string, unknown>;
     expect(Object.keys(report)).toEqual(['schemaVersion', 'tool', 'scope', 'findings', 'notChecked', 'stats', 'summary', 'ignores', 'rules']);
