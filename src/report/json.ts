@@ -8,8 +8,8 @@ import type { AuditReport } from './report.js';
 
 /** The findings list of the report stringified with none, at its depth (a key of the top object). */
 const EMPTY_FINDINGS = '\n  "findings": []';
-/** Findings per JSON.stringify call: about 60 KB of text, below V8's large-object size (128 KB). */
-const FINDINGS_PER_CHUNK = 32;
+/** Findings per JSON.stringify call: about 30 KB of text, which dies young. Measured at 10,000 LBs: 8 to 32 cost about the same; SARIF, written the same way, costs twice as much from 24. */
+export const FINDINGS_PER_CHUNK = 16;
 /** What JSON.stringify({ findings: [...] }, null, 2) writes around the items: the same depth as in the report. */
 const CHUNK_HEAD = '{\n  "findings": [\n';
 const CHUNK_TAIL = '\n  ]\n}';

@@ -5,6 +5,7 @@ import { fingerprint } from '../../src/engine/fingerprint.js';
 import { parseBaseline, type Baseline } from '../../src/engine/baseline.js';
 import { EMPTY_CONFIG } from '../../src/engine/config.js';
 import { buildReport, renderReport, reportChunks, type AuditReport } from '../../src/report/index.js';
+import { FINDINGS_PER_CHUNK } from '../../src/report/json.js';
 import { sarifCategory } from '../../src/report/sarif.js';
 import { projectUrl, VERSION } from '../../src/version.js';
 import { ACCOUNT } from '../support/fixtures.js';
@@ -45,8 +46,9 @@ describe('json report', () => {
     const report = sampleReport();
     const [first] = report.findings;
     if (!first) throw new Error('the sample report has findings');
-    // Around the chunk size (32 findings) and across several chunks; one message holds what the list looks like when empty.
-    for (const count of [0, 1, 31, 32, 33, 64, 65, 200]) {
+    // Around the chunk size and across several chunks; one message holds what the list looks like when empty.
+    const size = FINDINGS_PER_CHUNK;
+    for (const count of [0, 1, size - 1, size, size + 1, 2 * size, 2 * size + 1, 200]) {
       const findings = Array.from({ length: count }, (_, i) => ({
         ...first,
         message: i === 40 ? `${first.message}\n  "findings": [] 漢字…` : `${first.message} ${i}`,
@@ -56,7 +58,7 @@ describe('json report', () => {
       const pieces = [...reportChunks('json', whole, context)];
       expect(pieces.join('')).toBe(`${JSON.stringify(whole, null, 2)}\n`);
       // More than one piece once there are findings: the report is never one string.
-      expect(pieces.length).toBe(count === 0 ? 1 : Math.ceil(count / 32) + 2);
+      expect(pieces.length).toBe(count === 0 ? 1 : Math.ceil(count / size) + 2);
     }
   });
 
@@ -235,8 +237,8 @@ describe('sarif report', () => {
     const report = sampleReport();
     const [first] = report.findings;
     if (!first) throw new Error('the sample report has findings');
-    // Around the chunk size (64 results) and across several chunks, one of them with a two-byte character.
-    for (const count of [0, 1, 63, 64, 65, 128, 129, 600]) {
+    // Around the chunk sizes (16 to 64 results, as measured) and across several chunks, one of them with a two-byte character.
+    for (const count of [0, 1, 15, 16, 17, 63, 64, 65, 128, 129, 600]) {
       const findings = Array.from({ length: count }, (_, i) => ({
         ...first,
         message: i === 300 ? `${first.message} 漢字… ${i}` : `${first.message} ${i}`,
