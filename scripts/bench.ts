@@ -18,7 +18,7 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
+import { cpus, devNull, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
@@ -30,7 +30,8 @@ import { runEngine } from '../src/engine/runner.js';
 import type { Inventory } from '../src/inventory/model.js';
 import { parseDnsServer } from '../src/probe/dns.js';
 import { probeTargets } from '../src/probe/probe.js';
-import { buildReport, renderReport } from '../src/report/index.js';
+import { writeOutput } from '../src/fs.js';
+import { buildReport, reportChunks } from '../src/report/index.js';
 import { rules } from '../rules/index.js';
 import { AwsLimitsProxy } from '../test/support/aws-limits-proxy.js';
 import { startDnsServer } from '../test/support/dns-server.js';
@@ -115,12 +116,12 @@ function collectOptions(endpoint: string, region: string, requestBuckets: Collec
   return { regions: [region], profiles: [], endpointUrl: endpoint, concurrency: 8, requestBuckets, credentials: async () => FAKE_CREDENTIALS, needs: collectionNeeds(rules) };
 }
 
-/** Rules and every report over a collected inventory (what an audit adds to the collection). */
-function rulesAndReports(inventory: Inventory): number {
+/** Rules and every report over a collected inventory, written out as the CLI writes them (what an audit adds to the collection). */
+async function rulesAndReports(inventory: Inventory): Promise<number> {
   const start = performance.now();
   const result = runEngine({ inventory, rules });
   const report = buildReport({ inventory, result, durationMs: 0 });
-  for (const format of ['json', 'sarif', 'markdown', 'text'] as const) renderReport(format, report, { rules: rules.map((r) => r.meta) });
+  for (const format of ['json', 'sarif', 'markdown', 'text'] as const) await writeOutput(devNull, reportChunks(format, report, { rules: rules.map((r) => r.meta), inventory }));
   return performance.now() - start;
 }
 
@@ -152,7 +153,7 @@ async function benchAccounts(endpoint: string): Promise<void> {
     try {
       const audit = await timed(async () => {
         const inventory = await collectInventory(collectOptions(proxyUrl, region, buckets));
-        rulesAndReports(inventory);
+        await rulesAndReports(inventory);
         return inventory;
       });
       // As the server pages the target groups (moto: all in one answer), as the EC2 calls are as it answered them.
@@ -202,7 +203,7 @@ async function benchWithoutLimits(endpoint: string, region: string, reference: I
   });
   const collector = await timeMedian(3, () => collectInventory(collectOptions(endpoint, region, false)));
   const inventory = await collectInventory(collectOptions(endpoint, region, false));
-  const analysis = median([rulesAndReports(inventory), rulesAndReports(inventory), rulesAndReports(inventory)]);
+  const analysis = median([await rulesAndReports(inventory), await rulesAndReports(inventory), await rulesAndReports(inventory)]);
   const share = analysis / (collector + analysis);
 
   const script = awsCliScript(inventory, endpoint);

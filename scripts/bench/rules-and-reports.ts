@@ -1,13 +1,18 @@
 /**
- * Child process of `npm run bench`: reads a snapshot, runs every rule, renders every report
- * format, and prints what each step cost and the process's peak memory as one JSON line.
- * A process of its own so its peak memory is its own; bench.ts bundles it first, as the CLI is bundled.
+ * Child process of `npm run bench`: reads a snapshot, runs every rule, writes every report
+ * format to a file as `lbcheck audit --output` does, and prints what each step cost and the
+ * process's peak memory as one JSON line. A process of its own so its peak memory is its own;
+ * bench.ts bundles it first, as the CLI is bundled.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { rules } from '../../rules/index.js';
 import { runEngine } from '../../src/engine/runner.js';
 import { readSnapshot } from '../../src/inventory/snapshot.js';
-import { buildReport, renderReport, type ReportFormat } from '../../src/report/index.js';
+import { writeOutput } from '../../src/fs.js';
+import { buildReport, reportChunks, type ReportFormat } from '../../src/report/index.js';
 
 /** The formats of issue 10's target; HTML (issue 12, later) is measured apart: `rules-and-reports.ts SNAPSHOT html`. */
 const DEFAULT_FORMATS: ReportFormat[] = ['json', 'sarif', 'markdown', 'text'];
@@ -33,12 +38,21 @@ const t2 = performance.now();
 const c2 = cpu();
 const report = buildReport({ inventory, result, durationMs: t2 - t0 });
 let bytes = 0;
-// The inventory, as the CLI passes it: HTML draws each load balancer's network path from it.
-for (const format of formats) bytes += renderReport(format, report, { rules: rules.map((rule) => rule.meta), inventory }).length;
+/** The pieces as they pass, counted. */
+function* counted(pieces: Iterable<string>): Generator<string> {
+  for (const piece of pieces) {
+    bytes += piece.length;
+    yield piece;
+  }
+}
+const out = mkdtempSync(join(tmpdir(), 'lbcheck-bench-reports-'));
+// Each report to its file, as the CLI writes it; with the inventory, as the CLI passes it: HTML draws each load balancer's network path from it.
+for (const format of formats) await writeOutput(join(out, `report.${format}`), counted(reportChunks(format, report, { rules: rules.map((rule) => rule.meta), inventory })));
 const t3 = performance.now();
 const c3 = cpu();
 const s3 = systemCpu();
 const usage = process.resourceUsage();
+rmSync(out, { recursive: true, force: true });
 process.stdout.write(
   `${JSON.stringify({
     readMs: t1 - t0,
