@@ -2,20 +2,21 @@ import { checkInternetRoute, checkTableInternetRoute, type InternetRouteCheck, t
 import type { InventoryIndex } from '../src/inventory/indexes.js';
 import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
-import type { LoadBalancer, Route, Subnet } from '../src/inventory/model.js';
+import type { LoadBalancer, Route, Scope, Subnet } from '../src/inventory/model.js';
+import { perIndex, TupleMap } from '../src/engine/memo.js';
 
 /** Which default routes an internet-facing LB needs: its nodes' public addresses are IPv4, IPv6, or both. */
 const IPV4: readonly (4 | 6)[] = [4];
 const IPV6: readonly (4 | 6)[] = [6];
 const BOTH: readonly (4 | 6)[] = [4, 6];
 
-function familiesNeeded(lb: LoadBalancer): readonly (4 | 6)[] {
-  if (lb.ipAddressType === 'dualstack') return BOTH;
-  if (lb.ipAddressType === 'dualstack-without-public-ipv4') return IPV6;
+function familiesNeeded(ipAddressType: LoadBalancer['ipAddressType']): readonly (4 | 6)[] {
+  if (ipAddressType === 'dualstack') return BOTH;
+  if (ipAddressType === 'dualstack-without-public-ipv4') return IPV6;
   return IPV4;
 }
 
-/** True when the subnet routes every public address of each family to the gateway, without exceptions (a loop: asked for every subnet of every load balancer). */
+/** True when the subnet routes every public address of each family to the gateway, without exceptions: most subnets, which then have nothing to word. */
 function reachesWholeInternet(index: InventoryIndex, subnet: Subnet, families: readonly (4 | 6)[]): boolean {
   for (let i = 0; i < families.length; i++) {
     const check = checkInternetRoute(index, subnet.id, subnet.vpcId, families[i] as 4 | 6);
@@ -115,27 +116,102 @@ function fixText(index: InventoryIndex, checks: readonly InternetRouteCheck[], s
 }
 
 /**
+ * What a subnet tells every internet-facing load balancer of one address type in it, all but the
+ * load balancer's own parts: the message around its name, the fix, and the evidence, shared by
+ * their findings (read, never changed). Made once per subnet and address type: thousands of load
+ * balancers share a few dozen subnets, and most subnets have nothing to say (null).
+ */
+interface SubnetFinding {
+  severity: 'warning' | undefined;
+  discriminator: string;
+  /** The message before and after the load balancer's name. */
+  before: string;
+  after: string;
+  fix: string;
+  /** Whether clients lose the node on every listener port (a failed route), not only some clients (exceptions). */
+  onEveryListener: boolean;
+  subnetIds: string[];
+  routeTableIds: string[] | undefined;
+  evidence: Record<string, unknown>;
+}
+
+function subnetFinding(index: InventoryIndex, subnet: Subnet, ipAddressType: LoadBalancer['ipAddressType']): SubnetFinding | null {
+  const families = familiesNeeded(ipAddressType);
+  if (reachesWholeInternet(index, subnet, families)) return null;
+  const checks = families.map((family) => checkInternetRoute(index, subnet.id, subnet.vpcId, family));
+  const failed = checks.filter((check) => !check.ok);
+  const first = failed[0];
+  if (!first) {
+    const exceptions = checks.flatMap((check) => check.exceptions);
+    return exceptions.length ? exceptionFinding(index, subnet, checks, exceptions) : null;
+  }
+  const effective = first.effective;
+  return {
+    severity: undefined,
+    discriminator: subnet.id,
+    before: `Subnet ${subnet.id} (${subnet.availabilityZone}) of internet-facing `,
+    after: ` ${failed.map(problemText).join(' and ')}, so clients that resolve the ${subnet.availabilityZone} address time out.`,
+    fix: fixText(index, failed, subnet.id, subnet.vpcId),
+    onEveryListener: true,
+    subnetIds: [subnet.id],
+    routeTableIds: effective && [effective.routeTable.id],
+    evidence: {
+      subnetId: subnet.id,
+      availabilityZone: subnet.availabilityZone,
+      vpcId: subnet.vpcId,
+      ipAddressType,
+      routeTableId: effective?.routeTable.id,
+      routeTableVia: effective?.via,
+      routes: effective?.routeTable.routes.map((r) => ({
+        destination: r.destinationCidrBlock ?? r.destinationIpv6CidrBlock ?? r.destinationPrefixListId,
+        target: `${r.target.kind}:${r.target.id}`,
+        state: r.state,
+      })),
+      problems: failed.map((check) => ({ destination: check.destination, problem: check.problem, route: check.route })),
+      internetGatewaysAttachedToVpc: first.attachedGatewayIds,
+    },
+  };
+}
+
+/**
  * More specific routes that send a few public ranges elsewhere (a partner network over a VPN,
  * a corporate range over a transit gateway) while the rest reaches the gateway: clients in
  * those ranges get no answer, which may be intended. A warning that names them.
  */
-function exceptionFinding(resource: RuleFinding['resource'], lb: LoadBalancer, subnet: Subnet, checks: readonly InternetRouteCheck[], exceptions: readonly UnroutedAddresses[]): RuleFinding {
+function exceptionFinding(index: InventoryIndex, subnet: Subnet, checks: readonly InternetRouteCheck[], exceptions: readonly UnroutedAddresses[]): SubnetFinding {
   const table = checks[0] ? tableText(checks[0]) : '';
+  const routeTableId = checks[0]?.effective?.routeTable.id;
   return {
-    resource,
     severity: 'warning',
     discriminator: `${subnet.id}/exceptions`,
-    message: `Subnet ${subnet.id} (${subnet.availabilityZone}) of internet-facing ${describeLoadBalancer(lb)} reaches the internet gateway but ${partsText(exceptions).join(' and ')} (${table}), so clients in ${exceptions.slice(0, 3).map((e) => e.addresses).join(', ')} get no answer from the ${subnet.availabilityZone} address.`,
-    fix: `If they are meant to reach the load balancer, route those ranges to the internet gateway in ${checks[0]?.effective?.routeTable.id ?? 'the subnet\'s route table'}.`,
+    before: `Subnet ${subnet.id} (${subnet.availabilityZone}) of internet-facing `,
+    after: ` reaches the internet gateway but ${partsText(exceptions).join(' and ')} (${table}), so clients in ${exceptions.slice(0, 3).map((e) => e.addresses).join(', ')} get no answer from the ${subnet.availabilityZone} address.`,
+    fix: `If they are meant to reach the load balancer, route those ranges to the internet gateway in ${routeTableId ?? 'the subnet\'s route table'}.`,
     // Only some clients lose this node: not a cause a probe from here is traced to.
-    related: { loadBalancerArn: lb.arn, subnetIds: [subnet.id], ...(checks[0]?.effective && { routeTableIds: [checks[0].effective.routeTable.id] }) },
+    onEveryListener: false,
+    subnetIds: [subnet.id],
+    routeTableIds: routeTableId === undefined ? undefined : [routeTableId],
     evidence: {
       subnetId: subnet.id,
       availabilityZone: subnet.availabilityZone,
-      routeTableId: checks[0]?.effective?.routeTable.id,
+      routeTableId,
       exceptions: exceptions.map((e) => ({ addresses: e.addresses, problem: e.problem, route: e.route })),
     },
   };
+}
+
+const subnetFindings = perIndex<InventoryIndex, TupleMap<readonly [Subnet, LoadBalancer['ipAddressType']], SubnetFinding | null>>(() => new TupleMap());
+
+/** The subnet's finding for load balancers of this address type, worked out on first use (looked up first: a closure would allocate for every zone of every load balancer). */
+function subnetFindingOf(index: InventoryIndex, subnet: Subnet, ipAddressType: LoadBalancer['ipAddressType']): SubnetFinding | null {
+  const known = subnetFindings(index);
+  const key = [subnet, ipAddressType] as const;
+  let found = known.get(key);
+  if (found === undefined) {
+    found = subnetFinding(index, subnet, ipAddressType);
+    known.set(key, found);
+  }
+  return found;
 }
 
 export default defineRule({
@@ -187,48 +263,29 @@ export default defineRule({
         // The subnets were read (the runner saw to it): one that is not there was deleted, and AWS drops the zone with it.
         const subnet = index.subnet(zone.subnetId);
         if (!subnet) continue;
-        // Most subnets send the whole internet to the gateway: nothing to report, nothing to word.
-        if (reachesWholeInternet(index, subnet, familiesNeeded(lb))) continue;
-        const checks = familiesNeeded(lb).map((family) => checkInternetRoute(index, subnet.id, subnet.vpcId, family));
-        const resource = loadBalancerResource(lb, scope);
-        const failed = checks.filter((check) => !check.ok);
-        const first = failed[0];
-        if (!first) {
-          const exceptions = checks.flatMap((check) => check.exceptions);
-          if (exceptions.length) findings.push(exceptionFinding(resource, lb, subnet, checks, exceptions));
-          continue;
-        }
-        const effective = first.effective;
-        findings.push({
-          resource,
-          discriminator: subnet.id,
-          message: `Subnet ${subnet.id} (${subnet.availabilityZone}) of internet-facing ${describeLoadBalancer(lb)} ${failed.map(problemText).join(' and ')}, so clients that resolve the ${subnet.availabilityZone} address time out.`,
-          fix: fixText(index, failed, subnet.id, subnet.vpcId),
-          related: {
-            loadBalancerArn: lb.arn,
-            // Every listener: the node in this subnet cannot be reached on any port.
-            listenerPorts: lb.listeners.map((listener) => listener.port),
-            subnetIds: [subnet.id],
-            ...(effective && { routeTableIds: [effective.routeTable.id] }),
-          },
-          evidence: {
-            subnetId: subnet.id,
-            availabilityZone: subnet.availabilityZone,
-            vpcId: subnet.vpcId,
-            ipAddressType: lb.ipAddressType,
-            routeTableId: effective?.routeTable.id,
-            routeTableVia: effective?.via,
-            routes: effective?.routeTable.routes.map((r) => ({
-              destination: r.destinationCidrBlock ?? r.destinationIpv6CidrBlock ?? r.destinationPrefixListId,
-              target: `${r.target.kind}:${r.target.id}`,
-              state: r.state,
-            })),
-            problems: failed.map((check) => ({ destination: check.destination, problem: check.problem, route: check.route })),
-            internetGatewaysAttachedToVpc: first.attachedGatewayIds,
-          },
-        });
+        const found = subnetFindingOf(index, subnet, lb.ipAddressType);
+        if (found) findings.push(loadBalancerFinding(scope, lb, found));
       }
     }
     return findings;
   },
 });
+
+/** A subnet's finding for one load balancer in it: its name in the message, its resource and related resources. */
+function loadBalancerFinding(scope: Scope, lb: LoadBalancer, found: SubnetFinding): RuleFinding {
+  return {
+    resource: loadBalancerResource(lb, scope),
+    severity: found.severity,
+    discriminator: found.discriminator,
+    message: `${found.before}${describeLoadBalancer(lb)}${found.after}`,
+    fix: found.fix,
+    related: {
+      loadBalancerArn: lb.arn,
+      // Every listener: the node in this subnet cannot be reached on any port.
+      ...(found.onEveryListener && { listenerPorts: lb.listeners.map((listener) => listener.port) }),
+      subnetIds: found.subnetIds,
+      ...(found.routeTableIds && { routeTableIds: found.routeTableIds }),
+    },
+    evidence: found.evidence,
+  };
+}

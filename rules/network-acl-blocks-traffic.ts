@@ -304,12 +304,17 @@ function aclClassesOf(index: InventoryIndex, endpoints: readonly TargetEndpoint[
   return classes;
 }
 
+/** A class's flows, by push (as placeTargets in src/engine/targets.ts says why). */
 function flowsOf(endpoint: TargetEndpoint, trafficPort: number): Flow[] {
-  const flows: Flow[] = endpoint.trafficProtocols.map((protocol) => ({ protocol, port: trafficPort }));
+  const flows: Flow[] = [];
+  let tcpOnHealthCheckPort = false;
   const healthCheckPort = endpoint.healthCheckPort;
-  if (endpoint.group?.healthCheck.enabled !== false && healthCheckPort !== undefined && !flows.some((f) => f.protocol === 'tcp' && f.port === healthCheckPort)) {
-    flows.push({ protocol: 'tcp', port: healthCheckPort });
+  for (let i = 0; i < endpoint.trafficProtocols.length; i++) {
+    const protocol = endpoint.trafficProtocols[i] as TransportProtocol;
+    flows.push({ protocol, port: trafficPort });
+    if (protocol === 'tcp' && trafficPort === healthCheckPort) tcpOnHealthCheckPort = true;
   }
+  if (endpoint.group?.healthCheck.enabled !== false && healthCheckPort !== undefined && !tcpOnHealthCheckPort) flows.push({ protocol: 'tcp', port: healthCheckPort });
   return flows;
 }
 

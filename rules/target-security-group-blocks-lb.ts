@@ -141,7 +141,9 @@ interface Check {
 
 /** The checks a class's targets need: traffic in each of the group's protocols, and the health check where it differs. */
 function checksOf(paths: GroupPaths, endpoint: TargetEndpoint, trafficPort: number): Check[] {
-  const checks: Check[] = endpoint.trafficProtocols.map((protocol) => ({ kind: 'traffic', protocol, port: trafficPort, peer: paths.traffic }));
+  // By push (as placeTargets in src/engine/targets.ts says why).
+  const checks: Check[] = [];
+  for (let i = 0; i < endpoint.trafficProtocols.length; i++) checks.push({ kind: 'traffic', protocol: endpoint.trafficProtocols[i] as TransportProtocol, port: trafficPort, peer: paths.traffic });
   const healthChecked = endpoint.group?.healthCheck.enabled ?? true;
   const healthPort = endpoint.healthCheckPort;
   const healthSameAsTraffic = healthPort === trafficPort && !paths.peers.preservesClientIp && endpoint.trafficProtocols.includes('tcp');

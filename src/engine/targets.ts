@@ -37,9 +37,15 @@ export function subnetIdsOf(lb: LoadBalancer): string[] {
  * The load balancer's subnets in the inventory, each once: where its nodes are. Kept per index:
  * several rules ask for every load balancer (read the list, never change it).
  */
-export const subnetsOf: (index: InventoryIndex, lb: LoadBalancer) => readonly Subnet[] = memoizePerIndex((index: InventoryIndex, lb: LoadBalancer) =>
-  subnetIdsOf(lb).flatMap((id) => index.subnet(id) ?? []),
-);
+export const subnetsOf: (index: InventoryIndex, lb: LoadBalancer) => readonly Subnet[] = memoizePerIndex((index: InventoryIndex, lb: LoadBalancer) => {
+  // By push, as placeTargets says why.
+  const subnets: Subnet[] = [];
+  for (const id of subnetIdsOf(lb)) {
+    const subnet = index.subnet(id);
+    if (subnet) subnets.push(subnet);
+  }
+  return subnets;
+});
 
 export interface TargetEndpoint {
   /** The target group, or undefined for a Classic LB's registered instance. */
@@ -133,13 +139,21 @@ export function targetEndpointsOf(index: InventoryIndex, lb: LoadBalancer): read
 // Several rules walk the same targets: place them once per inventory index.
 export const targetEndpointsOfGroup: (index: InventoryIndex, group: TargetGroup) => readonly TargetEndpoint[] = memoizePerIndex(placeTargets);
 
+/**
+ * Lists the rules walk for every load balancer are built by push from a literal, never by map or
+ * flatMap: those make arrays of another internal kind (holey or packed, by path), and optimised code
+ * that met one kind is thrown away and compiled again when it meets the other.
+ */
 function placeTargets(index: InventoryIndex, group: TargetGroup): TargetEndpoint[] {
   const trafficProtocols = transportsOf(group.protocol);
-  return group.targets.map((target) => {
+  const endpoints: TargetEndpoint[] = [];
+  for (let i = 0; i < group.targets.length; i++) {
+    const target = group.targets[i] as TargetGroup['targets'][number];
     const trafficPort = target.port ?? group.port;
     const healthCheckPort = group.healthCheck.port === 'traffic-port' ? trafficPort : group.healthCheck.port;
-    return placeTarget(index, group, target, unplaced(group, target.id, group.targetType, trafficPort, healthCheckPort, trafficProtocols, target.health.state));
-  });
+    endpoints.push(placeTarget(index, group, target, unplaced(group, target.id, group.targetType, trafficPort, healthCheckPort, trafficProtocols, target.health.state)));
+  }
+  return endpoints;
 }
 
 /**
@@ -208,7 +222,10 @@ export interface TargetPeers {
  */
 export function targetPeers(index: InventoryIndex, lb: LoadBalancer, group: TargetGroup | undefined, clients: Clients): TargetPeers {
   const family: IpFamily = group?.ipAddressType === 'ipv6' ? 6 : 4;
-  const nodes = subnetsOf(index, lb).map((subnet) => nodesOfSubnet(index, subnet)[family]);
+  const subnets = subnetsOf(index, lb);
+  // By push, as placeTargets says why.
+  const nodes: LoadBalancerNode[] = [];
+  for (let i = 0; i < subnets.length; i++) nodes.push(nodesOfSubnet(index, subnets[i] as Subnet)[family]);
   // One node: its CIDRs as they are, not a copy.
   const nodeCidrs = nodes.length === 1 ? (nodes[0] as LoadBalancerNode).cidrs : nodes.flatMap((node) => node.cidrs);
   const preserve = preservesClientIp(lb, group);
