@@ -1,4 +1,4 @@
-import { crossZoneChecks, describeLoadBalancer, type CrossZoneCheck, loadBalancerResource, targetEndpointsOfGroup, type TargetEndpoint } from '../src/engine/targets.js';
+import { crossZoneChecks, describeLoadBalancer, type CrossZoneCheck, loadBalancerResource, targetEndpointsOfGroup, type TargetEndpoint, zoneSourceOf } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { LoadBalancer, TargetGroup } from '../src/inventory/model.js';
 
@@ -86,9 +86,9 @@ export default defineRule({
             targetGroupArn: check.group?.arn,
             crossZoneEnabled: false,
             crossZoneSource: check.crossZoneSource,
-            targetsInZone: inZone.map((e) => ({ id: e.targetId, state: e.healthState, zoneSource: e.zoneSource })),
+            targetsInZone: inZone.map((e) => ({ id: e.targetId, state: e.healthState, zoneSource: zoneSourceOf(e) })),
             healthyTargetsByZone: Object.fromEntries(zones.map((z) => [z, healthy.filter((e) => e.zone === z).map((e) => e.targetId)])),
-            healthyTargetsWithUnknownZone: unplaced.map((e) => ({ id: e.targetId, why: e.zoneSource })),
+            healthyTargetsWithUnknownZone: unplaced.map((e) => ({ id: e.targetId, why: zoneSourceOf(e) })),
           };
           const discriminator = `${zone}:${check.group?.arn ?? 'instances'}`;
           const fix = crossZoneFix(lb, check.group, zone);
@@ -104,7 +104,7 @@ export default defineRule({
               resource: loadBalancerResource(lb, scope),
               severity: 'warning',
               discriminator,
-              message: `${subject} that lbcheck can place, and the AZ of ${unplaced.length} healthy target(s) is unknown (${unplaced[0]?.zoneSource}); if none of them is in ${zone}, ${DNS_BEHAVIOUR}.`,
+              message: `${subject} that lbcheck can place, and the AZ of ${unplaced.length} healthy target(s) is unknown (${unplaced[0] && zoneSourceOf(unplaced[0])}); if none of them is in ${zone}, ${DNS_BEHAVIOUR}.`,
               fix,
               related,
               evidence,

@@ -1,4 +1,5 @@
 import { matchesGlob } from '../src/engine/glob.js';
+import { TupleMap } from '../src/engine/memo.js';
 import { formatSeconds, parseKeepAlive, SERVER_KEEPALIVE_DEFAULTS, serverDefault } from '../src/engine/keepalive.js';
 import { describeLoadBalancer, loadBalancerResource, targetEndpointsOf, targetEndpointsOfGroup } from '../src/engine/targets.js';
 import { defineRule, type KeepAliveDeclaration, type RuleFinding, type RuleSettings } from '../src/engine/types.js';
@@ -82,11 +83,24 @@ function idleTimeoutSource(lb: LoadBalancer): string {
   return key ? `load balancer attribute ${key}` : 'load balancer idle timeout (AWS default when never set)';
 }
 
-function howToFix(declaration: KeepAliveDeclaration, atLeast: number): string {
-  const server = declaration.server ? serverDefault(declaration.server) : undefined;
-  if (server) return server.fix(atLeast);
+function howToFix(server: string | undefined, atLeast: number): string {
+  const known = server ? serverDefault(server) : undefined;
+  if (known) return known.fix(atLeast);
   return `raise the server's keep-alive (idle) timeout to ${atLeast} s (Node.js: server.keepAliveTimeout = ${atLeast * 1000} with server.headersTimeout = ${(atLeast + 1) * 1000})`;
 }
+
+/** The fix for a server behind an idle timeout: the same words for thousands of target groups, made once per server and timeout and shared by their findings. */
+function fixFor(server: string | undefined, idleSeconds: number): string {
+  const key = [server, idleSeconds] as const;
+  let fix = fixes.get(key);
+  if (fix === undefined) {
+    fix = `Make the backend keep-alive LONGER than ${idleSeconds} s: ${howToFix(server, idleSeconds + 5)}.`;
+    fixes.set(key, fix);
+  }
+  return fix;
+}
+
+const fixes = new TupleMap<readonly [string | undefined, number], string>();
 
 /**
  * The declared and the measured keep-alive disagree about the verdict: lbcheck goes by the
@@ -185,7 +199,7 @@ export default defineRule({
           resource,
           discriminator: group?.arn,
           message: `${describeLoadBalancer(lb)}'s idle timeout (${idleSeconds} s) is not shorter than the keep-alive of ${where} (${formatSeconds(declaration.seconds)}, from ${origin}), so targets close pooled connections the load balancer still reuses and some requests fail with 502.`,
-          fix: `Make the backend keep-alive LONGER than ${idleSeconds} s: ${howToFix(declaration, atLeast)}.`,
+          fix: fixFor(declaration.server, idleSeconds),
           related,
           evidence: {
             idleTimeoutSeconds: idleSeconds,

@@ -1,4 +1,4 @@
-import { describeLoadBalancer, loadBalancerResource, targetEndpointsOf, targetEndpointsOfGroup, targetGroupResource, type TargetEndpoint } from '../src/engine/targets.js';
+import { describeLoadBalancer, loadBalancerResource, targetEndpointsOf, targetEndpointsOfGroup, targetGroupResource, type TargetEndpoint, zoneSourceOf } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import { appendTo } from '../src/inventory/indexes.js';
 import type { LoadBalancer } from '../src/inventory/model.js';
@@ -71,7 +71,7 @@ export default defineRule({
             evidence: {
               availabilityZone: zone,
               enabledZones: served,
-              targets: unique.map((target) => ({ id: target.targetId, zoneSource: target.zoneSource, state: target.healthState })),
+              targets: unique.map((target) => ({ id: target.targetId, zoneSource: zoneSourceOf(target), state: target.healthState })),
               loadBalancerArn: lb.arn,
             },
             discriminator: `${lb.arn} ${zone}`,

@@ -1,6 +1,23 @@
+import { TupleMap } from '../src/engine/memo.js';
 import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
 import { isTlsListener, tlsPolicyOf, weaknessesOf } from '../src/engine/tls.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
+
+/**
+ * Why a listener's policy could not be checked, as evidence: the same few for thousands of listeners
+ * (no policy named, policies not collected), made once per port, policy and reason and shared by their findings.
+ */
+function couldNotCheckEvidence(port: number, sslPolicy: string | undefined, reason: string): Record<string, unknown> {
+  const key = [port, sslPolicy, reason] as const;
+  let evidence = evidenceOfReasons.get(key);
+  if (evidence === undefined) {
+    evidence = { listenerPort: port, ...(sslPolicy && { sslPolicy }), couldNotCheck: reason };
+    evidenceOfReasons.set(key, evidence);
+  }
+  return evidence;
+}
+
+const evidenceOfReasons = new TupleMap<readonly [number, string | undefined, string], Record<string, unknown>>();
 
 export default defineRule({
   meta: {
@@ -40,7 +57,7 @@ export default defineRule({
             message: `lbcheck could not check the TLS versions and ciphers of ${where}: ${resolved.unknown}.`,
             fix: 'If the call named above was denied, grant it and run lbcheck again; otherwise check the listener\'s security policy yourself.',
             related: { loadBalancerArn: lb.arn },
-            evidence: { listenerPort: listener.port, ...(listener.sslPolicy && { sslPolicy: listener.sslPolicy }), couldNotCheck: resolved.unknown },
+            evidence: couldNotCheckEvidence(listener.port, listener.sslPolicy, resolved.unknown),
             discriminator: String(listener.port),
             severity: 'warning',
           });

@@ -57,12 +57,39 @@ export interface TargetEndpoint {
   subnetId?: string;
   /** The target's AZ; 'all' for an IP target outside the VPC (AWS routes to it from every AZ). */
   zone?: string;
-  /** How the AZ was found, or why it could not be. */
-  zoneSource: string;
+  /** How the AZ was found, or why it could not be: worded by zoneSourceOf. */
+  placedBy: PlacedBy;
   trafficPort?: number;
   healthCheckPort?: number;
   trafficProtocols: readonly TransportProtocol[];
   healthState: TargetHealthState;
+}
+
+/**
+ * How a target's AZ was found (or why it could not be), as a fixed word: the sentence naming the
+ * target is made by zoneSourceOf only for a finding (tens of thousands of targets, a few findings).
+ */
+export type PlacedBy = 'instance' | 'instance-without-az' | 'instance-not-in-inventory' | 'not-placed' | 'reported-by-aws' | 'subnet' | 'no-subnet';
+
+/** How the AZ of a target was found, or why it could not be: "instance i-0123", "subnet subnet-1a holds 10.0.0.5". */
+export function zoneSourceOf(endpoint: TargetEndpoint): string {
+  const id = endpoint.targetId;
+  switch (endpoint.placedBy) {
+    case 'instance':
+      return `instance ${id}`;
+    case 'instance-without-az':
+      return `instance ${id} has no AZ in the inventory`;
+    case 'instance-not-in-inventory':
+      return `instance ${id} is not in the inventory`;
+    case 'not-placed':
+      return `${endpoint.kind} targets are not placed in an AZ`;
+    case 'reported-by-aws':
+      return 'the AZ AWS reports for the target';
+    case 'subnet':
+      return `subnet ${endpoint.subnetId ?? ''} holds ${id}`;
+    case 'no-subnet':
+      return `no subnet of ${endpoint.group?.vpcId ?? 'the VPC'} holds ${id}`;
+  }
 }
 
 /** The port in a Classic health check target such as "HTTP:8080/health" or "TCP:22". */
@@ -85,34 +112,33 @@ function unplaced(
   trafficProtocols: readonly TransportProtocol[],
   healthState: TargetHealthState,
 ): TargetEndpoint {
-  return { group, targetId, kind, trafficPort, healthCheckPort, trafficProtocols, healthState, instance: undefined, ip: undefined, subnetId: undefined, zone: undefined, zoneSource: '' };
+  return { group, targetId, kind, trafficPort, healthCheckPort, trafficProtocols, healthState, instance: undefined, ip: undefined, subnetId: undefined, zone: undefined, placedBy: 'not-placed' };
 }
 
 /** Where a target is: its address, subnet and AZ (and instance), and how the AZ was found (or why it could not be). */
-function place(endpoint: TargetEndpoint, zoneSource: string, ip?: string, subnetId?: string, zone?: string, instance?: Instance): TargetEndpoint {
+function place(endpoint: TargetEndpoint, placedBy: PlacedBy, ip?: string, subnetId?: string, zone?: string, instance?: Instance): TargetEndpoint {
   endpoint.instance = instance;
   endpoint.ip = ip;
   endpoint.subnetId = subnetId;
   endpoint.zone = zone;
-  endpoint.zoneSource = zoneSource;
+  endpoint.placedBy = placedBy;
   return endpoint;
 }
 
 function placeInstance(index: InventoryIndex, id: string, endpoint: TargetEndpoint): TargetEndpoint {
   const instance = index.instance(id);
-  if (!instance) return place(endpoint, `instance ${id} is not in the inventory`);
-  const zoneSource = instance.availabilityZone ? `instance ${id}` : `instance ${id} has no AZ in the inventory`;
-  return place(endpoint, zoneSource, instance.privateIpAddress, instance.subnetId, instance.availabilityZone, instance);
+  if (!instance) return place(endpoint, 'instance-not-in-inventory');
+  return place(endpoint, instance.availabilityZone ? 'instance' : 'instance-without-az', instance.privateIpAddress, instance.subnetId, instance.availabilityZone, instance);
 }
 
 function placeTarget(index: InventoryIndex, group: TargetGroup, target: TargetGroup['targets'][number], endpoint: TargetEndpoint): TargetEndpoint {
   if (group.targetType === 'instance') return placeInstance(index, target.id, endpoint);
-  if (group.targetType !== 'ip') return place(endpoint, `${group.targetType} targets are not placed in an AZ`);
+  if (group.targetType !== 'ip') return place(endpoint, 'not-placed');
   const subnet = group.vpcId ? index.subnetContainingIp(group.vpcId, target.id) : undefined;
-  if (target.availabilityZone) return place(endpoint, 'the AZ AWS reports for the target', target.id, subnet?.id, target.availabilityZone);
+  if (target.availabilityZone) return place(endpoint, 'reported-by-aws', target.id, subnet?.id, target.availabilityZone);
   return subnet
-    ? place(endpoint, `subnet ${subnet.id} holds ${target.id}`, target.id, subnet.id, subnet.availabilityZone)
-    : place(endpoint, `no subnet of ${group.vpcId ?? 'the VPC'} holds ${target.id}`, target.id);
+    ? place(endpoint, 'subnet', target.id, subnet.id, subnet.availabilityZone)
+    : place(endpoint, 'no-subnet', target.id);
 }
 
 /** Every target of every target group the LB forwards to (elbv2), or its registered instances (Classic). */
