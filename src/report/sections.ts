@@ -36,13 +36,14 @@ function nameFromArn(arn: string): string {
 
 /** The LB a section is about: what the finding says of it, else the inventory, else its ARN. */
 function sectionLoadBalancer(arn: string, ref: LoadBalancerRef | undefined, found: { lb: LoadBalancer; scope: Scope } | undefined): NonNullable<LoadBalancerSection['loadBalancer']> {
-  const parts = arnParts(arn);
-  const account = found?.scope.account ?? parts.account;
+  // The ARN is split only for a load balancer the inventory does not have (a merged report), not for each of thousands.
+  const parts = found ? { region: found.scope.region, account: found.scope.account } : arnParts(arn);
+  const account = parts.account;
   return {
     arn,
     name: ref?.name ?? found?.lb.name ?? nameFromArn(arn),
     kind: ref?.kind ?? found?.lb.kind ?? (arn.includes(':loadbalancer/net/') ? 'network' : arn.includes(':loadbalancer/app/') ? 'application' : 'classic'),
-    region: found?.scope.region ?? parts.region,
+    region: parts.region,
     ...(account !== undefined && { account }),
   };
 }

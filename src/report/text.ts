@@ -180,7 +180,7 @@ export function* textChunks(report: AuditReport, context: RenderContext): Genera
   const width = Math.max(MIN_WIDTH, context.width ?? DEFAULT_TEXT_WIDTH);
   const options = { width, verbose: context.verbose ?? false, color: context.color ?? false };
   if (report.baseline) yield `${hang(p.bold(`${baselinePhrase(report.baseline)} since ${terminalText(report.baseline.file)}`), { indent: 0, hanging: 2, width }).join('\n')}\n\n`;
-  // Each section joined on its own: its many short lines die young, only its text is kept.
+  // Each section joined on its own and handed on: its many short lines and its text die young.
   for (const section of loadBalancerSections(report, context.inventory)) yield `${sectionLines(section, options, p).join('\n')}\n\n`;
   yield `${summaryLines(report, context, width, p).join('\n')}\n`;
   const notChecked = notCheckedLines(report, context, width, p);
