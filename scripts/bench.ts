@@ -9,7 +9,7 @@
  *               throttled calls
  *   2 moto      at 100 LBs against moto without limits: lbcheck audit vs the bare collector vs an aws-cli script
  *               making the same calls one process at a time; the share of rules and reports in the audit
- *   3 snapshot  rules and every report on 1,000- and 10,000-LB snapshots: time, CPU, peak memory
+ *   3 snapshot  rules and every report, written to files, on 1,000- and 10,000-LB snapshots: time, CPU, peak memory
  *   4 probe     3, 30, 300 and 1,000 loopback addresses, a third of them hanging, vs one connect timeout and vs
  *               walking them one at a time
  *   5 startup   lbcheck --version and lbcheck rules vs a bare node
@@ -271,7 +271,7 @@ function measureSnapshot(child: string, path: string, formats?: string): RulesAn
 }
 
 async function benchSnapshots(): Promise<void> {
-  say('\n3 snapshots: rules and every report (json, sarif, markdown, text), in a process of their own, bundled as the CLI is');
+  say('\n3 snapshots: rules and every report (json, sarif, markdown, text), each written to a file as audit --output writes it, in a process of their own, bundled as the CLI is');
   const dir = mkdtempSync(join(tmpdir(), 'lbcheck-bench-'));
   try {
     const results = new Map<number, RulesAndReports>();
