@@ -115,18 +115,20 @@ const ruleSummaries = new WeakMap<AuditReport, readonly RuleCount[]>();
 
 /** Findings per severity and rule, most severe first, then the most frequent. */
 export function ruleSummary(report: AuditReport): readonly RuleCount[] {
-  return getOrCreate(ruleSummaries, report, () => countByRule(report));
+  return getOrCreate(ruleSummaries, report, countByRule);
 }
 
 function countByRule(report: AuditReport): RuleCount[] {
-  const counts = new Map<string, RuleCount>();
+  // A map per severity, keyed by the rule id itself: no key to build per finding.
+  const counts: Record<Severity, Map<string, RuleCount>> = { error: new Map(), warning: new Map(), info: new Map() };
   for (const finding of report.findings) {
-    const key = `${finding.severity}\u0000${finding.ruleId}`;
-    const entry = counts.get(key) ?? { severity: finding.severity, ruleId: finding.ruleId, count: 0 };
-    entry.count++;
-    counts.set(key, entry);
+    const ofSeverity = counts[finding.severity];
+    const entry = ofSeverity.get(finding.ruleId);
+    if (entry) entry.count++;
+    else ofSeverity.set(finding.ruleId, { severity: finding.severity, ruleId: finding.ruleId, count: 1 });
   }
-  return [...counts.values()].sort((a, b) => compareSeverity(a.severity, b.severity) || b.count - a.count || a.ruleId.localeCompare(b.ruleId, 'en'));
+  const entries = [...counts.error.values(), ...counts.warning.values(), ...counts.info.values()];
+  return entries.sort((a, b) => compareSeverity(a.severity, b.severity) || b.count - a.count || a.ruleId.localeCompare(b.ruleId, 'en'));
 }
 
 /** Rules that are registered but did not run: probe rules without --probe, and rules the config turned off. */
