@@ -1,6 +1,7 @@
 import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { LoadBalancer } from '../src/inventory/model.js';
+import { flat } from '../src/engine/text.js';
 
 /** NLBs write access logs for TLS listeners only: "Access logs are created only if the load balancer has a TLS listener". */
 function writesAccessLogs(lb: LoadBalancer): boolean {
@@ -44,8 +45,8 @@ export default defineRule({
       if (lb.attributes.accessLogsEnabled !== false || !writesAccessLogs(lb)) continue;
       findings.push({
         resource: loadBalancerResource(lb, scope),
-        message: `${describeLoadBalancer(lb)} writes no access logs, so failed or slow requests cannot be traced afterwards.`,
-        fix: `Turn them on: ${enableCommand(lb)}.`,
+        message: flat(`${describeLoadBalancer(lb)} writes no access logs, so failed or slow requests cannot be traced afterwards.`),
+        fix: flat(`Turn them on: ${enableCommand(lb)}.`),
         related: { loadBalancerArn: lb.arn },
         evidence: { accessLogsEnabled: false, attribute: lb.kind === 'classic' ? 'AccessLog.Enabled' : 'access_logs.s3.enabled' },
       });

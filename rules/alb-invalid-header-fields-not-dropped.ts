@@ -1,5 +1,6 @@
 import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
+import { flat } from '../src/engine/text.js';
 
 export default defineRule({
   meta: {
@@ -29,8 +30,8 @@ export default defineRule({
       if (lb.kind !== 'application' || lb.attributes.dropInvalidHeaderFields !== false) continue;
       findings.push({
         resource: loadBalancerResource(lb, scope),
-        message: `${describeLoadBalancer(lb)} forwards headers with invalid names (such as X_Forwarded_For), which targets may read as trusted headers.`,
-        fix: `Drop them: aws elbv2 modify-load-balancer-attributes --load-balancer-arn ${lb.arn} --attributes Key=routing.http.drop_invalid_header_fields.enabled,Value=true.`,
+        message: flat(`${describeLoadBalancer(lb)} forwards headers with invalid names (such as X_Forwarded_For), which targets may read as trusted headers.`),
+        fix: flat(`Drop them: aws elbv2 modify-load-balancer-attributes --load-balancer-arn ${lb.arn} --attributes Key=routing.http.drop_invalid_header_fields.enabled,Value=true.`),
         related: { loadBalancerArn: lb.arn },
         evidence: { dropInvalidHeaderFields: false, attribute: 'routing.http.drop_invalid_header_fields.enabled' },
       });

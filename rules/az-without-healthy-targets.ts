@@ -1,6 +1,7 @@
 import { crossZoneChecks, describeLoadBalancer, type CrossZoneCheck, loadBalancerResource, targetEndpointsOfGroup, type TargetEndpoint, zoneSourceOf } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { LoadBalancer, TargetGroup } from '../src/inventory/model.js';
+import { flat } from '../src/engine/text.js';
 
 const zonesOf = (lb: LoadBalancer): string[] => [...new Set(lb.availabilityZones.map((z) => z.zoneName))];
 
@@ -104,7 +105,7 @@ export default defineRule({
               resource: loadBalancerResource(lb, scope),
               severity: 'warning',
               discriminator,
-              message: `${subject} that lbcheck can place, and the AZ of ${unplaced.length} healthy target(s) is unknown (${unplaced[0] && zoneSourceOf(unplaced[0])}); if none of them is in ${zone}, ${DNS_BEHAVIOUR}.`,
+              message: flat(`${subject} that lbcheck can place, and the AZ of ${unplaced.length} healthy target(s) is unknown (${unplaced[0] && zoneSourceOf(unplaced[0])}); if none of them is in ${zone}, ${DNS_BEHAVIOUR}.`),
               fix,
               related,
               evidence,
@@ -114,7 +115,7 @@ export default defineRule({
           findings.push({
             resource: loadBalancerResource(lb, scope),
             discriminator,
-            message: `${subject} (${inZone.length === 0 ? 'none registered' : `${inZone.length} registered, none healthy`}): ${DNS_BEHAVIOUR}.`,
+            message: flat(`${subject} (${inZone.length === 0 ? 'none registered' : `${inZone.length} registered, none healthy`}): ${DNS_BEHAVIOUR}.`),
             fix,
             related,
             evidence,

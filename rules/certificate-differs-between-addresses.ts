@@ -1,6 +1,7 @@
 import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import { probedLoadBalancers, servedCertificates } from '../src/engine/probe-support.js';
+import { flat } from '../src/engine/text.js';
 
 export default defineRule({
   meta: {
@@ -33,7 +34,7 @@ export default defineRule({
       const summary = certificates.map(({ certificate, ips }) => `${ips.join(', ')} serve${ips.length === 1 ? 's' : ''} ${certificate.subject ?? 'a certificate'} until ${certificate.notAfter.slice(0, 10)}`).join('; ');
       findings.push({
         resource: loadBalancerResource(lb, ctx.scope),
-        message: `The addresses of ${describeLoadBalancer(lb)} (${target.host}) serve ${served.length} different certificates on port ${target.port} (${summary}), so clients get one or the other depending on DNS.`,
+        message: flat(`The addresses of ${describeLoadBalancer(lb)} (${target.host}) serve ${served.length} different certificates on port ${target.port} (${summary}), so clients get one or the other depending on DNS.`),
         fix: 'Check that every DNS record points at this load balancer and re-apply the listener certificate.',
         related: { loadBalancerArn: lb.arn },
         evidence: {

@@ -2,6 +2,7 @@ import { describeLoadBalancer, loadBalancerResource } from '../src/engine/target
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import { locationEvidence, placeOf, probedLoadBalancers, servedCertificates } from '../src/engine/probe-support.js';
 import type { ProbeCertificate } from '../src/inventory/probe-report.js';
+import { flat } from '../src/engine/text.js';
 
 /** ACM renews its certificates 60 days before expiry; one still served within 30 days was not renewed. */
 export const WARN_DAYS = 30;
@@ -45,7 +46,7 @@ export default defineRule({
         const when = days < 0 ? `expired on ${certificate.notAfter.slice(0, 10)}` : `expires on ${certificate.notAfter.slice(0, 10)}, in ${days} day${days === 1 ? '' : 's'}`;
         findings.push({
           resource: loadBalancerResource(lb, ctx.scope),
-          message: `The certificate ${certificate.subject ? `for ${certificate.subject} ` : ''}that ${describeLoadBalancer(lb)} serves on port ${target.port} from ${where} ${when}, after which every client fails the TLS handshake.`,
+          message: flat(`The certificate ${certificate.subject ? `for ${certificate.subject} ` : ''}that ${describeLoadBalancer(lb)} serves on port ${target.port} from ${where} ${when}, after which every client fails the TLS handshake.`),
           fix: 'Renew it and attach the new certificate to the listener.',
           related: { loadBalancerArn: lb.arn },
           evidence: {

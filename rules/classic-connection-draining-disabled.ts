@@ -1,5 +1,6 @@
 import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
+import { flat } from '../src/engine/text.js';
 
 export default defineRule({
   meta: {
@@ -28,8 +29,8 @@ export default defineRule({
       if (lb.kind !== 'classic' || lb.attributes.connectionDraining?.enabled !== false) continue;
       findings.push({
         resource: loadBalancerResource(lb, scope),
-        message: `${describeLoadBalancer(lb)} has connection draining off, so deregistering an instance (a deploy, a scale-in) fails the requests it is serving.`,
-        fix: `Turn it on: aws elb modify-load-balancer-attributes --load-balancer-name ${lb.name} --load-balancer-attributes ConnectionDraining={Enabled=true,Timeout=300}.`,
+        message: flat(`${describeLoadBalancer(lb)} has connection draining off, so deregistering an instance (a deploy, a scale-in) fails the requests it is serving.`),
+        fix: flat(`Turn it on: aws elb modify-load-balancer-attributes --load-balancer-name ${lb.name} --load-balancer-attributes ConnectionDraining={Enabled=true,Timeout=300}.`),
         related: { loadBalancerArn: lb.arn },
         evidence: { connectionDraining: lb.attributes.connectionDraining },
       });

@@ -1,5 +1,6 @@
 import { crossZoneChecks, describeLoadBalancer, loadBalancerResource, targetGroupResource } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
+import { flat } from '../src/engine/text.js';
 
 const NLB_COST_NOTE = 'for NLBs and GWLBs, traffic that then crosses AZs is billed as inter-AZ data transfer';
 
@@ -43,8 +44,8 @@ export default defineRule({
           if (!group) continue;
           findings.push({
             resource: targetGroupResource(group, scope),
-            message: `Target group ${group.name} of ${describeLoadBalancer(lb)} turns cross-zone load balancing off, so each AZ's clients reach only that AZ's targets.`,
-            fix: `Turn it back on: aws elbv2 modify-target-group-attributes --target-group-arn ${group.arn} --attributes Key=load_balancing.cross_zone.enabled,Value=use_load_balancer_configuration.`,
+            message: flat(`Target group ${group.name} of ${describeLoadBalancer(lb)} turns cross-zone load balancing off, so each AZ's clients reach only that AZ's targets.`),
+            fix: flat(`Turn it back on: aws elbv2 modify-target-group-attributes --target-group-arn ${group.arn} --attributes Key=load_balancing.cross_zone.enabled,Value=use_load_balancer_configuration.`),
             related: { loadBalancerArn: lb.arn, targetGroupArns: [group.arn] },
             evidence: { crossZoneEnabled: false, crossZoneSource, loadBalancerArn: lb.arn },
           });
@@ -57,8 +58,8 @@ export default defineRule({
           : `aws elbv2 modify-load-balancer-attributes --load-balancer-arn ${lb.arn} --attributes Key=load_balancing.cross_zone.enabled,Value=true (${NLB_COST_NOTE})`;
       findings.push({
         resource: loadBalancerResource(lb, scope),
-        message: `${describeLoadBalancer(lb)} has cross-zone load balancing off, so each AZ's clients reach only that AZ's targets.`,
-        fix: `Turn it on: ${fix}.`,
+        message: flat(`${describeLoadBalancer(lb)} has cross-zone load balancing off, so each AZ's clients reach only that AZ's targets.`),
+        fix: flat(`Turn it on: ${fix}.`),
         related: { loadBalancerArn: lb.arn, targetGroupArns: off.flatMap((check) => (check.group ? [check.group.arn] : [])) },
         evidence: {
           crossZoneEnabled: false,

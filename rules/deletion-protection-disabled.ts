@@ -1,5 +1,6 @@
 import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
+import { flat } from '../src/engine/text.js';
 
 export default defineRule({
   meta: {
@@ -30,8 +31,8 @@ export default defineRule({
       if (lb.kind === 'classic' || lb.attributes.deletionProtection !== false) continue;
       findings.push({
         resource: loadBalancerResource(lb, scope),
-        message: `${describeLoadBalancer(lb)} has deletion protection off, so one mistaken delete removes its DNS name for good.`,
-        fix: `Turn it on: aws elbv2 modify-load-balancer-attributes --load-balancer-arn ${lb.arn} --attributes Key=deletion_protection.enabled,Value=true.`,
+        message: flat(`${describeLoadBalancer(lb)} has deletion protection off, so one mistaken delete removes its DNS name for good.`),
+        fix: flat(`Turn it on: aws elbv2 modify-load-balancer-attributes --load-balancer-arn ${lb.arn} --attributes Key=deletion_protection.enabled,Value=true.`),
         related: { loadBalancerArn: lb.arn },
         evidence: { deletionProtection: false, attribute: 'deletion_protection.enabled' },
       });

@@ -1,5 +1,6 @@
 import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
+import { flat } from '../src/engine/text.js';
 
 export default defineRule({
   meta: {
@@ -34,8 +35,8 @@ export default defineRule({
           : `aws elbv2 modify-load-balancer-attributes --load-balancer-arn ${lb.arn} --attributes Key=routing.http.desync_mitigation_mode,Value=defensive`;
       findings.push({
         resource: loadBalancerResource(lb, scope),
-        message: `${describeLoadBalancer(lb)} only monitors HTTP desync, so requests that smuggle a second request reach its targets.`,
-        fix: `Set the mode to defensive: ${fix}.`,
+        message: flat(`${describeLoadBalancer(lb)} only monitors HTTP desync, so requests that smuggle a second request reach its targets.`),
+        fix: flat(`Set the mode to defensive: ${fix}.`),
         related: { loadBalancerArn: lb.arn },
         evidence: { desyncMitigationMode: 'monitor', attribute: lb.kind === 'classic' ? 'elb.http.desyncmitigationmode' : 'routing.http.desync_mitigation_mode' },
       });

@@ -2,6 +2,7 @@ import { describeLoadBalancer, loadBalancerResource } from '../src/engine/target
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import { addressRelated, locationEvidence, placeOf, probedLoadBalancers } from '../src/engine/probe-support.js';
 import { median } from '../src/engine/stats.js';
+import { flat } from '../src/engine/text.js';
 
 /** Slower than this many times the siblings' median... */
 export const SLOW_FACTOR = 3;
@@ -50,8 +51,8 @@ export default defineRule({
         findings.push({
           resource: loadBalancerResource(lb, ctx.scope),
           discriminator: `${entry.address.ip}:${target.port}`,
-          message: `IP ${entry.address.ip} of ${describeLoadBalancer(lb)} ${placeOf(entry.address)} connects on port ${target.port} in a median ${round(entry.median)} ms, ${ratio} slower than its siblings' ${round(siblingMedian)} ms; clients that resolve it get slow connections.`,
-          fix: `Look at ${entry.address.az ?? 'its AZ'}: its route table (a detour through an appliance or NAT), its network ACL and the AWS Health Dashboard; compare from another network with lbcheck probe ${target.host} --port ${target.port} --attempts 10, and disable the AZ on the load balancer if it is impaired.`,
+          message: flat(`IP ${entry.address.ip} of ${describeLoadBalancer(lb)} ${placeOf(entry.address)} connects on port ${target.port} in a median ${round(entry.median)} ms, ${ratio} slower than its siblings' ${round(siblingMedian)} ms; clients that resolve it get slow connections.`),
+          fix: flat(`Look at ${entry.address.az ?? 'its AZ'}: its route table (a detour through an appliance or NAT), its network ACL and the AWS Health Dashboard; compare from another network with lbcheck probe ${target.host} --port ${target.port} --attempts 10, and disable the AZ on the load balancer if it is impaired.`),
           related: addressRelated(lb, entry.address, target.port),
           evidence: {
             ...locationEvidence(entry.address),

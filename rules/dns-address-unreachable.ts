@@ -3,6 +3,7 @@ import { defineRule, type Finding, type RuleContext, type RuleFinding } from '..
 import type { LoadBalancer } from '../src/inventory/model.js';
 import { acceptedConnection, addressRelated, CONNECT_FAILURES, locationEvidence, placeOf, probedLoadBalancers, relatedConfigFindings } from '../src/engine/probe-support.js';
 import type { AttemptOutcome, ProbeAddress, ProbeAttempt, ProbeTarget } from '../src/inventory/probe-report.js';
+import { flat } from '../src/engine/text.js';
 
 const VERBS: Partial<Record<AttemptOutcome, string>> = {
   timeout: 'times out',
@@ -119,7 +120,7 @@ function unreachableFinding(
     resource: loadBalancerResource(lb, ctx.scope),
     severity: failed === total ? 'error' : 'warning',
     discriminator: `${address.ip}:${target.port}`,
-    message: `IP ${address.ip} of ${describeLoadBalancer(lb)} ${placeOf(address)} ${verb} on port ${target.port} ${share}; ${explanation(related, address, target.port, nothingAnswered)}.`,
+    message: flat(`IP ${address.ip} of ${describeLoadBalancer(lb)} ${placeOf(address)} ${verb} on port ${target.port} ${share}; ${explanation(related, address, target.port, nothingAnswered)}.`),
     fix: fixOf(related, nothingAnswered, lb),
     related: addressRelated(lb, address, target.port),
     evidence: {

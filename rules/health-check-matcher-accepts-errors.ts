@@ -1,6 +1,7 @@
 import { healthChecksOf } from '../src/engine/health-checks.js';
 import { getOrCreate } from '../src/engine/memo.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
+import { flat } from '../src/engine/text.js';
 
 /** The parts of an elbv2 success-code matcher ("200", "200,302", "200-499") that accept a 4xx or 5xx answer, as written. */
 export function acceptedErrorCodes(matcher: string): string[] {
@@ -47,8 +48,8 @@ export default defineRule({
       if (accepted.length === 0) continue;
       findings.push({
         resource: check.resource,
-        message: `The health check of ${check.subject} counts ${accepted.join(', ')} as healthy (matcher ${check.matcher}), so a broken application stays in service.`,
-        fix: `Accept only success codes: ${check.modifyCommand} --matcher HttpCode=200-299.`,
+        message: flat(`The health check of ${check.subject} counts ${accepted.join(', ')} as healthy (matcher ${check.matcher}), so a broken application stays in service.`),
+        fix: flat(`Accept only success codes: ${check.modifyCommand} --matcher HttpCode=200-299.`),
         related: check.related,
         evidence: { matcher: check.matcher, acceptedErrorCodes: accepted, ...(check.loadBalancerArn && { loadBalancerArn: check.loadBalancerArn }) },
       });

@@ -1,5 +1,6 @@
 import { healthChecksOf } from '../src/engine/health-checks.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
+import { flat } from '../src/engine/text.js';
 
 /**
  * How long a dead target may keep receiving traffic before lbcheck calls it too long:
@@ -40,8 +41,8 @@ export default defineRule({
       if (detectionSeconds <= MAX_DETECTION_SECONDS) continue;
       findings.push({
         resource: check.resource,
-        message: `The health check of ${check.subject} needs ${unhealthyThreshold} failures ${intervalSeconds} s apart (${detectionSeconds} s) to fail a dead target, which keeps getting requests until then.`,
-        fix: `Bring interval × unhealthy threshold to ${MAX_DETECTION_SECONDS} s or less: ${check.modifyCommand}.`,
+        message: flat(`The health check of ${check.subject} needs ${unhealthyThreshold} failures ${intervalSeconds} s apart (${detectionSeconds} s) to fail a dead target, which keeps getting requests until then.`),
+        fix: flat(`Bring interval × unhealthy threshold to ${MAX_DETECTION_SECONDS} s or less: ${check.modifyCommand}.`),
         related: check.related,
         evidence: { intervalSeconds, unhealthyThreshold, detectionSeconds, maxDetectionSeconds: MAX_DETECTION_SECONDS, ...(check.loadBalancerArn && { loadBalancerArn: check.loadBalancerArn }) },
       });

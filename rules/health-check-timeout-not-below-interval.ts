@@ -1,5 +1,6 @@
 import { healthChecksOf } from '../src/engine/health-checks.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
+import { flat } from '../src/engine/text.js';
 
 export default defineRule({
   meta: {
@@ -31,8 +32,8 @@ export default defineRule({
       if (intervalSeconds === undefined || timeoutSeconds === undefined || timeoutSeconds < intervalSeconds) continue;
       findings.push({
         resource: check.resource,
-        message: `The health check of ${check.subject} waits ${timeoutSeconds} s for an answer but runs every ${intervalSeconds} s, so checks overlap and a slow target is never clearly failed.`,
-        fix: `Set the timeout below the interval: ${check.modifyCommand}.`,
+        message: flat(`The health check of ${check.subject} waits ${timeoutSeconds} s for an answer but runs every ${intervalSeconds} s, so checks overlap and a slow target is never clearly failed.`),
+        fix: flat(`Set the timeout below the interval: ${check.modifyCommand}.`),
         related: check.related,
         evidence: { intervalSeconds, timeoutSeconds, ...(check.loadBalancerArn && { loadBalancerArn: check.loadBalancerArn }) },
       });

@@ -1,5 +1,6 @@
 import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
+import { flat } from '../src/engine/text.js';
 
 /** A tag on the load balancer that declares its plain-HTTP listeners intentional; its value says why. */
 export const ALLOW_HTTP_TAG = 'lbcheck:allow-http';
@@ -39,8 +40,8 @@ export default defineRule({
             : `Make its default action a redirect: aws elbv2 modify-listener --listener-arn ${listener.arn ?? 'LISTENER_ARN'} --default-actions Type=redirect,RedirectConfig={Protocol=HTTPS,Port=443,StatusCode=HTTP_301}`;
         findings.push({
           resource: loadBalancerResource(lb, scope),
-          message: `${describeLoadBalancer(lb)} serves plain HTTP on port ${listener.port} without redirecting to HTTPS, so requests and cookies travel unencrypted.`,
-          fix: `${fix}, or tag it ${ALLOW_HTTP_TAG}=REASON if that is intended.`,
+          message: flat(`${describeLoadBalancer(lb)} serves plain HTTP on port ${listener.port} without redirecting to HTTPS, so requests and cookies travel unencrypted.`),
+          fix: flat(`${fix}, or tag it ${ALLOW_HTTP_TAG}=REASON if that is intended.`),
           related: { loadBalancerArn: lb.arn },
           evidence: { listenerPort: listener.port, protocol: 'HTTP', ...(listener.arn && { listenerArn: listener.arn }), redirectsToHttps: false },
           discriminator: String(listener.port),

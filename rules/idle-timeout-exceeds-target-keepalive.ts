@@ -4,6 +4,7 @@ import { formatSeconds, parseKeepAlive, SERVER_KEEPALIVE_DEFAULTS, serverDefault
 import { describeLoadBalancer, loadBalancerResource, targetEndpointsOf, targetEndpointsOfGroup } from '../src/engine/targets.js';
 import { defineRule, type KeepAliveDeclaration, type RuleFinding, type RuleSettings } from '../src/engine/types.js';
 import type { LoadBalancer, TargetGroup } from '../src/inventory/model.js';
+import { flat } from '../src/engine/text.js';
 
 export const KEEPALIVE_TAG = 'lbcheck:keepalive';
 
@@ -119,7 +120,7 @@ function disagreement(
     resource,
     severity: 'warning',
     discriminator: `measured-vs-declared:${where}`,
-    message: `The keep-alive of ${where} is declared as ${formatSeconds(declared.seconds)} (${declared.detail}) but was measured as ${formatSeconds(seen.seconds)} (${seen.detail})${bound}, and against ${describeLoadBalancer(lb)}'s idle timeout of ${idleSeconds} s they disagree; lbcheck used the declared value.`,
+    message: flat(`The keep-alive of ${where} is declared as ${formatSeconds(declared.seconds)} (${declared.detail}) but was measured as ${formatSeconds(seen.seconds)} (${seen.detail})${bound}, and against ${describeLoadBalancer(lb)}'s idle timeout of ${idleSeconds} s they disagree; lbcheck used the declared value.`),
     fix: 'Check which one is right (a proxy or sidecar in front of the application answers the measurement) and correct the declaration.',
     related: { loadBalancerArn: lb.arn },
     evidence: { idleTimeoutSeconds: idleSeconds, declaredSeconds: declared.seconds, declaredDetail: declared.detail, measuredSeconds: seen.seconds, measuredDetail: seen.detail, used: 'declared' },
@@ -185,8 +186,8 @@ export default defineRule({
             resource,
             severity: 'info',
             discriminator: `invalid-tag:${bad.on}`,
-            message: `The ${KEEPALIVE_TAG} tag on ${bad.on} could not be understood (${bad.reason}), so ${describeLoadBalancer(lb)}'s idle timeout was not compared with it.`,
-            fix: `Set it to seconds like 65s or a server name like nodejs: ${bad.addTag}.`,
+            message: flat(`The ${KEEPALIVE_TAG} tag on ${bad.on} could not be understood (${bad.reason}), so ${describeLoadBalancer(lb)}'s idle timeout was not compared with it.`),
+            fix: flat(`Set it to seconds like 65s or a server name like nodejs: ${bad.addTag}.`),
             related,
             evidence: { tag: KEEPALIVE_TAG, value: bad.value, on: bad.on, reason: bad.reason, usedInstead: found.declaration },
           });
@@ -198,7 +199,7 @@ export default defineRule({
         findings.push({
           resource,
           discriminator: group?.arn,
-          message: `${describeLoadBalancer(lb)}'s idle timeout (${idleSeconds} s) is not shorter than the keep-alive of ${where} (${formatSeconds(declaration.seconds)}, from ${origin}), so targets close pooled connections the load balancer still reuses and some requests fail with 502.`,
+          message: flat(`${describeLoadBalancer(lb)}'s idle timeout (${idleSeconds} s) is not shorter than the keep-alive of ${where} (${formatSeconds(declaration.seconds)}, from ${origin}), so targets close pooled connections the load balancer still reuses and some requests fail with 502.`),
           fix: fixFor(declaration.server, idleSeconds),
           related,
           evidence: {

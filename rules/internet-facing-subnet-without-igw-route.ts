@@ -4,6 +4,7 @@ import { describeLoadBalancer, loadBalancerResource } from '../src/engine/target
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { LoadBalancer, Route, Scope, Subnet } from '../src/inventory/model.js';
 import { perIndex, TupleMap } from '../src/engine/memo.js';
+import { flat } from '../src/engine/text.js';
 
 /** Which default routes an internet-facing LB needs: its nodes' public addresses are IPv4, IPv6, or both. */
 const IPV4: readonly (4 | 6)[] = [4];
@@ -186,7 +187,7 @@ function exceptionFinding(index: InventoryIndex, subnet: Subnet, checks: readonl
     discriminator: `${subnet.id}/exceptions`,
     before: `Subnet ${subnet.id} (${subnet.availabilityZone}) of internet-facing `,
     after: ` reaches the internet gateway but ${partsText(exceptions).join(' and ')} (${table}), so clients in ${exceptions.slice(0, 3).map((e) => e.addresses).join(', ')} get no answer from the ${subnet.availabilityZone} address.`,
-    fix: `If they are meant to reach the load balancer, route those ranges to the internet gateway in ${routeTableId ?? 'the subnet\'s route table'}.`,
+    fix: flat(`If they are meant to reach the load balancer, route those ranges to the internet gateway in ${routeTableId ?? 'the subnet\'s route table'}.`),
     // Only some clients lose this node: not a cause a probe from here is traced to.
     onEveryListener: false,
     subnetIds: [subnet.id],
@@ -249,7 +250,7 @@ export default defineRule({
           resource: loadBalancerResource(lb, scope),
           severity: 'info',
           discriminator: 'no-vpc',
-          message: `${describeLoadBalancer(lb)} is not in a VPC (EC2-Classic), so it has no subnets or route tables to check.`,
+          message: flat(`${describeLoadBalancer(lb)} is not in a VPC (EC2-Classic), so it has no subnets or route tables to check.`),
           fix: 'Migrate it to a load balancer in a VPC: AWS retired EC2-Classic.',
           related: { loadBalancerArn: lb.arn },
           evidence: { vpcId: null, availabilityZones: lb.availabilityZones.map((z) => z.zoneName), problem: 'not-in-a-vpc' },
@@ -277,7 +278,7 @@ function loadBalancerFinding(scope: Scope, lb: LoadBalancer, found: SubnetFindin
     resource: loadBalancerResource(lb, scope),
     severity: found.severity,
     discriminator: found.discriminator,
-    message: `${found.before}${describeLoadBalancer(lb)}${found.after}`,
+    message: flat(`${found.before}${describeLoadBalancer(lb)}${found.after}`),
     fix: found.fix,
     related: {
       loadBalancerArn: lb.arn,

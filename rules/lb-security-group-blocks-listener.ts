@@ -3,6 +3,7 @@ import { describeLoadBalancer, loadBalancerResource } from '../src/engine/target
 import { ANY_IPV4, cidrContains } from '../src/inventory/cidr.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { Listener } from '../src/inventory/model.js';
+import { flat } from '../src/engine/text.js';
 
 /** Whether a gap ("a.b.c.d/n" or "first-last") starts inside a client CIDR. */
 function cidrOverlapsRange(clientCidr: string, gap: string): boolean {
@@ -81,7 +82,7 @@ export default defineRule({
               resource,
               severity: 'info',
               discriminator,
-              message: `${describeLoadBalancer(lb)}'s security groups (${groups}) admit ${port} only from security group(s) ${result.otherGroupReferences.join(', ')} and not from all of ${clients.cidrs.join(', ')}; lbcheck cannot tell whether your clients are in those groups.`,
+              message: flat(`${describeLoadBalancer(lb)}'s security groups (${groups}) admit ${port} only from security group(s) ${result.otherGroupReferences.join(', ')} and not from all of ${clients.cidrs.join(', ')}; lbcheck cannot tell whether your clients are in those groups.`),
               fix: 'Check that your clients are in those groups, or set clientCidrs in .lbcheck.yml so lbcheck checks them by address.',
               // Not known to block anyone: not a cause a probe failure could be traced to.
               related: { loadBalancerArn: lb.arn, securityGroupIds: lb.securityGroupIds },
@@ -94,8 +95,8 @@ export default defineRule({
               resource,
               severity: 'warning',
               discriminator,
-              message: `${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from ${result.notAdmitted.join(', ')} with the rules lbcheck could read, and ${result.unresolved.join(', ')} could not be resolved, so the listener may be blocked.`,
-              fix: `Check ${result.unresolved.join(', ')} and, if needed, run ${fix}.`,
+              message: flat(`${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from ${result.notAdmitted.join(', ')} with the rules lbcheck could read, and ${result.unresolved.join(', ')} could not be resolved, so the listener may be blocked.`),
+              fix: flat(`Check ${result.unresolved.join(', ')} and, if needed, run ${fix}.`),
               related,
               evidence,
             });
@@ -108,8 +109,8 @@ export default defineRule({
             findings.push({
               resource,
               discriminator,
-              message: `${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from ${wholeRangesBlocked.join(', ')}, so those clients' connections to the listener time out.`,
-              fix: `Run ${authorizeCommand('ingress', lb.securityGroupIds[0] ?? '<security group>', protocol, listener.port, { cidr: wholeRangesBlocked[0] ?? ANY_IPV4 })}.`,
+              message: flat(`${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from ${wholeRangesBlocked.join(', ')}, so those clients' connections to the listener time out.`),
+              fix: flat(`Run ${authorizeCommand('ingress', lb.securityGroupIds[0] ?? '<security group>', protocol, listener.port, { cidr: wholeRangesBlocked[0] ?? ANY_IPV4 })}.`),
               related,
               evidence,
             });
@@ -119,10 +120,12 @@ export default defineRule({
             resource,
             severity: partial ? 'warning' : undefined,
             discriminator,
-            message: partial
-              ? `${describeLoadBalancer(lb)}'s security groups (${groups}) admit ${port} from only part of its clients (${clients.source}): ${result.notAdmitted.slice(0, 3).join(', ')} cannot connect.`
-              : `${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from its clients (${clients.source})${privateOnly(result.considered)}, so connections to the listener time out.`,
-            fix: partial ? `If that is not intended, run ${fix}.` : `Run ${fix}.`,
+            message: flat(
+              partial
+                ? `${describeLoadBalancer(lb)}'s security groups (${groups}) admit ${port} from only part of its clients (${clients.source}): ${result.notAdmitted.slice(0, 3).join(', ')} cannot connect.`
+                : `${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from its clients (${clients.source})${privateOnly(result.considered)}, so connections to the listener time out.`,
+            ),
+            fix: flat(partial ? `If that is not intended, run ${fix}.` : `Run ${fix}.`),
             related,
             evidence,
           });

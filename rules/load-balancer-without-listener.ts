@@ -1,5 +1,6 @@
 import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
+import { flat } from '../src/engine/text.js';
 
 export default defineRule({
   meta: {
@@ -30,7 +31,7 @@ export default defineRule({
       if (lb.listeners.length > 0) continue;
       findings.push({
         resource: loadBalancerResource(lb, scope),
-        message: `${describeLoadBalancer(lb)} has no listener, so every connection to ${lb.dnsName || 'it'} is refused.`,
+        message: flat(`${describeLoadBalancer(lb)} has no listener, so every connection to ${lb.dnsName || 'it'} is refused.`),
         fix: 'Add a listener, or delete the load balancer if nothing uses it.',
         related: { loadBalancerArn: lb.arn },
         evidence: { listeners: [], dnsName: lb.dnsName },

@@ -16,6 +16,7 @@ import { getOrCreate, TupleMap } from '../src/engine/memo.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { InventoryIndex } from '../src/inventory/indexes.js';
 import type { LoadBalancer, NetworkAcl, Subnet, TargetGroup } from '../src/inventory/model.js';
+import { flat } from '../src/engine/text.js';
 
 type Purpose = 'client-inbound' | 'client-return' | 'lb-to-target' | 'lb-return' | 'target-inbound' | 'target-return';
 
@@ -381,8 +382,8 @@ function groupFindings(lb: LoadBalancer, scope: Parameters<typeof loadBalancerRe
       resource: loadBalancerResource(lb, scope),
       severity: allDenied ? undefined : 'warning',
       discriminator: `${group.acl.id}|${group.purpose}|${group.protocol}/${portsText(group.ports)}`,
-      message,
-      fix: allDenied ? `Run ${fix}.` : `If that is not intended, run ${fix}.`,
+      message: flat(message),
+      fix: flat(allDenied ? `Run ${fix}.` : `If that is not intended, run ${fix}.`),
       related: {
         loadBalancerArn: lb.arn,
         ...(clientListenerPorts(lb, group) && { listenerPorts: clientListenerPorts(lb, group) }),

@@ -1,6 +1,7 @@
 import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { LoadBalancer } from '../src/inventory/model.js';
+import { flat } from '../src/engine/text.js';
 
 /**
  * How many AZs a load balancer is enabled in: each named zone once, and a zone whose name could not be
@@ -54,11 +55,12 @@ export default defineRule({
       const subnetIds = lb.availabilityZones.flatMap((z) => (z.subnetId ? [z.subnetId] : []));
       findings.push({
         resource: loadBalancerResource(lb, scope),
-        message: `${describeLoadBalancer(lb)} is enabled only in ${zone}, so an outage of that AZ takes it down.`,
-        fix:
+        message: flat(`${describeLoadBalancer(lb)} is enabled only in ${zone}, so an outage of that AZ takes it down.`),
+        fix: flat(
           lb.kind === 'classic'
             ? `Enable it in a second AZ: aws elb attach-load-balancer-to-subnets --load-balancer-name ${lb.name} --subnets <a subnet in another AZ>.`
             : `Enable it in a second AZ: aws elbv2 set-subnets --load-balancer-arn ${lb.arn} --subnets ${[...subnetIds, '<a subnet in another AZ>'].join(' ')}.`,
+        ),
         related: { loadBalancerArn: lb.arn, subnetIds },
         evidence: { availabilityZones: zones, subnetIds },
       });

@@ -1,5 +1,6 @@
 import { describeLoadBalancer, loadBalancerResource, subnetIdsOf } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
+import { flat } from '../src/engine/text.js';
 
 /** AWS: an ALB's (and Classic LB's) subnets need "at least 8 free IP addresses" to scale. */
 export const MIN_FREE_ADDRESSES = 8;
@@ -43,8 +44,8 @@ export default defineRule({
         const belowMinimum = free < MIN_FREE_ADDRESSES;
         findings.push({
           resource: loadBalancerResource(lb, scope),
-          message: `Subnet ${subnetId} (${subnet?.availabilityZone ?? 'AZ unknown'}${subnet?.cidrBlock ? `, ${subnet.cidrBlock}` : ''}) of ${describeLoadBalancer(lb)} has ${free} free IP addresses, ${belowMinimum ? `below the ${MIN_FREE_ADDRESSES} AWS requires` : `under lbcheck's margin of ${WARN_FREE_ADDRESSES}`}, so the load balancer ${belowMinimum ? 'cannot' : 'may not'} scale in that AZ under load.`,
-          fix: `Free addresses there or move it to a larger subnet (aws ${lb.kind === 'classic' ? 'elb attach-load-balancer-to-subnets' : 'elbv2 set-subnets'}).`,
+          message: flat(`Subnet ${subnetId} (${subnet?.availabilityZone ?? 'AZ unknown'}${subnet?.cidrBlock ? `, ${subnet.cidrBlock}` : ''}) of ${describeLoadBalancer(lb)} has ${free} free IP addresses, ${belowMinimum ? `below the ${MIN_FREE_ADDRESSES} AWS requires` : `under lbcheck's margin of ${WARN_FREE_ADDRESSES}`}, so the load balancer ${belowMinimum ? 'cannot' : 'may not'} scale in that AZ under load.`),
+          fix: flat(`Free addresses there or move it to a larger subnet (aws ${lb.kind === 'classic' ? 'elb attach-load-balancer-to-subnets' : 'elbv2 set-subnets'}).`),
           related: { loadBalancerArn: lb.arn, subnetIds: [subnetId] },
           evidence: { subnetId, availabilityZone: subnet?.availabilityZone, cidrBlock: subnet?.cidrBlock, availableIpAddressCount: free, minimum: MIN_FREE_ADDRESSES, warnBelow: WARN_FREE_ADDRESSES },
           discriminator: subnetId,

@@ -1,6 +1,7 @@
 import { describeLoadBalancer, loadBalancerResource, receivesTraffic, targetGroupResource } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { LoadBalancer, TargetGroup, TargetHealthState } from '../src/inventory/model.js';
+import { flat } from '../src/engine/text.js';
 
 /** "2 unhealthy, 1 draining" */
 function stateSummary(states: readonly TargetHealthState[]): string {
@@ -86,8 +87,8 @@ export default defineRule({
             resource: loadBalancerResource(lb, scope),
             severity: 'warning',
             discriminator: 'health-unknown',
-            message: `AWS reports the health of ${describeLoadBalancer(lb)}'s ${instances.length} registered instance(s) as Unknown, so lbcheck cannot tell whether any of them serves.`,
-            fix: `Check aws elb describe-instance-health --load-balancer-name ${lb.name}.`,
+            message: flat(`AWS reports the health of ${describeLoadBalancer(lb)}'s ${instances.length} registered instance(s) as Unknown, so lbcheck cannot tell whether any of them serves.`),
+            fix: flat(`Check aws elb describe-instance-health --load-balancer-name ${lb.name}.`),
             related: { loadBalancerArn: lb.arn, instanceIds: instances.map((i) => i.instanceId) },
             evidence: { listenerPorts: lb.listeners.map((l) => l.port), instances: instances.map((i) => ({ id: i.instanceId, state: i.state })) },
           });
@@ -96,11 +97,12 @@ export default defineRule({
         const what = instances.length === 0 ? 'has no registered instances' : `has no healthy instance (${stateSummary(instances.map((i) => i.state))})`;
         findings.push({
           resource: loadBalancerResource(lb, scope),
-          message: `${describeLoadBalancer(lb)} ${what}, so every request to it fails.`,
-          fix:
+          message: flat(`${describeLoadBalancer(lb)} ${what}, so every request to it fails.`),
+          fix: flat(
             instances.length === 0
               ? `Register instances: aws elb register-instances-with-load-balancer --load-balancer-name ${lb.name} --instances <instance id>.`
               : `Fix the instances or the health check (the reasons are in the evidence): aws elb describe-instance-health --load-balancer-name ${lb.name}.`,
+          ),
           related: { loadBalancerArn: lb.arn, instanceIds: instances.map((i) => i.instanceId) },
           evidence: {
             listenerPorts: lb.listeners.map((l) => l.port),
@@ -125,8 +127,8 @@ export default defineRule({
             resource: targetGroupResource(group, scope),
             severity: 'info',
             discriminator: `${lb.arn}/parked`,
-            message: `Target group ${group.name} has weight 0 in ${describeLoadBalancer(lb)}'s weighted forward on port ${listenerPorts.join(', ')}, so it receives no requests now, and it ${what}.`,
-            fix: `Give it healthy targets before shifting weight to it: aws elbv2 describe-target-health --target-group-arn ${group.arn}.`,
+            message: flat(`Target group ${group.name} has weight 0 in ${describeLoadBalancer(lb)}'s weighted forward on port ${listenerPorts.join(', ')}, so it receives no requests now, and it ${what}.`),
+            fix: flat(`Give it healthy targets before shifting weight to it: aws elbv2 describe-target-health --target-group-arn ${group.arn}.`),
             related: { loadBalancerArn: lb.arn, targetGroupArns: [group.arn] },
             evidence: { loadBalancerArn: lb.arn, listenerPorts, weight: 0, targets: group.targets.map((t) => ({ id: t.id, port: t.port, state: t.health.state })) },
           });
@@ -135,10 +137,12 @@ export default defineRule({
         findings.push({
           resource: targetGroupResource(group, scope),
           discriminator: lb.arn,
-          message: `Target group ${group.name}, which ${describeLoadBalancer(lb)} forwards port ${listenerPorts.join(', ')} to, ${what}, so those requests fail.`,
-          fix: empty
-            ? `Register targets: aws elbv2 register-targets --target-group-arn ${group.arn} --targets Id=<target>.`
-            : `Fix the targets or the health check (the reasons are in the evidence): aws elbv2 describe-target-health --target-group-arn ${group.arn}.`,
+          message: flat(`Target group ${group.name}, which ${describeLoadBalancer(lb)} forwards port ${listenerPorts.join(', ')} to, ${what}, so those requests fail.`),
+          fix: flat(
+            empty
+              ? `Register targets: aws elbv2 register-targets --target-group-arn ${group.arn} --targets Id=<target>.`
+              : `Fix the targets or the health check (the reasons are in the evidence): aws elbv2 describe-target-health --target-group-arn ${group.arn}.`,
+          ),
           related: { loadBalancerArn: lb.arn, targetGroupArns: [group.arn] },
           evidence: {
             loadBalancerArn: lb.arn,

@@ -25,6 +25,7 @@ import { getOrCreate } from '../src/engine/memo.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import { appendTo, type InventoryIndex } from '../src/inventory/indexes.js';
 import type { LoadBalancer, Scope, TargetGroup } from '../src/inventory/model.js';
+import { flat } from '../src/engine/text.js';
 
 type CheckKind = 'traffic' | 'health-check' | 'lb-egress';
 const GONE_STATES = new Set(['shutting-down', 'terminated']);
@@ -334,8 +335,8 @@ function failureFinding(scope: Scope, lb: LoadBalancer, failure: Failure, peers:
     resource: failure.group ? targetGroupResource(failure.group, scope) : loadBalancerResource(lb, scope),
     severity: partial ? 'warning' : undefined,
     discriminator: `${failure.group ? `${lb.arn}|` : ''}${failure.kind}|${failure.protocol}/${failure.port}|${[...failure.groupIds].sort().join(',')}`,
-    message,
-    fix,
+    message: flat(message),
+    fix: flat(fix),
     related: {
       loadBalancerArn: lb.arn,
       ...(failure.group && { targetGroupArns: [failure.group.arn] }),
@@ -364,8 +365,8 @@ function ipTargetsFinding(scope: Scope, lb: LoadBalancer, group: TargetGroup, en
     resource: targetGroupResource(group, scope),
     severity: 'info',
     discriminator: `${lb.arn}|ip-targets-not-checked`,
-    message: `The security groups of IP targets ${endpoints.slice(0, 3).map((e) => e.targetId).join(', ')} in target group ${group.name} were not checked (lbcheck does not collect their network interfaces).`,
-    fix: `Make sure they admit ${describeLoadBalancer(lb)} (${lbText(lb, peers)}) on port ${[...new Set(endpoints.flatMap((e) => [e.trafficPort, e.healthCheckPort]))].filter((p) => p !== undefined).join(' and ')}.`,
+    message: flat(`The security groups of IP targets ${endpoints.slice(0, 3).map((e) => e.targetId).join(', ')} in target group ${group.name} were not checked (lbcheck does not collect their network interfaces).`),
+    fix: flat(`Make sure they admit ${describeLoadBalancer(lb)} (${lbText(lb, peers)}) on port ${[...new Set(endpoints.flatMap((e) => [e.trafficPort, e.healthCheckPort]))].filter((p) => p !== undefined).join(' and ')}.`),
     related: { loadBalancerArn: lb.arn, targetGroupArns: [group.arn] },
     evidence: { loadBalancerArn: lb.arn, targets: endpoints.map((e) => ({ ip: e.ip, port: e.trafficPort, healthCheckPort: e.healthCheckPort })), why: 'IP targets\' network interfaces are not in the inventory' },
   };

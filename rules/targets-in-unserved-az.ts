@@ -2,6 +2,7 @@ import { describeLoadBalancer, loadBalancerResource, targetEndpointsOf, targetEn
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import { appendTo } from '../src/inventory/indexes.js';
 import type { LoadBalancer } from '../src/inventory/model.js';
+import { flat } from '../src/engine/text.js';
 
 /** Whether the load balancer is enabled in a zone (a handful of zones: a scan, not a Set per load balancer). */
 function serves(lb: LoadBalancer, zone: string): boolean {
@@ -61,8 +62,8 @@ export default defineRule({
           const where = group ? `target group ${group.name} of ${describeLoadBalancer(lb)}` : describeLoadBalancer(lb);
           findings.push({
             resource: group ? targetGroupResource(group, scope) : loadBalancerResource(lb, scope),
-            message: `${ids.length === 1 ? 'Target' : 'Targets'} ${ids.join(', ')} of ${where} ${ids.length === 1 ? 'is' : 'are'} in ${zone}, where the load balancer has no subnet, so ${ids.length === 1 ? 'it receives' : 'they receive'} no traffic.`,
-            fix: `Enable the load balancer in ${zone} or move the targets into ${served.join(', ')}.`,
+            message: flat(`${ids.length === 1 ? 'Target' : 'Targets'} ${ids.join(', ')} of ${where} ${ids.length === 1 ? 'is' : 'are'} in ${zone}, where the load balancer has no subnet, so ${ids.length === 1 ? 'it receives' : 'they receive'} no traffic.`),
+            fix: flat(`Enable the load balancer in ${zone} or move the targets into ${served.join(', ')}.`),
             related: {
               loadBalancerArn: lb.arn,
               ...(group && { targetGroupArns: [group.arn] }),

@@ -1,6 +1,7 @@
 import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
 import { isTlsListener } from '../src/engine/tls.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
+import { flat } from '../src/engine/text.js';
 
 /**
  * AWS's current recommendation for ALB and NLB listeners: "AWS recommends implementing the new
@@ -47,8 +48,8 @@ export default defineRule({
         if (!isTlsListener(listener) || !listener.sslPolicy || RECOMMENDED_POLICIES.includes(listener.sslPolicy)) continue;
         findings.push({
           resource: loadBalancerResource(lb, scope),
-          message: `${describeLoadBalancer(lb)}'s ${listener.protocol} listener on port ${listener.port} uses ${listener.sslPolicy}, not a policy AWS currently recommends.`,
-          fix: `Switch to ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09: aws elbv2 modify-listener --listener-arn ${listener.arn ?? 'LISTENER_ARN'} --ssl-policy ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09.`,
+          message: flat(`${describeLoadBalancer(lb)}'s ${listener.protocol} listener on port ${listener.port} uses ${listener.sslPolicy}, not a policy AWS currently recommends.`),
+          fix: flat(`Switch to ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09: aws elbv2 modify-listener --listener-arn ${listener.arn ?? 'LISTENER_ARN'} --ssl-policy ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09.`),
           related: { loadBalancerArn: lb.arn },
           evidence: { listenerPort: listener.port, sslPolicy: listener.sslPolicy, recommended: RECOMMENDED_POLICIES.slice(0, 2) },
           discriminator: String(listener.port),

@@ -2,6 +2,7 @@ import { TupleMap } from '../src/engine/memo.js';
 import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
 import { isTlsListener, tlsPolicyOf, weaknessesOf } from '../src/engine/tls.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
+import { flat } from '../src/engine/text.js';
 
 /**
  * Why a listener's policy could not be checked, as evidence: the same few for thousands of listeners
@@ -54,7 +55,7 @@ export default defineRule({
         if ('unknown' in resolved) {
           findings.push({
             resource: loadBalancerResource(lb, scope),
-            message: `lbcheck could not check the TLS versions and ciphers of ${where}: ${resolved.unknown}.`,
+            message: flat(`lbcheck could not check the TLS versions and ciphers of ${where}: ${resolved.unknown}.`),
             fix: 'If the call named above was denied, grant it and run lbcheck again; otherwise check the listener\'s security policy yourself.',
             related: { loadBalancerArn: lb.arn },
             evidence: couldNotCheckEvidence(listener.port, listener.sslPolicy, resolved.unknown),
@@ -76,7 +77,7 @@ export default defineRule({
             : `Switch to ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09: aws elbv2 modify-listener --listener-arn ${listener.arn ?? 'LISTENER_ARN'} --ssl-policy ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09.`;
         findings.push({
           resource: loadBalancerResource(lb, scope),
-          message: `${where} uses policy ${policy.referencePolicy ?? policy.name}, which ${problems.join(' and ')}, so clients can be held to encryption that can be broken.`,
+          message: flat(`${where} uses policy ${policy.referencePolicy ?? policy.name}, which ${problems.join(' and ')}, so clients can be held to encryption that can be broken.`),
           fix,
           related: { loadBalancerArn: lb.arn },
           evidence: { listenerPort: listener.port, sslPolicy: policy.name, ...(policy.referencePolicy && { referencePolicy: policy.referencePolicy }), oldProtocols, weakCiphers },

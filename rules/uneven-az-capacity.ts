@@ -9,6 +9,7 @@ import {
 } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { LoadBalancer } from '../src/inventory/model.js';
+import { flat } from '../src/engine/text.js';
 
 /**
  * How much more load per target an AZ may carry than an even spread would give it before
@@ -88,8 +89,8 @@ export default defineRule({
           const where = group ? `target group ${group.name} of ${describeLoadBalancer(lb)}` : describeLoadBalancer(lb);
           findings.push({
             resource: group ? targetGroupResource(group, scope) : loadBalancerResource(lb, scope),
-            message: `${zone} holds ${ids.size} of the ${total} healthy targets of ${where} but gets 1/${zones.length} of the clients (cross-zone off), so each of its targets carries ${loadFactor.toFixed(1)}× the load of an even spread.`,
-            fix: `Add targets in ${zone} or turn cross-zone load balancing on.`,
+            message: flat(`${zone} holds ${ids.size} of the ${total} healthy targets of ${where} but gets 1/${zones.length} of the clients (cross-zone off), so each of its targets carries ${loadFactor.toFixed(1)}× the load of an even spread.`),
+            fix: flat(`Add targets in ${zone} or turn cross-zone load balancing on.`),
             related: { loadBalancerArn: lb.arn, ...(group && { targetGroupArns: [group.arn] }) },
             evidence: {
               availabilityZone: zone,

@@ -8,6 +8,7 @@ import type { LoadBalancer, Scope, Unread } from '../inventory/model.js';
 import { notCollectedFor } from './needs.js';
 import { describeLoadBalancer, loadBalancerResource } from './targets.js';
 import type { Rule, RuleFinding } from './types.js';
+import { flat } from './text.js';
 
 /**
  * Every id a load balancer's checks read through: its ARN and VPC, its target groups (ARN,
@@ -101,7 +102,7 @@ export function couldNotCheck(lb: LoadBalancer, scope: Scope, gaps: readonly Unr
     resource: loadBalancerResource(lb, scope),
     severity: 'warning',
     discriminator: 'could-not-check',
-    message: `lbcheck could not check ${describeLoadBalancer(lb)} against this rule because ${because}, so whether it passes is unknown.`,
+    message: flat(`lbcheck could not check ${describeLoadBalancer(lb)} against this rule because ${because}, so whether it passes is unknown.`),
     fix: fixes.join(' '),
     related: { loadBalancerArn: lb.arn },
     evidence: {

@@ -85,9 +85,9 @@ export interface RelatedResources {
 /** What a rule returns: the engine adds ruleId, severity and fingerprint. */
 export interface RuleFinding {
   resource: ResourceRef;
-  /** What is wrong, where, and what it breaks: one or two sentences, no command. */
+  /** What is wrong, where, and what it breaks: one or two sentences, no command. A template is passed through flat() (src/engine/text.ts). */
   message: string;
-  /** What to change, with the command where there is one. */
+  /** What to change, with the command where there is one. A template is passed through flat(), as the message. */
   fix: string;
   related: RelatedResources;
   evidence: Record<string, unknown>;
