@@ -57,10 +57,10 @@ export interface EngineResult {
   checksCompleted: number;
 }
 
-function severityFor(rule: Rule, raw: RuleFinding, config: LbcheckConfig): Severity {
+/** The severity the config file sets for a rule's findings, if it sets one (asked once per rule, not per finding). */
+function configuredSeverity(rule: Rule, config: LbcheckConfig): Severity | undefined {
   const setting = config.rules[rule.meta.id]?.severity;
-  if (setting !== undefined && setting !== 'off') return setting;
-  return raw.severity ?? rule.meta.defaultSeverity;
+  return setting !== undefined && setting !== 'off' ? setting : undefined;
 }
 
 /** What turning a rule's findings into reported ones needs of a scope: the scope, its index, and one reference per LB ARN (shared by its findings). */
@@ -134,10 +134,11 @@ function runOne(
     });
     return undefined;
   }
+  const configured = configuredSeverity(rule, config);
   // Index loops here and below: tens of thousands of findings go through them once, before they are optimised.
   for (let i = 0; i < raw.length; i++) {
     const finding = raw[i] as RuleFinding;
-    findings.push(toFinding(rule, finding, severityFor(rule, finding, config), within));
+    findings.push(toFinding(rule, finding, configured ?? finding.severity ?? rule.meta.defaultSeverity, within));
   }
   return findings;
 }
