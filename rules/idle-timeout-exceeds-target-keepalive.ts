@@ -68,8 +68,9 @@ function measured(settings: RuleSettings, arn: string, targetKeys: readonly stri
  * apart from them what the probe measured. A measurement never silently replaces a
  * declaration: it may have met a proxy or sidecar in front of the application.
  */
-function keepAliveFor(settings: RuleSettings, lb: LoadBalancer, group: TargetGroup | undefined, targetKeys: readonly string[]): Found {
-  const found: Found = { invalid: [], measured: measured(settings, group ? group.arn : lb.arn, targetKeys) };
+function keepAliveFor(settings: RuleSettings, lb: LoadBalancer, group: TargetGroup | undefined, measuring: boolean, targetKeys: readonly string[]): Found {
+  // Without --measure-keepalive nothing was measured: no lookup by ARN (a keyed lookup of a new string per target group).
+  const found: Found = { invalid: [], measured: measuring ? measured(settings, group ? group.arn : lb.arn, targetKeys) : undefined };
   // Each is read only when the stronger ones declare nothing (a tag that cannot be understood declares nothing and is noted in `found`).
   found.declaration =
     (group ? (fromTag(group, `target group ${group.name}`, found) ?? fromConfig(settings, 'target-group', group.name, group.arn)) : undefined) ??
@@ -170,7 +171,7 @@ export default defineRule({
         const endpoints = group ? targetEndpointsOfGroup(index, group) : targetEndpointsOf(index, lb);
         // Measurements are keyed by target address and port: none to look up without --measure-keepalive.
         const targetKeys = measuring ? endpoints.flatMap((e) => (e.ip && e.trafficPort !== undefined ? [`${e.ip}:${e.trafficPort}`] : [])) : NO_KEYS;
-        const found = keepAliveFor(settings, lb, group, targetKeys);
+        const found = keepAliveFor(settings, lb, group, measuring, targetKeys);
         const declaration = found.declaration ?? found.measured;
         const both = found.declaration && found.measured ? { declared: found.declaration, measured: found.measured } : undefined;
         // Most groups have nothing to report: the resource and the wording are made only for a finding.
