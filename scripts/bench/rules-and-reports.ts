@@ -12,11 +12,14 @@ import { rules } from '../../rules/index.js';
 import { runEngine } from '../../src/engine/runner.js';
 import { readSnapshot } from '../../src/inventory/snapshot.js';
 import { writeOutput } from '../../src/fs.js';
+import { scavengeOnMainThread } from '../../src/scavenge.js';
 import { buildReport, reportChunks, type ReportFormat } from '../../src/report/index.js';
 
 /** The formats of issue 10's target; HTML (issue 12, later) is measured apart: `rules-and-reports.ts SNAPSHOT html`. */
 const DEFAULT_FORMATS: ReportFormat[] = ['json', 'sarif', 'markdown', 'text'];
 
+// As the CLI and the Action run (src/cli/bin.ts, src/action/main.ts).
+scavengeOnMainThread();
 const path = process.argv[2];
 if (!path) throw new Error('usage: rules-and-reports.ts SNAPSHOT [FORMAT,...]');
 const formats = (process.argv[3]?.split(',') as ReportFormat[] | undefined) ?? DEFAULT_FORMATS;

@@ -21,6 +21,7 @@ import { allRules } from '../../rules/index.js';
 import { auditOptionsFromInputs, readInputs, type ActionInputs } from './inputs.js';
 import { annotate } from './annotations.js';
 import { summaryMarkdown } from './summary.js';
+import { scavengeOnMainThread } from '../scavenge.js';
 
 /**
  * Progress into the step's log: steps as lines, warnings as lines, debug only with ACTIONS_STEP_DEBUG. Each line as
@@ -102,6 +103,7 @@ export async function run(): Promise<void> {
   if (count > 0) failStep(`${count} ${report.baseline ? 'new ' : ''}finding${count === 1 ? '' : 's'} at or above ${inputs.failOn}`);
 }
 
+scavengeOnMainThread();
 run().catch((error: unknown) => {
   // Bad input is one line; anything else says it is lbcheck's fault.
   failStep(error instanceof LbcheckError ? errorLine(error) : `internal error: ${errorLine(error)}`);

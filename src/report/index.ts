@@ -30,7 +30,10 @@ export function reportChunks(format: ReportFormat, report: AuditReport, context:
 
 /** The whole report as one string (a library caller, the Action's log, tests); a CLI or Action output is written in pieces instead. */
 export function renderReport(format: ReportFormat, report: AuditReport, context: RenderContext): string {
-  return Array.from(reportChunks(format, report, context)).join('');
+  // Appended, not joined: V8 keeps the pieces and copies them only if the caller reads the text through (a join copies 46 MB of JSON at 10,000 LBs, always).
+  let text = '';
+  for (const piece of reportChunks(format, report, context)) text += piece;
+  return text;
 }
 
 export { buildReport, type AuditReport, type RenderContext } from './report.js';
