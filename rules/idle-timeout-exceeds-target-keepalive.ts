@@ -1,5 +1,5 @@
 import { matchesGlob } from '../src/engine/glob.js';
-import { TupleMap } from '../src/engine/memo.js';
+import { getOrCreate, TupleMap } from '../src/engine/memo.js';
 import { formatSeconds, parseKeepAlive, SERVER_KEEPALIVE_DEFAULTS, serverDefault } from '../src/engine/keepalive.js';
 import { describeLoadBalancer, loadBalancerResource, targetEndpointsOf, targetEndpointsOfGroup } from '../src/engine/targets.js';
 import { defineRule, type KeepAliveDeclaration, type RuleFinding, type RuleSettings } from '../src/engine/types.js';
@@ -93,16 +93,15 @@ function howToFix(server: string | undefined, atLeast: number): string {
 
 /** The fix for a server behind an idle timeout: the same words for thousands of target groups, made once per server and timeout and shared by their findings. */
 function fixFor(server: string | undefined, idleSeconds: number): string {
-  const key = [server, idleSeconds] as const;
-  let fix = fixes.get(key);
-  if (fix === undefined) {
-    fix = `Make the backend keep-alive LONGER than ${idleSeconds} s: ${howToFix(server, idleSeconds + 5)}.`;
-    fixes.set(key, fix);
-  }
-  return fix;
+  return getOrCreate(fixes, [server, idleSeconds], fixText);
 }
 
-const fixes = new TupleMap<readonly [string | undefined, number], string>();
+function fixText([server, idleSeconds]: FixKey): string {
+  return `Make the backend keep-alive LONGER than ${idleSeconds} s: ${howToFix(server, idleSeconds + 5)}.`;
+}
+
+type FixKey = readonly [server: string | undefined, idleSeconds: number];
+const fixes = new TupleMap<FixKey, string>();
 
 /**
  * The declared and the measured keep-alive disagree about the verdict: lbcheck goes by the

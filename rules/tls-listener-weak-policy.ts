@@ -1,4 +1,4 @@
-import { TupleMap } from '../src/engine/memo.js';
+import { getOrCreate, TupleMap } from '../src/engine/memo.js';
 import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
 import { isTlsListener, tlsPolicyOf, weaknessesOf } from '../src/engine/tls.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
@@ -9,16 +9,15 @@ import { flat } from '../src/engine/text.js';
  * (no policy named, policies not collected), made once per port, policy and reason and shared by their findings.
  */
 function couldNotCheckEvidence(port: number, sslPolicy: string | undefined, reason: string): Record<string, unknown> {
-  const key = [port, sslPolicy, reason] as const;
-  let evidence = evidenceOfReasons.get(key);
-  if (evidence === undefined) {
-    evidence = { listenerPort: port, ...(sslPolicy && { sslPolicy }), couldNotCheck: reason };
-    evidenceOfReasons.set(key, evidence);
-  }
-  return evidence;
+  return getOrCreate(evidenceOfReasons, [port, sslPolicy, reason], reasonEvidence);
 }
 
-const evidenceOfReasons = new TupleMap<readonly [number, string | undefined, string], Record<string, unknown>>();
+function reasonEvidence([port, sslPolicy, reason]: ReasonKey): Record<string, unknown> {
+  return { listenerPort: port, ...(sslPolicy && { sslPolicy }), couldNotCheck: reason };
+}
+
+type ReasonKey = readonly [port: number, sslPolicy: string | undefined, reason: string];
+const evidenceOfReasons = new TupleMap<ReasonKey, Record<string, unknown>>();
 
 export default defineRule({
   meta: {
