@@ -3,7 +3,7 @@ import type { InventoryIndex } from '../src/inventory/indexes.js';
 import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import type { LoadBalancer, Route, Scope, Subnet } from '../src/inventory/model.js';
-import { perIndex, TupleMap } from '../src/engine/memo.js';
+import { memoizePerIndexTuple } from '../src/engine/memo.js';
 import { flat } from '../src/engine/text.js';
 
 /** Which default routes an internet-facing LB needs: its nodes' public addresses are IPv4, IPv6, or both. */
@@ -201,19 +201,8 @@ function exceptionFinding(index: InventoryIndex, subnet: Subnet, checks: readonl
   };
 }
 
-const subnetFindings = perIndex<InventoryIndex, TupleMap<readonly [Subnet, LoadBalancer['ipAddressType']], SubnetFinding | null>>(() => new TupleMap());
-
-/** The subnet's finding for load balancers of this address type, worked out on first use (looked up first: a closure would allocate for every zone of every load balancer). */
-function subnetFindingOf(index: InventoryIndex, subnet: Subnet, ipAddressType: LoadBalancer['ipAddressType']): SubnetFinding | null {
-  const known = subnetFindings(index);
-  const key = [subnet, ipAddressType] as const;
-  let found = known.get(key);
-  if (found === undefined) {
-    found = subnetFinding(index, subnet, ipAddressType);
-    known.set(key, found);
-  }
-  return found;
-}
+/** The subnet's finding for load balancers of this address type, worked out once per index on first use. */
+const subnetFindingOf: (index: InventoryIndex, subnet: Subnet, ipAddressType: LoadBalancer['ipAddressType']) => SubnetFinding | null = memoizePerIndexTuple(subnetFinding);
 
 export default defineRule({
   meta: {

@@ -41,6 +41,23 @@ export function memoizePerIndex<I extends object, K extends object, R>(compute: 
 }
 
 /**
+ * memoizePerIndex for a result that depends on a few values of a scope (objects by identity, strings
+ * and numbers by value): kept in a TupleMap per inventory index, so a lookup builds no key string and
+ * no closure. A result is never undefined (null may be kept: "nothing to report").
+ */
+export function memoizePerIndexTuple<I extends object, K extends readonly unknown[], R extends object | null>(compute: (index: I, ...key: K) => R): (index: I, ...key: K) => R {
+  const resultsOf = perIndex<I, TupleMap<K, R>>(() => new TupleMap());
+  return (index, ...key) => {
+    const results = resultsOf(index);
+    const known = results.get(key);
+    if (known !== undefined) return known;
+    const result = compute(index, ...key);
+    results.set(key, result);
+    return result;
+  };
+}
+
+/**
  * A map keyed by a fixed-length tuple of values (objects by identity, strings and numbers by
  * value), kept as nested Maps: a lookup in a hot loop builds no key string.
  */

@@ -8,7 +8,7 @@
  */
 import { ANY_IPV4, ANY_IPV6, NOT_ON_THE_INTERNET, cidrRange, ipFamily, rangeContains, type AddressRange } from '../inventory/cidr.js';
 import type { EffectiveRouteTable, InventoryIndex } from '../inventory/indexes.js';
-import { getOrCreate, perIndex, TupleMap } from './memo.js';
+import { getOrCreate, memoizePerIndexTuple, perIndex, TupleMap } from './memo.js';
 import type { NetworkAcl, NetworkAclEntry, Route, RouteTable, SecurityGroupRule } from '../inventory/model.js';
 
 // ---------------------------------------------------------------- address ranges
@@ -102,18 +102,8 @@ export function internetGatewaysOfVpc(index: InventoryIndex, vpcId: string): str
  * Whether a subnet's effective route table sends the whole internet of one family to an
  * internet gateway that is attached to the subnet's VPC, with the routes active.
  */
-export function checkInternetRoute(index: InventoryIndex, subnetId: string, vpcId: string, family: 4 | 6): InternetRouteCheck {
-  // Every load balancer in a subnet asks the same: answer once per index (looked up first: a closure would allocate on every call).
-  const checks = subnetChecks(index);
-  const key = [subnetId, vpcId, family] as const;
-  const known = checks.get(key);
-  if (known) return known;
-  const check = subnetInternetRoute(index, subnetId, vpcId, family);
-  checks.set(key, check);
-  return check;
-}
-
-const subnetChecks = perIndex<InventoryIndex, TupleMap<readonly [string, string, 4 | 6], InternetRouteCheck>>(() => new TupleMap());
+// Every load balancer in a subnet asks the same: answered once per index.
+export const checkInternetRoute: (index: InventoryIndex, subnetId: string, vpcId: string, family: 4 | 6) => InternetRouteCheck = memoizePerIndexTuple(subnetInternetRoute);
 
 function subnetInternetRoute(index: InventoryIndex, subnetId: string, vpcId: string, family: 4 | 6): InternetRouteCheck {
   const effective = index.effectiveRouteTable(subnetId);
@@ -185,13 +175,10 @@ const EXCEPTION_BUDGET = { 4: 1n << 24n, 6: 1n << 112n } as const;
  * what counts is where each public address actually goes: a default route, or routes such
  * as 0.0.0.0/1 + 128.0.0.0/1 that together cover the internet, to an attached gateway.
  */
-export function checkTableInternetRoute(index: InventoryIndex, table: RouteTable, vpcId: string, family: 4 | 6): TableInternetRouteCheck {
-  // Thousands of load balancers share a few route tables: check each table once per VPC and family.
-  return getOrCreate(tableChecks(index), [table, vpcId, family], () => tableInternetRoute(index, table, vpcId, family));
-}
+// Thousands of load balancers share a few route tables: each table checked once per index, VPC and family.
+export const checkTableInternetRoute: (index: InventoryIndex, table: RouteTable, vpcId: string, family: 4 | 6) => TableInternetRouteCheck = memoizePerIndexTuple(tableInternetRoute);
 
 type TableInternetRouteCheck = Omit<InternetRouteCheck, 'effective'>;
-const tableChecks = perIndex<InventoryIndex, TupleMap<readonly [RouteTable, string, 4 | 6], TableInternetRouteCheck>>(() => new TupleMap());
 
 function tableInternetRoute(index: InventoryIndex, table: RouteTable, vpcId: string, family: 4 | 6): TableInternetRouteCheck {
   const destination = family === 4 ? ANY_IPV4 : ANY_IPV6;
