@@ -54,11 +54,13 @@ export function tlsPolicyOf(scope: Scope, lb: LoadBalancer, listener: Listener):
 
 /** A region's predefined policies by name, once per scope (thousands of listeners look theirs up); the first of a name, as a scan would find. */
 function policiesByName(scope: Scope): Map<string, TlsPolicy> {
-  return getOrCreate(policyIndexes, scope, () => {
-    const byName = new Map<string, TlsPolicy>();
-    for (const policy of scope.sslPolicies ?? []) if (!byName.has(policy.name)) byName.set(policy.name, policy);
-    return byName;
-  });
+  return getOrCreate(policyIndexes, scope, indexPoliciesByName);
+}
+
+function indexPoliciesByName(scope: Scope): Map<string, TlsPolicy> {
+  const byName = new Map<string, TlsPolicy>();
+  for (const policy of scope.sslPolicies ?? []) if (!byName.has(policy.name)) byName.set(policy.name, policy);
+  return byName;
 }
 
 const policyIndexes = new WeakMap<Scope, Map<string, TlsPolicy>>();
