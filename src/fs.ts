@@ -135,13 +135,17 @@ const MAX_UNITS_PER_PIECE = Math.floor(WRITE_BATCH_BYTES / MAX_UTF8_BYTES_PER_UN
 
 const isHighSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
 
+/** What a writer of encoded batches answers: `stop` when its destination takes no more (the reader of a pipe went away). */
+export type BatchWritten = void | 'stop';
+
 /**
  * Encodes `content` as UTF-8 into one reused buffer and hands `write` each full batch, which
  * it must have written before it resolves. No encoded copy of the whole text is made, and
  * pieces die young: at 10,000 load balancers a report is tens of MB, and every MB touched
- * for the first time costs the kernel more than the encoding does.
+ * for the first time costs the kernel more than the encoding does. Once `write` answers
+ * `stop`, no further piece is asked for, so a report in pieces is not made for nobody.
  */
-export async function writeEncoded(content: OutputContent, write: (bytes: Uint8Array) => Promise<void>): Promise<void> {
+export async function writeEncoded(content: OutputContent, write: (bytes: Uint8Array) => Promise<BatchWritten>): Promise<void> {
   const batch = Buffer.allocUnsafe(WRITE_BATCH_BYTES);
   let used = 0;
   for (const chunk of typeof content === 'string' ? [content] : content) {
@@ -150,7 +154,8 @@ export async function writeEncoded(content: OutputContent, write: (bytes: Uint8A
       // A surrogate pair stays in one piece: apart, each half would be encoded as U+FFFD.
       if (end < chunk.length && isHighSurrogate(chunk.charCodeAt(end - 1))) end--;
       if (used + (end - start) * MAX_UTF8_BYTES_PER_UNIT > WRITE_BATCH_BYTES) {
-        await write(batch.subarray(0, used));
+        // Leaving the loop ends the pieces' generator (its finally blocks run): nothing more is rendered.
+        if ((await write(batch.subarray(0, used))) === 'stop') return;
         used = 0;
       }
       used += batch.write(start === 0 && end === chunk.length ? chunk : chunk.slice(start, end), used);

@@ -1,4 +1,4 @@
-import { checkOutputWritable, writeEncoded, writeOutput, type OutputContent } from '../fs.js';
+import { checkOutputWritable, writeEncoded, writeOutput, type BatchWritten, type OutputContent } from '../fs.js';
 import { reportChunks, type AuditReport, type RenderContext, type ReportFormat } from '../report/index.js';
 import { formatOfPath } from '../report/outputs.js';
 import { DEFAULT_TEXT_WIDTH } from '../report/text.js';
@@ -31,19 +31,18 @@ export async function emit(content: OutputContent, outputPath?: string): Promise
     return;
   }
   if (!process.stdout.listeners('error').includes(errorsThroughCallback)) process.stdout.on('error', errorsThroughCallback);
-  // The reader went away (`lbcheck ... | head`): it has what it wanted; the rest is not written, and the exit code stays the command's own.
-  let readerGone = false;
-  await writeEncoded(text, (bytes) =>
-    readerGone
-      ? Promise.resolve()
-      : new Promise<void>((resolveWrite, reject) =>
-          // Resolved once stdout is done with the bytes: the buffer is then reused for the next batch.
-          process.stdout.write(bytes, (error) => {
-            if (error && (error as NodeJS.ErrnoException).code === 'EPIPE') readerGone = true;
-            else if (error) return reject(new LbcheckError(`cannot write to stdout: ${errorLine(error)}`, { cause: error }));
-            resolveWrite();
-          }),
-        ),
+  await writeEncoded(
+    text,
+    (bytes) =>
+      new Promise<BatchWritten>((resolveWrite, reject) =>
+        // Resolved once stdout is done with the bytes: the buffer is then reused for the next batch.
+        process.stdout.write(bytes, (error) => {
+          // The reader went away (`lbcheck ... | head`): it has what it wanted; the rest is neither rendered nor written, and the exit code stays the command's own.
+          if (error && (error as NodeJS.ErrnoException).code === 'EPIPE') return resolveWrite('stop');
+          if (error) return reject(new LbcheckError(`cannot write to stdout: ${errorLine(error)}`, { cause: error }));
+          resolveWrite();
+        }),
+      ),
   );
 }
 

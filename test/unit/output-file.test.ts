@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { LbcheckError } from '../../src/errors.js';
-import { checkOutputWritable, writeOutput } from '../../src/fs.js';
+import { checkOutputWritable, writeEncoded, writeOutput } from '../../src/fs.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 let dir: string;
@@ -107,4 +107,40 @@ describe('writeOutput', () => {
     expect(await exited).toBe('SIGTERM');
     expect(await readdir(dir)).toEqual([]);
   }, 30_000);
+});
+
+describe('writeEncoded', () => {
+  it('asks for no more pieces once the writer says its destination takes no more', async () => {
+    const piece = 'x'.repeat(100_000);
+    let made = 0;
+    let ended = false;
+    function* report(): Generator<string> {
+      try {
+        for (; made < 100; ) {
+          made++;
+          yield piece;
+        }
+      } finally {
+        ended = true;
+      }
+    }
+    const batches: number[] = [];
+    await writeEncoded(report(), async (bytes) => {
+      batches.push(bytes.length);
+      return 'stop';
+    });
+    // 3 bytes per character are kept free for each piece, so the 1 MiB batch is written when the 9th piece comes: 8 of 100.
+    expect(batches).toEqual([800_000]);
+    expect(made).toBe(9);
+    expect(ended).toBe(true);
+  });
+
+  it('writes every piece while the writer takes them', async () => {
+    const pieces = ['a'.repeat(500_000), 'b'.repeat(500_000), 'c'];
+    const written: string[] = [];
+    await writeEncoded(pieces, async (bytes) => {
+      written.push(Buffer.from(bytes).toString('utf8'));
+    });
+    expect(written.join('')).toBe(pieces.join(''));
+  });
 });
