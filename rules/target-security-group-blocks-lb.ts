@@ -21,7 +21,6 @@ import {
   type TargetEndpoint,
   type TargetPeers,
 } from '../src/engine/targets.js';
-import { getOrCreate } from '../src/engine/memo.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
 import { appendTo, type InventoryIndex } from '../src/inventory/indexes.js';
 import type { LoadBalancer, Scope, TargetGroup } from '../src/inventory/model.js';
@@ -98,6 +97,8 @@ interface TargetClass {
   trafficPort: number;
   healthCheckPort: number | undefined;
   securityGroupIds: readonly string[];
+  /** Who reaches the group's targets (the same for every class of the group). */
+  paths: GroupPaths;
   verdicts: ClassVerdicts;
 }
 
@@ -219,21 +220,30 @@ export default defineRule({
 /** One load balancer's findings: its targets judged by class, the failures grouped, then worded. */
 function loadBalancerFindings(scope: Scope, index: InventoryIndex, lb: LoadBalancer, clientCidrs: readonly string[]): RuleFinding[] {
   const clients = clientsOf(index, lb, clientCidrs);
-  const pathsByGroup = new Map<TargetGroup | undefined, GroupPaths>();
-  const pathsOf = (group: TargetGroup | undefined): GroupPaths => getOrCreate(pathsByGroup, group, () => groupPaths(lb, targetPeers(index, lb, group, clients)));
-  const { failures, ipTargetsByGroup } = judgeTargets(index, lb, pathsOf);
+  const { failures, ipTargetsByGroup, classes } = judgeTargets(index, lb, clients);
   const findings: RuleFinding[] = [];
-  if (failures) for (const failure of failures.values()) findings.push(failureFinding(scope, lb, failure, pathsOf(failure.group).peers, clients));
-  if (ipTargetsByGroup) for (const [group, endpoints] of ipTargetsByGroup) findings.push(ipTargetsFinding(scope, lb, group, endpoints, pathsOf(group).peers));
+  if (failures) for (const failure of failures.values()) findings.push(failureFinding(scope, lb, failure, pathsOf(index, lb, classes, failure.group, clients).peers, clients));
+  if (ipTargetsByGroup) for (const [group, endpoints] of ipTargetsByGroup) findings.push(ipTargetsFinding(scope, lb, group, endpoints, pathsOf(index, lb, classes, group, clients).peers));
   return findings;
+}
+
+/**
+ * Who reaches a target group's targets: kept with the classes of its targets judged so far (a
+ * handful: a scan), made for the group's first class (no map and no closure per load balancer).
+ */
+function pathsOf(index: InventoryIndex, lb: LoadBalancer, classes: readonly TargetClass[], group: TargetGroup | undefined, clients: Clients): GroupPaths {
+  for (let i = 0; i < classes.length; i++) if ((classes[i] as TargetClass).group === group) return (classes[i] as TargetClass).paths;
+  return groupPaths(lb, targetPeers(index, lb, group, clients));
 }
 
 /** What judging a load balancer's targets found; each map made only when something goes in it (most load balancers pass). */
 interface Judged {
+  /** The classes of its targets, each with its verdicts. */
+  classes: TargetClass[];
   /** The failures grouped by target group, check and security groups. */
-  failures?: Map<string, Failure>;
+  failures: Map<string, Failure> | undefined;
   /** The IP targets whose own security groups lbcheck does not collect. */
-  ipTargetsByGroup?: Map<TargetGroup, TargetEndpoint[]>;
+  ipTargetsByGroup: Map<TargetGroup, TargetEndpoint[]> | undefined;
 }
 
 const NO_GROUPS: readonly string[] = [];
@@ -242,10 +252,10 @@ const NO_GROUPS: readonly string[] = [];
  * Every target of a load balancer judged, by class (index loops: this runs for every load balancer,
  * mostly before it is optimised, where for-of allocates per element).
  */
-function judgeTargets(index: InventoryIndex, lb: LoadBalancer, pathsOf: (group: TargetGroup | undefined) => GroupPaths): Judged {
+function judgeTargets(index: InventoryIndex, lb: LoadBalancer, clients: Clients): Judged {
   const lbGroups = lb.securityGroupIds;
-  const judged: Judged = {};
   const classes: TargetClass[] = [];
+  const judged: Judged = { classes, failures: undefined, ipTargetsByGroup: undefined };
   const endpoints = targetEndpointsOf(index, lb);
   for (let e = 0; e < endpoints.length; e++) {
     const endpoint = endpoints[e] as TargetEndpoint;
@@ -263,8 +273,9 @@ function judgeTargets(index: InventoryIndex, lb: LoadBalancer, pathsOf: (group: 
     const targetGroups = endpoint.instance?.securityGroupIds ?? NO_GROUPS;
     let targetClass = knownClass(classes, endpoint, trafficPort, targetGroups);
     if (!targetClass) {
-      const verdicts = classVerdicts(index, lb, pathsOf(endpoint.group), endpoint, trafficPort, targetGroups);
-      targetClass = { group: endpoint.group, kind: endpoint.kind, trafficPort, healthCheckPort: endpoint.healthCheckPort, securityGroupIds: targetGroups, verdicts };
+      const paths = pathsOf(index, lb, classes, endpoint.group, clients);
+      const verdicts = classVerdicts(index, lb, paths, endpoint, trafficPort, targetGroups);
+      targetClass = { group: endpoint.group, kind: endpoint.kind, trafficPort, healthCheckPort: endpoint.healthCheckPort, securityGroupIds: targetGroups, paths, verdicts };
       classes.push(targetClass);
     }
     const { ingress, egress } = targetClass.verdicts;

@@ -7,7 +7,7 @@
  */
 import type { InventoryIndex } from '../inventory/indexes.js';
 import type { Instance, LoadBalancer, Scope, Subnet, TargetGroup, TargetHealthState } from '../inventory/model.js';
-import { memoizePerIndex } from './memo.js';
+import { getOrCreate, memoizePerIndex, perIndex } from './memo.js';
 import { transportsOf, type Clients, type TransportProtocol } from './network.js';
 import type { ResourceRef } from './types.js';
 
@@ -34,18 +34,28 @@ export function subnetIdsOf(lb: LoadBalancer): string[] {
 }
 
 /**
- * The load balancer's subnets in the inventory, each once: where its nodes are. Kept per index:
- * several rules ask for every load balancer (read the list, never change it).
+ * The load balancer's subnets in the inventory, each once: where its nodes are. Kept per index, and
+ * one list for every load balancer in the same subnets (thousands of load balancers, a few dozen sets
+ * of subnets), so what depends on the subnets alone is worked out once per list (nodesOfSubnets).
+ * Read the list, never change it.
  */
 export const subnetsOf: (index: InventoryIndex, lb: LoadBalancer) => readonly Subnet[] = memoizePerIndex((index: InventoryIndex, lb: LoadBalancer) => {
+  const ids = subnetIdsOf(lb);
+  return getOrCreate(subnetListsOf(index), ids.join(','), () => findSubnets(index, ids));
+});
+
+/** The lists of subnets handed out so far, by their subnet IDs. */
+const subnetListsOf = perIndex<InventoryIndex, Map<string, readonly Subnet[]>>(() => new Map());
+
+function findSubnets(index: InventoryIndex, ids: readonly string[]): readonly Subnet[] {
   // By push, as placeTargets says why.
   const subnets: Subnet[] = [];
-  for (const id of subnetIdsOf(lb)) {
+  for (const id of ids) {
     const subnet = index.subnet(id);
     if (subnet) subnets.push(subnet);
   }
   return subnets;
-});
+}
 
 export interface TargetEndpoint {
   /** The target group, or undefined for a Classic LB's registered instance. */
@@ -223,7 +233,7 @@ export interface TargetPeers {
    */
   family: IpFamily;
   /** The load balancer's nodes, by subnet: where health checks (and, without client IP preservation, all traffic) come from. */
-  nodes: LoadBalancerNode[];
+  nodes: readonly LoadBalancerNode[];
   /** The load balancer's security groups (a target may admit them instead of CIDRs). */
   securityGroupIds: string[];
   preservesClientIp: boolean;
@@ -231,12 +241,15 @@ export interface TargetPeers {
    * The client ranges whose packets reach the targets with the client's own address: with
    * client IP preservation, the clients of `family`. Empty without it.
    */
-  preservedClients: string[];
+  preservedClients: readonly string[];
   /** Where traffic-port packets come from: the preserved clients, plus the nodes when they forward (some) clients themselves. */
-  trafficSources: string[];
+  trafficSources: readonly string[];
   /** The nodes' CIDRs: where health checks come from. */
-  nodeCidrs: string[];
+  nodeCidrs: readonly string[];
 }
+
+/** Without client IP preservation no client reaches the targets with its own address (one list for all). */
+const NO_CLIENTS: readonly string[] = [];
 
 /**
  * Who talks to a target group's targets (and so what their security groups and network
@@ -248,14 +261,9 @@ export interface TargetPeers {
  */
 export function targetPeers(index: InventoryIndex, lb: LoadBalancer, group: TargetGroup | undefined, clients: Clients): TargetPeers {
   const family: IpFamily = group?.ipAddressType === 'ipv6' ? 6 : 4;
-  const subnets = subnetsOf(index, lb);
-  // By push, as placeTargets says why.
-  const nodes: LoadBalancerNode[] = [];
-  for (let i = 0; i < subnets.length; i++) nodes.push(nodesOfSubnet(index, subnets[i] as Subnet)[family]);
-  // One node: its CIDRs as they are, not a copy.
-  const nodeCidrs = nodes.length === 1 ? (nodes[0] as LoadBalancerNode).cidrs : nodes.flatMap((node) => node.cidrs);
+  const { nodes, nodeCidrs } = nodesOfSubnets(index, subnetsOf(index, lb))[family];
   const preserve = preservesClientIp(lb, group);
-  const preservedClients = preserve ? ofFamily(clients.cidrs, family) : [];
+  const preservedClients = preserve ? ofFamily(clients.cidrs, family) : NO_CLIENTS;
   const translatesSome = !preserve || preservedClients.length < clients.cidrs.length;
   return {
     family,
@@ -269,13 +277,31 @@ export function targetPeers(index: InventoryIndex, lb: LoadBalancer, group: Targ
   };
 }
 
+/** A set of subnets' nodes over one family, and their CIDRs. */
+interface NodesOfFamily {
+  nodes: readonly LoadBalancerNode[];
+  nodeCidrs: readonly string[];
+}
+
 /**
- * A subnet's node of each family: its CIDRs depend on the subnet alone, so every load balancer in
- * the subnet shares one (thousands of load balancers, a few dozen subnets). Read them, never change them.
+ * The nodes of a load balancer's subnets over each family: they depend on the subnets alone, and
+ * load balancers in the same subnets share one list of them (subnetsOf), so each is made once per
+ * list, not for every load balancer and target group. Read them, never change them.
  */
-const nodesOfSubnet = memoizePerIndex(
-  (_index: InventoryIndex, subnet: Subnet): Record<IpFamily, LoadBalancerNode> => ({ 4: { subnet, cidrs: subnetCidrsOf(subnet, 4) }, 6: { subnet, cidrs: subnetCidrsOf(subnet, 6) } }),
+const nodesOfSubnets = memoizePerIndex(
+  (_index: InventoryIndex, subnets: readonly Subnet[]): Record<IpFamily, NodesOfFamily> => ({ 4: nodesOfFamily(subnets, 4), 6: nodesOfFamily(subnets, 6) }),
 );
+
+function nodesOfFamily(subnets: readonly Subnet[], family: IpFamily): NodesOfFamily {
+  const nodes: LoadBalancerNode[] = [];
+  const nodeCidrs: string[] = [];
+  for (const subnet of subnets) {
+    const cidrs = subnetCidrsOf(subnet, family);
+    nodes.push({ subnet, cidrs });
+    nodeCidrs.push(...cidrs);
+  }
+  return { nodes, nodeCidrs };
+}
 
 export interface CrossZoneCheck {
   group?: TargetGroup;
