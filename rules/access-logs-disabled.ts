@@ -49,6 +49,8 @@ export default defineRule({
         fix: flat(`Turn them on: ${enableCommand(lb)}.`),
         related: { loadBalancerArn: lb.arn },
         evidence: { accessLogsEnabled: false, attribute: lb.kind === 'classic' ? 'AccessLog.Enabled' : 'access_logs.s3.enabled' },
+        discriminator: undefined,
+        severity: undefined,
       });
     }
     return findings;

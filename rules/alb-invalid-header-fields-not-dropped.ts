@@ -34,6 +34,8 @@ export default defineRule({
         fix: flat(`Drop them: aws elbv2 modify-load-balancer-attributes --load-balancer-arn ${lb.arn} --attributes Key=routing.http.drop_invalid_header_fields.enabled,Value=true.`),
         related: { loadBalancerArn: lb.arn },
         evidence: { dropInvalidHeaderFields: false, attribute: 'routing.http.drop_invalid_header_fields.enabled' },
+        discriminator: undefined,
+        severity: undefined,
       });
     }
     return findings;

@@ -103,22 +103,23 @@ export default defineRule({
           if (unplaced.length > 0) {
             findings.push({
               resource: loadBalancerResource(lb, scope),
-              severity: 'warning',
-              discriminator,
               message: flat(`${subject} that lbcheck can place, and the AZ of ${unplaced.length} healthy target(s) is unknown (${unplaced[0] && zoneSourceOf(unplaced[0])}); if none of them is in ${zone}, ${DNS_BEHAVIOUR}.`),
               fix,
               related,
               evidence,
+              discriminator,
+              severity: 'warning',
             });
             continue;
           }
           findings.push({
             resource: loadBalancerResource(lb, scope),
-            discriminator,
             message: flat(`${subject} (${inZone.length === 0 ? 'none registered' : `${inZone.length} registered, none healthy`}): ${DNS_BEHAVIOUR}.`),
             fix,
             related,
             evidence,
+            discriminator,
+            severity: undefined,
           });
         }
       }

@@ -43,6 +43,7 @@ export default defineRule({
           certificates: certificates.map(({ certificate, ips }) => ({ fingerprint: certificate.fingerprint, subject: certificate.subject, notAfter: certificate.notAfter, addresses: ips })),
         },
         discriminator: String(target.port),
+        severity: undefined,
       });
     }
     return findings;

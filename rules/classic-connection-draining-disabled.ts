@@ -33,6 +33,8 @@ export default defineRule({
         fix: flat(`Turn it on: aws elb modify-load-balancer-attributes --load-balancer-name ${lb.name} --load-balancer-attributes ConnectionDraining={Enabled=true,Timeout=300}.`),
         related: { loadBalancerArn: lb.arn },
         evidence: { connectionDraining: lb.attributes.connectionDraining },
+        discriminator: undefined,
+        severity: undefined,
       });
     }
     return findings;

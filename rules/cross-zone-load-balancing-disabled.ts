@@ -48,6 +48,8 @@ export default defineRule({
             fix: flat(`Turn it back on: aws elbv2 modify-target-group-attributes --target-group-arn ${group.arn} --attributes Key=load_balancing.cross_zone.enabled,Value=use_load_balancer_configuration.`),
             related: { loadBalancerArn: lb.arn, targetGroupArns: [group.arn] },
             evidence: { crossZoneEnabled: false, crossZoneSource, loadBalancerArn: lb.arn },
+            discriminator: undefined,
+            severity: undefined,
           });
         }
         continue;
@@ -66,6 +68,8 @@ export default defineRule({
           crossZoneSource: off[0]?.crossZoneSource,
           targetGroupArns: off.flatMap((check) => (check.group ? [check.group.arn] : [])),
         },
+        discriminator: undefined,
+        severity: undefined,
       });
     }
     return findings;

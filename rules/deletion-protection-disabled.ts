@@ -35,6 +35,8 @@ export default defineRule({
         fix: flat(`Turn it on: aws elbv2 modify-load-balancer-attributes --load-balancer-arn ${lb.arn} --attributes Key=deletion_protection.enabled,Value=true.`),
         related: { loadBalancerArn: lb.arn },
         evidence: { deletionProtection: false, attribute: 'deletion_protection.enabled' },
+        discriminator: undefined,
+        severity: undefined,
       });
     }
     return findings;

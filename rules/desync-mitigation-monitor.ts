@@ -39,6 +39,8 @@ export default defineRule({
         fix: flat(`Set the mode to defensive: ${fix}.`),
         related: { loadBalancerArn: lb.arn },
         evidence: { desyncMitigationMode: 'monitor', attribute: lb.kind === 'classic' ? 'elb.http.desyncmitigationmode' : 'routing.http.desync_mitigation_mode' },
+        discriminator: undefined,
+        severity: undefined,
       });
     }
     return findings;

@@ -50,7 +50,6 @@ export default defineRule({
         const ratio = siblingMedian > 0 ? `${Math.round(entry.median / siblingMedian)}×` : 'far';
         findings.push({
           resource: loadBalancerResource(lb, ctx.scope),
-          discriminator: `${entry.address.ip}:${target.port}`,
           message: flat(`IP ${entry.address.ip} of ${describeLoadBalancer(lb)} ${placeOf(entry.address)} connects on port ${target.port} in a median ${round(entry.median)} ms, ${ratio} slower than its siblings' ${round(siblingMedian)} ms; clients that resolve it get slow connections.`),
           fix: flat(`Look at ${entry.address.az ?? 'its AZ'}: its route table (a detour through an appliance or NAT), its network ACL and the AWS Health Dashboard; compare from another network with lbcheck probe ${target.host} --port ${target.port} --attempts 10, and disable the AZ on the load balancer if it is impaired.`),
           related: addressRelated(lb, entry.address, target.port),
@@ -64,6 +63,8 @@ export default defineRule({
             siblings: siblings.map((other) => ({ ip: other.address.ip, availabilityZone: other.address.az, medianConnectMs: round(other.median) })),
             thresholds: { factor: SLOW_FACTOR, marginMs: SLOW_MARGIN_MS },
           },
+          discriminator: `${entry.address.ip}:${target.port}`,
+          severity: undefined,
         });
       }
     }

@@ -118,8 +118,6 @@ function unreachableFinding(
   const share = total === 1 ? 'in its one attempt' : failed === total ? `in all ${total} attempts` : `in ${failed} of ${total} attempts`;
   return {
     resource: loadBalancerResource(lb, ctx.scope),
-    severity: failed === total ? 'error' : 'warning',
-    discriminator: `${address.ip}:${target.port}`,
     message: flat(`IP ${address.ip} of ${describeLoadBalancer(lb)} ${placeOf(address)} ${verb} on port ${target.port} ${share}; ${explanation(related, address, target.port, nothingAnswered)}.`),
     fix: fixOf(related, nothingAnswered, lb),
     related: addressRelated(lb, address, target.port),
@@ -136,5 +134,7 @@ function unreachableFinding(
       relatedFindings: related.map((finding) => ({ ruleId: finding.ruleId, fingerprint: finding.fingerprint, message: finding.message })),
       nothingAcceptedFromHere: nothingAnswered,
     },
+    discriminator: `${address.ip}:${target.port}`,
+    severity: failed === total ? 'error' : 'warning',
   };
 }

@@ -52,6 +52,8 @@ export default defineRule({
         fix: flat(`Accept only success codes: ${check.modifyCommand} --matcher HttpCode=200-299.`),
         related: check.related,
         evidence: { matcher: check.matcher, acceptedErrorCodes: accepted, ...(check.loadBalancerArn && { loadBalancerArn: check.loadBalancerArn }) },
+        discriminator: undefined,
+        severity: undefined,
       });
     }
     return findings;

@@ -45,6 +45,8 @@ export default defineRule({
         fix: flat(`Bring interval × unhealthy threshold to ${MAX_DETECTION_SECONDS} s or less: ${check.modifyCommand}.`),
         related: check.related,
         evidence: { intervalSeconds, unhealthyThreshold, detectionSeconds, maxDetectionSeconds: MAX_DETECTION_SECONDS, ...(check.loadBalancerArn && { loadBalancerArn: check.loadBalancerArn }) },
+        discriminator: undefined,
+        severity: undefined,
       });
     }
     return findings;

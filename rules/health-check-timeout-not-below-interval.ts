@@ -36,6 +36,8 @@ export default defineRule({
         fix: flat(`Set the timeout below the interval: ${check.modifyCommand}.`),
         related: check.related,
         evidence: { intervalSeconds, timeoutSeconds, ...(check.loadBalancerArn && { loadBalancerArn: check.loadBalancerArn }) },
+        discriminator: undefined,
+        severity: undefined,
       });
     }
     return findings;

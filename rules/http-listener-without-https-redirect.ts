@@ -45,6 +45,7 @@ export default defineRule({
           related: { loadBalancerArn: lb.arn },
           evidence: { listenerPort: listener.port, protocol: 'HTTP', ...(listener.arn && { listenerArn: listener.arn }), redirectsToHttps: false },
           discriminator: String(listener.port),
+          severity: undefined,
         });
       }
     }

@@ -118,12 +118,12 @@ function disagreement(
   const bound = /at least/.test(seen.detail) ? ' (a lower bound: the measurement stopped before the connection closed, as it does when a proxy holds connections open)' : '';
   return {
     resource,
-    severity: 'warning',
-    discriminator: `measured-vs-declared:${where}`,
     message: flat(`The keep-alive of ${where} is declared as ${formatSeconds(declared.seconds)} (${declared.detail}) but was measured as ${formatSeconds(seen.seconds)} (${seen.detail})${bound}, and against ${describeLoadBalancer(lb)}'s idle timeout of ${idleSeconds} s they disagree; lbcheck used the declared value.`),
     fix: 'Check which one is right (a proxy or sidecar in front of the application answers the measurement) and correct the declaration.',
     related: { loadBalancerArn: lb.arn },
     evidence: { idleTimeoutSeconds: idleSeconds, declaredSeconds: declared.seconds, declaredDetail: declared.detail, measuredSeconds: seen.seconds, measuredDetail: seen.detail, used: 'declared' },
+    discriminator: `measured-vs-declared:${where}`,
+    severity: 'warning',
   };
 }
 
@@ -184,12 +184,12 @@ export default defineRule({
           reportedTags.add(bad.on);
           findings.push({
             resource,
-            severity: 'info',
-            discriminator: `invalid-tag:${bad.on}`,
             message: flat(`The ${KEEPALIVE_TAG} tag on ${bad.on} could not be understood (${bad.reason}), so ${describeLoadBalancer(lb)}'s idle timeout was not compared with it.`),
             fix: flat(`Set it to seconds like 65s or a server name like nodejs: ${bad.addTag}.`),
             related,
             evidence: { tag: KEEPALIVE_TAG, value: bad.value, on: bad.on, reason: bad.reason, usedInstead: found.declaration },
+            discriminator: `invalid-tag:${bad.on}`,
+            severity: 'info',
           });
         }
         if (both && idleSeconds < both.declared.seconds !== idleSeconds < both.measured.seconds) findings.push(disagreement(resource, lb, where, idleSeconds, both));
@@ -198,7 +198,6 @@ export default defineRule({
         const origin = declaration.server ? `${declaration.server} default, ${declaration.detail}` : declaration.detail;
         findings.push({
           resource,
-          discriminator: group?.arn,
           message: flat(`${describeLoadBalancer(lb)}'s idle timeout (${idleSeconds} s) is not shorter than the keep-alive of ${where} (${formatSeconds(declaration.seconds)}, from ${origin}), so targets close pooled connections the load balancer still reuses and some requests fail with 502.`),
           fix: fixFor(declaration.server, idleSeconds),
           related,
@@ -213,6 +212,8 @@ export default defineRule({
             targetGroupArn: group?.arn,
             recommendedKeepAliveSeconds: atLeast,
           },
+          discriminator: group?.arn,
+          severity: undefined,
         });
       }
     }

@@ -237,12 +237,12 @@ export default defineRule({
       if (!lb.vpcId) {
         findings.push({
           resource: loadBalancerResource(lb, scope),
-          severity: 'info',
-          discriminator: 'no-vpc',
           message: flat(`${describeLoadBalancer(lb)} is not in a VPC (EC2-Classic), so it has no subnets or route tables to check.`),
           fix: 'Migrate it to a load balancer in a VPC: AWS retired EC2-Classic.',
           related: { loadBalancerArn: lb.arn },
           evidence: { vpcId: null, availabilityZones: lb.availabilityZones.map((z) => z.zoneName), problem: 'not-in-a-vpc' },
+          discriminator: 'no-vpc',
+          severity: 'info',
         });
         continue;
       }
@@ -265,8 +265,6 @@ export default defineRule({
 function loadBalancerFinding(scope: Scope, lb: LoadBalancer, found: SubnetFinding): RuleFinding {
   return {
     resource: loadBalancerResource(lb, scope),
-    severity: found.severity,
-    discriminator: found.discriminator,
     message: flat(`${found.before}${describeLoadBalancer(lb)}${found.after}`),
     fix: found.fix,
     related: {
@@ -277,5 +275,7 @@ function loadBalancerFinding(scope: Scope, lb: LoadBalancer, found: SubnetFindin
       ...(found.routeTableIds && { routeTableIds: found.routeTableIds }),
     },
     evidence: found.evidence,
+    discriminator: found.discriminator,
+    severity: found.severity,
   };
 }

@@ -80,25 +80,25 @@ export default defineRule({
           if (lb.scheme === 'internal' && result.otherGroupReferences.length > 0) {
             findings.push({
               resource,
-              severity: 'info',
-              discriminator,
               message: flat(`${describeLoadBalancer(lb)}'s security groups (${groups}) admit ${port} only from security group(s) ${result.otherGroupReferences.join(', ')} and not from all of ${clients.cidrs.join(', ')}; lbcheck cannot tell whether your clients are in those groups.`),
               fix: 'Check that your clients are in those groups, or set clientCidrs in .lbcheck.yml so lbcheck checks them by address.',
               // Not known to block anyone: not a cause a probe failure could be traced to.
               related: { loadBalancerArn: lb.arn, securityGroupIds: lb.securityGroupIds },
               evidence,
+              discriminator,
+              severity: 'info',
             });
             continue;
           }
           if (result.verdict === 'unknown') {
             findings.push({
               resource,
-              severity: 'warning',
-              discriminator,
               message: flat(`${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from ${result.notAdmitted.join(', ')} with the rules lbcheck could read, and ${result.unresolved.join(', ')} could not be resolved, so the listener may be blocked.`),
               fix: flat(`Check ${result.unresolved.join(', ')} and, if needed, run ${fix}.`),
               related,
               evidence,
+              discriminator,
+              severity: 'warning',
             });
             continue;
           }
@@ -108,18 +108,17 @@ export default defineRule({
           if (result.verdict === 'partial' && !partial) {
             findings.push({
               resource,
-              discriminator,
               message: flat(`${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from ${wholeRangesBlocked.join(', ')}, so those clients' connections to the listener time out.`),
               fix: flat(`Run ${authorizeCommand('ingress', lb.securityGroupIds[0] ?? '<security group>', protocol, listener.port, { cidr: wholeRangesBlocked[0] ?? ANY_IPV4 })}.`),
               related,
               evidence,
+              discriminator,
+              severity: undefined,
             });
             continue;
           }
           findings.push({
             resource,
-            severity: partial ? 'warning' : undefined,
-            discriminator,
             message: flat(
               partial
                 ? `${describeLoadBalancer(lb)}'s security groups (${groups}) admit ${port} from only part of its clients (${clients.source}): ${result.notAdmitted.slice(0, 3).join(', ')} cannot connect.`
@@ -128,6 +127,8 @@ export default defineRule({
             fix: flat(partial ? `If that is not intended, run ${fix}.` : `Run ${fix}.`),
             related,
             evidence,
+            discriminator,
+            severity: partial ? 'warning' : undefined,
           });
         }
       }

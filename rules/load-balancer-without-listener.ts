@@ -35,6 +35,8 @@ export default defineRule({
         fix: 'Add a listener, or delete the load balancer if nothing uses it.',
         related: { loadBalancerArn: lb.arn },
         evidence: { listeners: [], dnsName: lb.dnsName },
+        discriminator: undefined,
+        severity: undefined,
       });
     }
     return findings;

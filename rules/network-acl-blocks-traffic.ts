@@ -380,8 +380,6 @@ function groupFindings(lb: LoadBalancer, scope: Parameters<typeof loadBalancerRe
       : `Network ACL ${group.acl.id} (subnets ${subnets}) denies part of ${inbound ? 'inbound' : 'outbound'} ${port} ${inbound ? 'from' : 'to'} ${peers} (${deniedParts.slice(0, 3).join('; ')}), so for those ${EFFECT[group.purpose]} for ${describeLoadBalancer(lb)}.`;
     findings.push({
       resource: loadBalancerResource(lb, scope),
-      severity: allDenied ? undefined : 'warning',
-      discriminator: `${group.acl.id}|${group.purpose}|${group.protocol}/${portsText(group.ports)}`,
       message: flat(message),
       fix: flat(allDenied ? `Run ${fix}.` : `If that is not intended, run ${fix}.`),
       related: {
@@ -403,6 +401,8 @@ function groupFindings(lb: LoadBalancer, scope: Parameters<typeof loadBalancerRe
           .sort((a, b) => a.ruleNumber - b.ruleNumber)
           .map((e) => ({ ruleNumber: e.ruleNumber, action: e.action, protocol: e.protocol, cidr: e.cidrBlock ?? e.ipv6CidrBlock, ports: e.portRange ? `${e.portRange.from}-${e.portRange.to}` : 'all' })),
       },
+      discriminator: `${group.acl.id}|${group.purpose}|${group.protocol}/${portsText(group.ports)}`,
+      severity: allDenied ? undefined : 'warning',
     });
   }
   return findings;

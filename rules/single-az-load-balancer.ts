@@ -63,6 +63,8 @@ export default defineRule({
         ),
         related: { loadBalancerArn: lb.arn, subnetIds },
         evidence: { availabilityZones: zones, subnetIds },
+        discriminator: undefined,
+        severity: undefined,
       });
     }
     return findings;

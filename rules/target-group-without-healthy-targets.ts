@@ -85,12 +85,12 @@ export default defineRule({
         if (healthUnknown) {
           findings.push({
             resource: loadBalancerResource(lb, scope),
-            severity: 'warning',
-            discriminator: 'health-unknown',
             message: flat(`AWS reports the health of ${describeLoadBalancer(lb)}'s ${instances.length} registered instance(s) as Unknown, so lbcheck cannot tell whether any of them serves.`),
             fix: flat(`Check aws elb describe-instance-health --load-balancer-name ${lb.name}.`),
             related: { loadBalancerArn: lb.arn, instanceIds: instances.map((i) => i.instanceId) },
             evidence: { listenerPorts: lb.listeners.map((l) => l.port), instances: instances.map((i) => ({ id: i.instanceId, state: i.state })) },
+            discriminator: 'health-unknown',
+            severity: 'warning',
           });
           continue;
         }
@@ -109,6 +109,8 @@ export default defineRule({
             healthCheck: lb.classic?.healthCheck,
             instances: instances.map((i) => ({ id: i.instanceId, state: i.state, reasonCode: i.reasonCode, description: i.description })),
           },
+          discriminator: undefined,
+          severity: undefined,
         });
         continue;
       }
@@ -125,18 +127,17 @@ export default defineRule({
           // A parked group (weight 0) receives no requests: nothing fails now, but shifting weight to it would.
           findings.push({
             resource: targetGroupResource(group, scope),
-            severity: 'info',
-            discriminator: `${lb.arn}/parked`,
             message: flat(`Target group ${group.name} has weight 0 in ${describeLoadBalancer(lb)}'s weighted forward on port ${listenerPorts.join(', ')}, so it receives no requests now, and it ${what}.`),
             fix: flat(`Give it healthy targets before shifting weight to it: aws elbv2 describe-target-health --target-group-arn ${group.arn}.`),
             related: { loadBalancerArn: lb.arn, targetGroupArns: [group.arn] },
             evidence: { loadBalancerArn: lb.arn, listenerPorts, weight: 0, targets: group.targets.map((t) => ({ id: t.id, port: t.port, state: t.health.state })) },
+            discriminator: `${lb.arn}/parked`,
+            severity: 'info',
           });
           continue;
         }
         findings.push({
           resource: targetGroupResource(group, scope),
-          discriminator: lb.arn,
           message: flat(`Target group ${group.name}, which ${describeLoadBalancer(lb)} forwards port ${listenerPorts.join(', ')} to, ${what}, so those requests fail.`),
           fix: flat(
             empty
@@ -151,6 +152,8 @@ export default defineRule({
             healthCheck: group.healthCheck,
             targets: group.targets.map((t) => ({ id: t.id, port: t.port, state: t.health.state, reason: t.health.reason, description: t.health.description })),
           },
+          discriminator: lb.arn,
+          severity: undefined,
         });
       }
     }

@@ -344,8 +344,6 @@ function failureFinding(scope: Scope, lb: LoadBalancer, failure: Failure, peers:
   }
   return {
     resource: failure.group ? targetGroupResource(failure.group, scope) : loadBalancerResource(lb, scope),
-    severity: partial ? 'warning' : undefined,
-    discriminator: `${failure.group ? `${lb.arn}|` : ''}${failure.kind}|${failure.protocol}/${failure.port}|${[...failure.groupIds].sort().join(',')}`,
     message: flat(message),
     fix: flat(fix),
     related: {
@@ -368,17 +366,19 @@ function failureFinding(scope: Scope, lb: LoadBalancer, failure: Failure, peers:
       notAdmitted: failure.evaluation.notAdmitted,
       unresolved: failure.evaluation.unresolved,
     },
+    discriminator: `${failure.group ? `${lb.arn}|` : ''}${failure.kind}|${failure.protocol}/${failure.port}|${[...failure.groupIds].sort().join(',')}`,
+    severity: partial ? 'warning' : undefined,
   };
 }
 
 function ipTargetsFinding(scope: Scope, lb: LoadBalancer, group: TargetGroup, endpoints: readonly TargetEndpoint[], peers: TargetPeers): RuleFinding {
   return {
     resource: targetGroupResource(group, scope),
-    severity: 'info',
-    discriminator: `${lb.arn}|ip-targets-not-checked`,
     message: flat(`The security groups of IP targets ${endpoints.slice(0, 3).map((e) => e.targetId).join(', ')} in target group ${group.name} were not checked (lbcheck does not collect their network interfaces).`),
     fix: flat(`Make sure they admit ${describeLoadBalancer(lb)} (${lbText(lb, peers)}) on port ${[...new Set(endpoints.flatMap((e) => [e.trafficPort, e.healthCheckPort]))].filter((p) => p !== undefined).join(' and ')}.`),
     related: { loadBalancerArn: lb.arn, targetGroupArns: [group.arn] },
     evidence: { loadBalancerArn: lb.arn, targets: endpoints.map((e) => ({ ip: e.ip, port: e.trafficPort, healthCheckPort: e.healthCheckPort })), why: 'IP targets\' network interfaces are not in the inventory' },
+    discriminator: `${lb.arn}|ip-targets-not-checked`,
+    severity: 'info',
   };
 }

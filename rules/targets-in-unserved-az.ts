@@ -76,6 +76,7 @@ export default defineRule({
               loadBalancerArn: lb.arn,
             },
             discriminator: `${lb.arn} ${zone}`,
+            severity: undefined,
           });
         }
       }

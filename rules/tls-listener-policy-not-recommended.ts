@@ -53,6 +53,7 @@ export default defineRule({
           related: { loadBalancerArn: lb.arn },
           evidence: { listenerPort: listener.port, sslPolicy: listener.sslPolicy, recommended: RECOMMENDED_POLICIES.slice(0, 2) },
           discriminator: String(listener.port),
+          severity: undefined,
         });
       }
     }

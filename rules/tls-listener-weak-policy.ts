@@ -81,6 +81,7 @@ export default defineRule({
           related: { loadBalancerArn: lb.arn },
           evidence: { listenerPort: listener.port, sslPolicy: policy.name, ...(policy.referencePolicy && { referencePolicy: policy.referencePolicy }), oldProtocols, weakCiphers },
           discriminator: String(listener.port),
+          severity: undefined,
         });
       }
     }

@@ -100,6 +100,7 @@ export default defineRule({
               loadBalancerArn: lb.arn,
             },
             discriminator: `${lb.arn} ${zone}`,
+            severity: undefined,
           });
         }
       }

@@ -100,8 +100,6 @@ export function couldNotCheck(lb: LoadBalancer, scope: Scope, gaps: readonly Unr
   ];
   return {
     resource: loadBalancerResource(lb, scope),
-    severity: 'warning',
-    discriminator: 'could-not-check',
     message: flat(`lbcheck could not check ${describeLoadBalancer(lb)} against this rule because ${because}, so whether it passes is unknown.`),
     fix: fixes.join(' '),
     related: { loadBalancerArn: lb.arn },
@@ -109,5 +107,7 @@ export function couldNotCheck(lb: LoadBalancer, scope: Scope, gaps: readonly Unr
       couldNotCheck: gaps.map((gap) => ({ call: gap.call, collection: gap.collection, read: gap.read, why: gap.why, ...(gap.notNeeded && { notCollected: true }) })),
       loadBalancerArn: lb.arn,
     },
+    discriminator: 'could-not-check',
+    severity: 'warning',
   };
 }

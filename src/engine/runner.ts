@@ -16,7 +16,7 @@ import { fingerprint } from './fingerprint.js';
 import { applyIgnores, type ExpiredIgnore, type SuppressedFinding } from './ignores.js';
 import { enabledRules, type RuleSelection } from './selection.js';
 import { compareSeverity } from './severity.js';
-import type { Finding, KeepAliveDeclaration, Rule, RuleContext, RuleFinding, RuleSettings, Severity } from './types.js';
+import type { Finding, KeepAliveDeclaration, Rule, RuleCategory, RuleContext, RuleFinding, RuleSettings, Severity } from './types.js';
 
 export interface LoadBalancerRef {
   arn: string;
@@ -82,23 +82,31 @@ function owningLoadBalancer(finding: RuleFinding, { index, refs }: ScopeOfFindin
   return ref;
 }
 
+/** What every finding of one rule shares, read from its metadata once per rule: metadata objects differ in shape from rule to rule. */
+interface OfRule {
+  ruleId: string;
+  category: RuleCategory;
+}
+
 /**
  * A rule's finding as reported, built once: tens of thousands of them live until the reports are written.
  * One literal with every key, `loadBalancer` undefined where no LB owns it (JSON.stringify leaves it out):
  * adding it afterwards gave every finding a second shape, and the code reading them a slower, mixed one.
+ * It reads only objects of one shape (every rule's findings have one, and the rule's own `OfRule`), so it
+ * is compiled once, not again for each rule whose metadata or findings it had not met.
  */
-function toFinding(rule: Rule, finding: RuleFinding, severity: Severity, within: ScopeOfFindings): ReportFinding {
+function toFinding({ ruleId, category }: OfRule, finding: RuleFinding, severity: Severity, within: ScopeOfFindings): ReportFinding {
   const resource = finding.resource.account !== undefined ? finding.resource : { ...finding.resource, account: within.scope.account };
   return {
-    ruleId: rule.meta.id,
-    category: rule.meta.category,
+    ruleId,
+    category,
     severity,
     resource,
     message: finding.message,
     fix: finding.fix,
     related: finding.related,
     evidence: finding.evidence,
-    fingerprint: fingerprint(rule.meta.id, finding.resource.arn, finding.discriminator),
+    fingerprint: fingerprint(ruleId, finding.resource.arn, finding.discriminator),
     loadBalancer: owningLoadBalancer(finding, within),
   };
 }
@@ -120,7 +128,8 @@ function runOne(
   const gaps = completeness.gapsFor(rule);
   recordNotCollected(notCollected, rule, ctx.scope, gaps);
   const scope = gaps.size === 0 ? ctx.scope : { ...ctx.scope, loadBalancers: ctx.scope.loadBalancers.filter((lb) => !gaps.has(lb)) };
-  const findings = [...gaps].map(([lb, missing]) => toFinding(rule, couldNotCheck(lb, ctx.scope, missing, rule.meta.id), 'warning', within));
+  const ofRule: OfRule = { ruleId: rule.meta.id, category: rule.meta.category };
+  const findings = [...gaps].map(([lb, missing]) => toFinding(ofRule, couldNotCheck(lb, ctx.scope, missing, rule.meta.id), 'warning', within));
   let raw: RuleFinding[];
   try {
     raw = rule.check({ ...ctx, scope });
@@ -135,10 +144,11 @@ function runOne(
     return undefined;
   }
   const configured = configuredSeverity(rule, config);
+  const defaultSeverity = rule.meta.defaultSeverity;
   // Index loops here and below: tens of thousands of findings go through them once, before they are optimised.
   for (let i = 0; i < raw.length; i++) {
     const finding = raw[i] as RuleFinding;
-    findings.push(toFinding(rule, finding, configured ?? finding.severity ?? rule.meta.defaultSeverity, within));
+    findings.push(toFinding(ofRule, finding, configured ?? finding.severity ?? defaultSeverity, within));
   }
   return findings;
 }

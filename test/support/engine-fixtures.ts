@@ -36,6 +36,8 @@ export function idleTimeoutRule(id = 'idle-timeout-at-least', threshold = 60): R
           fix: 'Lower it',
           related: { loadBalancerArn: lb.arn },
           evidence: { idleTimeoutSeconds: lb.attributes.idleTimeoutSeconds, loadBalancerArn: lb.arn },
+          discriminator: undefined,
+          severity: undefined,
         })),
   });
 }
@@ -52,6 +54,7 @@ export function targetGroupRule(id = 'target-group-port'): Rule {
         related: { loadBalancerArn: tg.loadBalancerArns[0] ?? '', targetGroupArns: [tg.arn] },
         evidence: { port: tg.port },
         discriminator: String(tg.port),
+        severity: undefined,
       })),
   });
 }
@@ -76,6 +79,8 @@ export function probeEchoRule(id = 'probe-echo'): Rule {
         fix: 'Nothing to fix',
         related: { loadBalancerArn: lb.arn },
         evidence: { configRuleIds: configFindings.map((f) => f.ruleId), probedHosts: probe?.targets.map((t) => t.host) ?? [] },
+        discriminator: undefined,
+        severity: undefined,
       })),
   });
 }

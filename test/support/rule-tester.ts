@@ -5,11 +5,12 @@
  * the probe result and the config findings are deep-frozen while the rule runs, so a rule
  * that writes to what it reads fails. Each case also checks what every finding must
  * satisfy: a one-sentence message without a command, a fix, the related load balancer,
- * evidence, a discriminator without timings, and a pure check (the same findings twice).
+ * evidence, a discriminator without timings, every key of a finding in one order, and a pure
+ * check (the same findings twice).
  * Probe rules get their probe result (and the config findings of the scope) in the case.
  */
 import { describe, expect, it } from 'vitest';
-import type { Finding, Rule, RuleContext, RuleFinding, RuleSettings, Severity } from '../../src/engine/types.js';
+import { RULE_FINDING_KEYS, type Finding, type Rule, type RuleContext, type RuleFinding, type RuleSettings, type Severity } from '../../src/engine/types.js';
 import type { Scope } from '../../src/inventory/model.js';
 import type { ProbeReport } from '../../src/inventory/probe-report.js';
 import { contextOf } from './fixtures.js';
@@ -68,6 +69,8 @@ export interface RuleTests {
 }
 
 function checkShape(rule: Rule, finding: RuleFinding): void {
+  // One shape for every finding of every rule (src/engine/types.ts says why).
+  expect(Object.keys(finding), 'every key of a finding, in one order').toEqual(RULE_FINDING_KEYS);
   expect(finding.message, 'message').toMatch(/^\S.*[.)]$/s);
   expect(finding.message.includes('\n'), 'message is one line').toBe(false);
   // The message says what is wrong; the command that fixes it belongs in `fix`.

@@ -19,7 +19,7 @@ const meta = {
 };
 const reportsEveryLb = defineRule({
   meta,
-  check: ({ scope }) => scope.loadBalancers.map((lb) => ({ resource: { arn: lb.arn, type: lb.kind, name: lb.name, region: scope.region }, message: `${lb.name} exists.`, fix: 'Nothing.', related: { loadBalancerArn: lb.arn }, evidence: { name: lb.name } })),
+  check: ({ scope }) => scope.loadBalancers.map((lb) => ({ resource: { arn: lb.arn, type: lb.kind, name: lb.name, region: scope.region }, message: `${lb.name} exists.`, fix: 'Nothing.', related: { loadBalancerArn: lb.arn }, evidence: { name: lb.name }, discriminator: undefined, severity: undefined })),
 });
 const reportsNothing = defineRule({ meta, check: () => [] });
 const world = healthyWorld();
