@@ -1,6 +1,6 @@
 import { matchesGlob } from '../src/engine/glob.js';
 import { getOrCreate, TupleMap } from '../src/engine/memo.js';
-import { formatSeconds, parseKeepAlive, SERVER_KEEPALIVE_DEFAULTS, serverDefault } from '../src/engine/keepalive.js';
+import { formatSeconds, parseKeepAlive, SERVER_KEEPALIVE_DEFAULTS, serverDefault, type ParsedKeepAlive } from '../src/engine/keepalive.js';
 import { describeLoadBalancer, loadBalancerResource, targetEndpointsOf, targetEndpointsOfGroup } from '../src/engine/targets.js';
 import { defineRule, type KeepAliveDeclaration, type RuleFinding, type RuleSettings } from '../src/engine/types.js';
 import type { LoadBalancer, TargetGroup } from '../src/inventory/model.js';
@@ -34,11 +34,14 @@ function addTagCommand(resource: TargetGroup | LoadBalancer, value: string): str
   return `aws elbv2 add-tags --resource-arns ${resource.arn} --tags Key=${KEEPALIVE_TAG},Value=${value}`;
 }
 
-function fromTag(resource: TargetGroup | LoadBalancer, on: string, found: Found): KeepAliveDeclaration | undefined {
+/** Tag values parsed so far in a run, by value: thousands of target groups carry the same few ("nodejs", "75s"). */
+type ParsedTags = Map<string, ParsedKeepAlive>;
+
+function fromTag(resource: TargetGroup | LoadBalancer, on: string, found: Found, parsedTags: ParsedTags): KeepAliveDeclaration | undefined {
   const { tags } = resource;
   const value = tags[KEEPALIVE_TAG];
   if (value === undefined) return undefined;
-  const parsed = parseKeepAlive(value);
+  const parsed = getOrCreate(parsedTags, value, parseKeepAlive);
   if (!parsed.ok) {
     found.invalid.push({ on, value, reason: parsed.reason, addTag: addTagCommand(resource, '65s') });
     return undefined;
@@ -68,13 +71,13 @@ function measured(settings: RuleSettings, arn: string, targetKeys: readonly stri
  * apart from them what the probe measured. A measurement never silently replaces a
  * declaration: it may have met a proxy or sidecar in front of the application.
  */
-function keepAliveFor(settings: RuleSettings, lb: LoadBalancer, group: TargetGroup | undefined, measuring: boolean, targetKeys: readonly string[]): Found {
+function keepAliveFor(settings: RuleSettings, lb: LoadBalancer, group: TargetGroup | undefined, measuring: boolean, targetKeys: readonly string[], parsedTags: ParsedTags): Found {
   // Without --measure-keepalive nothing was measured: no lookup by ARN (a keyed lookup of a new string per target group).
   const found: Found = { invalid: [], measured: measuring ? measured(settings, group ? group.arn : lb.arn, targetKeys) : undefined };
   // Each is read only when the stronger ones declare nothing (a tag that cannot be understood declares nothing and is noted in `found`).
   found.declaration =
-    (group ? (fromTag(group, `target group ${group.name}`, found) ?? fromConfig(settings, 'target-group', group.name, group.arn)) : undefined) ??
-    fromTag(lb, describeLoadBalancer(lb), found) ??
+    (group ? (fromTag(group, `target group ${group.name}`, found, parsedTags) ?? fromConfig(settings, 'target-group', group.name, group.arn)) : undefined) ??
+    fromTag(lb, describeLoadBalancer(lb), found, parsedTags) ??
     fromConfig(settings, 'load-balancer', lb.name, lb.arn);
   return found;
 }
@@ -154,6 +157,7 @@ export default defineRule({
   check({ scope, index, settings }) {
     const findings: RuleFinding[] = [];
     const reportedTags = new Set<string>();
+    const parsedTags: ParsedTags = new Map();
     const measuring = Object.keys(settings.measuredKeepalive).length > 0;
     for (const lb of scope.loadBalancers) {
       if (lb.kind !== 'application' && lb.kind !== 'classic') continue;
@@ -170,7 +174,7 @@ export default defineRule({
         const endpoints = group ? targetEndpointsOfGroup(index, group) : targetEndpointsOf(index, lb);
         // Measurements are keyed by target address and port: none to look up without --measure-keepalive.
         const targetKeys = measuring ? endpoints.flatMap((e) => (e.ip && e.trafficPort !== undefined ? [`${e.ip}:${e.trafficPort}`] : [])) : NO_KEYS;
-        const found = keepAliveFor(settings, lb, group, measuring, targetKeys);
+        const found = keepAliveFor(settings, lb, group, measuring, targetKeys, parsedTags);
         const declaration = found.declaration ?? found.measured;
         const both = found.declaration && found.measured ? { declared: found.declaration, measured: found.measured } : undefined;
         // Most groups have nothing to report: the resource and the wording are made only for a finding.
