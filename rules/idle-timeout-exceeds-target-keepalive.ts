@@ -3,7 +3,7 @@ import { getOrCreate, TupleMap } from '../src/engine/memo.js';
 import { formatSeconds, parseKeepAlive, SERVER_KEEPALIVE_DEFAULTS, serverDefault, type ParsedKeepAlive } from '../src/engine/keepalive.js';
 import { describeLoadBalancer, loadBalancerResource, targetEndpointsOf, targetEndpointsOfGroup } from '../src/engine/targets.js';
 import { defineRule, type KeepAliveDeclaration, type RuleFinding, type RuleSettings } from '../src/engine/types.js';
-import type { LoadBalancer, TargetGroup } from '../src/inventory/model.js';
+import type { LoadBalancer, Scope, TargetGroup } from '../src/inventory/model.js';
 import { flat } from '../src/engine/text.js';
 
 export const KEEPALIVE_TAG = 'lbcheck:keepalive';
@@ -179,48 +179,67 @@ export default defineRule({
         const both = found.declaration && found.measured ? { declared: found.declaration, measured: found.measured } : undefined;
         // Most groups have nothing to report: the resource and the wording are made only for a finding.
         if (found.invalid.length === 0 && !both && (!declaration || idleSeconds < declaration.seconds)) continue;
-        const resource = loadBalancerResource(lb, scope);
-        const where = group ? `target group ${group.name}` : describeLoadBalancer(lb);
-        const related = { loadBalancerArn: lb.arn, ...(group && { targetGroupArns: [group.arn] }) };
-        for (const bad of found.invalid) {
-          // An LB tag is read for each of its target groups: report each tag once.
-          if (reportedTags.has(bad.on)) continue;
-          reportedTags.add(bad.on);
-          findings.push({
-            resource,
-            message: flat(`The ${KEEPALIVE_TAG} tag on ${bad.on} could not be understood (${bad.reason}), so ${describeLoadBalancer(lb)}'s idle timeout was not compared with it.`),
-            fix: flat(`Set it to seconds like 65s or a server name like nodejs: ${bad.addTag}.`),
-            related,
-            evidence: { tag: KEEPALIVE_TAG, value: bad.value, on: bad.on, reason: bad.reason, usedInstead: found.declaration },
-            discriminator: `invalid-tag:${bad.on}`,
-            severity: 'info',
-          });
-        }
-        if (both && idleSeconds < both.declared.seconds !== idleSeconds < both.measured.seconds) findings.push(disagreement(resource, lb, where, idleSeconds, both));
-        if (!declaration || idleSeconds < declaration.seconds) continue;
-        const atLeast = idleSeconds + 5;
-        const origin = declaration.server ? `${declaration.server} default, ${declaration.detail}` : declaration.detail;
-        findings.push({
-          resource,
-          message: flat(`${describeLoadBalancer(lb)}'s idle timeout (${idleSeconds} s) is not shorter than the keep-alive of ${where} (${formatSeconds(declaration.seconds)}, from ${origin}), so targets close pooled connections the load balancer still reuses and some requests fail with 502.`),
-          fix: fixFor(declaration.server, idleSeconds),
-          related,
-          evidence: {
-            idleTimeoutSeconds: idleSeconds,
-            idleTimeoutSource: idleTimeoutSource(lb),
-            keepAliveSeconds: declaration.seconds,
-            keepAliveSource: declaration.source,
-            keepAliveDetail: declaration.detail,
-            server: declaration.server,
-            ...(both && { measuredKeepAliveSeconds: both.measured.seconds, measuredDetail: both.measured.detail }),
-            targetGroupArn: group?.arn,
-            recommendedKeepAliveSeconds: atLeast,
-          },
-          discriminator: group?.arn,
-          severity: undefined,
-        });
+        groupFindings(findings, reportedTags, scope, lb, group, idleSeconds, found, declaration, both);
       }
     }
     return findings;
   },
 });
+
+/**
+ * The findings of one target group (or a Classic LB's instances) with something to report: made
+ * apart from the loop over every load balancer (most have nothing to report), so the loop stays
+ * small where it is optimised and only this is compiled for the findings.
+ */
+function groupFindings(
+  findings: RuleFinding[],
+  reportedTags: Set<string>,
+  scope: Scope,
+  lb: LoadBalancer,
+  group: TargetGroup | undefined,
+  idleSeconds: number,
+  found: Found,
+  declaration: KeepAliveDeclaration | undefined,
+  both: { declared: KeepAliveDeclaration; measured: KeepAliveDeclaration } | undefined,
+): void {
+  const resource = loadBalancerResource(lb, scope);
+  const where = group ? `target group ${group.name}` : describeLoadBalancer(lb);
+  const related = { loadBalancerArn: lb.arn, ...(group && { targetGroupArns: [group.arn] }) };
+  for (const bad of found.invalid) {
+    // An LB tag is read for each of its target groups: report each tag once.
+    if (reportedTags.has(bad.on)) continue;
+    reportedTags.add(bad.on);
+    findings.push({
+      resource,
+      message: flat(`The ${KEEPALIVE_TAG} tag on ${bad.on} could not be understood (${bad.reason}), so ${describeLoadBalancer(lb)}'s idle timeout was not compared with it.`),
+      fix: flat(`Set it to seconds like 65s or a server name like nodejs: ${bad.addTag}.`),
+      related,
+      evidence: { tag: KEEPALIVE_TAG, value: bad.value, on: bad.on, reason: bad.reason, usedInstead: found.declaration },
+      discriminator: `invalid-tag:${bad.on}`,
+      severity: 'info',
+    });
+  }
+  if (both && idleSeconds < both.declared.seconds !== idleSeconds < both.measured.seconds) findings.push(disagreement(resource, lb, where, idleSeconds, both));
+  if (!declaration || idleSeconds < declaration.seconds) return;
+  const atLeast = idleSeconds + 5;
+  const origin = declaration.server ? `${declaration.server} default, ${declaration.detail}` : declaration.detail;
+  findings.push({
+    resource,
+    message: flat(`${describeLoadBalancer(lb)}'s idle timeout (${idleSeconds} s) is not shorter than the keep-alive of ${where} (${formatSeconds(declaration.seconds)}, from ${origin}), so targets close pooled connections the load balancer still reuses and some requests fail with 502.`),
+    fix: fixFor(declaration.server, idleSeconds),
+    related,
+    evidence: {
+      idleTimeoutSeconds: idleSeconds,
+      idleTimeoutSource: idleTimeoutSource(lb),
+      keepAliveSeconds: declaration.seconds,
+      keepAliveSource: declaration.source,
+      keepAliveDetail: declaration.detail,
+      server: declaration.server,
+      ...(both && { measuredKeepAliveSeconds: both.measured.seconds, measuredDetail: both.measured.detail }),
+      targetGroupArn: group?.arn,
+      recommendedKeepAliveSeconds: atLeast,
+    },
+    discriminator: group?.arn,
+    severity: undefined,
+  });
+}

@@ -1,8 +1,8 @@
-import { authorizeCommand, clientsOf, evaluateSecurityGroups, transportsOf, type TransportProtocol } from '../src/engine/network.js';
+import { authorizeCommand, clientsOf, evaluateSecurityGroups, transportsOf, type Clients, type SecurityGroupEvaluation, type TransportProtocol } from '../src/engine/network.js';
 import { describeLoadBalancer, loadBalancerResource } from '../src/engine/targets.js';
 import { ANY_IPV4, cidrContains } from '../src/inventory/cidr.js';
 import { defineRule, type RuleFinding } from '../src/engine/types.js';
-import type { Listener } from '../src/inventory/model.js';
+import type { Listener, LoadBalancer, Scope } from '../src/inventory/model.js';
 import { flat } from '../src/engine/text.js';
 
 /** Whether a gap ("a.b.c.d/n" or "first-last") starts inside a client CIDR. */
@@ -57,82 +57,84 @@ export default defineRule({
           const protocol = protocols[p] as TransportProtocol;
           const result = evaluateSecurityGroups(index, lb.securityGroupIds, 'ingress', { protocol, port: listener.port }, { cidrs: clients.cidrs, securityGroupIds: [] });
           if (result.verdict === 'allowed') continue;
-          const resource = loadBalancerResource(lb, scope);
-          const groups = lb.securityGroupIds.join(', ');
-          const port = `${protocol.toUpperCase()} ${listener.port}`;
-          const evidence = {
-            listenerPort: listener.port,
-            listenerProtocol: listener.protocol,
-            protocol,
-            securityGroupIds: lb.securityGroupIds,
-            clients: clients.cidrs,
-            clientsSource: clients.source,
-            rulesConsidered: result.considered,
-            notAdmitted: result.notAdmitted,
-            otherGroupReferences: result.otherGroupReferences,
-            unresolved: result.unresolved,
-          };
-          // Name a client CIDR the groups do not fully admit (a gap such as 0.0.0.0-9.255.255.255 is not a CIDR AWS takes).
-          const firstGap = clients.cidrs.find((c) => result.notAdmitted.some((gap) => cidrOverlapsRange(c, gap))) ?? clients.cidrs[0] ?? ANY_IPV4;
-          const fix = authorizeCommand('ingress', lb.securityGroupIds[0] ?? '<security group>', protocol, listener.port, { cidr: firstGap });
-          const discriminator = `${protocol}/${listener.port}`;
-          const related = { loadBalancerArn: lb.arn, listenerPorts: [listener.port], securityGroupIds: lb.securityGroupIds };
-          if (lb.scheme === 'internal' && result.otherGroupReferences.length > 0) {
-            findings.push({
-              resource,
-              message: flat(`${describeLoadBalancer(lb)}'s security groups (${groups}) admit ${port} only from security group(s) ${result.otherGroupReferences.join(', ')} and not from all of ${clients.cidrs.join(', ')}; lbcheck cannot tell whether your clients are in those groups.`),
-              fix: 'Check that your clients are in those groups, or set clientCidrs in .lbcheck.yml so lbcheck checks them by address.',
-              // Not known to block anyone: not a cause a probe failure could be traced to.
-              related: { loadBalancerArn: lb.arn, securityGroupIds: lb.securityGroupIds },
-              evidence,
-              discriminator,
-              severity: 'info',
-            });
-            continue;
-          }
-          if (result.verdict === 'unknown') {
-            findings.push({
-              resource,
-              message: flat(`${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from ${result.notAdmitted.join(', ')} with the rules lbcheck could read, and ${result.unresolved.join(', ')} could not be resolved, so the listener may be blocked.`),
-              fix: flat(`Check ${result.unresolved.join(', ')} and, if needed, run ${fix}.`),
-              related,
-              evidence,
-              discriminator,
-              severity: 'warning',
-            });
-            continue;
-          }
-          // A whole client range left out (say ::/0 on a dualstack LB) is a block for those clients, not a narrowing.
-          const wholeRangesBlocked = clients.cidrs.filter((c) => result.notAdmitted.includes(c));
-          const partial = result.verdict === 'partial' && wholeRangesBlocked.length === 0;
-          if (result.verdict === 'partial' && !partial) {
-            findings.push({
-              resource,
-              message: flat(`${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from ${wholeRangesBlocked.join(', ')}, so those clients' connections to the listener time out.`),
-              fix: flat(`Run ${authorizeCommand('ingress', lb.securityGroupIds[0] ?? '<security group>', protocol, listener.port, { cidr: wholeRangesBlocked[0] ?? ANY_IPV4 })}.`),
-              related,
-              evidence,
-              discriminator,
-              severity: undefined,
-            });
-            continue;
-          }
-          findings.push({
-            resource,
-            message: flat(
-              partial
-                ? `${describeLoadBalancer(lb)}'s security groups (${groups}) admit ${port} from only part of its clients (${clients.source}): ${result.notAdmitted.slice(0, 3).join(', ')} cannot connect.`
-                : `${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from its clients (${clients.source})${privateOnly(result.considered)}, so connections to the listener time out.`,
-            ),
-            fix: flat(partial ? `If that is not intended, run ${fix}.` : `Run ${fix}.`),
-            related,
-            evidence,
-            discriminator,
-            severity: partial ? 'warning' : undefined,
-          });
+          findings.push(listenerFinding(scope, lb, clients, listener, protocol, result));
         }
       }
     }
     return findings;
   },
 });
+
+/** The finding for a listener port the load balancer's security groups do not (fully) admit its clients on: made only for one (most load balancers have none), outside the loop over them. */
+function listenerFinding(scope: Scope, lb: LoadBalancer, clients: Clients, listener: Listener, protocol: TransportProtocol, result: SecurityGroupEvaluation): RuleFinding {
+  const resource = loadBalancerResource(lb, scope);
+  const groups = lb.securityGroupIds.join(', ');
+  const port = `${protocol.toUpperCase()} ${listener.port}`;
+  const evidence = {
+    listenerPort: listener.port,
+    listenerProtocol: listener.protocol,
+    protocol,
+    securityGroupIds: lb.securityGroupIds,
+    clients: clients.cidrs,
+    clientsSource: clients.source,
+    rulesConsidered: result.considered,
+    notAdmitted: result.notAdmitted,
+    otherGroupReferences: result.otherGroupReferences,
+    unresolved: result.unresolved,
+  };
+  // Name a client CIDR the groups do not fully admit (a gap such as 0.0.0.0-9.255.255.255 is not a CIDR AWS takes).
+  const firstGap = clients.cidrs.find((c) => result.notAdmitted.some((gap) => cidrOverlapsRange(c, gap))) ?? clients.cidrs[0] ?? ANY_IPV4;
+  const fix = authorizeCommand('ingress', lb.securityGroupIds[0] ?? '<security group>', protocol, listener.port, { cidr: firstGap });
+  const discriminator = `${protocol}/${listener.port}`;
+  const related = { loadBalancerArn: lb.arn, listenerPorts: [listener.port], securityGroupIds: lb.securityGroupIds };
+  if (lb.scheme === 'internal' && result.otherGroupReferences.length > 0) {
+    return {
+      resource,
+      message: flat(`${describeLoadBalancer(lb)}'s security groups (${groups}) admit ${port} only from security group(s) ${result.otherGroupReferences.join(', ')} and not from all of ${clients.cidrs.join(', ')}; lbcheck cannot tell whether your clients are in those groups.`),
+      fix: 'Check that your clients are in those groups, or set clientCidrs in .lbcheck.yml so lbcheck checks them by address.',
+      // Not known to block anyone: not a cause a probe failure could be traced to.
+      related: { loadBalancerArn: lb.arn, securityGroupIds: lb.securityGroupIds },
+      evidence,
+      discriminator,
+      severity: 'info',
+    };
+  }
+  if (result.verdict === 'unknown') {
+    return {
+      resource,
+      message: flat(`${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from ${result.notAdmitted.join(', ')} with the rules lbcheck could read, and ${result.unresolved.join(', ')} could not be resolved, so the listener may be blocked.`),
+      fix: flat(`Check ${result.unresolved.join(', ')} and, if needed, run ${fix}.`),
+      related,
+      evidence,
+      discriminator,
+      severity: 'warning',
+    };
+  }
+  // A whole client range left out (say ::/0 on a dualstack LB) is a block for those clients, not a narrowing.
+  const wholeRangesBlocked = clients.cidrs.filter((c) => result.notAdmitted.includes(c));
+  const partial = result.verdict === 'partial' && wholeRangesBlocked.length === 0;
+  if (result.verdict === 'partial' && !partial) {
+    return {
+      resource,
+      message: flat(`${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from ${wholeRangesBlocked.join(', ')}, so those clients' connections to the listener time out.`),
+      fix: flat(`Run ${authorizeCommand('ingress', lb.securityGroupIds[0] ?? '<security group>', protocol, listener.port, { cidr: wholeRangesBlocked[0] ?? ANY_IPV4 })}.`),
+      related,
+      evidence,
+      discriminator,
+      severity: undefined,
+    };
+  }
+  return {
+    resource,
+    message: flat(
+      partial
+        ? `${describeLoadBalancer(lb)}'s security groups (${groups}) admit ${port} from only part of its clients (${clients.source}): ${result.notAdmitted.slice(0, 3).join(', ')} cannot connect.`
+        : `${describeLoadBalancer(lb)}'s security groups (${groups}) do not admit ${port} from its clients (${clients.source})${privateOnly(result.considered)}, so connections to the listener time out.`,
+    ),
+    fix: flat(partial ? `If that is not intended, run ${fix}.` : `Run ${fix}.`),
+    related,
+    evidence,
+    discriminator,
+    severity: partial ? 'warning' : undefined,
+  };
+}
