@@ -50,9 +50,28 @@ function groupIdsOf(targets: Failure['targets'], first: readonly string[] = []):
   return ids;
 }
 
+// Plain loops in what words a finding below: thousands of findings, each made once, mostly before the code is optimised.
+
 function listTargets(targets: Failure['targets']): string {
-  const shown = targets.slice(0, 3).map((t) => t.id).join(', ');
+  let shown = '';
+  for (let i = 0; i < targets.length && i < 3; i++) shown = i === 0 ? (targets[i] as Failure['targets'][number]).id : `${shown}, ${(targets[i] as Failure['targets'][number]).id}`;
   return targets.length > 3 ? `${shown} and ${targets.length - 3} more` : shown;
+}
+
+/** Blocked for at least one target (an error), or only partly admitted for all of them (a warning). */
+function someBlocked(targets: Failure['targets']): boolean {
+  for (let i = 0; i < targets.length; i++) if ((targets[i] as Failure['targets'][number]).verdict === 'blocked') return true;
+  return false;
+}
+
+/** The instances among some targets (an IP target's id is its address). */
+function instanceIdsOf(targets: Failure['targets']): string[] {
+  const ids: string[] = [];
+  for (let i = 0; i < targets.length; i++) {
+    const target = targets[i] as Failure['targets'][number];
+    if (target.ip === undefined || target.id !== target.ip) ids.push(target.id);
+  }
+  return ids;
 }
 
 /** Who reaches one target group's targets: the same for every target of the group. */
@@ -131,7 +150,12 @@ interface ClassVerdicts {
 
 /** A failure's key: a set of groups, whatever order AWS lists them in (the key and the fingerprint must not move with the order). */
 function failureKey(group: TargetGroup | undefined, kind: CheckKind, protocol: TransportProtocol, port: number, groupIds: readonly string[]): string {
-  return `${group?.arn ?? 'classic'}|${kind}|${protocol}/${port}|${[...groupIds].sort().join(',')}`;
+  return `${group?.arn ?? 'classic'}|${kind}|${protocol}/${port}|${sortedIds(groupIds)}`;
+}
+
+/** Security group IDs in sorted order, as one string (one group, the usual: as it is, no copy to sort). */
+function sortedIds(groupIds: readonly string[]): string {
+  return groupIds.length === 1 ? (groupIds[0] as string) : [...groupIds].sort().join(',');
 }
 
 interface Check {
@@ -325,21 +349,21 @@ function egressFailure(
 }
 
 function failureFinding(scope: Scope, lb: LoadBalancer, failure: Failure, peers: TargetPeers, clients: Clients): RuleFinding {
-  const where = failure.group ? `target group ${failure.group.name}` : describeLoadBalancer(lb);
-  const holder = failure.group ? `in target group ${failure.group.name}` : `registered with ${describeLoadBalancer(lb)}`;
+  const lbName = describeLoadBalancer(lb);
   const port = `${failure.protocol.toUpperCase()} ${failure.port}`;
   // Blocked for one target: an error; only partly admitted for all of them: a warning.
-  const partial = failure.targets.every((t) => t.verdict !== 'blocked');
+  const partial = !someBlocked(failure.targets);
   const qualifier = failure.evaluation.verdict === 'unknown' ? ` (with the rules lbcheck could resolve; ${failure.evaluation.unresolved.join(', ')} could not be)` : partial ? ' from all of its addresses' : '';
-  const targetGroupIds = groupIdsOf(failure.targets);
   let message: string;
   let fix: string;
   if (failure.kind === 'lb-egress') {
-    message = `${describeLoadBalancer(lb)}'s security groups (${failure.groupIds.join(', ')}) do not allow outbound ${port} to targets ${listTargets(failure.targets)} of ${where}${qualifier}, so it cannot reach them and requests and health checks fail.`;
+    const where = failure.group ? `target group ${failure.group.name}` : lbName;
+    message = `${lbName}'s security groups (${failure.groupIds.join(', ')}) do not allow outbound ${port} to targets ${listTargets(failure.targets)} of ${where}${qualifier}, so it cannot reach them and requests and health checks fail.`;
     fix = `Run ${authorizeCommand('egress', failure.groupIds[0] ?? '<security group>', failure.protocol, failure.port, failure.fixPeer)}.`;
   } else {
+    const holder = failure.group ? `in target group ${failure.group.name}` : `registered with ${lbName}`;
     const effect = failure.kind === 'health-check' ? 'so health checks fail and the targets are marked unhealthy' : 'so requests to them fail (502/504, or timeouts on an NLB)';
-    message = `The security groups (${targetGroupIds.join(', ')}) of targets ${listTargets(failure.targets)} ${holder} do not admit ${failure.kind === 'health-check' ? 'the health check on ' : ''}${port} from ${peerText(lb, failure.kind, peers, clients)}${qualifier}, ${effect}.`;
+    message = `The security groups (${groupIdsOf(failure.targets).join(', ')}) of targets ${listTargets(failure.targets)} ${holder} do not admit ${failure.kind === 'health-check' ? 'the health check on ' : ''}${port} from ${peerText(lb, failure.kind, peers, clients)}${qualifier}, ${effect}.`;
     fix = `Run ${authorizeCommand('ingress', failure.targets[0]?.securityGroupIds[0] ?? '<target security group>', failure.protocol, failure.port, failure.fixPeer)}.`;
   }
   return {
@@ -350,7 +374,7 @@ function failureFinding(scope: Scope, lb: LoadBalancer, failure: Failure, peers:
       loadBalancerArn: lb.arn,
       ...(failure.group && { targetGroupArns: [failure.group.arn] }),
       securityGroupIds: groupIdsOf(failure.targets, failure.groupIds),
-      instanceIds: failure.targets.flatMap((t) => (t.ip === undefined || t.id !== t.ip ? [t.id] : [])),
+      instanceIds: instanceIdsOf(failure.targets),
     },
     evidence: {
       loadBalancerArn: lb.arn,
@@ -366,7 +390,7 @@ function failureFinding(scope: Scope, lb: LoadBalancer, failure: Failure, peers:
       notAdmitted: failure.evaluation.notAdmitted,
       unresolved: failure.evaluation.unresolved,
     },
-    discriminator: `${failure.group ? `${lb.arn}|` : ''}${failure.kind}|${failure.protocol}/${failure.port}|${[...failure.groupIds].sort().join(',')}`,
+    discriminator: `${failure.group ? `${lb.arn}|` : ''}${failure.kind}|${failure.protocol}/${failure.port}|${sortedIds(failure.groupIds)}`,
     severity: partial ? 'warning' : undefined,
   };
 }
