@@ -155,22 +155,22 @@ export class InventoryIndex {
 
   private findTargetGroupsOf(loadBalancer: LoadBalancer): TargetGroup[] {
     // Plain loops into one list (no ARN list copied and mapped): this runs for every load balancer, mostly before it is optimised.
-    const arns = new Set<string>();
     const groups: TargetGroup[] = [];
     for (const listener of loadBalancer.listeners) {
-      for (const arn of listener.defaultTargetGroupArns) this.addTargetGroup(arn, arns, groups);
-      for (const rule of listener.rules) for (const arn of rule.targetGroupArns) this.addTargetGroup(arn, arns, groups);
+      for (const arn of listener.defaultTargetGroupArns) this.addTargetGroup(arn, groups);
+      for (const rule of listener.rules) for (const arn of rule.targetGroupArns) this.addTargetGroup(arn, groups);
     }
-    for (const group of this.targetGroupsByLoadBalancer.get(loadBalancer.arn) ?? []) this.addTargetGroup(group.arn, arns, groups);
+    for (const group of this.targetGroupsByLoadBalancer.get(loadBalancer.arn) ?? []) this.addTargetGroup(group.arn, groups);
     return groups;
   }
 
-  /** Each ARN once, in the order they come up; one not in the inventory is left out. */
-  private addTargetGroup(arn: string, arns: Set<string>, groups: TargetGroup[]): void {
-    if (arns.has(arn)) return;
-    arns.add(arn);
+  /**
+   * Each group once, in the order its ARN first comes up; an ARN not in the inventory is left out. A load
+   * balancer forwards to a handful of groups: the list is scanned, with no set of ARNs made for each one.
+   */
+  private addTargetGroup(arn: string, groups: TargetGroup[]): void {
     const group = this.targetGroups.get(arn);
-    if (group) groups.push(group);
+    if (group && !groups.includes(group)) groups.push(group);
   }
 
   /** The subnet of a VPC whose IPv4 or IPv6 CIDR holds an address (how AWS places IP targets in AZs). */
