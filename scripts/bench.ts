@@ -270,8 +270,10 @@ function measureSnapshot(child: string, path: string, formats?: string, node = p
   return JSON.parse(out) as RulesAndReports;
 }
 
-/** The Node GitHub runs actions on (node24), when this bench runs on an older one: its path, or why there is none. */
+/** The Node GitHub runs actions on (node24). */
 const ACTIONS_NODE_MAJOR = 24;
+
+/** That Node, when this bench runs on an older one: its path, or why there is none. */
 function actionsNode(): { path: string } | { missing: string } {
   if (Number(process.versions.node.split('.')[0]) >= ACTIONS_NODE_MAJOR) return { missing: `this bench runs on Node ${process.versions.node} already` };
   // As .ci/run gets it: from the registry once, then from npx's cache.
@@ -421,11 +423,11 @@ async function benchStartup(): Promise<void> {
   const [node, version, rulesList, cleanNode, cleanVersion] = runs.map((of) => ({ wallMs: median(of.map((r) => r.wallMs)), cpuMs: median(of.map((r) => r.cpuMs)) })) as [Measured, Measured, Measured, Measured?, Measured?];
   const show = (m: Measured) => `${m.wallMs.toFixed(0)} ms (CPU ${m.cpuMs.toFixed(0)} ms)`;
   say(`  node -e "" ${show(node)}; lbcheck --version ${show(version)}, ${ratio(version.wallMs, node.wallMs)} bare node; lbcheck rules ${show(rulesList)}, ${ratio(rulesList.wallMs, node.wallMs)}`);
-  const withoutNote =
-    cleanNode && cleanVersion
-      ? ` Without ${clean.removed.join(' and ')} (set here; node reads the CA bundle it names before any script runs): bare node ${cleanNode.wallMs.toFixed(0)} ms, lbcheck --version ${cleanVersion.wallMs.toFixed(0)} ms (shown, not judged).`
-      : '';
-  if (cleanNode && cleanVersion) say(`  without ${clean.removed.join(', ')}: node -e "" ${show(cleanNode)}; lbcheck --version ${show(cleanVersion)}, ${ratio(cleanVersion.wallMs, cleanNode.wallMs)} bare node`);
+  let withoutNote = '';
+  if (cleanNode && cleanVersion) {
+    say(`  without ${clean.removed.join(', ')}: node -e "" ${show(cleanNode)}; lbcheck --version ${show(cleanVersion)}, ${ratio(cleanVersion.wallMs, cleanNode.wallMs)} bare node`);
+    withoutNote = ` Without ${clean.removed.join(' and ')} (set here; node reads the CA bundle it names before any script runs): bare node ${cleanNode.wallMs.toFixed(0)} ms, lbcheck --version ${cleanVersion.wallMs.toFixed(0)} ms (shown, not judged).`;
+  }
   target(
     'lbcheck --version < 150 ms',
     version.wallMs < 150,
