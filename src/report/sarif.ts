@@ -20,7 +20,14 @@ import { evidenceLine } from './evidence.js';
 import type { AuditReport, RenderContext } from './report.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+/**
+ * SARIF's level for a severity. A comparison, not a lookup by key: V8 specialises a keyed lookup
+ * on the first key it sees, and the first result of the next severity would throw away the
+ * compiled `result` ("wrong name") for it to be compiled again.
+ */
+function sarifLevel(severity: Severity): 'error' | 'warning' | 'note' {
+  return severity === 'info' ? 'note' : severity;
+}
 
 const SENTENCE_ENDS = new Set(['.', '!', '?']);
 
@@ -91,7 +98,7 @@ function ruleDescriptor(meta: RuleMeta) {
     fullDescription: { text: sentence(meta.description) },
     ...(helpUri !== undefined && { helpUri }),
     help: { text: helpText(meta), markdown: helpMarkdown(meta) },
-    defaultConfiguration: { level: LEVEL[meta.defaultSeverity] },
+    defaultConfiguration: { level: sarifLevel(meta.defaultSeverity) },
     properties: { tags: ['aws', 'load-balancer', meta.category, meta.source], 'problem.severity': meta.defaultSeverity === 'info' ? 'recommendation' : meta.defaultSeverity },
   };
 }
@@ -115,7 +122,7 @@ function result(finding: ReportFinding, ruleIndex: ReadonlyMap<string, number>) 
   return {
     ruleId: finding.ruleId,
     ruleIndex: ruleIndex.get(finding.ruleId),
-    level: LEVEL[finding.severity],
+    level: sarifLevel(finding.severity),
     // GitHub shows the message as text: names and AWS errors in it must not reorder or hide what it says.
     message: { text: escapeControlCharacters(`${sentence(finding.message)} Fix: ${sentence(finding.fix)}${evidence ? ` Evidence: ${evidence}` : ''}`) },
     locations: [
