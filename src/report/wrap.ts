@@ -83,9 +83,6 @@ export function wrapOneColumnText(text: string, columns: number): string[] {
   return rows;
 }
 
-function wrapRows(text: string, columns: number): string[] {
-  return ONE_COLUMN_PER_CHARACTER.test(text) ? wrapOneColumnText(text, columns) : wrapAnsi(text, columns, WRAP_OPTIONS).split('\n');
-}
 
 /**
  * `text` wrapped to `width`, every line indented by `indent`, the first line starting
@@ -100,17 +97,19 @@ export function hang(text: string, options: { indent: number; label?: string; wi
   const firstPrefix = `${pad}${label}`;
   const restPrefix = `${pad}${' '.repeat(rest)}`;
   const hasNoBreakSpace = text.includes(NO_BREAK_SPACE);
-  const rows = wrapRows(text, room);
-  for (let i = 0; i < rows.length; i++) rows[i] = hangingLine(i === 0 ? firstPrefix : restPrefix, rows[i] ?? '', hasNoBreakSpace);
+  const oneColumn = ONE_COLUMN_PER_CHARACTER.test(text);
+  const rows = oneColumn ? wrapOneColumnText(text, room) : wrapAnsi(text, room, WRAP_OPTIONS).split('\n');
+  // wrapOneColumnText ends no row with a space, and a no-break space only in text whose every line is trimmed: its rows need no test for trailing white space.
+  for (let i = 0; i < rows.length; i++) rows[i] = hangingLine(i === 0 ? firstPrefix : restPrefix, rows[i] ?? '', hasNoBreakSpace, oneColumn);
   return rows;
 }
 
 const ENDS_IN_WHITE_SPACE = /\s$/;
 
-/** A row after its prefix, no-break spaces printed as spaces, trailing white space off (trimmed only where there is some: most rows have none). */
-function hangingLine(prefix: string, row: string, hasNoBreakSpace: boolean): string {
+/** A row after its prefix, no-break spaces printed as spaces, trailing white space off (trimmed only where there may be some: most rows have none). */
+function hangingLine(prefix: string, row: string, hasNoBreakSpace: boolean, endsTrimmed: boolean): string {
   const line = `${prefix}${hasNoBreakSpace ? row.replaceAll(NO_BREAK_SPACE, ' ') : row}`;
-  return row === '' || hasNoBreakSpace || ENDS_IN_WHITE_SPACE.test(row) ? line.trimEnd() : line;
+  return row === '' || hasNoBreakSpace || (!endsTrimmed && ENDS_IN_WHITE_SPACE.test(row)) ? line.trimEnd() : line;
 }
 
 /** Joined by no-break spaces, so wrapping moves the phrase to the next line whole (hang prints them as plain spaces). */

@@ -53,6 +53,21 @@ describe('wrapOneColumnText', () => {
     expect(compared).toBeGreaterThan(5_000);
   });
 
+  it('ends no row with a space (hang trims only rows that may end in white space)', () => {
+    const next = random(20_261_203);
+    let rows = 0;
+    for (let sample = 0; sample < 600; sample++) {
+      const text = generatedText(next, 1 + Math.floor(next() * 30));
+      for (let columns = 1; columns <= 40; columns += 1 + Math.floor(next() * 4)) {
+        for (const row of wrapOneColumnText(text, columns)) {
+          expect(row.endsWith(' '), JSON.stringify({ text, columns, row })).toBe(false);
+          rows++;
+        }
+      }
+    }
+    expect(rows).toBeGreaterThan(5_000);
+  });
+
   it.each([
     ['', 10],
     ['   ', 10],
