@@ -80,8 +80,8 @@ function foldGroup(finding: ReportFinding, place: FoldedPlace): string {
 /**
  * Folds findings (of one load balancer, say) that differ only by subnet or target group,
  * keeping the order of first appearance. A finding that names no such place is never folded.
- * Plain loops, and the maps only where two findings share a group: it runs for every section
- * of every human report, ten thousand sections of two or three findings at 10,000 LBs.
+ * Plain loops, no closures, and a set of shared groups only where two findings share one: it runs
+ * for every section of every human report, ten thousand sections of two or three findings at 10,000 LBs.
  */
 export function foldFindings(findings: readonly ReportFinding[]): FoldedFinding[] {
   const places: (FoldedPlace | undefined)[] = [];

@@ -83,7 +83,6 @@ export function wrapOneColumnText(text: string, columns: number): string[] {
   return rows;
 }
 
-
 /**
  * `text` wrapped to `width`, every line indented by `indent`, the first line starting
  * with `label` and the others aligned under the text after it (a hanging indent).
